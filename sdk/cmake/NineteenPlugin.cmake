@@ -1,0 +1,25 @@
+# nineteen_add_plugin(<name> SOURCES <files...> [LINK <targets...>] [OUTPUT_DIRECTORY <dir>])
+# Builds nineteen_plugin_<name>.so: a module with hidden visibility whose only exported symbol is
+# the plugin entry (enforced by a linker version script). The host finds it by that file name.
+include_guard(GLOBAL)
+
+function(nineteen_add_plugin name)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LINK" ${ARGN})
+  set(target nineteen_plugin_${name})
+  add_library(${target} MODULE ${ARG_SOURCES})
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME nineteen_plugin_${name}
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
+  elseif(DEFINED NINETEEN_PLUGIN_OUTPUT_DIR)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${NINETEEN_PLUGIN_OUTPUT_DIR})
+  endif()
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}.version)
+  file(WRITE ${script} "{ global: nineteen_plugin_entry; local: *; };\n")
+  target_link_options(${target} PRIVATE "LINKER:--version-script=${script}" "LINKER:--no-undefined")
+  target_link_libraries(${target} PRIVATE Nineteen::sdk ${ARG_LINK})
+endfunction()

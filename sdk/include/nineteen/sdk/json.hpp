@@ -1,0 +1,166 @@
+// Reading and writing the JSON that crosses the plugin boundary, with errors that name the key.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "nineteen/sdk/error.hpp"
+
+namespace nineteen::sdk {
+
+// Parses `text` as JSON; `what` names the thing for the error ("request", "config of task x").
+inline rapidjson::Document parse_json(std::string_view text, const std::string& what) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    throw Error(NT_INVALID_ARGUMENT, what + ": invalid JSON at byte " +
+                                         std::to_string(doc.GetErrorOffset()) + ": " +
+                                         rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  return doc;
+}
+
+inline std::string to_json(const rapidjson::Value& value) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  value.Accept(writer);
+  return std::string(out.GetString(), out.GetSize());
+}
+
+inline std::string json_quote(std::string_view s) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return std::string(out.GetString(), out.GetSize());
+}
+
+inline const char* json_type_name(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
+  }
+  return "unknown";
+}
+
+// A JSON object read with checks. Every error names `what` and the key and says what was expected,
+// e.g. `request key "max_tokens": expected an integer >= 1, got "ten"`.
+class JsonObject {
+ public:
+  JsonObject(const rapidjson::Value& value, std::string what) : value_(value), what_(std::move(what)) {
+    if (!value_.IsObject()) {
+      throw Error(NT_INVALID_ARGUMENT, what_ + ": expected a JSON object, got " + json_type_name(value_));
+    }
+  }
+
+  bool has(const char* key) const {
+    auto it = value_.FindMember(key);
+    return it != value_.MemberEnd() && !it->value.IsNull();
+  }
+  const rapidjson::Value* find(const char* key) const {
+    auto it = value_.FindMember(key);
+    return (it == value_.MemberEnd() || it->value.IsNull()) ? nullptr : &it->value;
+  }
+  const rapidjson::Value& require(const char* key) const {
+    const rapidjson::Value* v = find(key);
+    if (!v) throw Error(NT_INVALID_ARGUMENT, what_ + ": missing key \"" + key + "\"");
+    return *v;
+  }
+
+  std::string string(const char* key) const { return as_string(key, require(key)); }
+  std::string string_or(const char* key, std::string fallback) const {
+    const rapidjson::Value* v = find(key);
+    return v ? as_string(key, *v) : fallback;
+  }
+  double number(const char* key) const { return as_number(key, require(key)); }
+  double number_or(const char* key, double fallback) const {
+    const rapidjson::Value* v = find(key);
+    return v ? as_number(key, *v) : fallback;
+  }
+  // Integer within [lo, hi].
+  int64_t integer(const char* key, int64_t lo, int64_t hi) const { return as_integer(key, require(key), lo, hi); }
+  int64_t integer_or(const char* key, int64_t fallback, int64_t lo, int64_t hi) const {
+    const rapidjson::Value* v = find(key);
+    return v ? as_integer(key, *v, lo, hi) : fallback;
+  }
+  double number_in(const char* key, double fallback, double lo, double hi) const {
+    const rapidjson::Value* v = find(key);
+    if (!v) return fallback;
+    double x = as_number(key, *v);
+    if (!(x >= lo && x <= hi)) {
+      throw bad(key, "a number from " + fmt(lo) + " to " + fmt(hi), *v);
+    }
+    return x;
+  }
+  bool boolean_or(const char* key, bool fallback) const {
+    const rapidjson::Value* v = find(key);
+    if (!v) return fallback;
+    if (!v->IsBool()) throw bad(key, "true or false", *v);
+    return v->GetBool();
+  }
+  JsonObject object(const char* key) const { return JsonObject(require(key), what_ + " key \"" + key + "\""); }
+  const rapidjson::Value& array(const char* key) const {
+    const rapidjson::Value& v = require(key);
+    if (!v.IsArray()) throw bad(key, "an array", v);
+    return v;
+  }
+
+  const rapidjson::Value& value() const { return value_; }
+  const std::string& what() const { return what_; }
+
+  Error bad(const char* key, const std::string& expected, const rapidjson::Value& got) const {
+    std::string shown = to_json(got);
+    if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+    return Error(NT_INVALID_ARGUMENT, what_ + " key \"" + key + "\": expected " + expected + ", got " + shown);
+  }
+
+ private:
+  static std::string fmt(double x) {
+    std::string s = std::to_string(x);
+    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  std::string as_string(const char* key, const rapidjson::Value& v) const {
+    if (!v.IsString()) throw bad(key, "a string", v);
+    return std::string(v.GetString(), v.GetStringLength());
+  }
+  double as_number(const char* key, const rapidjson::Value& v) const {
+    if (!v.IsNumber()) throw bad(key, "a number", v);
+    return v.GetDouble();
+  }
+  int64_t as_integer(const char* key, const rapidjson::Value& v, int64_t lo, int64_t hi) const {
+    std::string expected = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+    if (v.IsInt64()) {
+      int64_t x = v.GetInt64();
+      if (x < lo || x > hi) throw bad(key, expected, v);
+      return x;
+    }
+    if (v.IsUint64()) throw bad(key, expected, v);
+    if (v.IsDouble()) {
+      double d = v.GetDouble();
+      if (d == static_cast<double>(static_cast<int64_t>(d)) && d >= static_cast<double>(lo) &&
+          d <= static_cast<double>(hi)) {
+        return static_cast<int64_t>(d);
+      }
+    }
+    throw bad(key, expected, v);
+  }
+
+  const rapidjson::Value& value_;
+  std::string what_;
+};
+
+}  // namespace nineteen::sdk
