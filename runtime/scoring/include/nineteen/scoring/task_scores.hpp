@@ -1,0 +1,58 @@
+// MECHANISM.md §7 (per task): from contenders' checked answers and period history to task scores,
+// with every intermediate figure kept so the validator can store why a miner got what it got.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "nineteen/scoring/period_history.hpp"
+#include "nineteen/scoring/speed_bonus.hpp"
+
+namespace nineteen::scoring {
+
+// One answer the checker scored (this task's only, from the scoring window).
+struct CheckedAnswer {
+  double quality = 0;          // q from the checker; negative is a penalty
+  double work = 0;             // the answer's work, in the task's unit
+  double response_time_s = 0;  // how long the miner took
+};
+
+// What the validator knows about one miner in one task. uids are expected to be unique in a task.
+struct ContenderRecord {
+  std::uint16_t uid = 0;
+  double capacity = 0;  // the clamped declared capacity (clamp_capacity)
+  std::vector<CheckedAnswer> checked_answers;
+  std::vector<ScoredPeriod> periods_newest_first;
+};
+
+struct TaskScoreSettings {
+  double quality_exponent = 1.5;        // Q_h = mean(sign(q)·|q|^this)
+  double concentration_exponent = 3.0;  // s_h = E_h^this / Σ E^this
+  SpeedBonusSettings speed;
+  PeriodHistorySettings history;
+};
+
+// Every figure behind one miner's score in one task.
+struct ContenderBreakdown {
+  std::uint16_t uid = 0;
+  std::size_t checked_answers = 0;  // answers with a finite quality; 0 means the miner scores 0 here
+  double quality = 0;               // Q_h
+  double speed = 0;                 // m_h: the percentile of work/response_time
+  double speed_rank = -1;           // 0 = fastest; −1 when not ranked (no checked answers)
+  double speed_bonus = 0;
+  double combined_quality = 0;     // CQ_h = max(Q_h, 0)·(1 + bonus)
+  std::size_t scored_periods = 0;  // periods used for P_h
+  double period_history = 0;       // P_h, μ included
+  double capacity = 0;
+  double effective_volume = 0;  // E_h = CQ_h · P_h · capacity
+  double task_score = 0;        // s_h = E_h³ / Σ E³; all 0 when every E is 0
+};
+
+// Scores one task; result[i] belongs to contenders[i]. Allocates only per contender, never per answer.
+// All outputs are finite whatever the input: non-finite qualities are skipped (not counted as
+// checked), non-finite or negative capacity counts as 0.
+std::vector<ContenderBreakdown> score_task(const std::vector<ContenderRecord>& contenders,
+                                           const TaskScoreSettings& settings = {});
+
+}  // namespace nineteen::scoring
