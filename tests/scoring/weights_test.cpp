@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <random>
+
+#include "nineteen/scoring/chain_weights.hpp"
 
 namespace nineteen::scoring {
 namespace {
@@ -89,6 +93,48 @@ TEST(Weights, MinersComeOutInUidOrderAcrossTasks) {
   EXPECT_EQ(result.miners[0].uid, 0);
   EXPECT_EQ(result.miners[1].uid, 3);
   EXPECT_EQ(result.miners[2].uid, 65535);
+}
+
+TEST(Weights, GarbageAnywhereNeverGivesNanOrCrashes) {
+  std::mt19937_64 rng(2024);
+  const double odd[] = {std::numeric_limits<double>::quiet_NaN(), INFINITY, -INFINITY, -1, 0, 1e308, 1e-310};
+  std::uniform_int_distribution<int> pick(0, 9);
+  std::uniform_real_distribution<double> unit(0, 1);
+  // Mostly sane numbers, sometimes one of the odd ones.
+  auto value = [&](double sane) { return pick(rng) < 8 ? sane : odd[pick(rng) % 7]; };
+  for (int round = 0; round < 30; ++round) {
+    std::vector<TaskInput> tasks(1 + round % 4);
+    for (auto& task : tasks) {
+      task.weight = value(unit(rng));
+      task.contenders.resize(pick(rng));
+      for (auto& c : task.contenders) {
+        c.uid = static_cast<std::uint16_t>(pick(rng) * 7);
+        c.capacity = value(1000 * unit(rng));
+        c.checked_answers.resize(pick(rng) * 3);
+        for (auto& a : c.checked_answers) a = {value(unit(rng)), value(300 * unit(rng)), value(unit(rng))};
+        c.periods_newest_first.resize(pick(rng) * 2);
+        for (auto& p : c.periods_newest_first) p = {value(unit(rng)), value(100 * unit(rng))};
+      }
+    }
+    const auto result = compute_weights(tasks);
+    double sum = 0;
+    for (const auto& miner : result.miners) {
+      ASSERT_TRUE(std::isfinite(miner.total_score) && std::isfinite(miner.weight)) << "round " << round;
+      EXPECT_GE(miner.weight, 0);
+      sum += miner.weight;
+    }
+    if (sum > 0) {
+      EXPECT_NEAR(sum, 1, 1e-9) << "round " << round;
+    }
+    for (const auto& task : result.tasks)
+      for (const auto& b : task.contenders)
+        for (double x : {b.quality, b.speed, b.speed_bonus, b.combined_quality, b.period_history,
+                         b.effective_volume, b.task_score})
+          ASSERT_TRUE(std::isfinite(x)) << "round " << round << " task " << task.name << " uid " << b.uid;
+    const auto chain = to_chain_weights(result.miners);
+    ASSERT_EQ(chain.uids.size(), chain.values.size());
+    EXPECT_EQ(sum > 0, !chain.uids.empty());
+  }
 }
 
 }  // namespace
