@@ -57,6 +57,22 @@ typedef enum nt_code {
   NT_ABI_MISMATCH = 8       /* the two sides' ABI versions cannot work together */
 } nt_code;
 
+/* The lower-case name of a code, for messages and logs ("invalid_argument"). */
+static inline const char* nt_code_name(int32_t code) {
+  switch (code) {
+    case NT_OK: return "ok";
+    case NT_INVALID_ARGUMENT: return "invalid_argument";
+    case NT_NOT_FOUND: return "not_found";
+    case NT_UNAVAILABLE: return "unavailable";
+    case NT_RESOURCE_EXHAUSTED: return "resource_exhausted";
+    case NT_CANCELLED: return "cancelled";
+    case NT_UNIMPLEMENTED: return "unimplemented";
+    case NT_INTERNAL: return "internal";
+    case NT_ABI_MISMATCH: return "abi_mismatch";
+    default: return "unknown";
+  }
+}
+
 /* An error. Frozen layout: code, message, release. The allocating side sets release; the receiving
  * side calls nt_status_release exactly once when done. message is NUL-terminated UTF-8, owned by
  * the status and valid until release. */

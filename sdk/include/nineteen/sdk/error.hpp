@@ -17,19 +17,6 @@ class Error : public std::runtime_error {
   nt_code code_;
 };
 
-inline const char* code_name(int32_t code) {
-  switch (code) {
-    case NT_OK: return "ok";
-    case NT_INVALID_ARGUMENT: return "invalid_argument";
-    case NT_NOT_FOUND: return "not_found";
-    case NT_UNAVAILABLE: return "unavailable";
-    case NT_RESOURCE_EXHAUSTED: return "resource_exhausted";
-    case NT_CANCELLED: return "cancelled";
-    case NT_UNIMPLEMENTED: return "unimplemented";
-    case NT_INTERNAL: return "internal";
-    case NT_ABI_MISMATCH: return "abi_mismatch";
-  }
-  return "unknown";
-}
+inline const char* code_name(int32_t code) { return nt_code_name(code); }
 
 }  // namespace nineteen::sdk

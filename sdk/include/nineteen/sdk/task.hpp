@@ -125,12 +125,12 @@ class Task {
     std::string request = synthesize(1);
     CollectingCall call;
     serve(request, call);
-    if (call.chunks.empty()) throw Error(NT_INTERNAL, "self-test: serve emitted no chunk");
+    if (call.chunks.empty()) throw Error(NT_INTERNAL, "serve emitted no chunk");
     std::string response = call.response_json();
     auto results = check({request}, {response});
-    if (results.size() != 1) throw Error(NT_INTERNAL, "self-test: check returned the wrong count");
+    if (results.size() != 1) throw Error(NT_INTERNAL, "check returned the wrong count");
     if (!(results[0].quality >= 0.99)) {
-      throw Error(NT_INTERNAL, "self-test: the task's own answer checked as " +
+      throw Error(NT_INTERNAL, "the task's own answer checked as " +
                                    std::to_string(results[0].quality) + " (" + results[0].reason + ")");
     }
   }

@@ -1,0 +1,76 @@
+// `nineteen`: one binary for every role; this file only dispatches to the subcommands.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+
+#ifdef NINETEEN_HAS_KEYS
+#include "nineteen/keys/keys_command.hpp"
+#endif
+
+namespace {
+
+const char* kUsage = R"(usage: nineteen <command> [options]
+
+task plugins
+  plugin list [--tasks FILE] [--plugins DIR]     the catalogue's tasks and their state
+  plugin inspect FILE.so                         ABI, name, version and task types of a plugin
+  plugin conformance --task NAME [--tasks FILE]  the checks every task must pass
+  synth --task NAME --seed N                     a synthetic request
+  invoke --task NAME --request JSON|@FILE        serve a request locally (chunks as JSON lines)
+  check --task NAME --request JSON|@FILE --response JSON|@FILE
+                                                 quality of an answer against the reference
+models
+  models make tiny-llama --out DIR [...]         make a small deterministic model
+keys
+  keys new --out FILE | keys show FILE           ed25519 hotkeys
+
+global options: --log-level trace|debug|info|warn|error (default warn), --version
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  spdlog::set_level(spdlog::level::warn);
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--log-level") {
+      spdlog::set_level(spdlog::level::from_str(args[i + 1]));
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      break;
+    }
+  }
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "nineteen " << NINETEEN_VERSION << " (plugin ABI " << NT_ABI_MAJOR << "." << NT_ABI_MINOR << ")\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (command == "plugin") return nineteen::cli::plugin_command(rest);
+    if (command == "synth") return nineteen::cli::synth_command(rest);
+    if (command == "invoke") return nineteen::cli::invoke_command(rest);
+    if (command == "check") return nineteen::cli::check_command(rest);
+    if (command == "models") return nineteen::cli::models_command(rest);
+#ifdef NINETEEN_HAS_KEYS
+    if (command == "keys") return nineteen::keys::keys_command(rest);
+#endif
+    std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  } catch (const nineteen::cli::UsageError& e) {
+    std::cerr << "nineteen " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "nineteen " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
