@@ -1,0 +1,44 @@
+// Turns a conversation into the prompt text a chat model was trained on (Llama 3 format).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nineteen::text {
+
+struct ChatMessage {
+  std::string role;  // "system", "user", "assistant", ...
+  std::string content;
+};
+
+// Not a Jinja interpreter: it recognises a known template family and renders it natively, so the
+// same messages always give the same bytes on every machine.
+class ChatTemplate {
+ public:
+  // Reads <dir>/tokenizer_config.json: "chat_template" (a string, or a list of {name, template}
+  // where "default" is used) and "bos_token" (a string or {"content": ...}); when the config has
+  // no template, <dir>/chat_template.jinja is read instead. Recognises Llama 3 (3.0, and 3.1+ whose
+  // system turn starts with the "Cutting Knowledge Date" preamble). Throws sdk::Error: NT_NOT_FOUND
+  // for a missing file, NT_INVALID_ARGUMENT for an unknown template; messages name the file and
+  // list the known formats.
+  static ChatTemplate from_model_dir(const std::string& dir);
+  // The Llama 3.0 format.
+  static ChatTemplate llama3(std::string bos_token = "<|begin_of_text|>");
+
+  // BOS, then per message "<|start_header_id|>{role}<|end_header_id|>\n\n{trimmed content}<|eot_id|>",
+  // then the assistant header when add_generation_prompt. Throws sdk::Error(NT_INVALID_ARGUMENT)
+  // for an empty role. Content is copied verbatim: text that spells a special token becomes that
+  // token if the result is encoded with parse_special = true.
+  std::string render(const std::vector<ChatMessage>& messages, bool add_generation_prompt = true) const;
+  const std::string& end_of_turn() const;  // "<|eot_id|>" for Llama 3
+
+ private:
+  ChatTemplate(std::string bos_token, std::string system_preamble);
+
+  std::string bos_token_;
+  // Llama 3.1+ always opens with a system turn holding this text before the system message.
+  std::string system_preamble_;
+  std::string end_of_turn_;
+};
+
+}  // namespace nineteen::text

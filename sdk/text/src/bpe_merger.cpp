@@ -1,0 +1,126 @@
+// Rank-ordered pair merging over a linked list of symbols (as Hugging Face's Word::merge_all),
+// with a bounded cache of whole pieces, since real text repeats the same words constantly.
+#include "bpe_merger.hpp"
+
+#include <cstdio>
+#include <mutex>
+#include <queue>
+#include <shared_mutex>
+
+#include "nineteen/sdk/error.hpp"
+
+namespace nineteen::text::detail {
+
+struct BpeMerger::Cache {
+  // Pieces longer than this are rare and would only crowd out the common words.
+  static constexpr size_t kMaxPieceBytes = 64;
+  static constexpr size_t kMaxEntries = 1 << 16;
+  std::shared_mutex mutex;
+  std::unordered_map<std::string, std::vector<int32_t>> ids_by_piece;
+};
+
+BpeMerger::BpeMerger(BpeMergerConfig config)
+    : config_(std::move(config)), cache_(std::make_unique<Cache>()) {}
+BpeMerger::~BpeMerger() = default;
+BpeMerger::BpeMerger(BpeMerger&&) noexcept = default;
+
+void BpeMerger::encode_piece(std::string_view piece, std::vector<int32_t>& ids) const {
+  if (config_.ignore_merges) {
+    auto whole = config_.id_by_bytes.find(std::string(piece));
+    if (whole != config_.id_by_bytes.end()) {
+      ids.push_back(whole->second);
+      return;
+    }
+  }
+  bool cacheable = piece.size() <= Cache::kMaxPieceBytes;
+  if (!cacheable) return merge(piece, ids);
+  std::string key(piece);
+  {
+    std::shared_lock lock(cache_->mutex);
+    auto hit = cache_->ids_by_piece.find(key);
+    if (hit != cache_->ids_by_piece.end()) {
+      ids.insert(ids.end(), hit->second.begin(), hit->second.end());
+      return;
+    }
+  }
+  std::vector<int32_t> piece_ids;
+  merge(piece, piece_ids);
+  ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
+  std::unique_lock lock(cache_->mutex);
+  if (cache_->ids_by_piece.size() >= Cache::kMaxEntries) cache_->ids_by_piece.clear();
+  cache_->ids_by_piece.emplace(std::move(key), std::move(piece_ids));
+}
+
+void BpeMerger::merge(std::string_view piece, std::vector<int32_t>& ids) const {
+  struct Symbol {
+    int32_t id;
+    int32_t prev, next;           // neighbours in the list, -1 at the ends
+    uint32_t first_byte, length;  // the bytes of `piece` it covers; length 0 once merged away
+  };
+  struct Candidate {
+    int32_t rank;
+    int32_t left;  // index of the left symbol
+    int32_t merged_id;
+    bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
+  };
+  const int32_t n = static_cast<int32_t>(piece.size());
+  std::vector<Symbol> symbols(n);
+  for (int32_t i = 0; i < n; ++i) {
+    symbols[i] = {config_.byte_token[static_cast<unsigned char>(piece[i])], i - 1, i + 1 < n ? i + 1 : -1,
+                  static_cast<uint32_t>(i), 1};
+  }
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
+  auto consider = [&](int32_t left) {
+    int32_t right = symbols[left].next;
+    if (right < 0 || symbols[left].id < 0 || symbols[right].id < 0) return;
+    auto rule = config_.merges.find(pair_key(symbols[left].id, symbols[right].id));
+    if (rule != config_.merges.end()) queue.push({rule->second.rank, left, rule->second.merged_id});
+  };
+  for (int32_t i = 0; i + 1 < n; ++i) consider(i);
+  while (!queue.empty()) {
+    Candidate top = queue.top();
+    queue.pop();
+    Symbol& left = symbols[top.left];
+    if (left.length == 0 || left.next < 0) continue;
+    Symbol& right = symbols[left.next];
+    // Stale: one side has merged with something else since this candidate was queued.
+    auto rule = config_.merges.find(pair_key(left.id, right.id));
+    if (rule == config_.merges.end() || rule->second.merged_id != top.merged_id) continue;
+    left.id = top.merged_id;
+    left.length += right.length;
+    left.next = right.next;
+    right.length = 0;
+    if (left.next >= 0) symbols[left.next].prev = top.left;
+    if (left.prev >= 0) consider(left.prev);
+    consider(top.left);
+  }
+
+  bool previous_unknown = false;
+  for (int32_t i = n > 0 ? 0 : -1; i >= 0; i = symbols[i].next) {
+    const Symbol& s = symbols[i];
+    if (s.id >= 0) {
+      ids.push_back(s.id);
+      previous_unknown = false;
+      continue;
+    }
+    // Only single bytes can lack a token: merges produce vocabulary entries.
+    auto byte = static_cast<unsigned char>(piece[s.first_byte]);
+    if (config_.byte_fallback_token[byte] >= 0) {
+      ids.push_back(config_.byte_fallback_token[byte]);
+    } else if (config_.unknown_token) {
+      if (!(config_.fuse_unknown && previous_unknown)) ids.push_back(*config_.unknown_token);
+      previous_unknown = true;
+      continue;
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      throw sdk::Error(NT_INVALID_ARGUMENT,
+                       config_.source_name + ": the input contains byte " + hex +
+                           ", which has no token in model.vocab, and the model has neither byte_fallback "
+                           "tokens nor an unk_token");
+    }
+    previous_unknown = false;
+  }
+}
+
+}  // namespace nineteen::text::detail

@@ -1,0 +1,154 @@
+// Recognises a model's chat template by its markers and renders that family natively.
+#include "nineteen/text/chat_template.hpp"
+
+#include <sys/stat.h>
+
+#include "json_file.hpp"
+#include "nineteen/sdk/error.hpp"
+#include "nineteen/sdk/json.hpp"
+
+namespace nineteen::text {
+namespace {
+
+const char* const kKnownFormats =
+    "known formats: Llama 3 (<|start_header_id|>{role}<|end_header_id|>\\n\\n{content}<|eot_id|>, "
+    "with or without the 3.1+ \"Cutting Knowledge Date\" system preamble)";
+
+bool file_exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// Jinja's `trim` (Python's str.strip) on the whitespace that occurs in practice.
+std::string trim(const std::string& text) {
+  const char* space = " \t\n\r\v\f";
+  size_t first = text.find_first_not_of(space);
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
+// The text of a quoted Jinja literal that follows `marker` in the template, up to its closing
+// quote or escaped newline; `fallback` when the marker is absent.
+std::string literal_after(const std::string& source, const std::string& marker, const std::string& fallback) {
+  size_t at = source.find(marker);
+  if (at == std::string::npos) return fallback;
+  size_t begin = at + marker.size();
+  size_t end = source.find_first_of("\\\"'", begin);
+  return source.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+std::string read_template(const rapidjson::Document& config, const std::string& config_path,
+                          const std::string& dir) {
+  auto it = config.FindMember("chat_template");
+  if (it == config.MemberEnd() || it->value.IsNull()) {
+    // Newer transformers versions keep the template beside the config.
+    std::string jinja_path = dir + "/chat_template.jinja";
+    if (file_exists(jinja_path)) return detail::read_text_file(jinja_path);
+    throw sdk::Error(NT_INVALID_ARGUMENT, config_path + ": no \"chat_template\" key, and no " + jinja_path +
+                                              "; this model has no chat format (" + kKnownFormats + ")");
+  }
+  if (it->value.IsString()) return it->value.GetString();
+  if (it->value.IsArray()) {  // [{"name": "default", "template": "..."}, {"name": "tool_use", ...}]
+    for (const auto& entry : it->value.GetArray()) {
+      if (!entry.IsObject()) continue;
+      auto name = entry.FindMember("name");
+      auto text = entry.FindMember("template");
+      if (name != entry.MemberEnd() && name->value.IsString() &&
+          std::string(name->value.GetString()) == "default" && text != entry.MemberEnd() &&
+          text->value.IsString()) {
+        return text->value.GetString();
+      }
+    }
+    throw sdk::Error(NT_INVALID_ARGUMENT,
+                     config_path + ": \"chat_template\" is a list without an entry named \"default\"");
+  }
+  throw sdk::Error(NT_INVALID_ARGUMENT, config_path +
+                                            ": \"chat_template\" must be a string or a list of "
+                                            "{name, template}, got " +
+                                            sdk::json_type_name(it->value));
+}
+
+std::string read_bos_token(const rapidjson::Document& config, const std::string& config_path) {
+  auto it = config.FindMember("bos_token");
+  if (it == config.MemberEnd()) return "<|begin_of_text|>";  // Llama 3's, the only family we know
+  if (it->value.IsNull()) return "";
+  if (it->value.IsString()) return it->value.GetString();
+  if (it->value.IsObject()) {  // the older AddedToken form
+    auto content = it->value.FindMember("content");
+    if (content != it->value.MemberEnd() && content->value.IsString()) return content->value.GetString();
+  }
+  throw sdk::Error(NT_INVALID_ARGUMENT, config_path +
+                                            ": \"bos_token\" must be a string, null or "
+                                            "{\"content\": \"...\"}, got " +
+                                            sdk::json_type_name(it->value));
+}
+
+}  // namespace
+
+ChatTemplate::ChatTemplate(std::string bos_token, std::string system_preamble)
+    : bos_token_(std::move(bos_token)),
+      system_preamble_(std::move(system_preamble)),
+      end_of_turn_("<|eot_id|>") {}
+
+ChatTemplate ChatTemplate::llama3(std::string bos_token) {
+  return ChatTemplate(std::move(bos_token), "");
+}
+
+ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
+  std::string config_path = dir + "/tokenizer_config.json";
+  rapidjson::Document config = detail::parse_json_object(detail::read_text_file(config_path), config_path);
+  std::string source = read_template(config, config_path, dir);
+  std::string bos_token = read_bos_token(config, config_path);
+
+  bool llama3 = source.find("<|start_header_id|>") != std::string::npos &&
+                source.find("<|end_header_id|>") != std::string::npos &&
+                source.find("<|eot_id|>") != std::string::npos;
+  if (!llama3) {
+    throw sdk::Error(NT_INVALID_ARGUMENT, config_path + ": the chat template (starting \"" +
+                                              source.substr(0, 60) +
+                                              "\") is not a format this SDK renders; " + kKnownFormats);
+  }
+  std::string preamble;
+  if (source.find("Cutting Knowledge Date: ") != std::string::npos) {
+    // 3.1+ dates its system turn; the template's fixed date (not today's) keeps renders reproducible.
+    preamble =
+        "Cutting Knowledge Date: " + literal_after(source, "Cutting Knowledge Date: ", "December 2023") +
+        "\nToday Date: " + literal_after(source, "date_string = \"", "26 Jul 2024") + "\n\n";
+  }
+  return ChatTemplate(std::move(bos_token), std::move(preamble));
+}
+
+std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+  auto turn = [&](const std::string& role, const std::string& content) {
+    return "<|start_header_id|>" + role + "<|end_header_id|>\n\n" + content + end_of_turn_;
+  };
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].role.empty()) {
+      throw sdk::Error(NT_INVALID_ARGUMENT,
+                       "chat message " + std::to_string(i) +
+                           " has an empty role; use \"system\", \"user\" or \"assistant\"");
+    }
+  }
+  std::string out;
+  size_t first = 0;
+  if (!system_preamble_.empty()) {
+    // 3.1+: the system turn is always there; a leading system message goes inside it.
+    std::string system_message;
+    if (!messages.empty() && messages[0].role == "system") {
+      system_message = trim(messages[0].content);
+      first = 1;
+    }
+    out += bos_token_ + turn("system", system_preamble_ + system_message);
+  } else if (!messages.empty()) {
+    out += bos_token_;  // 3.0 puts BOS in front of the first message only
+  }
+  for (size_t i = first; i < messages.size(); ++i) out += turn(messages[i].role, trim(messages[i].content));
+  if (add_generation_prompt) out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
+  return out;
+}
+
+const std::string& ChatTemplate::end_of_turn() const {
+  return end_of_turn_;
+}
+
+}  // namespace nineteen::text
