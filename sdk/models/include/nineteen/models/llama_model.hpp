@@ -1,0 +1,155 @@
+// A Llama-family decoder (libtorch, CPU) loaded from a Hugging Face model directory.
+//
+// This header keeps libtorch out: the model, its KV cache and its outputs are opaque or plain
+// C++ types, so code that includes it compiles quickly and runtime/ could include it safely.
+//
+// Typical use:
+//   LoadOptions options;
+//   options.threads = 2;
+//   LlamaModel model = LlamaModel::load(dir, options);
+//   KvCache cache = model.new_cache(/*batch=*/1, /*capacity=*/prompt.size() + max_tokens);
+//   Logits l = model.forward({prompt}, cache);           // logits after the last prompt token
+//   Sampler sampler(params);                             // see sampler.hpp
+//   TokenChoice t = sampler.next(l.row(0), l.vocab);
+//   l = model.forward({{t.token}}, cache);               // one decode step
+// Checking many answers at once:
+//   std::vector<SequenceScore> s = model.score({{prompt_and_answer, prompt_length}, ...});
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nineteen/models/llama_config.hpp"
+
+namespace nineteen::models {
+
+class SafetensorsSet;
+
+// How the weights are held in memory. F32: every weight converted to f32 (f16/bf16 files are
+// widened). BF16: matrix weights kept in bf16 (half the memory and bandwidth; matrix products
+// run in bf16 with f32 accumulation), norms and everything else in f32.
+enum class WeightStorage { F32, BF16 };
+
+struct LoadOptions {
+  WeightStorage storage = WeightStorage::F32;
+  // Intra-op threads for libtorch; applied with at::set_num_threads, which is process-wide.
+  // 0 leaves the current setting alone.
+  int threads = 0;
+};
+
+// Row-major logits: rows() × vocab floats. Which rows exist depends on the call (see forward).
+struct Logits {
+  int64_t vocab = 0;
+  std::vector<float> values;
+  // Sequence b's rows are [row_begin[b], row_begin[b + 1]).
+  std::vector<int64_t> row_begin;
+
+  int64_t rows() const { return vocab ? static_cast<int64_t>(values.size()) / vocab : 0; }
+  const float* row(int64_t r) const { return values.data() + r * vocab; }
+  // The last row of sequence b.
+  const float* last_row(int64_t b) const { return row(row_begin[b + 1] - 1); }
+};
+
+// Per-sequence key/value cache for `batch` sequences of up to `capacity` tokens each, made by
+// LlamaModel::new_cache and usable only with that model. Sequences advance independently (each
+// has its own length). Move-only. Not safe to use from two threads at once.
+class KvCache {
+ public:
+  KvCache(KvCache&&) noexcept;
+  KvCache& operator=(KvCache&&) noexcept;
+  ~KvCache();
+
+  int64_t batch() const;
+  int64_t capacity() const;
+  // Tokens already held for sequence b.
+  int64_t length(int64_t b) const;
+  // Forgets sequence b's tokens (or all, with b = -1), keeping the memory.
+  void reset(int64_t b = -1);
+  // Drops sequence b's tokens beyond `length` (e.g. to reuse a shared prompt).
+  void truncate(int64_t b, int64_t length);
+
+ private:
+  friend class LlamaModel;
+  struct State;
+  explicit KvCache(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+enum class LogitRows { Last, All };
+
+struct TokenLogprob {
+  int32_t token = 0;
+  float logprob = 0.0f;
+};
+
+// One answer to check: the full token sequence (prompt then answer) and where the answer starts.
+// Positions first_scored .. tokens.size()-1 are scored, each given the tokens before it.
+struct ScoreRequest {
+  std::vector<int32_t> tokens;
+  int64_t first_scored = 1;
+};
+
+struct ScoreOptions {
+  // How many of the most likely tokens to report at each scored position.
+  int top_n = 20;
+};
+
+// The reference distribution (raw log-softmax, no temperature) at one scored position.
+struct ScoredToken {
+  int32_t token = 0;      // the token that was there
+  float logprob = 0.0f;   // its log-probability under the model
+  int64_t rank = 0;       // how many tokens the model found strictly more likely (0 = top choice)
+  std::vector<TokenLogprob> top;  // the top_n most likely tokens, most likely first
+};
+
+struct SequenceScore {
+  std::vector<ScoredToken> positions;  // one per scored position, in order
+};
+
+// A loaded decoder. Immutable after load: forward and score are const and may run concurrently
+// from several threads as long as each uses its own KvCache.
+class LlamaModel {
+ public:
+  // Reads <dir>/config.json (+ generation_config.json) and the safetensors weights. Errors
+  // (sdk::Error) name the file and, for weights, the tensor with expected and actual shape.
+  static LlamaModel load(const std::string& dir, const LoadOptions& options = {});
+  // The same from an already-parsed config and opened weights.
+  static LlamaModel from_weights(const LlamaConfig& config, const SafetensorsSet& weights,
+                                 const LoadOptions& options = {});
+
+  LlamaModel(LlamaModel&&) noexcept;
+  LlamaModel& operator=(LlamaModel&&) noexcept;
+  ~LlamaModel();
+
+  const LlamaConfig& config() const;
+  WeightStorage storage() const;
+
+  // A cache for `batch` sequences of up to `capacity` tokens (≤ max_position_embeddings).
+  KvCache new_cache(int64_t batch, int64_t capacity) const;
+
+  // Appends tokens[b] to sequence b of the cache (tokens.size() must equal cache.batch(); each
+  // sequence gets at least one token; sequences of different lengths are padded internally and
+  // masked) and returns the logits: with LogitRows::Last one row per sequence (the prediction
+  // after its last new token), with LogitRows::All one row per new token. Throws sdk::Error if a
+  // token is outside the vocabulary or the cache would overflow.
+  Logits forward(const std::vector<std::vector<int32_t>>& tokens, KvCache& cache,
+                 LogitRows rows = LogitRows::Last) const;
+
+  // Logits at every position of one sequence, computed from scratch without a kept cache.
+  Logits full_logits(const std::vector<int32_t>& tokens) const;
+
+  // Teacher-forced checking: one batched forward pass over all requests (padded to the longest)
+  // and, at every scored position, the raw-distribution logprob and rank of the token present
+  // and the top_n alternatives.
+  std::vector<SequenceScore> score(const std::vector<ScoreRequest>& requests,
+                                   const ScoreOptions& options = {}) const;
+
+ private:
+  struct Weights;
+  explicit LlamaModel(std::unique_ptr<Weights> weights);
+  std::unique_ptr<Weights> w_;
+};
+
+}  // namespace nineteen::models

@@ -1,0 +1,236 @@
+// Parsing and writing a Llama config.json, with errors that name the key.
+#include "nineteen/models/llama_config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "nineteen/sdk/error.hpp"
+#include "nineteen/sdk/json.hpp"
+
+#include <rapidjson/prettywriter.h>
+
+namespace nineteen::models {
+
+using sdk::Error;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(NT_NOT_FOUND, "cannot read " + path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// eos_token_id / bos_token_id may be an int, a list of ints, or null.
+std::vector<int32_t> token_ids(const rapidjson::Value& root, const char* key, const std::string& what) {
+  std::vector<int32_t> out;
+  auto it = root.FindMember(key);
+  if (it == root.MemberEnd() || it->value.IsNull()) return out;
+  auto one = [&](const rapidjson::Value& v) {
+    if (!v.IsInt() || v.GetInt() < 0) {
+      throw Error(NT_INVALID_ARGUMENT, what + " key \"" + key + "\": expected a token id (integer >= 0) or a list of them");
+    }
+    out.push_back(v.GetInt());
+  };
+  if (it->value.IsArray()) {
+    for (const auto& v : it->value.GetArray()) one(v);
+  } else {
+    one(it->value);
+  }
+  return out;
+}
+
+}  // namespace
+
+LlamaConfig LlamaConfig::from_json(std::string_view json, const std::string& what) {
+  rapidjson::Document doc = sdk::parse_json(json, what);
+  sdk::JsonObject o(doc, what);
+  constexpr int64_t big = int64_t(1) << 40;
+  LlamaConfig c;
+  c.vocab_size = o.integer("vocab_size", 1, big);
+  c.hidden_size = o.integer("hidden_size", 1, big);
+  c.intermediate_size = o.integer("intermediate_size", 1, big);
+  c.num_hidden_layers = o.integer("num_hidden_layers", 1, 100000);
+  c.num_attention_heads = o.integer("num_attention_heads", 1, 100000);
+  c.num_key_value_heads = o.integer_or("num_key_value_heads", c.num_attention_heads, 1, c.num_attention_heads);
+  if (c.num_attention_heads % c.num_key_value_heads != 0) {
+    throw Error(NT_INVALID_ARGUMENT, what + ": num_attention_heads " + std::to_string(c.num_attention_heads) +
+                                         " is not a multiple of num_key_value_heads " +
+                                         std::to_string(c.num_key_value_heads));
+  }
+  if (o.has("head_dim")) {
+    c.head_dim = o.integer("head_dim", 2, 1 << 16);
+  } else {
+    if (c.hidden_size % c.num_attention_heads != 0) {
+      throw Error(NT_INVALID_ARGUMENT, what + ": hidden_size " + std::to_string(c.hidden_size) +
+                                           " is not a multiple of num_attention_heads " +
+                                           std::to_string(c.num_attention_heads) + " and no head_dim is given");
+    }
+    c.head_dim = c.hidden_size / c.num_attention_heads;
+  }
+  if (c.head_dim % 2 != 0) {
+    throw Error(NT_INVALID_ARGUMENT, what + ": head_dim " + std::to_string(c.head_dim) +
+                                         " must be even for rotary embeddings");
+  }
+  c.max_position_embeddings = o.integer_or("max_position_embeddings", 2048, 1, big);
+  c.rms_norm_eps = o.number_in("rms_norm_eps", 1e-5, 0.0, 1.0);
+  c.rope_theta = o.number_in("rope_theta", 10000.0, 1.0, 1e12);
+  c.tie_word_embeddings = o.boolean_or("tie_word_embeddings", false);
+  if (o.has("hidden_act") && o.string("hidden_act") != "silu") {
+    throw Error(NT_INVALID_ARGUMENT, what + " key \"hidden_act\": only \"silu\" is supported, got \"" +
+                                         o.string("hidden_act") + "\"");
+  }
+  for (const char* key : {"attention_bias", "mlp_bias"}) {
+    if (o.boolean_or(key, false)) {
+      throw Error(NT_INVALID_ARGUMENT, what + " key \"" + key + "\": biases are not supported (expected false)");
+    }
+  }
+  if (o.has("rope_scaling")) {
+    sdk::JsonObject rs = o.object("rope_scaling");
+    RopeScaling s;
+    s.rope_type = rs.has("rope_type") ? rs.string("rope_type") : rs.string_or("type", "");
+    s.factor = rs.number_in("factor", 1.0, 1e-6, 1e6);
+    if (s.rope_type == "llama3") {
+      s.low_freq_factor = rs.number_in("low_freq_factor", 1.0, 1e-6, 1e6);
+      s.high_freq_factor = rs.number_in("high_freq_factor", 4.0, 1e-6, 1e6);
+      s.original_max_position_embeddings = rs.integer("original_max_position_embeddings", 1, big);
+      if (!(s.high_freq_factor > s.low_freq_factor)) {
+        throw Error(NT_INVALID_ARGUMENT, what + " key \"rope_scaling\": high_freq_factor must exceed low_freq_factor");
+      }
+    } else if (s.rope_type != "linear" && s.rope_type != "default") {
+      throw Error(NT_INVALID_ARGUMENT, what + " key \"rope_scaling\": rope_type \"" + s.rope_type +
+                                           "\" is not supported (expected \"llama3\", \"linear\" or \"default\")");
+    }
+    if (s.rope_type != "default") c.rope_scaling = s;
+  }
+  std::vector<int32_t> bos = token_ids(doc, "bos_token_id", what);
+  if (!bos.empty()) c.bos_token_id = bos.front();
+  c.eos_token_ids = token_ids(doc, "eos_token_id", what);
+  for (int32_t id : c.eos_token_ids) {
+    if (id >= c.vocab_size) {
+      throw Error(NT_INVALID_ARGUMENT, what + " key \"eos_token_id\": " + std::to_string(id) +
+                                           " is outside the vocabulary of " + std::to_string(c.vocab_size));
+    }
+  }
+  return c;
+}
+
+LlamaConfig LlamaConfig::from_model_dir(const std::string& dir) {
+  std::string path = (fs::path(dir) / "config.json").string();
+  if (!fs::exists(path)) {
+    throw Error(NT_NOT_FOUND, "model directory " + dir + " has no config.json (expected a Hugging Face Llama layout)");
+  }
+  LlamaConfig c = from_json(read_text_file(path), path);
+  std::string gen_path = (fs::path(dir) / "generation_config.json").string();
+  if (fs::exists(gen_path)) {
+    rapidjson::Document doc = sdk::parse_json(read_text_file(gen_path), gen_path);
+    if (doc.IsObject()) {
+      for (int32_t id : token_ids(doc, "eos_token_id", gen_path)) {
+        if (!c.is_eos(id) && id < c.vocab_size) c.eos_token_ids.push_back(id);
+      }
+      if (!c.bos_token_id) {
+        std::vector<int32_t> bos = token_ids(doc, "bos_token_id", gen_path);
+        if (!bos.empty()) c.bos_token_id = bos.front();
+      }
+    }
+  }
+  return c;
+}
+
+std::string LlamaConfig::to_json() const {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("architectures");
+  w.StartArray();
+  w.String("LlamaForCausalLM");
+  w.EndArray();
+  w.Key("model_type");
+  w.String("llama");
+  w.Key("hidden_act");
+  w.String("silu");
+  w.Key("attention_bias");
+  w.Bool(false);
+  w.Key("mlp_bias");
+  w.Bool(false);
+  w.Key("vocab_size");
+  w.Int64(vocab_size);
+  w.Key("hidden_size");
+  w.Int64(hidden_size);
+  w.Key("intermediate_size");
+  w.Int64(intermediate_size);
+  w.Key("num_hidden_layers");
+  w.Int64(num_hidden_layers);
+  w.Key("num_attention_heads");
+  w.Int64(num_attention_heads);
+  w.Key("num_key_value_heads");
+  w.Int64(num_key_value_heads);
+  w.Key("head_dim");
+  w.Int64(head_dim);
+  w.Key("max_position_embeddings");
+  w.Int64(max_position_embeddings);
+  w.Key("rms_norm_eps");
+  w.Double(rms_norm_eps);
+  w.Key("rope_theta");
+  w.Double(rope_theta);
+  w.Key("rope_scaling");
+  if (rope_scaling) {
+    w.StartObject();
+    w.Key("rope_type");
+    w.String(rope_scaling->rope_type.c_str());
+    w.Key("factor");
+    w.Double(rope_scaling->factor);
+    if (rope_scaling->rope_type == "llama3") {
+      w.Key("low_freq_factor");
+      w.Double(rope_scaling->low_freq_factor);
+      w.Key("high_freq_factor");
+      w.Double(rope_scaling->high_freq_factor);
+      w.Key("original_max_position_embeddings");
+      w.Int64(rope_scaling->original_max_position_embeddings);
+    }
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("tie_word_embeddings");
+  w.Bool(tie_word_embeddings);
+  w.Key("bos_token_id");
+  if (bos_token_id) w.Int(*bos_token_id);
+  else w.Null();
+  w.Key("eos_token_id");
+  if (eos_token_ids.size() == 1) {
+    w.Int(eos_token_ids.front());
+  } else {
+    w.StartArray();
+    for (int32_t id : eos_token_ids) w.Int(id);
+    w.EndArray();
+  }
+  w.Key("torch_dtype");
+  w.String("float32");
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+bool LlamaConfig::is_eos(int32_t token) const {
+  return std::find(eos_token_ids.begin(), eos_token_ids.end(), token) != eos_token_ids.end();
+}
+
+int64_t LlamaConfig::parameter_count() const {
+  int64_t q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim;
+  int64_t per_layer = hidden_size * (q + 2 * kv) + q * hidden_size + 3 * hidden_size * intermediate_size +
+                      2 * hidden_size;
+  int64_t embed = vocab_size * hidden_size;
+  return embed * (tie_word_embeddings ? 1 : 2) + num_hidden_layers * per_layer + hidden_size;
+}
+
+double LlamaConfig::matmul_flops_per_token() const {
+  double q = double(num_attention_heads * head_dim), kv = double(num_key_value_heads * head_dim);
+  double per_layer = double(hidden_size) * (q + 2 * kv) + q * double(hidden_size) +
+                     3.0 * double(hidden_size) * double(intermediate_size);
+  return 2.0 * (double(num_hidden_layers) * per_layer + double(vocab_size) * double(hidden_size));
+}
+
+}  // namespace nineteen::models

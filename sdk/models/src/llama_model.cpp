@@ -1,0 +1,505 @@
+// The Llama decoder in libtorch: weight loading, rotary attention with a KV cache, and scoring.
+#include "nineteen/models/llama_model.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "nineteen/models/safetensors.hpp"
+#include "nineteen/sdk/error.hpp"
+
+namespace nineteen::models {
+
+using sdk::Error;
+using torch::Tensor;
+
+namespace {
+
+std::string shape_text(c10::IntArrayRef shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+c10::ScalarType torch_dtype(DType d) {
+  switch (d) {
+    case DType::F32: return torch::kFloat;
+    case DType::F16: return torch::kHalf;
+    case DType::BF16: return torch::kBFloat16;
+  }
+  return torch::kFloat;
+}
+
+// Copies a mapped tensor into aligned memory (the mapping need not be aligned) and converts it.
+Tensor read_weight(const SafetensorsSet& set, const std::string& name, std::vector<int64_t> expected,
+                   c10::ScalarType target) {
+  const TensorView* view = set.find(name);
+  if (!view) {
+    throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + name + "\" is missing (expected shape " +
+                                         shape_text(expected) + ")");
+  }
+  if (view->shape != expected) {
+    throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + name + "\" in " + set.file_of(name) +
+                                         " has shape " + view->shape_text() + ", expected " +
+                                         shape_text(expected) + " from config.json");
+  }
+  Tensor raw = torch::empty(expected, torch::TensorOptions().dtype(torch_dtype(view->dtype)));
+  std::memcpy(raw.data_ptr(), view->data, view->byte_size);
+  return raw.to(target).contiguous();
+}
+
+struct DecoderLayer {
+  Tensor qkv;       // [(H + 2·Hkv)·D, hidden]: q, k and v projections fused into one product
+  Tensor o;         // [hidden, H·D]
+  Tensor gate_up;   // [2·intermediate, hidden]: gate and up fused
+  Tensor down;      // [hidden, intermediate]
+  Tensor input_norm, post_attention_norm;  // [hidden], f32
+};
+
+// Per layer [batch, kv_heads, capacity, head_dim] keys and values, preallocated so that a decode
+// step writes in place instead of concatenating.
+struct CacheTensors {
+  std::vector<Tensor> keys, values;
+  std::vector<int64_t> lengths;
+  int64_t capacity = 0;
+  const void* owner = nullptr;
+};
+
+Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
+  return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * weight;
+}
+
+// Hugging Face's rotate_half convention: the two halves of each head are the (x, y) pairs.
+Tensor apply_rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
+  int64_t half = x.size(-1) / 2;
+  Tensor x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
+  return x * cos + torch::cat({-x2, x1}, -1) * sin;
+}
+
+// Inverse frequencies per rotary pair, with Llama 3 or linear scaling applied as HF does.
+std::vector<double> rope_inverse_frequencies(const LlamaConfig& c) {
+  std::vector<double> inv(c.head_dim / 2);
+  for (size_t i = 0; i < inv.size(); ++i) {
+    inv[i] = 1.0 / std::pow(c.rope_theta, double(2 * i) / double(c.head_dim));
+  }
+  if (!c.rope_scaling) return inv;
+  const RopeScaling& s = *c.rope_scaling;
+  if (s.rope_type == "linear") {
+    for (double& f : inv) f /= s.factor;
+    return inv;
+  }
+  double old_len = double(s.original_max_position_embeddings);
+  double low_wavelen = old_len / s.low_freq_factor, high_wavelen = old_len / s.high_freq_factor;
+  for (double& f : inv) {
+    double wavelen = 2.0 * M_PI / f;
+    if (wavelen < high_wavelen) continue;           // high frequency: unchanged
+    if (wavelen > low_wavelen) { f /= s.factor; continue; }  // low frequency: scaled
+    double smooth = (old_len / wavelen - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+    f = (1.0 - smooth) * f / s.factor + smooth * f;
+  }
+  return inv;
+}
+
+}  // namespace
+
+struct LlamaModel::Weights {
+  LlamaConfig config;
+  WeightStorage storage = WeightStorage::F32;
+  Tensor embed;    // [vocab, hidden]
+  Tensor lm_head;  // [vocab, hidden], the same storage as embed when tied
+  Tensor final_norm;
+  std::vector<DecoderLayer> layers;
+  Tensor rope_cos, rope_sin;  // [max_position_embeddings, head_dim], f32
+
+  Tensor matmul(const Tensor& x, const Tensor& weight) const {
+    if (storage == WeightStorage::BF16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
+    return torch::linear(x, weight);
+  }
+
+  // Runs ids [B, n] through the decoder. Sequence b's new tokens sit at positions start[b] + i and
+  // only its first valid[b] are real (the rest is padding, masked). With a cache the new keys and
+  // values are stored and attention covers everything held; without one, start must be all zero.
+  // Returns the final-normed hidden states [B, n, hidden].
+  Tensor run(const Tensor& ids, const std::vector<int64_t>& start, const std::vector<int64_t>& valid,
+             CacheTensors* cache) const {
+    const LlamaConfig& c = config;
+    const int64_t B = ids.size(0), n = ids.size(1), D = c.head_dim;
+    const int64_t H = c.num_attention_heads, Hkv = c.num_key_value_heads, G = H / Hkv;
+    const int64_t max_start = *std::max_element(start.begin(), start.end());
+    const int64_t T = max_start + n;
+    const bool same_start = std::all_of(start.begin(), start.end(), [&](int64_t s) { return s == start[0]; });
+
+    Tensor x = embed.index_select(0, ids.reshape({-1})).to(torch::kFloat).view({B, n, c.hidden_size});
+
+    std::vector<int64_t> pos(B * n);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t i = 0; i < n; ++i) pos[b * n + i] = start[b] + i;
+    Tensor pos_t = torch::from_blob(pos.data(), {B * n}, torch::kLong);
+    Tensor cos = rope_cos.index_select(0, pos_t).view({B, n, 1, D});
+    Tensor sin = rope_sin.index_select(0, pos_t).view({B, n, 1, D});
+
+    // Query i of sequence b may see keys up to start[b] + min(i, valid[b] - 1): causal, and never
+    // another sequence's padding or stale cache entries. A single new token at a shared start
+    // sees exactly the held keys, so decode steps skip the mask.
+    Tensor mask;
+    bool all_valid = std::all_of(valid.begin(), valid.end(), [&](int64_t v) { return v == n; });
+    if (n > 1 || !same_start || !all_valid) {
+      std::vector<int64_t> limit(B * n);
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t i = 0; i < n; ++i) limit[b * n + i] = start[b] + std::min(i, valid[b] - 1);
+      Tensor limit_t = torch::from_blob(limit.data(), {B, 1, 1, n, 1}, torch::kLong);
+      Tensor key_pos = torch::arange(T, torch::kLong).view({1, 1, 1, 1, T});
+      mask = torch::zeros({B, 1, 1, n, T}).masked_fill(key_pos > limit_t, -std::numeric_limits<float>::infinity());
+    }
+    const double scale = 1.0 / std::sqrt(double(D));
+
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const DecoderLayer& layer = layers[l];
+      Tensor h = rms_norm(x, layer.input_norm, c.rms_norm_eps);
+      Tensor qkv = matmul(h, layer.qkv);
+      Tensor q = qkv.narrow(-1, 0, H * D).view({B, n, H, D});
+      Tensor k = qkv.narrow(-1, H * D, Hkv * D).view({B, n, Hkv, D});
+      Tensor v = qkv.narrow(-1, (H + Hkv) * D, Hkv * D).view({B, n, Hkv, D});
+      q = apply_rope(q, cos, sin);
+      k = apply_rope(k, cos, sin).transpose(1, 2);  // [B, Hkv, n, D]
+      v = v.transpose(1, 2);
+
+      Tensor keys, vals;
+      if (cache) {
+        Tensor& ck = cache->keys[l];
+        Tensor& cv = cache->values[l];
+        if (same_start) {
+          ck.narrow(2, start[0], n).copy_(k);
+          cv.narrow(2, start[0], n).copy_(v);
+        } else {
+          for (int64_t b = 0; b < B; ++b) {
+            ck[b].narrow(1, start[b], n).copy_(k[b]);
+            cv[b].narrow(1, start[b], n).copy_(v[b]);
+          }
+        }
+        keys = ck.narrow(2, 0, T);
+        vals = cv.narrow(2, 0, T);
+      } else {
+        keys = k;
+        vals = v;
+      }
+
+      // Grouped-query attention without repeating keys: the G query heads sharing a key head are
+      // folded into the row dimension of one product per key head.
+      Tensor qg = q.view({B, n, Hkv, G, D}).permute({0, 2, 3, 1, 4}).reshape({B, Hkv, G * n, D});
+      Tensor scores = torch::matmul(qg, keys.transpose(-1, -2)).mul_(scale);
+      if (mask.defined()) scores = (scores.view({B, Hkv, G, n, T}) + mask).view({B, Hkv, G * n, T});
+      Tensor probs = torch::softmax(scores, -1);
+      Tensor attn = torch::matmul(probs, vals)
+                        .view({B, Hkv, G, n, D})
+                        .permute({0, 3, 1, 2, 4})
+                        .reshape({B, n, H * D});
+      x = x + matmul(attn, layer.o);
+
+      h = rms_norm(x, layer.post_attention_norm, c.rms_norm_eps);
+      Tensor gu = matmul(h, layer.gate_up);
+      int64_t I = c.intermediate_size;
+      x = x + matmul(torch::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I), layer.down);
+    }
+    return rms_norm(x, final_norm, c.rms_norm_eps);
+  }
+
+  Tensor logits(const Tensor& hidden_rows) const { return matmul(hidden_rows, lm_head); }
+};
+
+struct KvCache::State {
+  CacheTensors t;
+};
+
+KvCache::KvCache(std::unique_ptr<State> state) : state_(std::move(state)) {}
+KvCache::KvCache(KvCache&&) noexcept = default;
+KvCache& KvCache::operator=(KvCache&&) noexcept = default;
+KvCache::~KvCache() = default;
+
+int64_t KvCache::batch() const { return static_cast<int64_t>(state_->t.lengths.size()); }
+int64_t KvCache::capacity() const { return state_->t.capacity; }
+
+int64_t KvCache::length(int64_t b) const {
+  if (b < 0 || b >= batch()) throw Error(NT_INVALID_ARGUMENT, "KvCache: no sequence " + std::to_string(b));
+  return state_->t.lengths[b];
+}
+
+void KvCache::reset(int64_t b) {
+  if (b < 0) {
+    std::fill(state_->t.lengths.begin(), state_->t.lengths.end(), 0);
+  } else {
+    truncate(b, 0);
+  }
+}
+
+void KvCache::truncate(int64_t b, int64_t length) {
+  if (length < 0 || length > this->length(b)) {
+    throw Error(NT_INVALID_ARGUMENT, "KvCache: cannot truncate sequence " + std::to_string(b) + " of length " +
+                                         std::to_string(this->length(b)) + " to " + std::to_string(length));
+  }
+  state_->t.lengths[b] = length;
+}
+
+LlamaModel::LlamaModel(std::unique_ptr<Weights> weights) : w_(std::move(weights)) {}
+LlamaModel::LlamaModel(LlamaModel&&) noexcept = default;
+LlamaModel& LlamaModel::operator=(LlamaModel&&) noexcept = default;
+LlamaModel::~LlamaModel() = default;
+
+const LlamaConfig& LlamaModel::config() const { return w_->config; }
+WeightStorage LlamaModel::storage() const { return w_->storage; }
+
+LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) {
+  LlamaConfig config = LlamaConfig::from_model_dir(dir);
+  SafetensorsSet weights = SafetensorsSet::open_dir(dir);
+  return from_weights(config, weights, options);
+}
+
+LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& set, const LoadOptions& options) {
+  if (options.threads > 0) at::set_num_threads(options.threads);
+  c10::InferenceMode guard;
+  auto w = std::make_unique<Weights>();
+  w->config = c;
+  w->storage = options.storage;
+  const auto matrix_type = options.storage == WeightStorage::BF16 ? torch::kBFloat16 : torch::kFloat;
+  const int64_t hidden = c.hidden_size, D = c.head_dim;
+  const int64_t q_rows = c.num_attention_heads * D, kv_rows = c.num_key_value_heads * D;
+
+  w->embed = read_weight(set, "model.embed_tokens.weight", {c.vocab_size, hidden}, matrix_type);
+  // Some checkpoints that tie embeddings still ship lm_head.weight; an untied one must.
+  if (!c.tie_word_embeddings || set.find("lm_head.weight")) {
+    w->lm_head = read_weight(set, "lm_head.weight", {c.vocab_size, hidden}, matrix_type);
+  } else {
+    w->lm_head = w->embed;
+  }
+  w->final_norm = read_weight(set, "model.norm.weight", {hidden}, torch::kFloat);
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    std::string p = "model.layers." + std::to_string(l) + ".";
+    DecoderLayer layer;
+    layer.qkv = torch::cat({read_weight(set, p + "self_attn.q_proj.weight", {q_rows, hidden}, matrix_type),
+                            read_weight(set, p + "self_attn.k_proj.weight", {kv_rows, hidden}, matrix_type),
+                            read_weight(set, p + "self_attn.v_proj.weight", {kv_rows, hidden}, matrix_type)});
+    layer.o = read_weight(set, p + "self_attn.o_proj.weight", {hidden, q_rows}, matrix_type);
+    layer.gate_up =
+        torch::cat({read_weight(set, p + "mlp.gate_proj.weight", {c.intermediate_size, hidden}, matrix_type),
+                    read_weight(set, p + "mlp.up_proj.weight", {c.intermediate_size, hidden}, matrix_type)});
+    layer.down = read_weight(set, p + "mlp.down_proj.weight", {hidden, c.intermediate_size}, matrix_type);
+    layer.input_norm = read_weight(set, p + "input_layernorm.weight", {hidden}, torch::kFloat);
+    layer.post_attention_norm = read_weight(set, p + "post_attention_layernorm.weight", {hidden}, torch::kFloat);
+    w->layers.push_back(std::move(layer));
+  }
+
+  // cos/sin tables computed in double then rounded, so positions far out stay accurate.
+  std::vector<double> inv = rope_inverse_frequencies(c);
+  const int64_t P = c.max_position_embeddings, half = D / 2;
+  w->rope_cos = torch::empty({P, D});
+  w->rope_sin = torch::empty({P, D});
+  float* cp = w->rope_cos.data_ptr<float>();
+  float* sp = w->rope_sin.data_ptr<float>();
+  for (int64_t p = 0; p < P; ++p) {
+    for (int64_t i = 0; i < half; ++i) {
+      double angle = double(p) * inv[i];
+      float cv = static_cast<float>(std::cos(angle)), sv = static_cast<float>(std::sin(angle));
+      cp[p * D + i] = cp[p * D + half + i] = cv;
+      sp[p * D + i] = sp[p * D + half + i] = sv;
+    }
+  }
+  return LlamaModel(std::move(w));
+}
+
+KvCache LlamaModel::new_cache(int64_t batch, int64_t capacity) const {
+  const LlamaConfig& c = w_->config;
+  if (batch < 1 || capacity < 1 || capacity > c.max_position_embeddings) {
+    throw Error(NT_INVALID_ARGUMENT, "KvCache: batch " + std::to_string(batch) + " and capacity " +
+                                         std::to_string(capacity) + " must be >= 1, capacity at most " +
+                                         std::to_string(c.max_position_embeddings) +
+                                         " (max_position_embeddings)");
+  }
+  c10::InferenceMode guard;
+  auto state = std::make_unique<KvCache::State>();
+  CacheTensors& t = state->t;
+  t.capacity = capacity;
+  t.lengths.assign(batch, 0);
+  t.owner = w_.get();
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    t.keys.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}));
+    t.values.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}));
+  }
+  return KvCache(std::move(state));
+}
+
+namespace {
+
+// Checks token ids and packs ragged sequences into a zero-padded [B, n] tensor.
+Tensor pack_tokens(const std::vector<std::vector<int32_t>>& tokens, int64_t vocab, std::vector<int64_t>& valid) {
+  int64_t n = 0;
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    if (tokens[b].empty()) {
+      throw Error(NT_INVALID_ARGUMENT, "forward: sequence " + std::to_string(b) + " has no new tokens");
+    }
+    n = std::max<int64_t>(n, static_cast<int64_t>(tokens[b].size()));
+  }
+  Tensor ids = torch::zeros({static_cast<int64_t>(tokens.size()), n}, torch::kLong);
+  auto acc = ids.accessor<int64_t, 2>();
+  valid.clear();
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    for (size_t i = 0; i < tokens[b].size(); ++i) {
+      int32_t t = tokens[b][i];
+      if (t < 0 || t >= vocab) {
+        throw Error(NT_INVALID_ARGUMENT, "token id " + std::to_string(t) + " at position " + std::to_string(i) +
+                                             " of sequence " + std::to_string(b) +
+                                             " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+      }
+      acc[b][i] = t;
+    }
+    valid.push_back(static_cast<int64_t>(tokens[b].size()));
+  }
+  return ids;
+}
+
+Logits to_logits(const Tensor& logits, std::vector<int64_t> row_begin) {
+  Tensor l = logits.to(torch::kFloat).contiguous();
+  Logits out;
+  out.vocab = l.size(-1);
+  out.values.assign(l.data_ptr<float>(), l.data_ptr<float>() + l.numel());
+  out.row_begin = std::move(row_begin);
+  return out;
+}
+
+// Which rows of the flattened [B·n, hidden] states to project to logits.
+Tensor pick_rows(const std::vector<int64_t>& valid, int64_t n, LogitRows rows, std::vector<int64_t>& row_begin) {
+  std::vector<int64_t> index;
+  row_begin.assign(1, 0);
+  for (size_t b = 0; b < valid.size(); ++b) {
+    int64_t base = static_cast<int64_t>(b) * n;
+    if (rows == LogitRows::Last) {
+      index.push_back(base + valid[b] - 1);
+    } else {
+      for (int64_t i = 0; i < valid[b]; ++i) index.push_back(base + i);
+    }
+    row_begin.push_back(static_cast<int64_t>(index.size()));
+  }
+  return torch::tensor(index, torch::kLong);
+}
+
+}  // namespace
+
+Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCache& cache, LogitRows rows) const {
+  CacheTensors& t = cache.state_->t;
+  if (t.owner != w_.get()) throw Error(NT_INVALID_ARGUMENT, "forward: this KvCache was made by another model");
+  if (static_cast<int64_t>(tokens.size()) != cache.batch()) {
+    throw Error(NT_INVALID_ARGUMENT, "forward: got " + std::to_string(tokens.size()) +
+                                         " sequences for a KvCache of batch " + std::to_string(cache.batch()));
+  }
+  c10::InferenceMode guard;
+  std::vector<int64_t> valid;
+  Tensor ids = pack_tokens(tokens, w_->config.vocab_size, valid);
+  const int64_t n = ids.size(1);
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    if (t.lengths[b] + n > t.capacity) {
+      throw Error(NT_RESOURCE_EXHAUSTED, "forward: sequence " + std::to_string(b) + " holds " +
+                                             std::to_string(t.lengths[b]) + " tokens; " + std::to_string(n) +
+                                             " more exceed the KvCache capacity " + std::to_string(t.capacity));
+    }
+  }
+  Tensor hidden = w_->run(ids, t.lengths, valid, &t);
+  for (size_t b = 0; b < tokens.size(); ++b) t.lengths[b] += valid[b];
+  std::vector<int64_t> row_begin;
+  Tensor index = pick_rows(valid, n, rows, row_begin);
+  Tensor picked = hidden.reshape({-1, w_->config.hidden_size}).index_select(0, index);
+  return to_logits(w_->logits(picked), std::move(row_begin));
+}
+
+Logits LlamaModel::full_logits(const std::vector<int32_t>& tokens) const {
+  if (static_cast<int64_t>(tokens.size()) > w_->config.max_position_embeddings) {
+    throw Error(NT_INVALID_ARGUMENT, "full_logits: " + std::to_string(tokens.size()) +
+                                         " tokens exceed max_position_embeddings " +
+                                         std::to_string(w_->config.max_position_embeddings));
+  }
+  c10::InferenceMode guard;
+  std::vector<int64_t> valid;
+  Tensor ids = pack_tokens({tokens}, w_->config.vocab_size, valid);
+  Tensor hidden = w_->run(ids, {0}, valid, nullptr);
+  return to_logits(w_->logits(hidden[0]), {0, ids.size(1)});
+}
+
+std::vector<SequenceScore> LlamaModel::score(const std::vector<ScoreRequest>& requests,
+                                             const ScoreOptions& options) const {
+  std::vector<SequenceScore> out(requests.size());
+  if (requests.empty()) return out;
+  const LlamaConfig& c = w_->config;
+  if (options.top_n < 0 || options.top_n > c.vocab_size) {
+    throw Error(NT_INVALID_ARGUMENT, "score: top_n " + std::to_string(options.top_n) + " must be in [0, " +
+                                         std::to_string(c.vocab_size) + "]");
+  }
+  std::vector<std::vector<int32_t>> seqs;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    const ScoreRequest& q = requests[r];
+    int64_t len = static_cast<int64_t>(q.tokens.size());
+    if (q.first_scored < 1 || q.first_scored > len) {
+      throw Error(NT_INVALID_ARGUMENT, "score: request " + std::to_string(r) + " has first_scored " +
+                                           std::to_string(q.first_scored) + " outside [1, " + std::to_string(len) +
+                                           "] for " + std::to_string(len) + " tokens");
+    }
+    if (len > c.max_position_embeddings) {
+      throw Error(NT_INVALID_ARGUMENT, "score: request " + std::to_string(r) + " has " + std::to_string(len) +
+                                           " tokens, more than max_position_embeddings " +
+                                           std::to_string(c.max_position_embeddings));
+    }
+    seqs.push_back(q.tokens);
+  }
+  c10::InferenceMode guard;
+  std::vector<int64_t> valid;
+  Tensor ids = pack_tokens(seqs, c.vocab_size, valid);
+  const int64_t n = ids.size(1);
+  Tensor hidden = w_->run(ids, std::vector<int64_t>(seqs.size(), 0), valid, nullptr).reshape({-1, c.hidden_size});
+
+  // The prediction for position p comes from the hidden state at p - 1.
+  std::vector<int64_t> source_rows, targets, owner;
+  for (size_t r = 0; r < requests.size(); ++r) {
+    for (int64_t p = requests[r].first_scored; p < valid[r]; ++p) {
+      source_rows.push_back(static_cast<int64_t>(r) * n + p - 1);
+      targets.push_back(requests[r].tokens[p]);
+      owner.push_back(static_cast<int64_t>(r));
+    }
+  }
+  // Bounded chunks keep the [rows, vocab] logits small for 128k-token vocabularies.
+  const int64_t chunk = std::max<int64_t>(1, (int64_t(64) << 20) / (4 * c.vocab_size));
+  const int64_t total = static_cast<int64_t>(source_rows.size());
+  const int top_n = options.top_n;
+  for (int64_t begin = 0; begin < total; begin += chunk) {
+    int64_t len = std::min(chunk, total - begin);
+    Tensor rows = torch::tensor(std::vector<int64_t>(source_rows.begin() + begin, source_rows.begin() + begin + len),
+                                torch::kLong);
+    Tensor target = torch::tensor(std::vector<int64_t>(targets.begin() + begin, targets.begin() + begin + len),
+                                  torch::kLong)
+                        .unsqueeze(1);
+    Tensor logits = w_->logits(hidden.index_select(0, rows)).to(torch::kFloat);
+    Tensor logp = torch::log_softmax(logits, -1);
+    Tensor target_logit = logits.gather(1, target);
+    Tensor rank = (logits > target_logit).sum(1).contiguous();
+    Tensor target_logp = logp.gather(1, target).squeeze(1).contiguous();
+    auto [top_values, top_ids] = logp.topk(top_n, -1, true, true);
+    top_values = top_values.contiguous();
+    top_ids = top_ids.contiguous();
+    const int64_t* rank_p = rank.data_ptr<int64_t>();
+    const float* lp_p = target_logp.data_ptr<float>();
+    const float* tv = top_values.data_ptr<float>();
+    const int64_t* ti = top_ids.data_ptr<int64_t>();
+    for (int64_t i = 0; i < len; ++i) {
+      ScoredToken s;
+      s.token = static_cast<int32_t>(targets[begin + i]);
+      s.logprob = lp_p[i];
+      s.rank = rank_p[i];
+      s.top.reserve(top_n);
+      for (int k = 0; k < top_n; ++k) {
+        s.top.push_back({static_cast<int32_t>(ti[i * top_n + k]), tv[i * top_n + k]});
+      }
+      out[owner[begin + i]].positions.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+}  // namespace nineteen::models

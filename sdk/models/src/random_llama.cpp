@@ -1,0 +1,134 @@
+// Seeded random Llama weights with scales chosen so the model is neither uniform nor one-hot.
+#include "nineteen/models/random_llama.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "nineteen/sdk/error.hpp"
+
+namespace nineteen::models {
+
+namespace fs = std::filesystem;
+using sdk::Error;
+
+namespace {
+
+// Normal deviates from a 64-bit Mersenne Twister through Box-Muller, written out by hand so the
+// numbers do not depend on the standard library's distribution algorithms.
+class NormalSource {
+ public:
+  explicit NormalSource(uint64_t seed) : generator_(seed) {}
+  double next() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1 = (double(generator_() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+    double u2 = double(generator_() >> 11) * (1.0 / 9007199254740992.0);
+    double r = std::sqrt(-2.0 * std::log(u1));
+    spare_ = r * std::sin(2.0 * M_PI * u2);
+    has_spare_ = true;
+    return r * std::cos(2.0 * M_PI * u2);
+  }
+
+ private:
+  std::mt19937_64 generator_;
+  double spare_ = 0.0;
+  bool has_spare_ = false;
+};
+
+uint16_t to_bf16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits += 0x7fff + ((bits >> 16) & 1);  // round to nearest, ties to even
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+struct Planned {
+  std::string name;
+  std::vector<int64_t> shape;
+  double mean;
+  double std;
+};
+
+}  // namespace
+
+void write_random_llama(const std::string& dir, const LlamaConfig& c, const RandomLlamaOptions& options) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(NT_INVALID_ARGUMENT, "cannot create directory " + dir + ": " + ec.message());
+
+  const int64_t h = c.hidden_size, I = c.intermediate_size;
+  const int64_t q_rows = c.num_attention_heads * c.head_dim, kv_rows = c.num_key_value_heads * c.head_dim;
+  const double inv_h = 1.0 / std::sqrt(double(h));
+  // Hidden states reach lm_head RMS-normalised (each element ~1), so a weight std of
+  // logit_scale/sqrt(hidden) gives logits of std ~logit_scale.
+  const double head_std = options.logit_scale * inv_h;
+  std::vector<Planned> plan;
+  // With tied embeddings the one matrix also serves as lm_head, so it takes lm_head's scale; the
+  // first RMSNorm makes the input scale irrelevant.
+  plan.push_back({"model.embed_tokens.weight", {c.vocab_size, h}, 0.0, c.tie_word_embeddings ? head_std : 1.0});
+  for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
+    std::string p = "model.layers." + std::to_string(l) + ".";
+    // Norm weights near 1 but not equal, so a reference that forgot them would disagree.
+    plan.push_back({p + "input_layernorm.weight", {h}, 1.0, 0.1});
+    plan.push_back({p + "self_attn.q_proj.weight", {q_rows, h}, 0.0, 1.5 * inv_h});
+    plan.push_back({p + "self_attn.k_proj.weight", {kv_rows, h}, 0.0, 1.5 * inv_h});
+    plan.push_back({p + "self_attn.v_proj.weight", {kv_rows, h}, 0.0, inv_h});
+    plan.push_back({p + "self_attn.o_proj.weight", {h, q_rows}, 0.0, 1.0 / std::sqrt(double(q_rows))});
+    plan.push_back({p + "post_attention_layernorm.weight", {h}, 1.0, 0.1});
+    plan.push_back({p + "mlp.gate_proj.weight", {I, h}, 0.0, inv_h});
+    plan.push_back({p + "mlp.up_proj.weight", {I, h}, 0.0, inv_h});
+    plan.push_back({p + "mlp.down_proj.weight", {h, I}, 0.0, 1.0 / std::sqrt(double(I))});
+  }
+  plan.push_back({"model.norm.weight", {h}, 1.0, 0.1});
+  if (!c.tie_word_embeddings) plan.push_back({"lm_head.weight", {c.vocab_size, h}, 0.0, head_std});
+
+  NormalSource normal(options.seed);
+  std::vector<std::string> storage;
+  storage.reserve(plan.size());
+  std::vector<TensorToWrite> tensors;
+  int64_t done = 0, total = 0;
+  for (const Planned& p : plan) {
+    int64_t n = 1;
+    for (int64_t d : p.shape) n *= d;
+    total += n;
+  }
+  int64_t next_report = total / 10;
+  for (const Planned& p : plan) {
+    int64_t n = 1;
+    for (int64_t d : p.shape) n *= d;
+    std::string bytes(static_cast<size_t>(n) * dtype_size(options.dtype), '\0');
+    for (int64_t i = 0; i < n; ++i) {
+      float v = static_cast<float>(p.mean + p.std * normal.next());
+      if (options.dtype == DType::F32) {
+        std::memcpy(&bytes[i * 4], &v, 4);
+      } else if (options.dtype == DType::BF16) {
+        uint16_t b = to_bf16(v);
+        std::memcpy(&bytes[i * 2], &b, 2);
+      } else {
+        throw Error(NT_INVALID_ARGUMENT, "write_random_llama: dtype F16 is not offered; use F32 or BF16");
+      }
+    }
+    done += n;
+    if (options.progress && done >= next_report) {
+      options.progress("weights: " + std::to_string(done * 100 / total) + "% of " + std::to_string(total) +
+                       " parameters");
+      next_report += total / 10;
+    }
+    storage.push_back(std::move(bytes));
+    tensors.push_back({p.name, options.dtype, p.shape, storage.back()});
+  }
+
+  std::string config_path = (fs::path(dir) / "config.json").string();
+  std::ofstream out(config_path, std::ios::binary | std::ios::trunc);
+  out << c.to_json();
+  out.close();
+  if (!out) throw Error(NT_INVALID_ARGUMENT, "cannot write " + config_path);
+  write_safetensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+}
+
+}  // namespace nineteen::models
