@@ -20,6 +20,7 @@ task plugins
   plugin list [--tasks FILE] [--plugins DIR]     the catalogue's tasks and their state
   plugin inspect FILE.so                         ABI, name, version and task types of a plugin
   plugin conformance --task NAME [--tasks FILE]  the checks every task must pass
+  plugin watch [--tasks FILE]                    dev mode: reload plugins when their files change
   synth --task NAME --seed N                     a synthetic request
   invoke --task NAME --request JSON|@FILE        serve a request locally (chunks as JSON lines)
   check --task NAME --request JSON|@FILE --response JSON|@FILE

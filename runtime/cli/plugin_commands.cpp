@@ -1,6 +1,8 @@
 // `nineteen plugin list | inspect | conformance`.
+#include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "nineteen/plugin_host/conformance.hpp"
@@ -66,15 +68,60 @@ int conformance(const std::vector<std::string>& args) {
   return report.passed() ? 0 : 1;
 }
 
+// Dev mode: loads the catalogue from private copies of the plugin files, reloads a plugin whenever its
+// file changes (rebuild in another terminal), and prints each task's state after every change.
+int watch(const std::vector<std::string>& args) {
+  const std::string usage = "nineteen plugin watch [--tasks FILE] [--plugins DIR] [--interval-ms N]";
+  CommandLine cl(args);
+  cl.allow_only({"tasks", "plugins", "interval-ms"}, usage);
+  int interval = std::stoi(cl.get("interval-ms").value_or("300"));
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // the watcher thread inherits the mask
+
+  auto host = open_host(cl, /*dev_reload=*/true);
+  auto print = [&] {
+    for (const auto& s : host->statuses()) {
+      std::cout << s.name << ": " << s.state << " (generation " << s.generation << ", " << s.plugin_name << " "
+                << s.plugin_version << ")" << (s.reason.empty() ? "" : " " + s.reason) << "\n";
+    }
+    std::cout << std::flush;
+  };
+  print();
+  host->start_watching(std::chrono::milliseconds(interval));
+  std::cout << "watching the plugin files; Ctrl-C stops" << std::endl;
+
+  std::atomic<bool> stopping{false};
+  std::thread printer([&] {
+    std::vector<unsigned> last;
+    while (!stopping) {
+      std::vector<unsigned> now;
+      for (const auto& s : host->statuses()) now.push_back(s.generation);
+      if (!last.empty() && now != last) print();
+      last = now;
+      std::this_thread::sleep_for(std::chrono::milliseconds(interval));
+    }
+  });
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  stopping = true;
+  printer.join();
+  host->stop_watching();
+  return 0;
+}
+
 }  // namespace
 
 int plugin_command(const std::vector<std::string>& args) {
-  if (args.empty()) throw UsageError("expected list, inspect or conformance");
+  if (args.empty()) throw UsageError("expected list, inspect, conformance or watch");
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "list") return list(rest);
   if (args[0] == "inspect") return inspect(rest);
   if (args[0] == "conformance") return conformance(rest);
-  throw UsageError("unknown plugin command \"" + args[0] + "\" (expected list, inspect or conformance)");
+  if (args[0] == "watch") return watch(rest);
+  throw UsageError("unknown plugin command \"" + args[0] + "\" (expected list, inspect, conformance or watch)");
 }
 
 }  // namespace nineteen::cli

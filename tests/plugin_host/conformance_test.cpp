@@ -25,6 +25,6 @@ TEST(Conformance, ATaskThatFailedToLoadFailsConformance) {
   EXPECT_NE(report.checks[0].detail.find("failed its self-test"), std::string::npos);
 }
 
-TEST(Conformance, PerturbationChangesEveryString) {
-  EXPECT_EQ(nineteen::plugin_host::perturb_json_strings(R"([{"word":"abc","n":1}])"), R"([{"word":"cba~","n":1}])");
+TEST(Conformance, PerturbationChangesEveryStringAndNumber) {
+  EXPECT_EQ(nineteen::plugin_host::perturb_json(R"([{"word":"abc","n":1}])"), R"([{"word":"cba~","n":2}])");
 }

@@ -21,6 +21,10 @@ void perturb(rapidjson::Value& v, rapidjson::Document::AllocatorType& alloc) {
     std::reverse(s.begin(), s.end());
     s += "~";
     v.SetString(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
+  } else if (v.IsInt64()) {
+    v.SetInt64(v.GetInt64() + 1);
+  } else if (v.IsNumber()) {
+    v.SetDouble(v.GetDouble() * 1.25 + 0.5);
   } else if (v.IsArray()) {
     for (auto& item : v.GetArray()) perturb(item, alloc);
   } else if (v.IsObject()) {
@@ -41,7 +45,7 @@ bool ConformanceReport::passed() const {
   return !checks.empty() && std::all_of(checks.begin(), checks.end(), [](const ConformanceCheck& c) { return c.passed; });
 }
 
-std::string perturb_json_strings(const std::string& json) {
+std::string perturb_json(const std::string& json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) return json + "~";
@@ -113,7 +117,7 @@ ConformanceReport run_conformance(PluginHost& host, const std::string& task_name
     add("batched check equals one-by-one", batch_equal, batch_equal ? "equal" : "a batched quality differs");
 
     std::vector<std::string> perturbed;
-    for (const std::string& r : responses) perturbed.push_back(perturb_json_strings(r));
+    for (const std::string& r : responses) perturbed.push_back(perturb_json(r));
     auto bad = task->check(requests, perturbed);
     double best_bad = -1e9;
     for (const CheckOutcome& o : bad) best_bad = std::max(best_bad, o.quality);

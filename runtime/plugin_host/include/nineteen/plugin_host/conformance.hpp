@@ -24,7 +24,8 @@ struct ConformanceReport {
 // Runs the checks on the host's live task `task_name` (and fresh loads of its plugin file).
 ConformanceReport run_conformance(PluginHost& host, const std::string& task_name, int seeds = 3);
 
-// Changes every string in a JSON document (reversed, plus a marker) — the generic perturbation.
-std::string perturb_json_strings(const std::string& json);
+// Changes every string (reversed, plus a marker) and every number (n+1 for integers, x*1.25+0.5 for
+// others) in a JSON document: the generic perturbation of an answer.
+std::string perturb_json(const std::string& json);
 
 }  // namespace nineteen::plugin_host
