@@ -1,6 +1,8 @@
 // Exact ids from hand-made tokenizer.json files: merge ranks, the Llama 3 split, added tokens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "nineteen/text/bpe_tokenizer.hpp"
 #include "nineteen/text/bpe_trainer.hpp"
 #include "sdk_error_text.hpp"
@@ -23,6 +25,13 @@ TEST(BpeTokenizerKnownAnswer, MergesBuildWordsInRankOrder) {
   EXPECT_EQ(t.encode("world"), (Ids{4, 14, 2, 6}));  // no leading space: "Ġw" never forms
   EXPECT_EQ(t.encode("lll"), (Ids{10, 2}));          // the leftmost pair merges first
   EXPECT_EQ(t.encode(""), Ids{});
+}
+
+TEST(BpeTokenizerKnownAnswer, HugeWhitespaceRunIsOnePiece) {
+  // Beyond PCRE2's default match limit (hit near 10 MB of spaces): still one piece, no error.
+  Ids ids = tiny().encode(std::string(12'000'000, ' '));
+  ASSERT_EQ(ids.size(), 12'000'000u);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 7), 12'000'000);
 }
 
 TEST(BpeTokenizerKnownAnswer, LowerRankWinsOverPosition) {
@@ -162,6 +171,11 @@ TEST(BpeTokenizerKnownAnswer, Gpt2ByteLevelRegexAndPrefixSpace) {
   PieceVocabulary plain({"Hello", " world", "'s", " 12345", " Hello"},
                         R"({"type": "ByteLevel", "add_prefix_space": false, "use_regex": true})");
   EXPECT_EQ(plain.pieces_of("Hello world's 12345"), (Pieces{"Hello", " world", "'s", " 12345"}));
+  // Hugging Face's own byte_level.rs cases: a newline alone, a space run minus its last space.
+  PieceVocabulary hf({"Hello", " there", "      ", " dear"},
+                     R"({"type": "ByteLevel", "add_prefix_space": false, "use_regex": true})");
+  EXPECT_EQ(hf.pieces_of("Hello there\nHello there"), (Pieces{"Hello", " there", "\n", "Hello", " there"}));
+  EXPECT_EQ(hf.pieces_of("Hello there       dear"), (Pieces{"Hello", " there", "      ", " dear"}));
   PieceVocabulary prefixed({"Hello", " world", "'s", " 12345", " Hello"},
                            R"({"type": "ByteLevel", "add_prefix_space": true, "use_regex": true})");
   EXPECT_EQ(prefixed.pieces_of("Hello world"), (Pieces{" Hello", " world"}));

@@ -152,7 +152,8 @@ class Loader {
         bytes[id] = std::string(1, static_cast<char>(fallback_byte));
         config.byte_fallback_token[fallback_byte] = id;
       }
-      config.id_by_bytes.emplace(raw ? *raw : name, id);
+      // Keyed like Hugging Face's lookup of a piece's spelling: only spellable entries can match.
+      if (raw) config.id_by_bytes.emplace(*raw, id);
       id_by_spelling.emplace(name, id);
       spelling[id] = std::move(name);
     }

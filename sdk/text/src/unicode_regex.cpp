@@ -4,6 +4,9 @@
 
 #include <pcre2.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "nineteen/sdk/error.hpp"
 
 namespace nineteen::text::detail {
@@ -42,16 +45,26 @@ UnicodeRegex::UnicodeRegex(const std::string& pattern, bool literal, const std::
 void UnicodeRegex::find_all(std::string_view text, std::vector<ByteRange>& matches) const {
   std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> match_data(
       pcre2_match_data_create_from_pattern(code_.get(), nullptr), pcre2_match_data_free);
-  if (!match_data) throw sdk::Error(NT_RESOURCE_EXHAUSTED, where_ + ": out of memory for regex match data");
+  std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context(
+      pcre2_match_context_create(nullptr), pcre2_match_context_free);
+  if (!match_data || !context) {
+    throw sdk::Error(NT_RESOURCE_EXHAUSTED, where_ + ": out of memory for regex match data");
+  }
+  // PCRE2's default limit (10 million steps) is hit by one 10 MB run of spaces, which the Llama 3
+  // pattern handles in linear time; scale the limit with the input so only runaway backtracking
+  // trips it.
+  pcre2_set_match_limit(context.get(), static_cast<uint32_t>(std::min<size_t>(
+                                           UINT32_MAX, std::max<size_t>(10'000'000, text.size() * 64))));
   auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   size_t offset = 0;
   while (offset < text.size()) {
-    int rc = jit_ ? pcre2_jit_match(code_.get(), subject, text.size(), offset, 0, match_data.get(), nullptr)
-                  : PCRE2_ERROR_JIT_BADOPTION;
+    int rc =
+        jit_ ? pcre2_jit_match(code_.get(), subject, text.size(), offset, 0, match_data.get(), context.get())
+             : PCRE2_ERROR_JIT_BADOPTION;
     if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
       // The JIT's small machine stack can run out on long inputs; the interpreter keeps its
       // backtracking frames on the heap.
-      rc = pcre2_match(code_.get(), subject, text.size(), offset, 0, match_data.get(), nullptr);
+      rc = pcre2_match(code_.get(), subject, text.size(), offset, 0, match_data.get(), context.get());
     }
     if (rc == PCRE2_ERROR_NOMATCH) return;
     if (rc < 0) {
