@@ -1,0 +1,416 @@
+// The HTTP/1.1 client. Each pooled connection owns a tiny io_context that the calling thread runs
+// with a deadline, so every step (resolve, connect, first byte, rest) has a timeout without a
+// background thread, and calls from different threads never share state beyond the pool's lock.
+#include "nineteen/net/http_client.hpp"
+
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "nineteen/net/http_url.hpp"
+
+namespace nineteen::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
+
+struct Connection {
+  asio::io_context ioc;
+  tcp::socket socket{ioc};
+  beast::flat_buffer buffer;
+};
+
+// Runs `c`'s io_context until `done` or `deadline`. On the deadline, closes the socket, lets the
+// aborted operation finish, and returns false.
+bool run_until(Connection& c, const bool& done, Clock::time_point deadline) {
+  c.ioc.restart();
+  while (!done) {
+    if (c.ioc.run_one_until(deadline) == 0 && !done) break;  // deadline passed (or nothing left to run)
+  }
+  if (done) return true;
+  error_code ignored;
+  c.socket.close(ignored);
+  c.ioc.restart();
+  c.ioc.run();
+  return false;
+}
+
+// A connection the server closed while it sat in the pool reads as EOF; one with unexpected bytes
+// waiting is out of step. Either way it must not carry a new request.
+bool still_usable(Connection& c) {
+  if (!c.socket.is_open() || c.buffer.size() != 0) return false;
+  char byte;
+  ssize_t n = ::recv(c.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+bool is_closed_by_peer(const error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted || ec == http::error::end_of_stream ||
+         ec == http::error::partial_message;
+}
+
+std::string host_header(const HttpUrl& url) {
+  bool v6 = url.host.find(':') != std::string::npos;
+  std::string host = v6 ? "[" + url.host + "]" : url.host;
+  return url.port == 80 ? host : host + ":" + std::to_string(url.port);
+}
+
+}  // namespace
+
+const char* client_error_kind_name(ClientErrorKind kind) {
+  switch (kind) {
+    case ClientErrorKind::none: return "none";
+    case ClientErrorKind::bad_url: return "bad_url";
+    case ClientErrorKind::resolve_failed: return "resolve_failed";
+    case ClientErrorKind::connection_refused: return "connection_refused";
+    case ClientErrorKind::connect_timeout: return "connect_timeout";
+    case ClientErrorKind::first_byte_timeout: return "first_byte_timeout";
+    case ClientErrorKind::total_timeout: return "total_timeout";
+    case ClientErrorKind::connection_closed: return "connection_closed";
+    case ClientErrorKind::protocol_error: return "protocol_error";
+    case ClientErrorKind::response_too_large: return "response_too_large";
+    case ClientErrorKind::stopped_by_caller: return "stopped_by_caller";
+    case ClientErrorKind::io_error: return "io_error";
+  }
+  return "unknown";
+}
+
+bool is_timeout(ClientErrorKind kind) {
+  return kind == ClientErrorKind::connect_timeout || kind == ClientErrorKind::first_byte_timeout ||
+         kind == ClientErrorKind::total_timeout;
+}
+
+struct HttpClient::Pool {
+  std::unique_ptr<Connection> take(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = idle.find(key);
+    while (it != idle.end() && !it->second.empty()) {
+      std::unique_ptr<Connection> c = std::move(it->second.back());
+      it->second.pop_back();
+      if (still_usable(*c)) return c;
+    }
+    return nullptr;
+  }
+  void give_back(const std::string& key, std::unique_ptr<Connection> c, std::size_t max_per_host) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& list = idle[key];
+    if (list.size() < max_per_host) list.push_back(std::move(c));
+  }
+  std::size_t count() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::size_t n = 0;
+    for (const auto& entry : idle) n += entry.second.size();
+    return n;
+  }
+
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+};
+
+namespace {
+
+// One request/response exchange on one connection; the caller retries on a fresh connection when
+// a reused one turns out dead before any response byte.
+class Exchange {
+ public:
+  Exchange(const ClientRequest& request, const HttpUrl& url, const ClientOptions& options,
+           const SseParser::EventCallback* on_event, Clock::time_point started)
+      : request_(request), url_(url), options_(options), on_event_(on_event), started_(started) {
+    timeouts_ = request.timeouts.value_or(options.timeouts);
+    total_deadline_ = started_ + timeouts_.total;
+  }
+
+  // Returns true when the connection may go back to the pool.
+  bool run(Connection& c, ClientResult& result) {
+    result = ClientResult{};
+    if (!c.socket.is_open() && !connect(c, result)) return false;
+    if (!write_request(c, result)) return false;
+    if (!read_first_byte(c, result)) return false;
+    return read_response(c, result);
+  }
+
+  // True when the failure happened on a reused connection before any response byte: safe to retry.
+  bool retryable() const { return retryable_; }
+
+ private:
+  bool fail(ClientResult& result, ClientErrorKind kind, const std::string& what) {
+    result.error = kind;
+    result.error_message = request_.method + " " + request_.url + ": " + what;
+    result.total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+    return false;
+  }
+
+  bool connect(Connection& c, ClientResult& result) {
+    auto deadline = std::min(Clock::now() + timeouts_.connect, total_deadline_);
+    bool done = false;
+    error_code ec;
+    std::vector<tcp::endpoint> endpoints;
+    auto literal = asio::ip::make_address(url_.host, ec);
+    if (!ec) {
+      endpoints.emplace_back(literal, url_.port);
+    } else {
+      // getaddrinfo cannot be interrupted, so a name lookup is bounded by the resolver's own
+      // timeouts, not by ours; miners are normally reached by IP address.
+      tcp::resolver resolver(c.ioc);
+      auto resolved = resolver.resolve(url_.host, std::to_string(url_.port), ec);
+      for (const auto& entry : resolved) endpoints.push_back(entry.endpoint());
+      if (ec || endpoints.empty()) {
+        if (!ec) return fail(result, ClientErrorKind::resolve_failed, "\"" + url_.host + "\" has no address");
+        return fail(result, ClientErrorKind::resolve_failed, "cannot resolve \"" + url_.host + "\": " + ec.message());
+      }
+    }
+    done = false;
+    asio::async_connect(c.socket, endpoints, [&](error_code e, const tcp::endpoint&) {
+      ec = e;
+      done = true;
+    });
+    if (!run_until(c, done, deadline)) {
+      bool total = deadline == total_deadline_;
+      return fail(result, total ? ClientErrorKind::total_timeout : ClientErrorKind::connect_timeout,
+                  "no connection to " + host_header(url_) + " within " +
+                      std::to_string((total ? timeouts_.total : timeouts_.connect).count()) + " ms");
+    }
+    if (ec == asio::error::connection_refused) {
+      return fail(result, ClientErrorKind::connection_refused,
+                  "connection refused by " + host_header(url_) + " (is the server running on that port?)");
+    }
+    if (ec) return fail(result, ClientErrorKind::io_error, "cannot connect to " + host_header(url_) + ": " + ec.message());
+    error_code ignored;
+    c.socket.set_option(tcp::no_delay(true), ignored);
+    return true;
+  }
+
+  bool write_request(Connection& c, ClientResult& result) {
+    http::request<http::string_body> req;
+    req.method_string(request_.method);
+    req.target(url_.target);
+    req.version(11);
+    for (const auto& [name, value] : request_.headers.fields()) {
+      if (name.find_first_of("\r\n") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+        return fail(result, ClientErrorKind::protocol_error, "header \"" + name + "\" contains a line break");
+      }
+      if (header_name_equals(name, "Content-Length") || header_name_equals(name, "Transfer-Encoding")) continue;
+      req.insert(name, value);
+    }
+    if (!request_.headers.has("Host")) req.set(http::field::host, host_header(url_));
+    if (!request_.headers.has("User-Agent")) req.set(http::field::user_agent, options_.user_agent);
+    req.body() = request_.body;
+    req.keep_alive(true);
+    if (!request_.body.empty() || request_.method == "POST" || request_.method == "PUT" ||
+        request_.method == "PATCH") {
+      req.content_length(request_.body.size());
+    }
+    bool done = false;
+    error_code ec;
+    http::async_write(c.socket, req, [&](error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!run_until(c, done, total_deadline_)) {
+      return fail(result, ClientErrorKind::total_timeout, "sending the request took longer than the total timeout of " +
+                                                              std::to_string(timeouts_.total.count()) + " ms");
+    }
+    if (ec) {
+      retryable_ = reused_;
+      return fail(result, is_closed_by_peer(ec) ? ClientErrorKind::connection_closed : ClientErrorKind::io_error,
+                  "sending the request failed: " + ec.message());
+    }
+    sent_at_ = Clock::now();
+    return true;
+  }
+
+  bool read_first_byte(Connection& c, ClientResult& result) {
+    if (c.buffer.size() > 0) return true;
+    auto first_byte_deadline = sent_at_ + timeouts_.first_byte;
+    auto deadline = std::min(first_byte_deadline, total_deadline_);
+    bool done = false;
+    error_code ec;
+    std::size_t n = 0;
+    c.socket.async_read_some(c.buffer.prepare(16 * 1024), [&](error_code e, std::size_t got) {
+      ec = e;
+      n = got;
+      done = true;
+    });
+    if (!run_until(c, done, deadline)) {
+      bool total = deadline == total_deadline_ && total_deadline_ < first_byte_deadline;
+      return fail(result, total ? ClientErrorKind::total_timeout : ClientErrorKind::first_byte_timeout,
+                  total ? "no response within the total timeout of " + std::to_string(timeouts_.total.count()) + " ms"
+                        : "no response byte within the first-byte timeout of " +
+                              std::to_string(timeouts_.first_byte.count()) + " ms");
+    }
+    if (ec) {
+      retryable_ = reused_ && is_closed_by_peer(ec);
+      return fail(result, is_closed_by_peer(ec) ? ClientErrorKind::connection_closed : ClientErrorKind::io_error,
+                  "the connection closed before any response byte: " + ec.message());
+    }
+    c.buffer.commit(n);
+    result.first_byte_after = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+    return true;
+  }
+
+  // Reads one step of the response with the total deadline; false with `result` filled on failure.
+  template <class Step>
+  bool step(Connection& c, ClientResult& result, Step start, error_code& ec) {
+    bool done = false;
+    start([&](error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!run_until(c, done, total_deadline_)) {
+      return fail(result, ClientErrorKind::total_timeout,
+                  "the response did not complete within the total timeout of " +
+                      std::to_string(timeouts_.total.count()) + " ms");
+    }
+    if (ec == http::error::need_buffer) ec = {};
+    if (!ec) return true;
+    if (ec == http::error::body_limit) {
+      return fail(result, ClientErrorKind::response_too_large,
+                  "the response body is larger than the limit of " + std::to_string(options_.max_response_bytes) +
+                      " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return fail(result, ClientErrorKind::response_too_large,
+                  "the response headers are larger than " + std::to_string(kMaxResponseHeaderBytes) + " bytes");
+    }
+    if (is_closed_by_peer(ec)) {
+      return fail(result, ClientErrorKind::connection_closed, "the connection closed mid-response: " + ec.message());
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+      return fail(result, ClientErrorKind::protocol_error, "the response is not valid HTTP/1.1: " + ec.message());
+    }
+    return fail(result, ClientErrorKind::io_error, "reading the response failed: " + ec.message());
+  }
+
+  bool read_response(Connection& c, ClientResult& result) {
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(kMaxResponseHeaderBytes);
+    parser.body_limit(options_.max_response_bytes);
+    error_code ec;
+    if (!step(c, result, [&](auto handler) { http::async_read_header(c.socket, c.buffer, parser, handler); }, ec)) {
+      return false;
+    }
+    auto& msg = parser.get();
+    result.status = static_cast<int>(msg.result_int());
+    for (const auto& field : msg) result.headers.add(std::string(field.name_string()), std::string(field.value()));
+    std::string content_type(msg[http::field::content_type]);
+    bool sse = on_event_ != nullptr && result.status >= 200 && result.status < 300 &&
+               content_type.compare(0, 17, "text/event-stream") == 0;
+
+    std::optional<SseParser> events;
+    bool stopped_by_caller = false;
+    if (sse) {
+      events.emplace([&](const SseEvent& event) {
+        if ((*on_event_)(event)) return true;
+        stopped_by_caller = true;
+        return false;
+      });
+    }
+    std::array<char, 16 * 1024> chunk;
+    while (!parser.is_done()) {
+      msg.body().data = chunk.data();
+      msg.body().size = chunk.size();
+      if (!step(c, result, [&](auto handler) { http::async_read_some(c.socket, c.buffer, parser, handler); }, ec)) {
+        if (events) {
+          result.events = events->events();
+          result.done_seen = events->done_seen();
+        }
+        return false;
+      }
+      std::size_t got = chunk.size() - msg.body().size;
+      if (got == 0) continue;
+      if (!events) {
+        result.body.append(chunk.data(), got);
+        continue;
+      }
+      if (!events->feed(std::string_view(chunk.data(), got))) {
+        result.events = events->events();
+        result.done_seen = events->done_seen();
+        if (stopped_by_caller) {
+          return fail(result, ClientErrorKind::stopped_by_caller, "the event callback stopped the stream");
+        }
+        // [DONE] arrived: read what remains (the last chunk) so the connection can be reused,
+        // ignoring anything after it.
+        events.reset();
+      }
+    }
+    if (events) {
+      result.events = events->events();
+      result.done_seen = events->done_seen();
+    }
+    result.total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+    return msg.keep_alive() && c.buffer.size() == 0;
+  }
+
+  const ClientRequest& request_;
+  const HttpUrl& url_;
+  const ClientOptions& options_;
+  const SseParser::EventCallback* on_event_;
+  Clock::time_point started_;
+  ClientTimeouts timeouts_;
+  Clock::time_point total_deadline_;
+  Clock::time_point sent_at_;
+
+ public:
+  bool reused_ = false;
+
+ private:
+  bool retryable_ = false;
+};
+
+}  // namespace
+
+HttpClient::HttpClient(ClientOptions options) : pool_(std::make_unique<Pool>()), options_(std::move(options)) {}
+HttpClient::~HttpClient() = default;
+
+std::size_t HttpClient::idle_connections() const { return pool_->count(); }
+
+ClientResult HttpClient::send(const ClientRequest& request) { return stream(request, nullptr); }
+
+ClientResult HttpClient::stream(const ClientRequest& request, const SseParser::EventCallback& on_event) {
+  auto started = Clock::now();
+  ClientResult result;
+  std::string url_error;
+  auto url = parse_http_url(request.url, &url_error);
+  if (!url) {
+    result.error = ClientErrorKind::bad_url;
+    result.error_message = url_error;
+    return result;
+  }
+  const std::string key = url->host + "|" + std::to_string(url->port);
+  const SseParser::EventCallback* callback = on_event ? &on_event : nullptr;
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<Connection> c = attempt == 0 ? pool_->take(key) : nullptr;
+    bool reused = c != nullptr;
+    if (!c) c = std::make_unique<Connection>();
+    Exchange exchange(request, *url, options_, callback, started);
+    exchange.reused_ = reused;
+    bool reusable = exchange.run(*c, result);
+    result.reused_connection = reused;
+    if (result.ok()) {
+      if (reusable) pool_->give_back(key, std::move(c), options_.max_idle_per_host);
+      return result;
+    }
+    if (!exchange.retryable()) return result;
+  }
+  return result;
+}
+
+}  // namespace nineteen::net
