@@ -56,6 +56,17 @@ TEST(BpeTrainer, MostFrequentPairFirstTiesByByteOrder) {
   EXPECT_EQ(t.encode("ab cd"), (std::vector<int32_t>{258, 257}));
 }
 
+TEST(BpeTrainer, EveryPairSeenTwiceIsMerged) {
+  // Pieces "hello", " world", " hello", " world": the pairs inside "hello" occur twice (once in
+  // each spelling), " world" twice, but " " + "hello" only once, so it stays two tokens.
+  std::string corpus = "hello world hello world";
+  BpeTokenizer t = BpeTokenizer::from_json(train_bpe_tokenizer_json(corpus, 1000, {}), "t.json");
+  std::vector<int32_t> ids = t.encode(corpus);
+  std::vector<std::string> pieces;
+  for (int32_t id : ids) pieces.push_back(t.decode_token(id));
+  EXPECT_EQ(pieces, (std::vector<std::string>{"hello", " world", " ", "hello", " world"}));
+}
+
 TEST(BpeTrainer, SpecialTokensInTheCorpusAreNotLearnt) {
   std::string corpus;
   for (int i = 0; i < 50; ++i) corpus += "<|eot_id|>";

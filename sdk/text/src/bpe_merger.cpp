@@ -25,16 +25,17 @@ BpeMerger::~BpeMerger() = default;
 BpeMerger::BpeMerger(BpeMerger&&) noexcept = default;
 
 void BpeMerger::encode_piece(std::string_view piece, std::vector<int32_t>& ids) const {
+  // Reused per thread so that lookups allocate nothing (C++17 maps cannot look up a string_view).
+  thread_local std::string key;
+  key.assign(piece.data(), piece.size());
   if (config_.ignore_merges) {
-    auto whole = config_.id_by_bytes.find(std::string(piece));
+    auto whole = config_.id_by_bytes.find(key);
     if (whole != config_.id_by_bytes.end()) {
       ids.push_back(whole->second);
       return;
     }
   }
-  bool cacheable = piece.size() <= Cache::kMaxPieceBytes;
-  if (!cacheable) return merge(piece, ids);
-  std::string key(piece);
+  if (piece.size() > Cache::kMaxPieceBytes) return merge(piece, ids);
   {
     std::shared_lock lock(cache_->mutex);
     auto hit = cache_->ids_by_piece.find(key);
@@ -48,7 +49,7 @@ void BpeMerger::encode_piece(std::string_view piece, std::vector<int32_t>& ids) 
   ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
   std::unique_lock lock(cache_->mutex);
   if (cache_->ids_by_piece.size() >= Cache::kMaxEntries) cache_->ids_by_piece.clear();
-  cache_->ids_by_piece.emplace(std::move(key), std::move(piece_ids));
+  cache_->ids_by_piece.emplace(key, std::move(piece_ids));
 }
 
 void BpeMerger::merge(std::string_view piece, std::vector<int32_t>& ids) const {

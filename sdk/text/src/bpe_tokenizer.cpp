@@ -1,6 +1,8 @@
 // BpeTokenizer: added tokens, then pre-tokenizer, then BPE merges; decoding joins token bytes.
 #include "nineteen/text/bpe_tokenizer.hpp"
 
+#include <deque>
+
 #include "json_file.hpp"
 #include "nineteen/sdk/error.hpp"
 #include "tokenizer_model.hpp"
@@ -22,15 +24,16 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool parse_spec
   ids.reserve(text.size() / 3 + 1);
   std::vector<detail::TextSegment> segments;
   model_->added_tokens.split(text, parse_special, segments);
-  std::vector<std::string> pieces;
+  std::vector<std::string_view> pieces;
+  std::deque<std::string> prefixed_pieces;
   for (const detail::TextSegment& segment : segments) {
     if (segment.added_token_id >= 0) {
       ids.push_back(segment.added_token_id);
       continue;
     }
     pieces.clear();
-    model_->pre_tokenizer.split(segment.text, pieces);
-    for (const std::string& piece : pieces) model_->merger.encode_piece(piece, ids);
+    model_->pre_tokenizer.split(segment.text, pieces, prefixed_pieces);
+    for (std::string_view piece : pieces) model_->merger.encode_piece(piece, ids);
   }
   return ids;
 }

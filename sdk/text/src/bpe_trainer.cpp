@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <queue>
 #include <set>
@@ -155,12 +156,13 @@ std::vector<Word> count_words(std::string_view corpus, const std::vector<std::st
   specials.split(corpus, true, segments);
   detail::PreTokenizer pre_tokenizer = detail::PreTokenizer::llama3("train_bpe_tokenizer_json");
   std::map<std::string, int64_t> counts;  // ordered, so word order (and all that follows) is fixed
-  std::vector<std::string> pieces;
+  std::vector<std::string_view> pieces;
+  std::deque<std::string> prefixed_pieces;  // unused: the Llama 3 split adds no prefix space
   for (const detail::TextSegment& segment : segments) {
     if (segment.added_token_id >= 0) continue;
     pieces.clear();
-    pre_tokenizer.split(segment.text, pieces);
-    for (const std::string& piece : pieces) ++counts[piece];
+    pre_tokenizer.split(segment.text, pieces, prefixed_pieces);
+    for (std::string_view piece : pieces) ++counts[std::string(piece)];
   }
   std::vector<Word> words;
   for (const auto& [piece, count] : counts) {

@@ -166,17 +166,21 @@ void PreTokenizer::add_step(const rapidjson::Value& value, const std::string& wh
   }
 }
 
-void PreTokenizer::split(std::string_view segment, std::vector<std::string>& pieces) const {
-  std::vector<std::string> current{std::string(segment)};
-  std::vector<std::string> next;
+void PreTokenizer::split(std::string_view segment, std::vector<std::string_view>& pieces,
+                         std::deque<std::string>& storage) const {
+  std::vector<std::string_view> current{segment};
+  std::vector<std::string_view> next;
   std::vector<ByteRange> matches;
   std::vector<Span> spans;
   for (const Step& step : steps_) {
     next.clear();
-    for (std::string& piece : current) {
-      if (step.add_prefix_space && (piece.empty() || piece[0] != ' ')) piece.insert(piece.begin(), ' ');
+    for (std::string_view piece : current) {
+      if (step.add_prefix_space && (piece.empty() || piece[0] != ' ')) {
+        storage.push_back(" " + std::string(piece));
+        piece = storage.back();
+      }
       if (!step.regex) {
-        next.push_back(std::move(piece));
+        next.push_back(piece);
         continue;
       }
       matches.clear();
@@ -190,13 +194,13 @@ void PreTokenizer::split(std::string_view segment, std::vector<std::string>& pie
       }
       if (previous_end < piece.size()) spans.push_back({previous_end, piece.size(), step.invert});
       for (const Span& s : apply_behavior(spans, step.behavior)) {
-        if (s.end > s.start) next.emplace_back(piece, s.start, s.end - s.start);
+        if (s.end > s.start) next.push_back(piece.substr(s.start, s.end - s.start));
       }
     }
     current.swap(next);
   }
-  for (std::string& piece : current) {
-    if (!piece.empty()) pieces.push_back(std::move(piece));
+  for (std::string_view piece : current) {
+    if (!piece.empty()) pieces.push_back(piece);
   }
 }
 

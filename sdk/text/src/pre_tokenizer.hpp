@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +32,10 @@ class PreTokenizer {
   // Split(Llama 3 regex, Isolated) then ByteLevel without regex: what the trainer writes.
   static PreTokenizer llama3(const std::string& where);
 
-  // Cuts one segment (text between added tokens) into non-empty pieces of raw bytes.
-  void split(std::string_view segment, std::vector<std::string>& pieces) const;
+  // Cuts one segment (text between added tokens) into non-empty pieces of raw bytes. Pieces view
+  // `segment`, or `storage` where a step had to add a prefix space.
+  void split(std::string_view segment, std::vector<std::string_view>& pieces,
+             std::deque<std::string>& storage) const;
 
  private:
   struct Step {
