@@ -19,6 +19,7 @@ bool is_word_byte(char c) {
 }  // namespace
 
 void AddedTokenMatcher::add(AddedToken token) {
+  if (token.content.empty()) return;  // would match everywhere; loaders reject it with a message
   auto first = static_cast<unsigned char>(token.content[0]);
   tokens_.push_back(std::move(token));
   auto& bucket = by_first_byte_[first];

@@ -25,7 +25,7 @@ struct TextSegment {
 
 class AddedTokenMatcher {
  public:
-  void add(AddedToken token);  // content must be non-empty
+  void add(AddedToken token);  // a token with empty content is ignored
   // Cuts text into ordinary stretches and added tokens. With match_special = false only
   // non-special added tokens are looked for. Views point into `text`.
   void split(std::string_view text, bool match_special, std::vector<TextSegment>& segments) const;

@@ -2,6 +2,7 @@
 // with a bounded cache of whole pieces, since real text repeats the same words constantly.
 #include "bpe_merger.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <queue>
@@ -64,6 +65,11 @@ void BpeMerger::merge(std::string_view piece, std::vector<int32_t>& ids) const {
     int32_t merged_id;
     bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
   };
+  if (piece.size() > static_cast<size_t>(INT32_MAX)) {
+    throw sdk::Error(NT_INVALID_ARGUMENT,
+                     config_.source_name + ": one pre-tokenized piece of " + std::to_string(piece.size()) +
+                         " bytes is over the 2 GiB this tokenizer handles; split the input");
+  }
   const int32_t n = static_cast<int32_t>(piece.size());
   std::vector<Symbol> symbols(n);
   for (int32_t i = 0; i < n; ++i) {
