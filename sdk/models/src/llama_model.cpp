@@ -1,6 +1,7 @@
 // The Llama decoder in libtorch: weight loading, rotary attention with a KV cache, and scoring.
 #include "nineteen/models/llama_model.hpp"
 
+#include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -113,8 +114,18 @@ struct LlamaModel::Weights {
   std::vector<DecoderLayer> layers;
   Tensor rope_cos, rope_sin;  // [max_position_embeddings, head_dim], f32
 
+  // x [..., in] times weight [out, in]ᵀ. A single row (a decode step) goes through matrix-vector
+  // (BLAS gemv), which streams the weights about 2.5× faster than a one-row gemm does.
   Tensor matmul(const Tensor& x, const Tensor& weight) const {
-    if (storage == WeightStorage::BF16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
+    const bool bf16 = storage == WeightStorage::BF16;
+    if (x.numel() == x.size(-1)) {
+      std::vector<int64_t> shape = x.sizes().vec();
+      shape.back() = weight.size(0);
+      Tensor v = bf16 ? x.reshape({-1}).to(torch::kBFloat16) : x.reshape({-1});
+      Tensor y = torch::mv(weight, v);
+      return (bf16 ? y.to(torch::kFloat) : y).view(shape);
+    }
+    if (bf16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
     return torch::linear(x, weight);
   }
 
@@ -256,8 +267,22 @@ LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) 
   return from_weights(config, weights, options);
 }
 
+namespace {
+
+// at::set_num_threads sizes libtorch's OpenMP pool, but matrix products run in OpenBLAS, which has
+// its own pool (all cores by default); both must agree or the two pools fight over the cores.
+void set_compute_threads(int threads) {
+  at::set_num_threads(threads);
+  using SetThreads = void (*)(int);
+  if (auto set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_openblas(threads);
+  }
+}
+
+}  // namespace
+
 LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& set, const LoadOptions& options) {
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  if (options.threads > 0) set_compute_threads(options.threads);
   c10::InferenceMode guard;
   auto w = std::make_unique<Weights>();
   w->config = c;

@@ -1,6 +1,7 @@
 // Seeded random Llama weights with scales chosen so the model is neither uniform nor one-hot.
 #include "nineteen/models/random_llama.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -117,7 +118,7 @@ void write_random_llama(const std::string& dir, const LlamaConfig& c, const Rand
     if (options.progress && done >= next_report) {
       options.progress("weights: " + std::to_string(done * 100 / total) + "% of " + std::to_string(total) +
                        " parameters");
-      next_report += total / 10;
+      while (next_report <= done) next_report += std::max<int64_t>(1, total / 10);
     }
     storage.push_back(std::move(bytes));
     tensors.push_back({p.name, options.dtype, p.shape, storage.back()});

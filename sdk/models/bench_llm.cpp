@@ -1,0 +1,180 @@
+// bench_llm: decode and teacher-forced checking speed of the Llama decoder against the machine's
+// measured sgemm rate, for the tiny model and the yardstick model (TARGETS.md). Prints a table.
+//
+// usage: bench_llm [--threads 1,2] [--decode-tokens 128] [--check-batch 8] [--check-length 128]
+//                  [--models tiny,yardstick] [--storage f32,bf16] [--repeats 3]
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "nineteen/models/llama_model.hpp"
+#include "nineteen/models/sampler.hpp"
+#include "nineteen/models/tiny_llama_maker.hpp"
+#include "nineteen/sdk/error.hpp"
+
+namespace {
+
+using namespace nineteen::models;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// GFLOP/s of a 1024×1024 by 1024×1024 f32 product through libtorch, best of a second of runs.
+double measure_sgemm_gflops() {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(0);
+  torch::Tensor a = torch::randn({1024, 1024}), b = torch::randn({1024, 1024}), c = torch::empty({1024, 1024});
+  for (int i = 0; i < 3; ++i) torch::mm_out(c, a, b);
+  double best = 1e9;
+  auto start = Clock::now();
+  while (seconds_since(start) < 1.0) {
+    auto t = Clock::now();
+    torch::mm_out(c, a, b);
+    best = std::min(best, seconds_since(t));
+  }
+  return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+std::vector<int32_t> bench_tokens(int64_t n, int64_t vocab, int salt) {
+  std::vector<int32_t> t;
+  for (int64_t i = 0; i < n; ++i) t.push_back(static_cast<int32_t>((i * 131 + salt * 17 + 3) % vocab));
+  return t;
+}
+
+// Tokens per second of greedy decoding (batch 1, KV cache) after a 16-token prompt.
+double decode_rate(const LlamaModel& model, int tokens, int repeats) {
+  const int64_t vocab = model.config().vocab_size;
+  std::vector<double> rates;
+  SamplingParams greedy;
+  greedy.temperature = 0.0;
+  for (int r = 0; r < repeats + 1; ++r) {
+    KvCache cache = model.new_cache(1, 16 + tokens);
+    Sampler sampler(greedy);
+    Logits l = model.forward({bench_tokens(16, vocab, r)}, cache);
+    auto start = Clock::now();
+    for (int i = 0; i < tokens; ++i) {
+      int32_t t = sampler.next(l.row(0), l.vocab).token;
+      l = model.forward({{t}}, cache);
+    }
+    if (r > 0) rates.push_back(tokens / seconds_since(start));  // the first run warms up
+  }
+  return median(rates);
+}
+
+// Tokens per second of teacher-forced checking: `batch` sequences of `length` tokens in one score
+// call, each scored after a quarter-length prompt with the top 20 alternatives.
+double check_rate(const LlamaModel& model, int batch, int length, int repeats) {
+  std::vector<ScoreRequest> requests;
+  for (int b = 0; b < batch; ++b) requests.push_back({bench_tokens(length, model.config().vocab_size, b), length / 4});
+  std::vector<double> rates;
+  for (int r = 0; r < repeats + 1; ++r) {
+    auto start = Clock::now();
+    model.score(requests);
+    if (r > 0) rates.push_back(double(batch) * length / seconds_since(start));
+  }
+  return median(rates);
+}
+
+struct ModelSpec {
+  std::string name;
+  TinyLlamaOptions options;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> threads = {1, 2};
+  std::vector<std::string> models = {"tiny", "yardstick"}, storages = {"f32", "bf16"};
+  int decode_tokens = 128, check_batch = 8, check_length = 128, repeats = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--threads") {
+      threads.clear();
+      for (const std::string& t : split(value)) threads.push_back(std::stoi(t));
+    } else if (flag == "--decode-tokens") decode_tokens = std::stoi(value);
+    else if (flag == "--check-batch") check_batch = std::stoi(value);
+    else if (flag == "--check-length") check_length = std::stoi(value);
+    else if (flag == "--repeats") repeats = std::max(1, std::stoi(value));
+    else if (flag == "--models") models = split(value);
+    else if (flag == "--storage") storages = split(value);
+    else {
+      std::fprintf(stderr, "bench_llm: unknown option %s\n", flag.c_str());
+      return 2;
+    }
+  }
+
+  std::vector<ModelSpec> specs;
+  for (const std::string& name : models) {
+    ModelSpec spec{name, {}};
+    if (name == "yardstick") {
+      spec.options.hidden = 512;
+      spec.options.layers = 8;
+      spec.options.heads = 8;
+      spec.options.kv_heads = 4;
+      spec.options.intermediate = 1408;
+    } else if (name != "tiny") {
+      std::fprintf(stderr, "bench_llm: unknown model %s (tiny or yardstick)\n", name.c_str());
+      return 2;
+    }
+    specs.push_back(spec);
+  }
+  std::string root = (std::filesystem::temp_directory_path() / ("bench_llm-" + std::to_string(::getpid()))).string();
+
+  try {
+    std::printf("bench_llm: decode = greedy, batch 1, KV cache, %d tokens after a 16-token prompt;\n"
+                "           check = score() of %d x %d tokens (top 20); median of %d runs\n\n",
+                decode_tokens, check_batch, check_length, repeats);
+    std::printf("%-10s %-5s %7s %10s %9s %12s %12s %9s %12s %9s\n", "model", "dtype", "threads", "sgemm GF/s",
+                "MFLOP/tok", "bound tok/s", "decode tok/s", "of bound", "check tok/s", "of bound");
+    for (const ModelSpec& spec : specs) {
+      std::string dir = root + "/" + spec.name;
+      make_tiny_llama(dir, spec.options);
+      for (const std::string& storage : storages) {
+        for (int t : threads) {
+          LoadOptions load;
+          load.threads = t;
+          load.storage = storage == "bf16" ? WeightStorage::BF16 : WeightStorage::F32;
+          LlamaModel model = LlamaModel::load(dir, load);
+          double gflops = measure_sgemm_gflops();
+          double flops = model.config().matmul_flops_per_token();
+          double bound = gflops * 1e9 / flops;
+          double decode = decode_rate(model, decode_tokens, repeats);
+          double check = check_rate(model, check_batch, check_length, repeats);
+          std::printf("%-10s %-5s %7d %10.1f %9.1f %12.0f %12.0f %8.1f%% %12.0f %8.1f%%\n", spec.name.c_str(),
+                      storage.c_str(), t, gflops, flops / 1e6, bound, decode, 100.0 * decode / bound, check,
+                      100.0 * check / bound);
+          std::fflush(stdout);
+        }
+      }
+    }
+  } catch (const nineteen::sdk::Error& e) {
+    std::fprintf(stderr, "bench_llm: %s\n", e.what());
+    std::filesystem::remove_all(root);
+    return 1;
+  }
+  std::filesystem::remove_all(root);
+  return 0;
+}

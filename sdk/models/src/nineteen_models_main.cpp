@@ -1,0 +1,131 @@
+// The `nineteen-models` program: make the project's small models, and describe a model directory.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nineteen/models/llama_config.hpp"
+#include "nineteen/models/safetensors.hpp"
+#include "nineteen/models/tiny_llama_maker.hpp"
+#include "nineteen/sdk/error.hpp"
+
+namespace {
+
+using namespace nineteen::models;
+
+const char* const kUsage =
+    "usage:\n"
+    "  nineteen-models make tiny-llama --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
+    "                                  [--kv-heads N] [--intermediate N] [--vocab N] [--max-positions N]\n"
+    "                                  [--dtype f32|bf16]\n"
+    "      writes a deterministic Llama model in the Hugging Face layout (defaults: hidden 64,\n"
+    "      layers 2, heads 4, kv-heads 2, intermediate 176, vocab 512). The yardstick model:\n"
+    "      --hidden 512 --layers 8 --heads 8 --kv-heads 4 --intermediate 1408\n"
+    "  nineteen-models info DIR\n"
+    "      prints a model directory's config and weights\n";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int64_t parse_int(const std::string& flag, const std::string& value) {
+  try {
+    size_t used = 0;
+    long long v = std::stoll(value, &used);
+    if (used == value.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(flag + ": expected an integer, got \"" + value + "\"");
+}
+
+int make_tiny_llama_command(const std::vector<std::string>& args) {
+  TinyLlamaOptions options;
+  std::string out;
+  std::map<std::string, int64_t*> sizes = {
+      {"--hidden", &options.hidden},         {"--layers", &options.layers},
+      {"--heads", &options.heads},           {"--kv-heads", &options.kv_heads},
+      {"--intermediate", &options.intermediate}, {"--vocab", &options.vocab},
+      {"--max-positions", &options.max_position_embeddings}};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
+    const std::string& value = args[++i];
+    if (flag == "--out") {
+      out = value;
+    } else if (flag == "--variant") {
+      int64_t v = parse_int(flag, value);
+      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
+      options.variant = static_cast<uint64_t>(v);
+    } else if (flag == "--dtype") {
+      if (value == "f32") options.dtype = DType::F32;
+      else if (value == "bf16") options.dtype = DType::BF16;
+      else throw UsageError("--dtype: expected f32 or bf16, got \"" + value + "\"");
+    } else if (auto it = sizes.find(flag); it != sizes.end()) {
+      *it->second = parse_int(flag, value);
+    } else {
+      throw UsageError("unknown option " + flag);
+    }
+  }
+  if (out.empty()) throw UsageError("make tiny-llama needs --out DIR");
+  auto start = std::chrono::steady_clock::now();
+  options.progress = [&](const std::string& line) {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "[%6.2fs] %s\n", s, line.c_str());
+  };
+  LlamaConfig c = make_tiny_llama(out, options);
+  std::printf("%s: tiny-llama variant %llu, %lld parameters\n", out.c_str(),
+              static_cast<unsigned long long>(options.variant), static_cast<long long>(c.parameter_count()));
+  return 0;
+}
+
+int info_command(const std::string& dir) {
+  LlamaConfig c = LlamaConfig::from_model_dir(dir);
+  SafetensorsSet weights = SafetensorsSet::open_dir(dir);
+  std::printf("%s\n  vocab %lld, hidden %lld, layers %lld, heads %lld/%lld (head_dim %lld), intermediate %lld\n",
+              dir.c_str(), (long long)c.vocab_size, (long long)c.hidden_size, (long long)c.num_hidden_layers,
+              (long long)c.num_attention_heads, (long long)c.num_key_value_heads, (long long)c.head_dim,
+              (long long)c.intermediate_size);
+  std::printf("  rope_theta %g%s, max positions %lld, tied embeddings %s\n", c.rope_theta,
+              c.rope_scaling ? (", rope_scaling " + c.rope_scaling->rope_type).c_str() : "",
+              (long long)c.max_position_embeddings, c.tie_word_embeddings ? "yes" : "no");
+  std::printf("  %lld parameters, %.1f MFLOP per token in matrix products\n", (long long)c.parameter_count(),
+              c.matmul_flops_per_token() / 1e6);
+  size_t bytes = 0, count = 0;
+  std::map<std::string, size_t> by_dtype;
+  for (const auto& file : weights.files()) {
+    for (const TensorView& t : file.tensors()) {
+      bytes += t.byte_size;
+      ++count;
+      ++by_dtype[dtype_name(t.dtype)];
+    }
+  }
+  std::printf("  %zu tensors in %zu file(s), %.1f MB:", count, weights.files().size(), double(bytes) / 1e6);
+  for (const auto& [name, n] : by_dtype) std::printf(" %zu %s", n, name.c_str());
+  std::printf("\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-llama") {
+      return make_tiny_llama_command(std::vector<std::string>(args.begin() + 2, args.end()));
+    }
+    if (args.size() == 2 && args[0] == "info") return info_command(args[1]);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+      std::fputs(kUsage, args.empty() ? stderr : stdout);
+      return args.empty() ? 2 : 0;
+    }
+    throw UsageError("unknown command");
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "nineteen-models: %s\n%s", e.what(), kUsage);
+    return 2;
+  } catch (const nineteen::sdk::Error& e) {
+    std::fprintf(stderr, "nineteen-models: %s\n", e.what());
+    return 1;
+  }
+}
