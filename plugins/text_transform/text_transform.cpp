@@ -1,5 +1,6 @@
-// A model-free task: transforms the words of a text (reverse, upper, rot13), streamed one word per
-// chunk. Its check recomputes the transform, so a wrong or lazy answer scores low.
+// A model-free task: transforms the words of a text (reverse, upper, rot13). With "stream": true the
+// answer is one chunk per word and a final {"done":true}; otherwise one chunk {"words":[...]}.
+// Its check recomputes the transform, so a wrong or lazy answer scores low.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -67,11 +68,21 @@ class TextTransformTask : public nineteen::sdk::Task {
       if (i) text += ' ';
       text += kVocabulary[rng() % (sizeof(kVocabulary) / sizeof(kVocabulary[0]))];
     }
-    return "{\"text\":" + nineteen::sdk::json_quote(text) + "}";
+    return "{\"text\":" + nineteen::sdk::json_quote(text) + ",\"stream\":true}";
   }
 
   void serve(std::string_view request, nineteen::sdk::Call& call) override {
-    std::vector<std::string> words = request_words(request);
+    bool stream = false;
+    std::vector<std::string> words = request_words(request, &stream);
+    if (!stream) {
+      std::string chunk = "{\"words\":[";
+      for (size_t i = 0; i < words.size(); ++i) {
+        if (word_delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(word_delay_ms_));
+        chunk += (i ? "," : "") + nineteen::sdk::json_quote(transform(mode_, words[i]));
+      }
+      if (!call.emit(chunk + "]}")) throw nineteen::sdk::Cancelled();
+      return;
+    }
     for (size_t i = 0; i < words.size(); ++i) {
       if (word_delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(word_delay_ms_));
       std::string chunk = "{\"index\":" + std::to_string(i) + ",\"word\":" +
@@ -97,9 +108,11 @@ class TextTransformTask : public nineteen::sdk::Task {
   }
 
  private:
-  std::vector<std::string> request_words(std::string_view request) const {
+  std::vector<std::string> request_words(std::string_view request, bool* stream = nullptr) const {
     rapidjson::Document doc = nineteen::sdk::parse_json(request, "request");
     JsonObject req(doc, "request");
+    bool streamed = req.boolean_or("stream", false);
+    if (stream) *stream = streamed;
     std::vector<std::string> words = split_words(req.string("text"));
     if (words.empty()) throw Error(NT_INVALID_ARGUMENT, "request key \"text\": expected at least one word");
     if (words.size() > max_words_) {
@@ -109,13 +122,24 @@ class TextTransformTask : public nineteen::sdk::Task {
     return words;
   }
 
-  // Reads the words of an answer (a JSON array of chunks); false with `problem` when malformed.
+  // Reads the words of an answer (a JSON array of chunks, streamed or one {"words":[...]} chunk);
+  // false with `problem` when malformed.
   static bool answer_words(std::string_view response, std::vector<std::string>& words, std::string& problem) {
     rapidjson::Document doc;
     doc.Parse(response.data(), response.size());
     if (doc.HasParseError() || !doc.IsArray()) {
       problem = "the answer is not a JSON array of chunks";
       return false;
+    }
+    if (doc.Size() == 1 && doc[0].IsObject() && doc[0].HasMember("words") && doc[0]["words"].IsArray()) {
+      for (const auto& w : doc[0]["words"].GetArray()) {
+        if (!w.IsString()) {
+          problem = "\"words\" holds a non-string";
+          return false;
+        }
+        words.emplace_back(w.GetString(), w.GetStringLength());
+      }
+      return true;
     }
     bool done = false;
     for (const auto& chunk : doc.GetArray()) {
@@ -174,7 +198,7 @@ class TextTransformPlugin : public nineteen::sdk::Plugin {
   using Plugin::Plugin;
 
   std::vector<nineteen::sdk::TaskType> task_types() const override {
-    return {{"transform", "transforms each word (mode: reverse, upper, rot13); streamed one word per chunk"}};
+    return {{"transform", "transforms each word (mode: reverse, upper, rot13); one word per chunk when the request streams"}};
   }
 
   std::unique_ptr<nineteen::sdk::Task> create_task(const std::string& name, const JsonObject& config) override {

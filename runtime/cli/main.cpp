@@ -11,6 +11,9 @@
 #ifdef NINETEEN_HAS_KEYS
 #include "nineteen/keys/keys_command.hpp"
 #endif
+#ifdef NINETEEN_HAS_MINER
+#include "nineteen/miner/miner_commands.hpp"
+#endif
 
 namespace {
 
@@ -29,6 +32,10 @@ models
   models make tiny-llama --out DIR [...]         make a small deterministic model
 keys
   keys new --out FILE | keys show FILE           ed25519 hotkeys
+nodes
+  miner --config FILE [--dev-reload]             serve tasks to validators
+  query --key FILE --miner URL --task NAME --request JSON|@FILE
+                                                 send one signed request to a miner
 
 global options: --log-level trace|debug|info|warn|error (default warn), --version
 )";
@@ -64,6 +71,10 @@ int main(int argc, char** argv) {
     if (command == "models") return nineteen::cli::models_command(rest);
 #ifdef NINETEEN_HAS_KEYS
     if (command == "keys") return nineteen::keys::keys_command(rest);
+#endif
+#ifdef NINETEEN_HAS_MINER
+    if (command == "miner") return nineteen::miner::miner_command(rest);
+    if (command == "query") return nineteen::miner::query_command(rest);
 #endif
     std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

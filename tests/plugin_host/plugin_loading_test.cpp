@@ -121,9 +121,9 @@ enabled = false
             "\"reverse\", \"upper\", \"rot13\", got \"sideways\"");
 
   // Two tasks from one library, configured differently, both serve.
-  EXPECT_EQ(host->task("reverse")->serve_collect(R"({"text":"abc de"})"),
+  EXPECT_EQ(host->task("reverse")->serve_collect(R"({"text":"abc de","stream":true})"),
             R"([{"index":0,"word":"cba"},{"index":1,"word":"ed"},{"done":true,"words":2}])");
-  EXPECT_EQ(host->task("upper")->serve_collect(R"({"text":"abc de"})"),
+  EXPECT_EQ(host->task("upper")->serve_collect(R"({"text":"abc de","stream":true})"),
             R"([{"index":0,"word":"ABC"},{"index":1,"word":"DE"},{"done":true,"words":2}])");
 }
 
@@ -178,7 +178,7 @@ plugin = "fixture_invoker"
 target = "nothing"
 )");
   ASSERT_EQ(status_of(*host, "a-workflow").state, "ready") << status_of(*host, "a-workflow").reason;
-  EXPECT_EQ(host->task("a-workflow")->serve_collect(R"({"text":"ab"})"),
+  EXPECT_EQ(host->task("a-workflow")->serve_collect(R"({"text":"ab","stream":true})"),
             R"([{"via":"z-reverse","inner":[{"index":0,"word":"ba"},{"done":true,"words":1}]}])");
   EXPECT_EQ(status_of(*host, "to-nowhere").reason,
             "task \"to-nowhere\" failed its self-test: invoke: no task \"nothing\" is loaded (enable it "

@@ -1,0 +1,23 @@
+// Who the validators are and their stake, as the miner needs it: the signature guard's stake check
+// and the split of declared capacity by stake share.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "nineteen/keys/stake_source.hpp"
+
+namespace nineteen::miner {
+
+class ValidatorDirectory : public keys::StakeSource {
+ public:
+  // The sum of all validators' stake (0 when none is known). Thread-safe.
+  virtual double total_validator_stake() = 0;
+};
+
+// Backed by a JSON node list file (re-read when it changes on disk).
+std::shared_ptr<ValidatorDirectory> validators_from_node_list(const std::string& path);
+// Knows no validator (for a miner serving unsigned requests as an upstream).
+std::shared_ptr<ValidatorDirectory> no_validators();
+
+}  // namespace nineteen::miner

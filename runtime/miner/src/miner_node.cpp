@@ -1,0 +1,393 @@
+// The miner node: signed requests in, plugin (or upstream) answers out, as JSON or SSE.
+#include "nineteen/miner/miner_node.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include "miner_metrics.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/net/http_server.hpp"
+#include "nineteen/net/openai_error.hpp"
+#include "nineteen/plugin_host/plugin_host.hpp"
+#include "stream_relay.hpp"
+#include "upstream_forwarder.hpp"
+
+namespace nineteen::miner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One task as this miner serves it.
+struct ServedTask {
+  MinerTaskSettings settings;
+  config::TaskEntry entry;
+  std::string endpoint;
+  bool stream = false;
+  std::atomic<size_t> in_flight{0};
+  std::mutex behaviour_mutex;
+  std::mt19937_64 behaviour_rng;
+};
+
+// Holds one of a task's concurrency slots until destroyed.
+class Slot {
+ public:
+  Slot(ServedTask& task, MinerMetrics& metrics) : task_(task), metrics_(metrics) {
+    metrics_.in_flight_changed(task_.settings.name, +1);
+  }
+  ~Slot() {
+    task_.in_flight.fetch_sub(1);
+    metrics_.in_flight_changed(task_.settings.name, -1);
+  }
+
+ private:
+  ServedTask& task_;
+  MinerMetrics& metrics_;
+};
+
+int status_for_code(int32_t code) {
+  switch (code) {
+    case NT_INVALID_ARGUMENT: return 400;
+    case NT_NOT_FOUND: return 404;
+    case NT_RESOURCE_EXHAUSTED: return 429;
+    case NT_UNAVAILABLE: return 503;
+    case NT_UNIMPLEMENTED: return 501;
+    case NT_CANCELLED: return 499;
+    default: return 500;
+  }
+}
+
+std::string rewrite_model(const std::string& body, const std::string& model) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return body;
+  rapidjson::Value value(model.c_str(), static_cast<rapidjson::SizeType>(model.size()), doc.GetAllocator());
+  if (doc.HasMember("model")) {
+    doc["model"] = value;
+  } else {
+    doc.AddMember("model", value, doc.GetAllocator());
+  }
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  doc.Accept(writer);
+  return std::string(out.GetString(), out.GetSize());
+}
+
+}  // namespace
+
+struct MinerNode::State {
+  MinerConfig config;
+  std::shared_ptr<ValidatorDirectory> validators;
+  std::optional<keys::Hotkey> hotkey;
+  std::unique_ptr<plugin_host::PluginHost> host;
+  std::unique_ptr<keys::SignedRequestGuard> guard;
+  std::map<std::string, std::unique_ptr<ServedTask>> tasks;       // by task name
+  std::map<std::string, std::vector<ServedTask*>> by_endpoint;    // endpoint → tasks
+  MinerMetrics metrics;
+  net::HttpClient upstream_client;
+  std::unique_ptr<net::HttpServer> server;
+
+  net::Reply handle_task(const net::Request& request);
+  net::Reply handle_capacity(const net::Request& request);
+  net::Reply handle_health() const;
+  net::Reply serve_plugin(ServedTask& task, const std::string& body, bool stream, std::shared_ptr<Slot> slot,
+                          Clock::time_point started);
+  double work_of(ServedTask& task, const std::string& body, const std::string& response);
+};
+
+MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> validators)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.config = std::move(config);
+  s.validators = std::move(validators);
+  auto loaded = keys::load_hotkey(s.config.hotkey_file);
+  s.hotkey = loaded.key;
+
+  plugin_host::PluginHostOptions options;
+  for (const auto& dir : s.config.plugin_dirs) options.search_dirs.emplace_back(dir);
+  for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
+  options.dev_reload = s.config.dev_reload;
+  s.host = std::make_unique<plugin_host::PluginHost>(options);
+  s.host->load(config::load_task_catalog(s.config.tasks_file));
+
+  std::vector<MinerTaskSettings> wanted = s.config.tasks;
+  if (wanted.empty()) {
+    for (const auto& entry : s.host->catalog().tasks) {
+      if (!entry.enabled) continue;
+      MinerTaskSettings defaults;
+      defaults.name = entry.name;
+      wanted.push_back(defaults);
+    }
+  }
+  for (const MinerTaskSettings& settings : wanted) {
+    const config::TaskEntry* entry = s.host->catalog().find(settings.name);
+    if (!entry) {
+      throw MinerConfigError(s.config.file + ": task \"" + settings.name + "\" is not in the catalogue " +
+                             s.config.tasks_file);
+    }
+    auto live = s.host->task(settings.name);
+    if (!live) {
+      for (const auto& st : s.host->statuses()) {
+        if (st.name == settings.name) spdlog::error("not serving task {}: {} {}", st.name, st.state, st.reason);
+      }
+      continue;
+    }
+    auto served = std::make_unique<ServedTask>();
+    served->settings = settings;
+    served->entry = *entry;
+    served->endpoint = live->info().endpoint;
+    served->stream = live->info().stream;
+    served->behaviour_rng.seed(settings.behaviour_seed);
+    if (served->settings.capacity < 0) served->settings.capacity = entry->max_capacity;
+    s.by_endpoint[served->endpoint].push_back(served.get());
+    s.tasks[settings.name] = std::move(served);
+  }
+  if (s.tasks.empty()) throw MinerConfigError(s.config.file + ": no task could be loaded, so there is nothing to serve");
+
+  keys::VerifyPolicy policy;
+  policy.own_hotkey_ss58 = s.hotkey->ss58_address();
+  policy.min_validator_stake = s.config.min_validator_stake;
+  s.guard = std::make_unique<keys::SignedRequestGuard>(policy, *s.validators);
+
+  net::Router router;
+  State* self = &s;
+  for (const auto& [endpoint, tasks] : s.by_endpoint) {
+    router.add("POST", endpoint, [self](const net::Request& r) { return self->handle_task(r); });
+  }
+  router.add("GET", "/capacity", [self](const net::Request& r) { return self->handle_capacity(r); });
+  router.add("GET", "/health", [self](const net::Request&) { return self->handle_health(); });
+  router.add("GET", "/metrics", [self](const net::Request&) {
+    net::Response r;
+    r.headers.set("Content-Type", "text/plain; version=0.0.4");
+    r.body = self->metrics.prometheus_text();
+    return net::Reply(r);
+  });
+  net::ServerOptions server_options;
+  server_options.address = s.config.address;
+  server_options.port = s.config.port;
+  server_options.handler_threads = s.config.handler_threads;
+  server_options.max_body_bytes = s.config.max_body_bytes;
+  s.server = std::make_unique<net::HttpServer>(std::move(router), server_options);
+  if (s.config.dev_reload) s.host->start_watching();
+  if (!s.config.require_signatures) {
+    spdlog::warn("{}: require_signatures = false: serving unsigned requests on {}", s.config.file, s.server->base_url());
+  }
+}
+
+MinerNode::~MinerNode() {
+  if (state_->server) state_->server->stop();
+  if (state_->host) state_->host->stop_watching();
+}
+
+uint16_t MinerNode::port() const { return state_->server->port(); }
+std::string MinerNode::base_url() const { return state_->server->base_url(); }
+std::string MinerNode::hotkey_address() const { return state_->hotkey->ss58_address(); }
+void MinerNode::stop(std::chrono::milliseconds grace) { state_->server->stop(grace); }
+void MinerNode::wait() { state_->server->wait(); }
+
+std::vector<std::string> MinerNode::served_tasks() const {
+  std::vector<std::string> names;
+  for (const auto& [name, task] : state_->tasks) names.push_back(name);
+  return names;
+}
+
+net::Reply MinerNode::State::handle_health() const {
+  std::string body = "{\"status\":\"ok\",\"hotkey\":\"" + hotkey->ss58_address() + "\",\"tasks\":[";
+  bool first = true;
+  for (const auto& [name, task] : tasks) {
+    body += std::string(first ? "" : ",") + "{\"name\":\"" + name + "\",\"endpoint\":\"" + task->endpoint +
+            "\",\"in_flight\":" + std::to_string(task->in_flight.load()) +
+            ",\"concurrency\":" + std::to_string(task->settings.concurrency) + "}";
+    first = false;
+  }
+  return net::json_response(200, body + "]}");
+}
+
+net::Reply MinerNode::State::handle_capacity(const net::Request& request) {
+  keys::Verdict verdict = guard->check(request);
+  if (!verdict.accepted()) return keys::refusal_response(verdict);
+  const double stake = verdict.stake.value_or(0);
+  const double total = validators->total_validator_stake();
+  std::string body = "{\"validator\":\"" + verdict.validator_hotkey + "\",\"capacities\":{";
+  bool first = true;
+  for (const auto& [name, task] : tasks) {
+    double volume = task->settings.capacity;
+    auto fixed = task->settings.capacity_per_validator.find(verdict.validator_hotkey);
+    if (fixed != task->settings.capacity_per_validator.end()) {
+      volume = fixed->second;
+    } else if (total > 0) {
+      volume = task->settings.capacity * stake / total;  // split by the validator's share of stake
+    }
+    body += std::string(first ? "" : ",") + "\"" + name + "\":" + std::to_string(volume);
+    first = false;
+  }
+  return net::json_response(200, body + "}}");
+}
+
+net::Reply MinerNode::State::handle_task(const net::Request& request) {
+  const auto started = Clock::now();
+  if (config.require_signatures) {
+    keys::Verdict verdict = guard->check(request);
+    if (!verdict.accepted()) return keys::refusal_response(verdict);
+  }
+
+  rapidjson::Document doc;
+  doc.Parse(request.body.data(), request.body.size());
+  if (doc.HasParseError()) {
+    return net::error_response(400, "request body: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) +
+                                        ": " + rapidjson::GetParseError_En(doc.GetParseError()),
+                               std::string("invalid_json"));
+  }
+  if (!doc.IsObject()) return net::error_response(400, "request body: expected a JSON object", std::string("invalid_json"));
+
+  const std::vector<ServedTask*>& candidates = by_endpoint.at(request.path);
+  ServedTask* task = nullptr;
+  auto model = doc.FindMember("model");
+  if (model != doc.MemberEnd() && !model->value.IsString()) {
+    return net::error_response(400, "request key \"model\": expected a string (the task name)", std::string("invalid_type"));
+  }
+  if (model == doc.MemberEnd()) {
+    if (candidates.size() == 1) task = candidates.front();
+  } else {
+    for (ServedTask* t : candidates) {
+      if (t->settings.name == model->value.GetString()) task = t;
+    }
+  }
+  if (!task) {
+    std::string served;
+    for (ServedTask* t : candidates) served += (served.empty() ? "" : ", ") + t->settings.name;
+    std::string asked = model == doc.MemberEnd() ? "(none)" : model->value.GetString();
+    return net::error_response(404, "model " + asked + " is not served at " + request.path + " (served: " + served + ")",
+                               std::string("model_not_found"));
+  }
+  auto stream_member = doc.FindMember("stream");
+  if (stream_member != doc.MemberEnd() && !stream_member->value.IsBool() && !stream_member->value.IsNull()) {
+    return net::error_response(400, "request key \"stream\": expected true or false", std::string("invalid_type"));
+  }
+  const bool stream = stream_member != doc.MemberEnd() && stream_member->value.IsBool() && stream_member->value.GetBool();
+  if (stream && !task->stream) {
+    return net::error_response(400, "task " + task->settings.name + " does not stream; send \"stream\": false",
+                               std::string("stream_not_supported"));
+  }
+
+  // Full: say so at once instead of queueing past the validator's timeout.
+  if (task->in_flight.fetch_add(1) >= task->settings.concurrency) {
+    task->in_flight.fetch_sub(1);
+    metrics.record(task->settings.name, 429, 0, 0);
+    net::Response r = net::error_response(429, "task " + task->settings.name + " is at its concurrency limit of " +
+                                                   std::to_string(task->settings.concurrency),
+                                          std::string("rate_limited"));
+    r.headers.set("Retry-After", "1");
+    return net::Reply(r);
+  }
+  auto slot = std::make_shared<Slot>(*task, metrics);
+
+  if (task->settings.fail_rate > 0) {
+    bool fail;
+    {
+      std::lock_guard<std::mutex> lock(task->behaviour_mutex);
+      fail = std::uniform_real_distribution<double>(0, 1)(task->behaviour_rng) < task->settings.fail_rate;
+    }
+    if (fail) {
+      metrics.record(task->settings.name, 500, 0, 0);
+      return net::error_response(500, "scripted failure (miner setting fail_rate)", std::string("scripted_failure"));
+    }
+  }
+
+  if (task->settings.upstream) {
+    std::string body = task->settings.upstream_model ? rewrite_model(request.body, *task->settings.upstream_model)
+                                                     : request.body;
+    UpstreamTarget target{*task->settings.upstream + task->endpoint,
+                          std::chrono::milliseconds(static_cast<long>(task->entry.timeout_s * 1000 * 30))};
+    State* self = this;
+    const std::string name = task->settings.name;
+    return forward_to_upstream(
+        upstream_client, target, body, stream,
+        [self, name, started](int status, const std::string&) {
+          self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+        },
+        slot);
+  }
+  return serve_plugin(*task, request.body, stream, std::move(slot), started);
+}
+
+double MinerNode::State::work_of(ServedTask& task, const std::string& body, const std::string& response) {
+  auto live = host->task(task.settings.name);
+  if (!live) return 0;
+  try {
+    return live->work(body, response);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& body, bool stream,
+                                          std::shared_ptr<Slot> slot, Clock::time_point started) {
+  std::shared_ptr<plugin_host::LiveTask> live = host->task(task.settings.name);
+  if (!live) {
+    metrics.record(task.settings.name, 503, 0, 0);
+    return net::error_response(503, "task " + task.settings.name + " is not loaded right now", std::string("unavailable"));
+  }
+  const int delay_ms = task.settings.chunk_delay_ms;
+  const std::string name = task.settings.name;
+
+  if (!stream) {
+    std::vector<std::string> chunks;
+    try {
+      live->serve(body, [&](std::string_view chunk) {
+        if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        chunks.emplace_back(chunk);
+        return true;
+      });
+    } catch (const plugin_host::TaskCallError& e) {
+      int status = status_for_code(e.code());
+      metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+      return net::error_response(status, e.what(), std::string(nt_code_name(e.code())));
+    }
+    if (chunks.size() != 1) {
+      metrics.record(name, 500, 0, 0);
+      return net::error_response(500, "task " + name + " answered " + std::to_string(chunks.size()) +
+                                          " chunks to a request that does not stream (expected exactly one)",
+                                 std::string("internal"));
+    }
+    double work = work_of(task, body, "[" + chunks[0] + "]");
+    metrics.record(name, 200, std::chrono::duration<double>(Clock::now() - started).count(), work);
+    return net::json_response(200, std::move(chunks[0]));
+  }
+
+  // Streamed: chunks go out as SSE events as the plugin emits them.
+  State* self = this;
+  ServedTask* served = &task;
+  return relay_stream(
+      [live, body, delay_ms](const ChunkPush& push, plugin_host::CallControl& control) {
+        try {
+          live->serve(
+              body,
+              [&](std::string_view chunk) {
+                if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+                return push(chunk);
+              },
+              &control);
+        } catch (const plugin_host::TaskCallError& e) {
+          return RelayOutcome{status_for_code(e.code()), e.what(), nt_code_name(e.code())};
+        }
+        return RelayOutcome{};
+      },
+      [self, served, body, name, started](int status, const std::string& response) {
+        double work = status == 200 ? self->work_of(*served, body, response) : 0;
+        self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
+      },
+      slot);
+}
+
+}  // namespace nineteen::miner
