@@ -210,6 +210,25 @@ TEST(LlamaModel, Bf16WeightsLoad) {
   EXPECT_GE(agree, 10);
 }
 
+TEST(LlamaModel, Bf16KeptWeightsDecodeLikeWidenedWeights) {
+  // Decode steps with kept bf16 weights run a hand-written kernel in f32 arithmetic, so they must
+  // match the same weights widened to f32. Odd widths exercise the kernel's vector tails.
+  ScratchDir dir;
+  LlamaConfig c = testing_support::small_llama_config(97, 36, 2, 1, 18, 50);
+  RandomLlamaOptions options;
+  options.dtype = DType::BF16;
+  options.logit_scale = 2.0;
+  write_random_llama(dir.path(), c, options);
+  LoadOptions kept_options;
+  kept_options.storage = WeightStorage::BF16;
+  LlamaModel widened = LlamaModel::load(dir.path()), kept = LlamaModel::load(dir.path(), kept_options);
+  KvCache a = widened.new_cache(1, 16), b = kept.new_cache(1, 16);
+  for (int32_t token : some_tokens(12, 97)) {
+    Logits la = widened.forward({{token}}, a), lb = kept.forward({{token}}, b);
+    EXPECT_LT(max_abs_diff(la.row(0), lb.row(0), 97), 1e-4f) << "token " << token;
+  }
+}
+
 // Rewrites <dir>/model.safetensors through `edit`, which may drop or replace tensors.
 void rewrite_weights(const ScratchDir& dir, const std::function<void(std::vector<TensorToWrite>&)>& edit) {
   std::string path = dir.file("model.safetensors");

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "bf16_matrix_vector.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/sdk/error.hpp"
 
@@ -121,9 +122,12 @@ struct LlamaModel::Weights {
     if (x.numel() == x.size(-1)) {
       std::vector<int64_t> shape = x.sizes().vec();
       shape.back() = weight.size(0);
-      Tensor v = bf16 ? x.reshape({-1}).to(torch::kBFloat16) : x.reshape({-1});
-      Tensor y = torch::mv(weight, v);
-      return (bf16 ? y.to(torch::kFloat) : y).view(shape);
+      Tensor v = x.reshape({-1}).contiguous();
+      if (!bf16) return torch::mv(weight, v).view(shape);
+      Tensor y = torch::empty({weight.size(0)});
+      bf16_matrix_vector(reinterpret_cast<const uint16_t*>(weight.data_ptr<at::BFloat16>()), v.data_ptr<float>(),
+                         y.data_ptr<float>(), weight.size(0), weight.size(1));
+      return y.view(shape);
     }
     if (bf16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
     return torch::linear(x, weight);
