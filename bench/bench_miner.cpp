@@ -1,0 +1,145 @@
+// Requests/s and latency through a miner on loopback (signed requests, a small non-streaming task),
+// against a bare HTTP server answering the same bytes: the ratio is the miner's own overhead
+// (signature check, routing, concurrency slot, plugin call).
+//   bench_miner [seconds per row]   (run from the build folder: it loads build/lib/nineteen/plugins)
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "nineteen/keys/hotkey.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/miner/miner_node.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/net/http_server.hpp"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Row {
+  double requests_per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+  size_t errors = 0;
+};
+
+// `clients` threads, each with its own keep-alive client, sending for `seconds`.
+template <typename MakeRequest>
+Row measure(int clients, double seconds, MakeRequest make_request) {
+  std::vector<std::vector<double>> latencies(clients);
+  std::atomic<size_t> errors{0};
+  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      nineteen::net::HttpClient client;
+      while (Clock::now() < deadline) {
+        auto request = make_request();
+        auto t0 = Clock::now();
+        auto result = client.send(request);
+        auto t1 = Clock::now();
+        if (!result.ok() || result.status != 200) {
+          errors++;
+          continue;
+        }
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Row row;
+  row.errors = errors;
+  if (all.empty()) return row;
+  row.requests_per_s = static_cast<double>(all.size()) / elapsed;
+  row.p50_ms = all[all.size() / 2];
+  row.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
+  fs::path dir = fs::temp_directory_path() / ("bench-miner-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto miner_key = nineteen::keys::Hotkey::generate();
+  auto validator = nineteen::keys::Hotkey::generate();
+  nineteen::keys::save_hotkey(miner_key, (dir / "miner.json").string());
+  std::ofstream(dir / "nodes.json") << "[{\"hotkey\":\"" << validator.ss58_address()
+                                    << "\",\"stake\":1000,\"role\":\"validator\"}]";
+  std::ofstream(dir / "tasks.toml") << "[tasks.words]\nplugin = \"text_transform\"\n";
+
+  nineteen::miner::MinerConfig config;
+  config.file = (dir / "miner.toml").string();
+  config.hotkey_file = (dir / "miner.json").string();
+  config.tasks_file = (dir / "tasks.toml").string();
+  config.nodes_file = (dir / "nodes.json").string();
+  config.handler_threads = 64;
+  nineteen::miner::MinerTaskSettings task;
+  task.name = "words";
+  task.concurrency = 1000;
+  config.tasks.push_back(task);
+  nineteen::miner::MinerNode miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
+  // The same miner without signature checks: separates the ed25519 cost from the rest.
+  config.require_signatures = false;
+  nineteen::miner::MinerNode open_miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
+
+  const std::string body = R"({"model":"words","text":"alpha beta gamma delta"})";
+  const std::string answer = R"({"words":["ahpla","ateb","ammag","atled"]})";
+  nineteen::net::Router router;
+  router.add("POST", "/v1/text/transform",
+             [&](const nineteen::net::Request&) { return nineteen::net::json_response(200, answer); });
+  nineteen::net::ServerOptions bare_options;
+  bare_options.handler_threads = 64;
+  nineteen::net::HttpServer bare(std::move(router), bare_options);
+
+  std::printf("%-7s | %-26s | %-26s | %-26s | %s\n", "clients", "bare server req/s p50 p99",
+              "miner unsigned req/s p50 p99", "miner signed req/s p50 p99", "throughput vs bare: unsigned, signed");
+  std::printf("--------+----------------------------+----------------------------+----------------------------+------\n");
+  for (int clients : {1, 8, 64}) {
+    Row b = measure(clients, seconds, [&] {
+      nineteen::net::ClientRequest r;
+      r.method = "POST";
+      r.url = bare.base_url() + "/v1/text/transform";
+      r.body = body;
+      return r;
+    });
+    Row u = measure(clients, seconds, [&] {
+      nineteen::net::ClientRequest r;
+      r.method = "POST";
+      r.url = open_miner.base_url() + "/v1/text/transform";
+      r.body = body;
+      return r;
+    });
+    Row m = measure(clients, seconds, [&] {
+      nineteen::net::ClientRequest r;
+      r.method = "POST";
+      r.url = miner.base_url() + "/v1/text/transform";
+      r.body = body;
+      nineteen::keys::add_signature_headers(r.headers, validator, miner_key.ss58_address(), body);
+      return r;
+    });
+    std::printf("%-7d | %7.0f %7.3fms %7.3fms | %7.0f %7.3fms %7.3fms | %7.0f %7.3fms %7.3fms | %.2f, %.2f%s\n",
+                clients, b.requests_per_s, b.p50_ms, b.p99_ms, u.requests_per_s, u.p50_ms, u.p99_ms, m.requests_per_s,
+                m.p50_ms, m.p99_ms, u.requests_per_s / std::max(1.0, b.requests_per_s),
+                m.requests_per_s / std::max(1.0, b.requests_per_s), (b.errors + u.errors + m.errors) ? " (errors!)" : "");
+  }
+  miner.stop();
+  open_miner.stop();
+  bare.stop();
+  fs::remove_all(dir);
+  return 0;
+}
