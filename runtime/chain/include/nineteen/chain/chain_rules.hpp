@@ -1,0 +1,51 @@
+// The local chain's rules as pure functions: who may set which weights, and an epoch's incentives.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nineteen/chain/chain.hpp"
+
+namespace nineteen::chain {
+
+struct WeightsSubmission {
+  std::vector<std::uint16_t> uids;
+  std::vector<std::uint16_t> values;
+  std::uint64_t version_key = 0;
+};
+
+// What the chain knows when a validator submits weights.
+struct WeightsContext {
+  const Neuron* submitter = nullptr;  // nullptr: the hotkey is not registered
+  std::string submitter_hotkey;
+  std::size_t neuron_count = 0;        // uids 0 … neuron_count − 1 exist
+  std::uint64_t current_block = 0;
+  std::optional<std::uint64_t> last_set_block;  // when this validator last set weights
+  ChainParams params;
+};
+
+// nullopt when the submission is accepted, else the reason, checked in this order: registered,
+// role validator, stake > 0, as many values as uids, not empty, uids exist and are distinct,
+// max-upscaled (the largest value is 65535, MECHANISM.md §8), version_key ≥ the network's, and
+// at least rate_limit blocks since the validator's last setting.
+std::optional<std::string> weights_refusal(const WeightsSubmission& submission, const WeightsContext& context);
+
+// One validator's vote in an epoch.
+struct ValidatorVote {
+  double stake = 0;
+  std::vector<std::uint16_t> uids;
+  std::vector<std::uint16_t> values;
+};
+
+// The local chain's consensus (a stand-in for Yuma consensus): each vote is max-normalised
+// (value / largest value, so every validator's favourite gets 1), and a uid's incentive is the
+// stake-weighted mean of those normalised weights over the validators that voted:
+//   incentive(u) = Σ_v stake_v · w_v(u) / Σ_v stake_v,   share(u) = incentive(u) / Σ incentive.
+// Votes with no positive stake or no positive value are left out (they neither add nor dilute).
+// Example: A (stake 3) gives uid 1 → 65535, uid 2 → 32768; B (stake 1) gives uid 2 → 65535:
+// incentive(1) = 3·1/4 = 0.75, incentive(2) = (3·0.5 + 1·1)/4 = 0.625.
+std::vector<UidIncentive> epoch_incentives(const std::vector<ValidatorVote>& votes);
+
+}  // namespace nineteen::chain

@@ -1,0 +1,62 @@
+// The local (development) chain itself: registrations, blocks, weights and epochs, kept in SQLite.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "nineteen/chain/chain.hpp"
+
+namespace nineteen::store {
+class SqliteDatabase;
+}
+
+namespace nineteen::chain {
+
+// Holds the chain in memory and writes every change through to its own SQLite file before
+// answering, so a restart (even after kill -9) continues from the last block and registration.
+// It trusts the hotkeys it is given: the HTTP service checks signatures before calling it.
+//
+// Dev-chain rules (documented for node operators): registering grants the stake asked for (there
+// are no wallets or tokens); registering a hotkey again keeps its uid and updates stake, role,
+// coldkey and address; uids are never recycled.
+class LocalChainState : public Chain {
+ public:
+  // Opens or creates `db_path`. `params` are the network's rules; they may change between runs
+  // (e.g. a raised version_key), the stored block count carries on. Throws store::StoreError
+  // naming the file when it cannot be used.
+  LocalChainState(const std::string& db_path, ChainParams params);
+  ~LocalChainState() override;
+
+  // One block passes. Every `tempo` blocks (block % tempo == 0) an epoch recomputes incentives.
+  // Returns the new block number.
+  std::uint64_t advance_block();
+
+  std::vector<Neuron> metagraph() override;
+  std::uint64_t current_block() override;
+  ChainParams params() override;
+  WriteResult register_node(const Registration& registration) override;
+  WriteResult serve(const std::string& hotkey, const std::string& ip, std::uint16_t port) override;
+  WriteResult set_weights(const std::string& validator_hotkey, const std::vector<std::uint16_t>& uids,
+                          const std::vector<std::uint16_t>& values, std::uint64_t version_key) override;
+  std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
+  Incentives incentives() override;
+
+ private:
+  void load();
+  void run_epoch_locked();
+  Neuron* find_locked(const std::string& hotkey);
+  void save_neuron_locked(const Neuron& neuron);
+
+  std::mutex mutex_;
+  std::unique_ptr<store::SqliteDatabase> db_;
+  ChainParams params_;
+  std::uint64_t block_ = 0;
+  std::vector<Neuron> neurons_;                     // index = uid
+  std::map<std::uint16_t, ValidatorWeights> weights_;  // validator uid → its last weights
+  Incentives incentives_;
+};
+
+}  // namespace nineteen::chain

@@ -1,0 +1,161 @@
+// The local chain's state: registration, addresses, weights over blocks, epochs, and restarts.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "chain_test_keys.hpp"
+#include "nineteen/chain/local_chain_state.hpp"
+#include "nineteen/store/sqlite_database.hpp"
+
+namespace nineteen::chain {
+namespace {
+
+using testing::TempChainDir;
+using testing::test_key;
+
+ChainParams params(std::uint64_t rate_limit = 3, std::uint64_t tempo = 4) {
+  ChainParams p;
+  p.rate_limit = rate_limit;
+  p.tempo = tempo;
+  p.version_key = 2;
+  return p;
+}
+
+Registration reg(std::uint8_t key, NodeRole role, double stake) {
+  Registration r;
+  r.hotkey = test_key(key).ss58_address();
+  r.role = role;
+  r.stake = stake;
+  return r;
+}
+
+TEST(LocalChainState, RegisteringGivesUidsInOrderAndAgainKeepsTheUid) {
+  TempChainDir dir;
+  LocalChainState chain(dir.file("chain.sqlite"), params());
+  EXPECT_EQ(chain.register_node(reg(1, NodeRole::miner, 0)).uid, 0);
+  EXPECT_EQ(chain.register_node(reg(2, NodeRole::validator, 100)).uid, 1);
+  auto again = reg(1, NodeRole::miner, 5);
+  again.ip = "127.0.0.1";
+  again.port = 8091;
+  auto result = chain.register_node(again);
+  ASSERT_TRUE(result.accepted) << result.reason;
+  EXPECT_EQ(result.uid, 0);
+  auto metagraph = chain.metagraph();
+  ASSERT_EQ(metagraph.size(), 2u);
+  EXPECT_EQ(metagraph[0].stake, 5);
+  EXPECT_EQ(metagraph[0].port, 8091);
+  EXPECT_EQ(metagraph[0].coldkey, metagraph[0].hotkey);  // no coldkey given: the hotkey stands in
+}
+
+TEST(LocalChainState, BadRegistrationsAndAddressesAreRefusedWithTheReason) {
+  TempChainDir dir;
+  LocalChainState chain(dir.file("chain.sqlite"), params());
+  Registration bad = reg(1, NodeRole::miner, 1);
+  bad.hotkey = "not-an-address";
+  auto result = chain.register_node(bad);
+  EXPECT_FALSE(result.accepted);
+  EXPECT_NE(result.reason.find("register: hotkey:"), std::string::npos) << result.reason;
+  bad = reg(1, NodeRole::miner, -1);
+  EXPECT_FALSE(chain.register_node(bad).accepted);
+  EXPECT_TRUE(chain.metagraph().empty());
+
+  EXPECT_NE(chain.serve(test_key(1).ss58_address(), "127.0.0.1", 80).reason.find("is not registered"),
+            std::string::npos);
+  chain.register_node(reg(1, NodeRole::miner, 0));
+  EXPECT_EQ(chain.serve(test_key(1).ss58_address(), "localhost!", 80).reason,
+            "serve: ip \"localhost!\" is not an IPv4 or IPv6 address");
+  EXPECT_FALSE(chain.serve(test_key(1).ss58_address(), "127.0.0.1", 0).accepted);
+  for (int i = 0; i < 3; ++i) chain.advance_block();
+  auto served = chain.serve(test_key(1).ss58_address(), "::1", 8091);
+  ASSERT_TRUE(served.accepted) << served.reason;
+  EXPECT_EQ(chain.metagraph()[0].ip, "::1");
+  EXPECT_EQ(chain.metagraph()[0].last_update, 3u);
+}
+
+TEST(LocalChainState, WeightsFollowTheRateLimitInBlocks) {
+  TempChainDir dir;
+  LocalChainState chain(dir.file("chain.sqlite"), params(/*rate_limit=*/3));
+  chain.register_node(reg(1, NodeRole::miner, 0));
+  chain.register_node(reg(2, NodeRole::validator, 100));
+  const std::string validator = test_key(2).ss58_address();
+  // Sent out of order with a zero: kept sorted, zero dropped.
+  auto first = chain.set_weights(validator, {1, 0}, {0, 65535}, 2);
+  ASSERT_TRUE(first.accepted) << first.reason;
+  auto stored = chain.weights_of(validator);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->uids, (std::vector<std::uint16_t>{0}));
+  EXPECT_EQ(stored->values, (std::vector<std::uint16_t>{65535}));
+
+  chain.advance_block();
+  chain.advance_block();
+  auto early = chain.set_weights(validator, {0}, {65535}, 2);
+  EXPECT_FALSE(early.accepted);
+  EXPECT_NE(early.reason.find("rate limit"), std::string::npos) << early.reason;
+  EXPECT_NE(early.reason.find("wait 1 more blocks"), std::string::npos) << early.reason;
+  chain.advance_block();
+  auto later = chain.set_weights(validator, {0, 1}, {65535, 40000}, 3);
+  ASSERT_TRUE(later.accepted) << later.reason;
+  EXPECT_EQ(chain.weights_of(validator)->block, 3u);
+  EXPECT_EQ(chain.weights_of(validator)->version_key, 3u);
+  EXPECT_FALSE(chain.weights_of(test_key(1).ss58_address()));
+}
+
+TEST(LocalChainState, AnEpochEveryTempoBlocksComputesIncentives) {
+  TempChainDir dir;
+  LocalChainState chain(dir.file("chain.sqlite"), params(1, /*tempo=*/4));
+  chain.register_node(reg(1, NodeRole::miner, 0));            // uid 0
+  chain.register_node(reg(2, NodeRole::miner, 0));            // uid 1
+  chain.register_node(reg(3, NodeRole::validator, 300));      // uid 2
+  chain.register_node(reg(4, NodeRole::validator, 100));      // uid 3
+  ASSERT_TRUE(chain.set_weights(test_key(3).ss58_address(), {0, 1}, {65535, 32768}, 2).accepted);
+  ASSERT_TRUE(chain.set_weights(test_key(4).ss58_address(), {1}, {65535}, 2).accepted);
+  for (int i = 0; i < 3; ++i) chain.advance_block();
+  EXPECT_EQ(chain.incentives().epoch_block, 0u);
+  EXPECT_TRUE(chain.incentives().by_uid.empty());
+  EXPECT_EQ(chain.advance_block(), 4u);
+  auto incentives = chain.incentives();
+  EXPECT_EQ(incentives.epoch_block, 4u);
+  ASSERT_EQ(incentives.by_uid.size(), 2u);
+  EXPECT_NEAR(incentives.by_uid[0].incentive, 0.75, 1e-9);
+  EXPECT_NEAR(incentives.by_uid[1].incentive, (300 * (32768.0 / 65535) + 100) / 400, 1e-9);
+}
+
+TEST(LocalChainState, ARestartContinuesFromTheStoredChain) {
+  TempChainDir dir;
+  const std::string path = dir.file("chain.sqlite");
+  {
+    LocalChainState chain(path, params(1, 2));
+    chain.register_node(reg(1, NodeRole::miner, 0));
+    chain.register_node(reg(2, NodeRole::validator, 50));
+    chain.serve(test_key(1).ss58_address(), "127.0.0.1", 8091);
+    ASSERT_TRUE(chain.set_weights(test_key(2).ss58_address(), {0}, {65535}, 2).accepted);
+    for (int i = 0; i < 5; ++i) chain.advance_block();
+  }
+  LocalChainState chain(path, params(1, 2));
+  EXPECT_EQ(chain.current_block(), 5u);
+  ASSERT_EQ(chain.metagraph().size(), 2u);
+  EXPECT_EQ(chain.metagraph()[0].port, 8091);
+  EXPECT_EQ(chain.metagraph()[1].stake, 50);
+  auto weights = chain.weights_of(test_key(2).ss58_address());
+  ASSERT_TRUE(weights);
+  EXPECT_EQ(weights->values, (std::vector<std::uint16_t>{65535}));
+  EXPECT_EQ(chain.incentives().epoch_block, 4u);
+  ASSERT_EQ(chain.incentives().by_uid.size(), 1u);
+  EXPECT_EQ(chain.advance_block(), 6u);
+  EXPECT_EQ(chain.register_node(reg(3, NodeRole::miner, 0)).uid, 2);
+}
+
+TEST(LocalChainState, ANonSqliteFileIsRefusedNamingIt) {
+  TempChainDir dir;
+  const std::string path = dir.file("chain.sqlite");
+  std::ofstream(path) << std::string(4096, 'x');
+  try {
+    LocalChainState chain(path, params());
+    FAIL() << "opened a file of x's";
+  } catch (const store::StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace nineteen::chain
