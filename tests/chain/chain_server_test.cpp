@@ -123,6 +123,8 @@ TEST_F(ChainServerFixture, NobodyCanSetAnothersWeights) {
   EXPECT_FALSE(own.accepted);
   EXPECT_NE(own.reason.find("registered as a miner"), std::string::npos) << own.reason;
   EXPECT_FALSE(ChainClient(server->base_url()).weights_of(test_key(3).ss58_address()));
+  // Any text is sent safely in the query: an odd "hotkey" simply has no weights.
+  EXPECT_FALSE(ChainClient(server->base_url()).weights_of("not a key&hotkey=" + test_key(3).ss58_address()));
 }
 
 TEST_F(ChainServerFixture, ABadSignatureIsRefusedWith401) {

@@ -1,6 +1,7 @@
 // ChainClient: each Chain call as one HTTP exchange with the local chain; refusals come back as answers.
 #include "nineteen/chain/chain_client.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "chain_wire.hpp"
@@ -18,6 +19,22 @@ std::string error_message(const std::string& body) {
     return doc["error"]["message"].GetString();
   }
   return body.substr(0, 300);
+}
+
+// Percent-encodes everything but unreserved characters, for a query value.
+std::string url_encoded(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 template <typename Read>
@@ -75,7 +92,7 @@ std::uint64_t ChainClient::current_block() {
 ChainParams ChainClient::params() { return read_answer(base_url_ + "/params", *get("/params"), wire::read_params); }
 
 std::optional<ValidatorWeights> ChainClient::weights_of(const std::string& validator_hotkey) {
-  auto body = get("/weights?hotkey=" + validator_hotkey, true);
+  auto body = get("/weights?hotkey=" + url_encoded(validator_hotkey), true);
   if (!body) return std::nullopt;
   return read_answer(base_url_ + "/weights", *body, wire::read_weights);
 }
