@@ -52,7 +52,7 @@ class SqliteValidatorStore : public ValidatorStore {
   std::vector<CheckedAnswerRecord> checked_answers(const std::string& task, TimePoint since,
                                                    TimePoint until) override;
   std::map<std::string, std::vector<scoring::CheckedAnswer>> checked_answers_for_scoring(
-      const std::string& task, TimePoint now, std::chrono::seconds window) override;
+      const std::string& task, TimePoint now, std::chrono::seconds window = std::chrono::hours(72)) override;
   std::size_t prune_checked_answers(TimePoint before) override;
 
   std::int64_t record_weight_setting(TimePoint at, const std::vector<WeightBreakdownRecord>& rows) override;
