@@ -3,6 +3,7 @@
 //
 // usage: bench_llm [--threads 1,2] [--decode-tokens 128] [--check-batch 8] [--check-length 128]
 //                  [--models tiny,yardstick] [--storage f32,bf16] [--repeats 3]
+#include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -37,8 +38,19 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-// GFLOP/s of a 1024×1024 by 1024×1024 f32 product through libtorch, best of a second of runs.
-double measure_sgemm_gflops() {
+// GFLOP/s of a 1024×1024 by 1024×1024 f32 product through libtorch's BLAS (OpenBLAS) running
+// `threads` threads, best of a second of runs. The decoder keeps OpenBLAS single-threaded and
+// splits products itself, so the setting is put back to 1 afterwards.
+double measure_sgemm_gflops(int threads) {
+  using SetThreads = void (*)(int);
+  auto set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (set_openblas) set_openblas(threads);
+  struct Restore {
+    SetThreads set;
+    ~Restore() {
+      if (set) set(1);
+    }
+  } restore{set_openblas};
   torch::NoGradGuard no_grad;
   torch::manual_seed(0);
   torch::Tensor a = torch::randn({1024, 1024}), b = torch::randn({1024, 1024}), c = torch::empty({1024, 1024});
@@ -158,7 +170,7 @@ int main(int argc, char** argv) {
           load.threads = t;
           load.storage = storage == "bf16" ? WeightStorage::BF16 : WeightStorage::F32;
           LlamaModel model = LlamaModel::load(dir, load);
-          double gflops = measure_sgemm_gflops();
+          double gflops = measure_sgemm_gflops(t);
           double flops = model.config().matmul_flops_per_token();
           double bound = gflops * 1e9 / flops;
           double decode = decode_rate(model, decode_tokens, repeats);

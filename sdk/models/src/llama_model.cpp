@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "bf16_matrix_vector.hpp"
+#include "matrix_vector.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/sdk/error.hpp"
 
@@ -115,22 +115,41 @@ struct LlamaModel::Weights {
   std::vector<DecoderLayer> layers;
   Tensor rope_cos, rope_sin;  // [max_position_embeddings, head_dim], f32
 
-  // x [..., in] times weight [out, in]ᵀ. A single row (a decode step) goes through matrix-vector
-  // (BLAS gemv), which streams the weights about 2.5× faster than a one-row gemm does.
+  // x [..., in] times weight [out, in]ᵀ. A single row (a decode step) goes through our
+  // matrix-vector kernels, which stream the weights about 2.5× faster than a one-row gemm does
+  // and run on libtorch's thread pool rather than OpenBLAS's.
   Tensor matmul(const Tensor& x, const Tensor& weight) const {
     const bool bf16 = storage == WeightStorage::BF16;
     if (x.numel() == x.size(-1)) {
       std::vector<int64_t> shape = x.sizes().vec();
       shape.back() = weight.size(0);
       Tensor v = x.reshape({-1}).contiguous();
-      if (!bf16) return torch::mv(weight, v).view(shape);
       Tensor y = torch::empty({weight.size(0)});
-      bf16_matrix_vector(reinterpret_cast<const uint16_t*>(weight.data_ptr<at::BFloat16>()), v.data_ptr<float>(),
-                         y.data_ptr<float>(), weight.size(0), weight.size(1));
+      if (bf16) {
+        bf16_matrix_vector(reinterpret_cast<const uint16_t*>(weight.data_ptr<at::BFloat16>()), v.data_ptr<float>(),
+                           y.data_ptr<float>(), weight.size(0), weight.size(1));
+      } else {
+        f32_matrix_vector(weight.data_ptr<float>(), v.data_ptr<float>(), y.data_ptr<float>(), weight.size(0),
+                          weight.size(1));
+      }
       return y.view(shape);
     }
     if (bf16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
-    return torch::linear(x, weight);
+    // Many rows: blocks of rows on libtorch's threads, each a single-threaded OpenBLAS gemm, so
+    // one thread pool does all the work (see set_compute_threads).
+    const int64_t in = x.size(-1), out = weight.size(0), rows = x.numel() / in;
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.back() = out;
+    Tensor x2 = x.reshape({rows, in});
+    Tensor y = torch::empty({rows, out});
+    Tensor wt = weight.t();
+    const int64_t threads = at::get_num_threads();
+    const int64_t block = std::max<int64_t>(16, (rows + threads - 1) / threads);
+    at::parallel_for(0, rows, block, [&](int64_t begin, int64_t end) {
+      Tensor y_rows = y.narrow(0, begin, end - begin);
+      torch::mm_out(y_rows, x2.narrow(0, begin, end - begin), wt);
+    });
+    return y.view(shape);
   }
 
   // Runs ids [B, n] through the decoder. Sequence b's new tokens sit at positions start[b] + i and
@@ -274,19 +293,21 @@ LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) 
 namespace {
 
 // at::set_num_threads sizes libtorch's OpenMP pool, but matrix products run in OpenBLAS, which has
-// its own pool (all cores by default); both must agree or the two pools fight over the cores.
+// its own pool (all cores by default). OpenBLAS is made single-threaded and the decoder splits
+// its products over libtorch's pool: otherwise OpenMP threads spinning after each elementwise op
+// fight OpenBLAS's threads for the cores, and two threads end up slower than one.
 void set_compute_threads(int threads) {
-  at::set_num_threads(threads);
+  if (threads > 0) at::set_num_threads(threads);
   using SetThreads = void (*)(int);
   if (auto set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_openblas(threads);
+    set_openblas(1);
   }
 }
 
 }  // namespace
 
 LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& set, const LoadOptions& options) {
-  if (options.threads > 0) set_compute_threads(options.threads);
+  set_compute_threads(options.threads);
   c10::InferenceMode guard;
   auto w = std::make_unique<Weights>();
   w->config = c;

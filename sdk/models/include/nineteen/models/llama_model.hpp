@@ -35,7 +35,8 @@ enum class WeightStorage { F32, BF16 };
 struct LoadOptions {
   WeightStorage storage = WeightStorage::F32;
   // Intra-op threads for libtorch; applied with at::set_num_threads, which is process-wide.
-  // 0 leaves the current setting alone.
+  // 0 leaves the current setting alone. Loading also makes OpenBLAS single-threaded (also
+  // process-wide): the decoder parallelises its matrix products itself on libtorch's threads.
   int threads = 0;
 };
 
