@@ -94,11 +94,11 @@ TEST(LlamaReference, UntiedLlama3RopeScalingBf16) {
   expect_reference_agrees(c, DType::BF16, 40);
 }
 
-TEST(LlamaReference, MultiQueryLinearRopeScaling) {
+TEST(LlamaReference, MultiQueryLinearRopeScalingF16) {
   LlamaConfig c = base_config();
   c.num_key_value_heads = 1;
   c.rope_scaling = RopeScaling{"linear", 2.0, 1.0, 4.0, 0};
-  expect_reference_agrees(c, DType::F32, 24);
+  expect_reference_agrees(c, DType::F16, 24);
 }
 
 }  // namespace

@@ -69,15 +69,17 @@ struct CacheTensors {
   const void* owner = nullptr;
 };
 
+// In-place steps on fresh temporaries: prefill tensors are megabytes, and each extra pass costs.
 Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
-  return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * weight;
+  Tensor inverse_rms = x.pow(2).mean(-1, true).add_(eps).rsqrt_();
+  return (x * inverse_rms).mul_(weight);
 }
 
 // Hugging Face's rotate_half convention: the two halves of each head are the (x, y) pairs.
 Tensor apply_rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
   int64_t half = x.size(-1) / 2;
   Tensor x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
-  return x * cos + torch::cat({-x2, x1}, -1) * sin;
+  return torch::cat({x2.neg(), x1}, -1).mul_(sin).addcmul_(x, cos);
 }
 
 // Inverse frequencies per rotary pair, with Llama 3 or linear scaling applied as HF does.
@@ -165,6 +167,7 @@ struct LlamaModel::Weights {
     const int64_t T = max_start + n;
     const bool same_start = std::all_of(start.begin(), start.end(), [&](int64_t s) { return s == start[0]; });
 
+    // index_select makes a fresh tensor, so the residual stream can be updated in place.
     Tensor x = embed.index_select(0, ids.reshape({-1})).to(torch::kFloat).view({B, n, c.hidden_size});
 
     std::vector<int64_t> pos(B * n);
@@ -224,18 +227,18 @@ struct LlamaModel::Weights {
       // folded into the row dimension of one product per key head.
       Tensor qg = q.view({B, n, Hkv, G, D}).permute({0, 2, 3, 1, 4}).reshape({B, Hkv, G * n, D});
       Tensor scores = torch::matmul(qg, keys.transpose(-1, -2)).mul_(scale);
-      if (mask.defined()) scores = (scores.view({B, Hkv, G, n, T}) + mask).view({B, Hkv, G * n, T});
+      if (mask.defined()) scores.view({B, Hkv, G, n, T}).add_(mask);
       Tensor probs = torch::softmax(scores, -1);
       Tensor attn = torch::matmul(probs, vals)
                         .view({B, Hkv, G, n, D})
                         .permute({0, 3, 1, 2, 4})
                         .reshape({B, n, H * D});
-      x = x + matmul(attn, layer.o);
+      x.add_(matmul(attn, layer.o));
 
       h = rms_norm(x, layer.post_attention_norm, c.rms_norm_eps);
       Tensor gu = matmul(h, layer.gate_up);
       int64_t I = c.intermediate_size;
-      x = x + matmul(torch::silu(gu.narrow(-1, 0, I)) * gu.narrow(-1, I, I), layer.down);
+      x.add_(matmul(torch::silu(gu.narrow(-1, 0, I)).mul_(gu.narrow(-1, I, I)), layer.down));
     }
     return rms_norm(x, final_norm, c.rms_norm_eps);
   }

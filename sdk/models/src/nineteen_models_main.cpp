@@ -19,7 +19,7 @@ const char* const kUsage =
     "usage:\n"
     "  nineteen-models make tiny-llama --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
     "                                  [--kv-heads N] [--intermediate N] [--vocab N] [--max-positions N]\n"
-    "                                  [--dtype f32|bf16]\n"
+    "                                  [--dtype f32|bf16|f16]\n"
     "      writes a deterministic Llama model in the Hugging Face layout (defaults: hidden 64,\n"
     "      layers 2, heads 4, kv-heads 2, intermediate 176, vocab 512). The yardstick model:\n"
     "      --hidden 512 --layers 8 --heads 8 --kv-heads 4 --intermediate 1408\n"
@@ -61,7 +61,8 @@ int make_tiny_llama_command(const std::vector<std::string>& args) {
     } else if (flag == "--dtype") {
       if (value == "f32") options.dtype = DType::F32;
       else if (value == "bf16") options.dtype = DType::BF16;
-      else throw UsageError("--dtype: expected f32 or bf16, got \"" + value + "\"");
+      else if (value == "f16") options.dtype = DType::F16;
+      else throw UsageError("--dtype: expected f32, bf16 or f16, got \"" + value + "\"");
     } else if (auto it = sizes.find(flag); it != sizes.end()) {
       *it->second = parse_int(flag, value);
     } else {

@@ -48,6 +48,30 @@ uint16_t to_bf16(float f) {
   return static_cast<uint16_t>(bits >> 16);
 }
 
+// IEEE half precision, round to nearest even; the random weights are far from overflow and the
+// subnormal range, but both are handled.
+uint16_t to_f16(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const int32_t exponent = int32_t((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = x & 0x7fffffu;
+  if (exponent >= 31) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow → infinity
+  if (exponent <= 0) {
+    if (exponent < -10) return static_cast<uint16_t>(sign);  // underflow → zero
+    mantissa |= 0x800000u;
+    const uint32_t shift = static_cast<uint32_t>(14 - exponent);
+    uint32_t half = mantissa >> shift;
+    const uint32_t rest = mantissa & ((1u << shift) - 1), halfway = 1u << (shift - 1);
+    if (rest > halfway || (rest == halfway && (half & 1u))) ++half;
+    return static_cast<uint16_t>(sign | half);
+  }
+  uint32_t half = (uint32_t(exponent) << 10) | (mantissa >> 13);
+  const uint32_t rest = mantissa & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;  // may carry into the exponent
+  return static_cast<uint16_t>(sign | half);
+}
+
 struct Planned {
   std::string name;
   std::vector<int64_t> shape;
@@ -107,11 +131,9 @@ void write_random_llama(const std::string& dir, const LlamaConfig& c, const Rand
       float v = static_cast<float>(p.mean + p.std * normal.next());
       if (options.dtype == DType::F32) {
         std::memcpy(&bytes[i * 4], &v, 4);
-      } else if (options.dtype == DType::BF16) {
-        uint16_t b = to_bf16(v);
-        std::memcpy(&bytes[i * 2], &b, 2);
       } else {
-        throw Error(NT_INVALID_ARGUMENT, "write_random_llama: dtype F16 is not offered; use F32 or BF16");
+        uint16_t b = options.dtype == DType::BF16 ? to_bf16(v) : to_f16(v);
+        std::memcpy(&bytes[i * 2], &b, 2);
       }
     }
     done += n;

@@ -72,7 +72,6 @@ void TinyLlamaOptions::validate() const {
     throw Error(NT_INVALID_ARGUMENT, "tiny-llama: --vocab must be at least 261 (256 bytes and 5 special tokens), got " +
                                          std::to_string(vocab));
   }
-  if (dtype == DType::F16) throw Error(NT_INVALID_ARGUMENT, "tiny-llama: dtype must be f32 or bf16");
 }
 
 LlamaConfig make_tiny_llama(const std::string& out_dir, const TinyLlamaOptions& options) {

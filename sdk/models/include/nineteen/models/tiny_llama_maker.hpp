@@ -24,7 +24,7 @@ struct TinyLlamaOptions {
   // A different variant gives different weights of the same shape and the same tokenizer (the
   // "wrong model" for checking tests).
   uint64_t variant = 0;
-  DType dtype = DType::F32;  // F32 or BF16
+  DType dtype = DType::F32;  // how model.safetensors stores the weights
   // Receives a line of progress for each step (tokenizer, weights, files). May be empty.
   std::function<void(const std::string&)> progress;
 
