@@ -14,6 +14,9 @@
 #ifdef NINETEEN_HAS_MINER
 #include "nineteen/miner/miner_commands.hpp"
 #endif
+#ifdef NINETEEN_HAS_CHAIN
+#include "nineteen/chain/chain_command.hpp"
+#endif
 
 namespace {
 
@@ -33,6 +36,9 @@ models
 keys
   keys new --out FILE | keys show FILE           ed25519 hotkeys
 nodes
+  chain --config FILE                            the local chain (development and tests)
+  chain register --chain URL --key FILE --stake N --role miner|validator [--ip IP --port P]
+  chain show --chain URL                         metagraph and incentives
   miner --config FILE [--dev-reload]             serve tasks to validators
   query --key FILE --miner URL --task NAME --request JSON|@FILE
                                                  send one signed request to a miner
@@ -75,6 +81,9 @@ int main(int argc, char** argv) {
 #ifdef NINETEEN_HAS_MINER
     if (command == "miner") return nineteen::miner::miner_command(rest);
     if (command == "query") return nineteen::miner::query_command(rest);
+#endif
+#ifdef NINETEEN_HAS_CHAIN
+    if (command == "chain") return nineteen::chain::chain_command(rest);
 #endif
     std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

@@ -144,7 +144,23 @@ TEST(StorePersistence, ClosingAPeriodMovesScoresToHistoryOnce) {
   ASSERT_EQ(scored.size(), 3u);
   EXPECT_DOUBLE_EQ(scored[0].score, 1.0);
   EXPECT_DOUBLE_EQ(scored[1].score, 0.5);
+  EXPECT_DOUBLE_EQ(scored[0].volume, 40);  // the tested volume, not the consumed 100
   EXPECT_EQ(store.scored_periods("chat", "5Miner", 2).size(), 2u);
+}
+
+TEST(StorePersistence, APeriodOfTotalFailureStillWeighsInHistory) {
+  TempStoreDir dir;
+  SqliteValidatorStore store(dir.file("v.sqlite"));
+  auto id = store.start_period(kT0, kT0 + hours(1));
+  // Every request failed: score 0, nothing consumed, 50 tested.
+  store.close_period(id, {{"5Miner", 0, "chat", id, 0.0, 0, 50}});
+  id = store.start_period(kT0 + hours(1), kT0 + hours(2));
+  // An old row without a tested volume falls back to the consumed one.
+  store.close_period(id, {{"5Miner", 0, "chat", id, 1.0, 30, 0}});
+  auto scored = store.scored_periods("chat", "5Miner", 10);
+  ASSERT_EQ(scored.size(), 2u);
+  EXPECT_DOUBLE_EQ(scored[0].volume, 30);
+  EXPECT_DOUBLE_EQ(scored[1].volume, 50);
 }
 
 TEST(StorePersistence, ABatchWithOneBadRowWritesNothing) {

@@ -316,8 +316,12 @@ std::vector<scoring::ScoredPeriod> SqliteValidatorStore::scored_periods(const st
                                                                         const std::string& miner_hotkey,
                                                                         std::size_t max_periods) {
   std::lock_guard<std::mutex> lock(mutex_);
+  // A period weighs by the volume the validator tested (MECHANISM.md §7 says consumed volume, but then
+  // a period in which every request failed consumed nothing and weighed nothing: downtime was free).
+  // Consumed volume is the fallback for rows without a tested volume.
   auto query = db_.prepare(
-      "SELECT score, consumed_volume FROM period_scores WHERE task = ?1 AND miner_hotkey = ?2 AND score IS NOT NULL "
+      "SELECT score, CASE WHEN tested_volume > 0 THEN tested_volume ELSE consumed_volume END "
+      "FROM period_scores WHERE task = ?1 AND miner_hotkey = ?2 AND score IS NOT NULL "
       "ORDER BY period_id DESC LIMIT ?3");
   query.bind(1, task).bind(2, miner_hotkey).bind(3, as_int64(max_periods, "max_periods"));
   std::vector<scoring::ScoredPeriod> out;

@@ -49,7 +49,8 @@ class ValidatorStore {
   // The last `max_periods` results of one contender, newest first, unscored periods included.
   virtual std::vector<PeriodScoreRecord> period_scores(const std::string& task, const std::string& miner_hotkey,
                                                        std::size_t max_periods) = 0;
-  // The same, scored periods only, as the scoring library takes them (MECHANISM.md §7).
+  // The same, scored periods only, as the scoring library takes them (MECHANISM.md §7), each weighted
+  // by its tested volume (consumed volume when none was recorded), so a period of total failure counts.
   virtual std::vector<scoring::ScoredPeriod> scored_periods(const std::string& task, const std::string& miner_hotkey,
                                                             std::size_t max_periods) = 0;
 
