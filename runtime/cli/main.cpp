@@ -17,6 +17,12 @@
 #ifdef NINETEEN_HAS_CHAIN
 #include "nineteen/chain/chain_command.hpp"
 #endif
+#ifdef NINETEEN_HAS_CHECKER
+#include "nineteen/checker/checker_command.hpp"
+#endif
+#ifdef NINETEEN_HAS_VALIDATOR
+#include "nineteen/validator/validator_node.hpp"
+#endif
 
 namespace {
 
@@ -40,6 +46,8 @@ nodes
   chain register --chain URL --key FILE --stake N --role miner|validator [--ip IP --port P]
   chain show --chain URL                         metagraph and incentives
   miner --config FILE [--dev-reload]             serve tasks to validators
+  checker --config FILE                          the checking server
+  validator --config FILE                        score miners and set weights
   query --key FILE --miner URL --task NAME --request JSON|@FILE
                                                  send one signed request to a miner
 
@@ -84,6 +92,12 @@ int main(int argc, char** argv) {
 #endif
 #ifdef NINETEEN_HAS_CHAIN
     if (command == "chain") return nineteen::chain::chain_command(rest);
+#endif
+#ifdef NINETEEN_HAS_CHECKER
+    if (command == "checker") return nineteen::checker::checker_command(rest);
+#endif
+#ifdef NINETEEN_HAS_VALIDATOR
+    if (command == "validator") return nineteen::validator::validator_command(rest);
 #endif
     std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

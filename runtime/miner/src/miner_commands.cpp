@@ -1,6 +1,7 @@
 // The `nineteen miner` and `nineteen query` subcommands.
 #include "nineteen/miner/miner_commands.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include "nineteen/chain/chain_client.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
@@ -64,12 +66,22 @@ int miner_command(const std::vector<std::string>& args) {
   std::shared_ptr<ValidatorDirectory> validators;
   if (config.nodes_file) {
     validators = validators_from_node_list(*config.nodes_file);
-  } else if (!config.require_signatures) {
-    validators = no_validators();
+  } else if (config.chain_url) {
+    validators = validators_from_chain(*config.chain_url);
   } else {
-    throw std::runtime_error(config.file + ": \"miner.chain\" is not supported by this build yet; use \"miner.nodes\"");
+    validators = no_validators();
   }
   MinerNode node(config, validators);
+  if (config.chain_url) {
+    // Publish where this miner listens, so validators find it.
+    chain::ChainClient chain(*config.chain_url, keys::load_hotkey(config.hotkey_file).key);
+    chain::WriteResult published = chain.serve(node.hotkey_address(), config.external_ip, node.port());
+    if (!published.accepted) {
+      throw std::runtime_error("the chain at " + *config.chain_url + " refused this miner's address: " +
+                               published.reason + " (register first: nineteen chain register --chain " +
+                               *config.chain_url + " --key " + config.hotkey_file + " --stake 0 --role miner)");
+    }
+  }
   std::string tasks;
   for (const auto& t : node.served_tasks()) tasks += (tasks.empty() ? "" : ", ") + t;
   // Tests and scripts read this line to learn the port.

@@ -90,11 +90,12 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   c.file = file_name;
   TableReader r(file_name, *miner, "miner.");
   r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "min_validator_stake",
-                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "tasks"});
+                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks"});
   auto hotkey = r.string("hotkey");
   if (!hotkey) throw MinerConfigError(file_name + ": key \"miner.hotkey\" is missing (a key file from `nineteen keys new`)");
   c.hotkey_file = resolve(dir, *hotkey);
   c.address = r.string("address").value_or(c.address);
+  c.external_ip = r.string("external_ip").value_or(c.address);
   c.port = static_cast<uint16_t>(r.number("port", 0, 65535).value_or(0));
   c.tasks_file = resolve(dir, r.string("tasks_file").value_or("tasks.toml"));
   if (auto p = r.string("plugins")) c.plugin_dirs.push_back(resolve(dir, *p));

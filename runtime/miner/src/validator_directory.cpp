@@ -2,9 +2,12 @@
 #include "nineteen/miner/validator_directory.hpp"
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
+
+#include "nineteen/chain/chain_client.hpp"
 
 namespace nineteen::miner {
 namespace {
@@ -45,6 +48,50 @@ class NodeListDirectory : public ValidatorDirectory {
   std::filesystem::file_time_type stamp_;
 };
 
+class ChainDirectory : public ValidatorDirectory {
+ public:
+  ChainDirectory(const std::string& url, double refresh_s) : client_(url), refresh_(refresh_s) {}
+
+  std::optional<double> stake_of(const std::string& hotkey) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    refresh();
+    auto it = stakes_.find(hotkey);
+    if (it == stakes_.end()) return std::nullopt;
+    return it->second;
+  }
+  double total_validator_stake() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    refresh();
+    double total = 0;
+    for (const auto& [hotkey, stake] : stakes_) total += stake;
+    return total;
+  }
+
+ private:
+  void refresh() {
+    auto now = std::chrono::steady_clock::now();
+    if (loaded_ && now - last_ < std::chrono::duration<double>(refresh_)) return;
+    last_ = now;
+    try {
+      std::map<std::string, double> fresh;
+      for (const chain::Neuron& n : client_.metagraph()) {
+        if (n.role == chain::NodeRole::validator) fresh[n.hotkey] = n.stake;
+      }
+      stakes_ = std::move(fresh);
+      loaded_ = true;
+    } catch (const std::exception& e) {
+      spdlog::warn("metagraph from {}: {} (keeping the last one read)", client_.base_url(), e.what());
+    }
+  }
+
+  chain::ChainClient client_;
+  double refresh_;
+  std::mutex mutex_;
+  std::map<std::string, double> stakes_;
+  bool loaded_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
+
 class EmptyDirectory : public ValidatorDirectory {
  public:
   std::optional<double> stake_of(const std::string&) override { return std::nullopt; }
@@ -52,6 +99,10 @@ class EmptyDirectory : public ValidatorDirectory {
 };
 
 }  // namespace
+
+std::shared_ptr<ValidatorDirectory> validators_from_chain(const std::string& chain_url, double refresh_s) {
+  return std::make_shared<ChainDirectory>(chain_url, refresh_s);
+}
 
 std::shared_ptr<ValidatorDirectory> no_validators() { return std::make_shared<EmptyDirectory>(); }
 

@@ -28,6 +28,7 @@ struct MinerConfig {
   std::string file;              // where it was read from (for messages)
   std::string hotkey_file;
   std::string address = "127.0.0.1";
+  std::string external_ip;       // published on the chain; empty: `address`
   uint16_t port = 0;
   std::string tasks_file;        // the catalogue
   std::vector<std::string> plugin_dirs;

@@ -17,6 +17,9 @@ class ValidatorDirectory : public keys::StakeSource {
 
 // Backed by a JSON node list file (re-read when it changes on disk).
 std::shared_ptr<ValidatorDirectory> validators_from_node_list(const std::string& path);
+// Backed by the chain's metagraph (re-read at most every `refresh_s`; the last good one is kept when
+// the chain cannot be reached).
+std::shared_ptr<ValidatorDirectory> validators_from_chain(const std::string& chain_url, double refresh_s = 12);
 // Knows no validator (for a miner serving unsigned requests as an upstream).
 std::shared_ptr<ValidatorDirectory> no_validators();
 

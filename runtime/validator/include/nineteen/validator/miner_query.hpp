@@ -1,0 +1,63 @@
+// The validator's side of the wire protocol: one signed request to a miner, classified as
+// MECHANISM.md §4 counts it, with the answer in the form the checker takes (a JSON array of chunks).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nineteen/keys/hotkey.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/scoring/outcome_counts.hpp"
+
+namespace nineteen::validator {
+
+struct MinerAddress {
+  std::string hotkey;    // SS58
+  std::string base_url;  // "http://127.0.0.1:8091"
+};
+
+struct QueryTimeouts {
+  std::chrono::milliseconds first_byte{2000};  // the task's timeout_s: time to the first chunk
+  std::chrono::milliseconds total{60000};
+};
+
+struct QueryResult {
+  scoring::Outcome outcome = scoring::Outcome::failed;
+  int status = 0;                  // HTTP status; 0 when none arrived
+  std::string response_json;       // "[chunk, chunk, ...]" for a success; empty otherwise
+  std::string error;               // why it was not a success
+  double first_byte_s = 0;
+  double total_s = 0;
+  size_t chunks = 0;
+};
+
+// Called with each chunk of a streamed answer as it arrives (the gateway relays them to its user).
+// Returning false stops reading.
+using ChunkObserver = std::function<bool(std::string_view chunk)>;
+
+// Sends `body` (JSON, with "model" already set) to base_url + endpoint, signed by `validator`.
+// Streams (SSE) when `stream`. Never throws for a miner's misbehaviour: it is in the result.
+QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
+                        const std::string& endpoint, const std::string& body, bool stream,
+                        const QueryTimeouts& timeouts, const ChunkObserver& observer = nullptr);
+
+struct CapacityAnswer {
+  bool ok = false;
+  std::map<std::string, double> capacities;  // task → declared volume
+  std::string error;
+};
+
+// Signed GET /capacity.
+CapacityAnswer query_capacity(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
+                              std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
+
+// Sets (or replaces) the "model" member of a JSON object; returns the text unchanged when it is not one.
+std::string with_model(const std::string& request_json, const std::string& model);
+// Whether the JSON object has "stream": true.
+bool wants_stream(const std::string& request_json);
+
+}  // namespace nineteen::validator

@@ -1,0 +1,42 @@
+// The validator's settings file (TOML).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nineteen/scoring/mechanism_settings.hpp"
+
+namespace nineteen::validator {
+
+struct ValidatorConfig {
+  std::string file;
+  std::string hotkey_file;
+  std::string chain_url;
+  std::string checker = "inline";  // "inline" (in this process) or the URL of a `nineteen checker`
+  std::string db;                  // the SQLite store
+  std::string tasks_file;
+  std::vector<std::string> plugin_dirs;
+  double period_s = 3600;               // MECHANISM.md §3
+  double answer_timeout_s = 60;         // a whole answer; time to first chunk is the task's timeout_s
+  size_t senders = 16;                  // synthetic requests in flight at once
+  size_t answers_kept_per_task = 1000;  // answers waiting for the checker; the oldest are dropped
+  size_t check_batch = 16;
+  int checker_workers = 1;              // inline checker
+  double weights_every_s = 0;           // 0: after every period
+  uint64_t version_key = 0;
+  size_t history_periods = 24;          // periods folded into P_h
+  scoring::MechanismSettings mechanism;
+};
+
+class ValidatorConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+ValidatorConfig load_validator_config(const std::string& path);
+ValidatorConfig parse_validator_config(const std::string& toml_text, const std::string& file_name);
+
+}  // namespace nineteen::validator

@@ -1,0 +1,145 @@
+// Signed validator → miner requests and their classification (MECHANISM.md §4).
+#include "nineteen/validator/miner_query.hpp"
+
+#include <cmath>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "nineteen/keys/signed_request_guard.hpp"
+
+namespace nineteen::validator {
+namespace {
+
+double seconds(std::chrono::microseconds us) { return us.count() < 0 ? 0 : static_cast<double>(us.count()) / 1e6; }
+
+}  // namespace
+
+std::string with_model(const std::string& request_json, const std::string& model) {
+  rapidjson::Document doc;
+  doc.Parse(request_json.data(), request_json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return request_json;
+  rapidjson::Value value(model.c_str(), static_cast<rapidjson::SizeType>(model.size()), doc.GetAllocator());
+  if (doc.HasMember("model")) {
+    doc["model"] = value;
+  } else {
+    doc.AddMember("model", value, doc.GetAllocator());
+  }
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  doc.Accept(writer);
+  return std::string(out.GetString(), out.GetSize());
+}
+
+bool wants_stream(const std::string& request_json) {
+  rapidjson::Document doc;
+  doc.Parse(request_json.data(), request_json.size());
+  return !doc.HasParseError() && doc.IsObject() && doc.HasMember("stream") && doc["stream"].IsBool() &&
+         doc["stream"].GetBool();
+}
+
+QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
+                        const std::string& endpoint, const std::string& body, bool stream,
+                        const QueryTimeouts& timeouts, const ChunkObserver& observer) {
+  net::ClientRequest request;
+  request.method = "POST";
+  request.url = miner.base_url + endpoint;
+  request.body = body;
+  request.headers.set("Content-Type", "application/json");
+  keys::add_signature_headers(request.headers, validator, miner.hotkey, body);
+  net::ClientTimeouts t;
+  t.connect = std::min(timeouts.first_byte, std::chrono::milliseconds(5000));
+  t.first_byte = timeouts.first_byte;
+  t.total = timeouts.total;
+  request.timeouts = t;
+
+  QueryResult result;
+  net::ClientResult r;
+  std::string chunks = "[";
+  if (stream) {
+    r = client.stream(request, [&](const net::SseEvent& event) {
+      chunks += (result.chunks ? "," : "") + event.data;
+      result.chunks++;
+      return observer ? observer(event.data) : true;
+    });
+  } else {
+    r = client.send(request);
+  }
+  result.status = r.status;
+  result.first_byte_s = seconds(r.first_byte_after);
+  result.total_s = seconds(r.total);
+
+  if (r.status == 429) {  // an honest "full", streamed or not
+    result.outcome = scoring::Outcome::rate_limited;
+    result.error = "429 from the miner";
+    return result;
+  }
+  if (!r.ok()) {
+    result.error = std::string(net::client_error_kind_name(r.error)) + ": " + r.error_message;
+    return result;
+  }
+  if (r.status != 200) {
+    result.error = "status " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+    return result;
+  }
+  if (stream) {
+    if (!r.done_seen) {
+      result.error = "the stream ended without [DONE]";
+      return result;
+    }
+    if (result.chunks == 0) {
+      result.error = "the stream had no chunk";
+      return result;
+    }
+    result.response_json = chunks + "]";
+  } else {
+    rapidjson::Document doc;
+    doc.Parse(r.body.data(), r.body.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+      result.error = "the answer is not a JSON object";
+      return result;
+    }
+    result.chunks = 1;
+    result.response_json = "[" + r.body + "]";
+  }
+  result.outcome = scoring::Outcome::success;
+  return result;
+}
+
+CapacityAnswer query_capacity(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
+                              std::chrono::milliseconds timeout) {
+  net::ClientRequest request;
+  request.url = miner.base_url + "/capacity";
+  keys::add_signature_headers(request.headers, validator, miner.hotkey, "");
+  net::ClientTimeouts t;
+  t.connect = timeout;
+  t.first_byte = timeout;
+  t.total = timeout;
+  request.timeouts = t;
+  net::ClientResult r = client.send(request);
+  CapacityAnswer answer;
+  if (!r.ok()) {
+    answer.error = r.error_message;
+    return answer;
+  }
+  if (r.status != 200) {
+    answer.error = "status " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+    return answer;
+  }
+  rapidjson::Document doc;
+  doc.Parse(r.body.data(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("capacities") || !doc["capacities"].IsObject()) {
+    answer.error = "GET /capacity: expected {\"capacities\":{task: volume}}";
+    return answer;
+  }
+  for (const auto& m : doc["capacities"].GetObject()) {
+    if (m.value.IsNumber() && std::isfinite(m.value.GetDouble())) {
+      answer.capacities[m.name.GetString()] = m.value.GetDouble();
+    }
+  }
+  answer.ok = true;
+  return answer;
+}
+
+}  // namespace nineteen::validator

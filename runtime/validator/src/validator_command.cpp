@@ -1,0 +1,77 @@
+// `nineteen validator --config FILE`: builds the validator's parts from its settings and runs it.
+#include <iostream>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/checker/check_service.hpp"
+#include "nineteen/checker/checker_queue.hpp"
+#include "nineteen/checker/http_check_client.hpp"
+#include "nineteen/config/task_catalog.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/net/stop_signals.hpp"
+#include "nineteen/plugin_host/plugin_host.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+#include "nineteen/validator/validator_node.hpp"
+
+namespace nineteen::validator {
+
+int validator_command(const std::vector<std::string>& args) {
+  const std::string usage = "nineteen validator --config FILE";
+  std::string config_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      config_file = args[++i];
+    } else {
+      std::cerr << "unexpected argument \"" << args[i] << "\"\nusage: " << usage << "\n";
+      return 2;
+    }
+  }
+  if (config_file.empty()) {
+    std::cerr << "missing --config FILE\nusage: " << usage << "\n";
+    return 2;
+  }
+  ValidatorConfig config = load_validator_config(config_file);
+  keys::Hotkey hotkey = keys::load_hotkey(config.hotkey_file).key;
+
+  ValidatorParts parts;
+  parts.chain = std::make_shared<chain::ChainClient>(config.chain_url, hotkey);
+  parts.store = std::make_shared<store::SqliteValidatorStore>(config.db);
+  plugin_host::PluginHostOptions options;
+  for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
+  for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
+  parts.host = std::make_shared<plugin_host::PluginHost>(options);
+  parts.host->load(config::load_task_catalog(config.tasks_file));
+  for (const auto& status : parts.host->statuses()) {
+    if (status.state == "failed") spdlog::error("task {} will not be scored: {}", status.name, status.reason);
+  }
+  if (config.checker == "inline") {
+    checker::CheckerSettings settings;
+    settings.workers = config.checker_workers;
+    parts.checker = checker::make_inline_checker(parts.host, settings);
+  } else {
+    parts.checker = checker::make_http_checker(config.checker);
+  }
+
+  std::mutex print;
+  ValidatorEvents events;
+  events.weights_set = [&](const std::string& text) {
+    std::lock_guard<std::mutex> lock(print);
+    std::cout << text << std::flush;
+  };
+  events.info = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(print);
+    std::cout << line << std::endl;
+  };
+  ValidatorNode node(config, parts, events);
+  node.start();
+  std::cout << "validator " << node.hotkey_address() << " running; chain " << config.chain_url << ", store "
+            << config.db << std::endl;
+  net::StopSignals signals([&](int) { node.stop(); });
+  node.wait();
+  std::cout << "validator stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace nineteen::validator

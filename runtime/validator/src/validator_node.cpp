@@ -1,0 +1,593 @@
+// The validator's loops: periods and the synthetic timetable, the senders, the checking pump, weights.
+#include "nineteen/validator/validator_node.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "nineteen/chain/chain.hpp"
+#include "nineteen/checker/check_service.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/keys/request_signing.hpp"
+#include "nineteen/plugin_host/plugin_host.hpp"
+#include "nineteen/scoring/capacity_draw.hpp"
+#include "nineteen/scoring/period_score.hpp"
+#include "nineteen/scoring/synthetic_schedule.hpp"
+#include "nineteen/store/validator_store.hpp"
+#include "nineteen/validator/miner_query.hpp"
+#include "nineteen/validator/weight_report.hpp"
+
+namespace nineteen::validator {
+namespace {
+
+using SystemClock = std::chrono::system_clock;
+
+// A contender with where to reach it, as the senders need it.
+struct Contender {
+  store::PeriodContender row;
+  std::string base_url;
+  std::string endpoint;
+  double timeout_s = 2;
+};
+
+struct Due {
+  SystemClock::time_point at;
+  size_t contender = 0;
+  bool operator>(const Due& o) const { return at > o.at; }
+};
+
+struct SendJob {
+  std::int64_t period_id = 0;
+  Contender contender;
+};
+
+}  // namespace
+
+struct ValidatorNode::State {
+  ValidatorConfig config;
+  ValidatorParts parts;
+  ValidatorEvents events;
+  keys::Hotkey hotkey = keys::Hotkey::generate();
+
+  std::mutex rng_mutex;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::int64_t period_id = 0;  // 0: no period running
+  SystemClock::time_point period_end;
+  std::vector<Contender> contenders;
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> timetable;
+  std::deque<SendJob> send_queue;
+  size_t in_flight = 0;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  std::int64_t last_closed_period = 0;
+  bool weights_pending = false;
+  SystemClock::time_point next_weights_try;
+  SystemClock::time_point last_weights_set;
+
+  std::thread loop_thread, check_thread;
+  std::vector<std::thread> senders;
+
+  void info(const std::string& line) {
+    spdlog::info("{}", line);
+    if (events.info) events.info(line);
+  }
+  uint64_t draw_seed() {
+    std::lock_guard<std::mutex> lock(rng_mutex);
+    return rng();
+  }
+  // The schedule's randomness: unpredictable to miners (it includes the validator's secret) and the
+  // same after a restart, so a resumed period keeps its timetable.
+  uint64_t schedule_seed(std::int64_t period, const std::string& miner, const std::string& task) const {
+    std::string secret(reinterpret_cast<const char*>(hotkey.seed().data()), hotkey.seed().size());
+    std::string digest = keys::sha256_hex(secret + ":" + std::to_string(period) + ":" + miner + ":" + task);
+    return std::stoull(digest.substr(0, 16), nullptr, 16);
+  }
+  std::vector<std::string> served_tasks() const {
+    std::vector<std::string> names;
+    for (const auto& entry : parts.host->catalog().tasks) {
+      if (entry.enabled && parts.host->task(entry.name)) names.push_back(entry.name);
+    }
+    return names;
+  }
+
+  void run_loop();
+  void ensure_period();
+  void start_period();
+  void resume_period(const store::PeriodRecord& period);
+  void schedule(std::int64_t period, SystemClock::time_point starts_at, bool skip_past);
+  void finish_period();
+  void try_set_weights();
+  void run_sender();
+  void send(const SendJob& job);
+  void run_check_pump();
+  bool check_batch(const std::vector<store::KeptAnswer>& answers);
+};
+
+ValidatorNode::ValidatorNode(ValidatorConfig config, ValidatorParts parts, ValidatorEvents events)
+    : state_(std::make_shared<State>()) {
+  state_->config = std::move(config);
+  state_->parts = std::move(parts);
+  state_->events = std::move(events);
+  state_->hotkey = keys::load_hotkey(state_->config.hotkey_file).key;
+}
+
+ValidatorNode::~ValidatorNode() {
+  stop();
+  wait();
+}
+
+std::string ValidatorNode::hotkey_address() const { return state_->hotkey.ss58_address(); }
+
+void ValidatorNode::start() {
+  State& s = *state_;
+  bool registered = false;
+  for (const chain::Neuron& n : s.parts.chain->metagraph()) {
+    registered = registered || (n.hotkey == s.hotkey.ss58_address() && n.role == chain::NodeRole::validator);
+  }
+  if (!registered) {
+    throw std::runtime_error("validator " + s.hotkey.ss58_address() + " is not registered as a validator on " +
+                             s.config.chain_url + "; register it first: nineteen chain register --chain " +
+                             s.config.chain_url + " --key " + s.config.hotkey_file + " --stake N --role validator");
+  }
+  for (size_t i = 0; i < s.config.senders; ++i) s.senders.emplace_back([&s] { s.run_sender(); });
+  s.check_thread = std::thread([&s] { s.run_check_pump(); });
+  s.loop_thread = std::thread([&s] { s.run_loop(); });
+}
+
+void ValidatorNode::stop() {
+  state_->stopping = true;
+  state_->changed.notify_all();
+}
+
+void ValidatorNode::wait() {
+  State& s = *state_;
+  if (s.loop_thread.joinable()) s.loop_thread.join();
+  if (s.check_thread.joinable()) s.check_thread.join();
+  for (auto& t : s.senders) {
+    if (t.joinable()) t.join();
+  }
+  s.senders.clear();
+}
+
+// ---------------------------------------------------------------- periods
+
+void ValidatorNode::State::run_loop() {
+  while (!stopping) {
+    try {
+      ensure_period();
+      const auto now = SystemClock::now();
+      bool period_over = false;
+      SystemClock::time_point wake = now + std::chrono::milliseconds(200);
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        while (!timetable.empty() && timetable.top().at <= now) {
+          send_queue.push_back(SendJob{period_id, contenders[timetable.top().contender]});
+          timetable.pop();
+        }
+        if (!send_queue.empty()) changed.notify_all();
+        period_over = period_id != 0 && now >= period_end;
+        if (!timetable.empty()) wake = std::min(wake, timetable.top().at);
+        wake = std::min(wake, period_end);
+      }
+      if (period_over) {
+        finish_period();
+        continue;
+      }
+      if (config.weights_every_s > 0 && last_closed_period != 0 &&
+          now - last_weights_set >= std::chrono::duration<double>(config.weights_every_s)) {
+        weights_pending = true;
+      }
+      if (weights_pending && now >= next_weights_try) try_set_weights();
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_until(lock, wake, [&] { return stopping.load(); });
+    } catch (const std::exception& e) {
+      spdlog::error("validator: {} (retrying in 2 s)", e.what());
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); });
+    }
+  }
+  // Let the senders finish what they took, then end them.
+  std::unique_lock<std::mutex> lock(mutex);
+  send_queue.clear();
+  stopped = true;
+  changed.notify_all();
+}
+
+void ValidatorNode::State::ensure_period() {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (period_id != 0) return;
+  }
+  if (auto open = parts.store->open_period()) {
+    if (SystemClock::now() < open->ends_at) {
+      resume_period(*open);
+    } else {
+      // The validator was down past the end of this period: close it with what was recorded.
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        period_id = open->id;
+        period_end = open->ends_at;
+      }
+      finish_period();
+    }
+    return;
+  }
+  start_period();
+}
+
+void ValidatorNode::State::start_period() {
+  const auto now = SystemClock::now();
+  std::vector<chain::Neuron> neurons = parts.chain->metagraph();
+  std::vector<store::NodeRecord> nodes;
+  for (const chain::Neuron& n : neurons) {
+    nodes.push_back(store::NodeRecord{n.uid, n.hotkey, n.coldkey, n.stake, chain::role_name(n.role), n.ip, n.port,
+                                      n.last_update});
+  }
+  parts.store->replace_nodes(nodes);
+
+  // Ask every miner that published an address for its capacities, a few at a time.
+  std::vector<const chain::Neuron*> miners;
+  for (const chain::Neuron& n : neurons) {
+    if (n.role == chain::NodeRole::miner && !n.ip.empty() && n.port != 0 && n.hotkey != hotkey.ss58_address()) {
+      miners.push_back(&n);
+    }
+  }
+  std::vector<CapacityAnswer> answers(miners.size());
+  for (size_t begin = 0; begin < miners.size(); begin += 16) {
+    std::vector<std::future<CapacityAnswer>> futures;
+    for (size_t i = begin; i < std::min(miners.size(), begin + 16); ++i) {
+      futures.push_back(std::async(std::launch::async, [this, m = miners[i]] {
+        net::HttpClient client;
+        return query_capacity(client, hotkey, MinerAddress{m->hotkey, "http://" + m->ip + ":" + std::to_string(m->port)});
+      }));
+    }
+    for (size_t i = 0; i < futures.size(); ++i) answers[begin + i] = futures[i].get();
+  }
+
+  const auto ends = now + std::chrono::duration_cast<SystemClock::duration>(std::chrono::duration<double>(config.period_s));
+  const std::int64_t id = parts.store->start_period(now, ends);
+  std::vector<Contender> fresh;
+  std::vector<store::PeriodContender> rows;
+  const std::vector<std::string> tasks = served_tasks();
+  size_t unreachable = 0;
+  for (size_t i = 0; i < miners.size(); ++i) {
+    if (!answers[i].ok) {
+      ++unreachable;
+      spdlog::debug("miner {} gave no capacity: {}", miners[i]->hotkey, answers[i].error);
+      continue;
+    }
+    for (const std::string& task : tasks) {
+      auto declared = answers[i].capacities.find(task);
+      if (declared == answers[i].capacities.end() || declared->second <= 0) continue;
+      const config::TaskEntry* entry = parts.host->catalog().find(task);
+      auto live = parts.host->task(task);
+      if (!entry || !live) continue;
+      Contender c;
+      c.row.period_id = id;
+      c.row.miner_hotkey = miners[i]->hotkey;
+      c.row.uid = miners[i]->uid;
+      c.row.task = task;
+      c.row.declared_capacity = declared->second;
+      c.row.capacity = scoring::clamp_capacity(declared->second, entry->max_capacity);
+      {
+        std::lock_guard<std::mutex> lock(rng_mutex);
+        c.row.capacity_to_score = scoring::draw_capacity_to_score(c.row.capacity, config.mechanism.capacity_draw, rng);
+      }
+      c.base_url = "http://" + miners[i]->ip + ":" + std::to_string(miners[i]->port);
+      c.endpoint = live->info().endpoint;
+      c.timeout_s = entry->timeout_s;
+      rows.push_back(c.row);
+      fresh.push_back(std::move(c));
+    }
+  }
+  parts.store->put_contenders(rows);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    period_id = id;
+    period_end = ends;
+    contenders = std::move(fresh);
+  }
+  schedule(id, now, /*skip_past=*/false);
+  std::ostringstream line;
+  line << "period " << id << ": " << rows.size() << " contenders from " << miners.size() - unreachable << " of "
+       << miners.size() << " miners, " << timetable.size() << " synthetic requests over " << config.period_s << " s";
+  info(line.str());
+}
+
+void ValidatorNode::State::resume_period(const store::PeriodRecord& period) {
+  std::map<std::string, std::pair<std::string, std::uint16_t>> address_of;  // hotkey → (url, port) from the snapshot
+  for (const store::NodeRecord& n : parts.store->nodes()) {
+    address_of[n.hotkey] = {"http://" + n.ip + ":" + std::to_string(n.port), n.port};
+  }
+  std::vector<Contender> resumed;
+  for (const store::PeriodContender& row : parts.store->contenders(period.id)) {
+    const config::TaskEntry* entry = parts.host->catalog().find(row.task);
+    auto live = parts.host->task(row.task);
+    auto address = address_of.find(row.miner_hotkey);
+    if (!entry || !live || address == address_of.end()) continue;
+    Contender c;
+    c.row = row;
+    c.base_url = address->second.first;
+    c.endpoint = live->info().endpoint;
+    c.timeout_s = entry->timeout_s;
+    resumed.push_back(std::move(c));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    period_id = period.id;
+    period_end = period.ends_at;
+    contenders = std::move(resumed);
+  }
+  schedule(period.id, period.starts_at, /*skip_past=*/true);
+  info("resumed period " + std::to_string(period.id) + " with " + std::to_string(contenders.size()) +
+       " contenders, " + std::to_string(timetable.size()) + " synthetic requests left");
+}
+
+void ValidatorNode::State::schedule(std::int64_t period, SystemClock::time_point starts_at, bool skip_past) {
+  const auto now = SystemClock::now();
+  std::lock_guard<std::mutex> lock(mutex);
+  timetable = {};
+  for (size_t i = 0; i < contenders.size(); ++i) {
+    const Contender& c = contenders[i];
+    const config::TaskEntry* entry = parts.host->catalog().find(c.row.task);
+    std::mt19937_64 plan_rng(schedule_seed(period, c.row.miner_hotkey, c.row.task));
+    for (double offset : scoring::plan_synthetic_requests(c.row.capacity_to_score, entry->volume_per_request,
+                                                          config.mechanism.synthetic_schedule, plan_rng)) {
+      auto at = starts_at + std::chrono::duration_cast<SystemClock::duration>(std::chrono::duration<double>(offset));
+      if (skip_past && at < now) continue;
+      timetable.push(Due{at, i});
+    }
+  }
+}
+
+void ValidatorNode::State::finish_period() {
+  std::int64_t id;
+  {
+    // Requests not yet sent belong to a period that is over; those in flight may finish.
+    std::unique_lock<std::mutex> lock(mutex);
+    id = period_id;
+    send_queue.clear();
+    timetable = {};
+    changed.wait_for(lock, std::chrono::duration<double>(config.answer_timeout_s + 1), [&] { return in_flight == 0; });
+  }
+  std::vector<store::PeriodScoreRecord> scores;
+  for (const store::PeriodContender& c : parts.store->contenders(id)) {
+    store::PeriodScoreRecord r;
+    r.miner_hotkey = c.miner_hotkey;
+    r.uid = c.uid;
+    r.task = c.task;
+    r.period_id = id;
+    r.score = scoring::period_score(c.counts, c.capacity, config.mechanism.period_score);
+    r.consumed_volume = c.counts.consumed;
+    r.tested_volume = c.capacity_to_score;
+    scores.push_back(r);
+  }
+  parts.store->close_period(id, scores);
+  info("period " + std::to_string(id) + " closed with " + std::to_string(scores.size()) + " contender scores");
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    period_id = 0;
+    contenders.clear();
+    last_closed_period = id;
+  }
+  if (config.weights_every_s <= 0) {
+    weights_pending = true;
+    next_weights_try = SystemClock::now();
+  }
+}
+
+// ---------------------------------------------------------------- weights
+
+void ValidatorNode::State::try_set_weights() {
+  const auto now = SystemClock::now();
+  std::vector<TaskToScore> tasks;
+  for (const std::string& name : served_tasks()) {
+    tasks.push_back(TaskToScore{name, parts.host->catalog().find(name)->weight});
+  }
+  std::vector<scoring::TaskInput> inputs =
+      task_inputs(*parts.store, tasks, last_closed_period, now, config.history_periods);
+  scoring::WeightsResult result = scoring::compute_weights(inputs, config.mechanism.task_scores);
+  std::map<std::uint16_t, std::string> hotkey_of;
+  for (const store::PeriodContender& c : parts.store->contenders(last_closed_period)) hotkey_of[c.uid] = c.miner_hotkey;
+  scoring::ChainWeights vector = scoring::to_chain_weights(result.miners);
+
+  std::ostringstream report;
+  report << "weights after period " << last_closed_period << "\n" << format_weight_tables(result, hotkey_of);
+  if (vector.uids.empty()) {
+    report << "nothing to set: no miner has a weight yet\n";
+    weights_pending = false;
+    last_weights_set = now;
+    if (events.weights_set) events.weights_set(report.str());
+    spdlog::debug("{}", report.str());
+    return;
+  }
+  const std::int64_t setting = parts.store->record_weight_setting(now, breakdown_rows(result, hotkey_of));
+  chain::WriteResult written = parts.chain->set_weights(hotkey.ss58_address(), vector.uids, vector.values,
+                                                        config.version_key);
+  store::WeightSubmissionRecord submission;
+  submission.weight_setting_id = setting;
+  submission.submitted_at = now;
+  submission.uids = vector.uids;
+  submission.values = vector.values;
+  submission.block = written.block;
+  submission.version_key = config.version_key;
+  submission.accepted = written.accepted;
+  submission.result = written.accepted ? "accepted" : written.reason;
+  parts.store->record_weight_submission(submission);
+
+  report << "vector (uid:u16):";
+  for (size_t i = 0; i < vector.uids.size(); ++i) report << " " << vector.uids[i] << ":" << vector.values[i];
+  report << "\n" << (written.accepted ? "accepted at block " + std::to_string(written.block)
+                                      : "refused by the chain: " + written.reason + " (retrying)")
+         << "\n";
+  if (written.accepted) {
+    weights_pending = false;
+    last_weights_set = now;
+  } else {
+    next_weights_try = now + std::chrono::seconds(5);
+  }
+  if (events.weights_set) events.weights_set(report.str());
+  spdlog::debug("{}", report.str());
+}
+
+// ---------------------------------------------------------------- synthetic requests
+
+void ValidatorNode::State::run_sender() {
+  while (true) {
+    SendJob job;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait(lock, [&] { return stopped || !send_queue.empty(); });
+      if (send_queue.empty()) return;  // stopped
+      job = std::move(send_queue.front());
+      send_queue.pop_front();
+      ++in_flight;
+    }
+    try {
+      send(job);
+    } catch (const std::exception& e) {
+      spdlog::warn("synthetic request to {} for {} not recorded: {}", job.contender.row.miner_hotkey,
+                   job.contender.row.task, e.what());
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    --in_flight;
+    changed.notify_all();
+  }
+}
+
+void ValidatorNode::State::send(const SendJob& job) {
+  const Contender& c = job.contender;
+  auto task = parts.host->task(c.row.task);
+  if (!task) return;  // the validator cannot make this task's requests now: not the miner's fault
+  const std::string request = with_model(task->synthesize(draw_seed()), c.row.task);
+  const bool stream = wants_stream(request);
+  QueryTimeouts timeouts;
+  timeouts.first_byte = std::chrono::milliseconds(static_cast<long>(c.timeout_s * 1000));
+  timeouts.total = std::chrono::milliseconds(static_cast<long>(config.answer_timeout_s * 1000));
+  thread_local net::HttpClient client;
+  QueryResult result = query_miner(client, hotkey, MinerAddress{c.row.miner_hotkey, c.base_url}, c.endpoint, request,
+                                   stream, timeouts);
+  double work = 0;
+  if (result.outcome == scoring::Outcome::success) {
+    try {
+      work = task->work(request, result.response_json);
+    } catch (const std::exception& e) {
+      result.outcome = scoring::Outcome::failed;  // an answer the task cannot read is malformed
+      result.error = e.what();
+    }
+  }
+  parts.store->record_outcome(job.period_id, c.row.miner_hotkey, c.row.task, result.outcome, work);
+  if (result.outcome != scoring::Outcome::success) {
+    spdlog::debug("{} {} → {}", c.row.task, c.row.miner_hotkey, result.error);
+    return;
+  }
+  store::KeptAnswer kept;
+  kept.task = c.row.task;
+  kept.miner_hotkey = c.row.miner_hotkey;
+  kept.uid = c.row.uid;
+  kept.request = request;
+  kept.response = result.response_json;
+  kept.synthetic = true;
+  kept.work = work;
+  kept.response_time_s = result.total_s;
+  kept.received_at = SystemClock::now();
+  parts.store->keep_answer(kept, config.answers_kept_per_task);
+}
+
+// ---------------------------------------------------------------- checking
+
+void ValidatorNode::State::run_check_pump() {
+  while (!stopping) {
+    bool worked = false;
+    for (const std::string& task : served_tasks()) {
+      if (stopping) break;
+      std::vector<store::KeptAnswer> answers = parts.store->answers_to_check(task, config.check_batch);
+      if (answers.empty()) continue;
+      worked = true;
+      if (check_batch(answers)) continue;
+      if (answers.size() == 1) {
+        spdlog::error("dropping kept answer {} of {} from {}: the checker failed on it", answers[0].id, task,
+                      answers[0].miner_hotkey);
+        parts.store->drop_kept_answer(answers[0].id);
+        continue;
+      }
+      // One bad answer must not hold back the rest: check them one by one, dropping any that fail alone.
+      for (const store::KeptAnswer& a : answers) {
+        if (!check_batch({a})) {
+          spdlog::error("dropping kept answer {} of {} from {}: the checker failed on it", a.id, a.task, a.miner_hotkey);
+          parts.store->drop_kept_answer(a.id);
+        }
+      }
+    }
+    if (!worked) {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::milliseconds(300), [&] { return stopping.load(); });
+    }
+  }
+}
+
+// Checks `answers` and records their qualities; false when the checker failed on them.
+bool ValidatorNode::State::check_batch(const std::vector<store::KeptAnswer>& answers) {
+  std::vector<checker::CheckItem> items;
+  for (const store::KeptAnswer& a : answers) items.push_back(checker::CheckItem{a.task, a.request, a.response});
+  std::string job;
+  while (true) {
+    try {
+      job = parts.checker->submit(items);
+      break;
+    } catch (const checker::BatchRejected& e) {
+      spdlog::error("checker refused a batch of {}: {}", items.front().task, e.what());
+      return false;
+    } catch (const checker::CheckerBusy& busy) {
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::duration<double>(std::max(0.1, busy.retry_after_s)),
+                       [&] { return stopping.load(); });
+      if (stopping) return true;
+    } catch (const std::exception& e) {
+      spdlog::error("checker: {} (retrying in 2 s)", e.what());
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); });
+      return true;  // not the answers' fault: they stay kept and come back next round
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    checker::JobStatus status;
+    try {
+      status = parts.checker->poll(job);
+    } catch (const std::exception& e) {
+      status.state = checker::JobState::pending;  // a remote checker out of reach: the job may still be there
+      spdlog::warn("checker poll: {}", e.what());
+    }
+    if (status.state == checker::JobState::done) {
+      const auto now = SystemClock::now();
+      for (size_t i = 0; i < answers.size() && i < status.outcomes.size(); ++i) {
+        parts.store->record_check(answers[i].id, status.outcomes[i].quality, status.outcomes[i].reason, now);
+      }
+      return true;
+    }
+    if (status.state == checker::JobState::failed || status.state == checker::JobState::unknown) {
+      spdlog::warn("check job {} {}: {}", job, status.state == checker::JobState::failed ? "failed" : "unknown", status.error);
+      return false;
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping.load(); });
+    if (stopping) return true;
+  }
+  return false;
+}
+
+}  // namespace nineteen::validator
