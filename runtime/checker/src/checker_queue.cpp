@@ -1,0 +1,367 @@
+// The checking engine: bounded per-task lines of answers, workers that batch one task's answers
+// into one plugin call, retries, isolation of a poisoned answer, results kept until read or expired.
+#include "nineteen/checker/checker_queue.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "nineteen/plugin_host/plugin_host.hpp"
+
+namespace nineteen::checker {
+
+const char* job_state_name(JobState state) {
+  switch (state) {
+    case JobState::pending: return "pending";
+    case JobState::done: return "done";
+    case JobState::failed: return "failed";
+    case JobState::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+struct CheckerQueue::Job {
+  std::string id;
+  std::vector<CheckItem> items;  // cleared once the job is finished
+  std::vector<CheckOutcome> outcomes;
+  size_t remaining = 0;
+  JobState state = JobState::pending;
+  std::string error;
+};
+
+CheckerQueue::CheckerQueue(std::shared_ptr<plugin_host::PluginHost> host, CheckerSettings settings)
+    : host_(std::move(host)), settings_(std::move(settings)) {
+  if (!host_) throw std::invalid_argument("checker: no plugin host given");
+  if (settings_.workers < 1 || settings_.workers > 1024) {
+    throw std::invalid_argument("checker setting \"workers\": expected 1 to 1024, got " +
+                                std::to_string(settings_.workers));
+  }
+  if (settings_.max_queued_items < 1) throw std::invalid_argument("checker setting \"max_queued_items\": expected >= 1");
+  if (settings_.max_batch < 1) throw std::invalid_argument("checker setting \"max_batch\": expected >= 1");
+  if (settings_.max_attempts < 1) {
+    throw std::invalid_argument("checker setting \"max_attempts\": expected >= 1, got " +
+                                std::to_string(settings_.max_attempts));
+  }
+  if (settings_.result_ttl.count() < 0) throw std::invalid_argument("checker setting \"result_ttl\": expected >= 0 s");
+  std::random_device seed;
+  id_rng_.seed((static_cast<uint64_t>(seed()) << 32) ^ seed());
+  for (int i = 0; i < settings_.workers; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+CheckerQueue::~CheckerQueue() { stop(); }
+
+void CheckerQueue::stop() {
+  std::lock_guard<std::mutex> stopping(stop_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (auto& w : workers_) {
+    if (w.joinable()) w.join();
+  }
+}
+
+CheckerQueue::TimePoint CheckerQueue::now() const {
+  return settings_.clock ? settings_.clock() : std::chrono::steady_clock::now();
+}
+
+std::string CheckerQueue::new_job_id() {
+  // Random, not a counter: an id says nothing about other jobs and cannot be guessed.
+  char text[33];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(id_rng_()),
+                static_cast<unsigned long long>(id_rng_()));
+  return text;
+}
+
+size_t CheckerQueue::queued_items() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_items_;
+}
+
+std::string CheckerQueue::prometheus_text() const {
+  return metrics_.prometheus_text(queued_items(), settings_.max_queued_items);
+}
+
+double CheckerQueue::retry_after_estimate() const {
+  // The time the workers need to drain what is queued now, within sane bounds.
+  double seconds = seconds_per_item_ * static_cast<double>(queued_items_) / settings_.workers;
+  return std::clamp(std::ceil(seconds), 1.0, 60.0);
+}
+
+std::string CheckerQueue::submit(const std::vector<CheckItem>& items) {
+  if (items.empty()) throw BatchRejected("a check batch needs at least one item");
+  if (items.size() > settings_.max_queued_items) {
+    throw BatchRejected("a batch of " + std::to_string(items.size()) +
+                             " answers is larger than the checker's whole queue (max_queued_items = " +
+                             std::to_string(settings_.max_queued_items) + "): send at most that many per batch");
+  }
+  std::set<std::string> checked_tasks;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (checked_tasks.count(items[i].task)) continue;
+    if (!host_->task(items[i].task)) {
+      std::string known;
+      for (const auto& s : host_->statuses()) {
+        if (s.state == "ready") known += (known.empty() ? "" : ", ") + s.name;
+      }
+      throw BatchRejected("item " + std::to_string(i) + ": unknown task \"" + items[i].task +
+                               "\"; this checker checks: " + (known.empty() ? "(no task loaded)" : known));
+    }
+    checked_tasks.insert(items[i].task);
+  }
+
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) throw std::runtime_error("the checker is stopping; submit to another one or retry after its restart");
+    drop_expired();
+    if (queued_items_ + items.size() > settings_.max_queued_items) {
+      metrics_.busy_refusal();
+      double retry_after = retry_after_estimate();
+      CheckerBusy busy("the checker's queue is full (" + std::to_string(queued_items_) + " of " +
+                       std::to_string(settings_.max_queued_items) + " answers queued, " +
+                       std::to_string(items.size()) + " more asked); nothing was queued: retry in " +
+                       std::to_string(static_cast<int>(retry_after)) + " s");
+      busy.retry_after_s = retry_after;
+      throw busy;
+    }
+    auto job = std::make_shared<Job>();
+    do {
+      id = new_job_id();
+    } while (jobs_.count(id));
+    job->id = id;
+    job->items = items;
+    job->outcomes.resize(items.size());
+    job->remaining = items.size();
+    jobs_[id] = job;
+    for (size_t i = 0; i < items.size(); ++i) lines_[items[i].task].push_back(Unit{job, i});
+    queued_items_ += items.size();
+  }
+  work_ready_.notify_all();
+  return id;
+}
+
+JobStatus CheckerQueue::poll(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  drop_expired();
+  JobStatus status;
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) {
+    status.state = JobState::unknown;
+    status.error = "no check job \"" + job_id + "\": never submitted here, already read, or expired (results wait " +
+                   std::to_string(settings_.result_ttl.count()) + " s to be read)";
+    return status;
+  }
+  const Job& job = *it->second;
+  status.state = job.state;
+  if (job.state == JobState::pending) return status;
+  status.outcomes = job.outcomes;
+  status.error = job.error;
+  jobs_.erase(it);  // handed out once
+  return status;
+}
+
+void CheckerQueue::drop_expired() {
+  const TimePoint t = now();
+  uint64_t expired = 0;
+  while (!expiries_.empty() && expiries_.front().first <= t) {
+    auto it = jobs_.find(expiries_.front().second);
+    if (it != jobs_.end() && it->second->state != JobState::pending) {
+      jobs_.erase(it);
+      ++expired;
+    }
+    expiries_.pop_front();
+  }
+  if (expired) metrics_.jobs_expired(expired);
+}
+
+bool CheckerQueue::take_batch(std::unique_lock<std::mutex>& lock, Batch& batch) {
+  while (!stopping_) {
+    if (!lines_.empty()) {
+      // Tasks take turns, so one busy task cannot starve the others.
+      auto it = lines_.upper_bound(last_task_);
+      if (it == lines_.end()) it = lines_.begin();
+      batch.task = it->first;
+      batch.units.clear();
+      std::deque<Unit>& line = it->second;
+      while (!line.empty() && batch.units.size() < settings_.max_batch) {
+        batch.units.push_back(std::move(line.front()));
+        line.pop_front();
+      }
+      last_task_ = it->first;
+      if (line.empty()) lines_.erase(it);
+      return true;
+    }
+    work_ready_.wait(lock);
+  }
+  return false;
+}
+
+void CheckerQueue::worker_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Batch batch;
+  while (take_batch(lock, batch)) {
+    std::vector<CheckItem> items;
+    items.reserve(batch.units.size());
+    for (const Unit& u : batch.units) items.push_back(u.job->items[u.index]);
+    lock.unlock();
+    std::vector<UnitResult> results = check_batch(batch, items);
+    lock.lock();
+    settle(batch, results);
+  }
+}
+
+CheckerQueue::CallResult CheckerQueue::call_check(const std::string& task, const std::vector<CheckItem>& items) {
+  CallResult r;
+  std::shared_ptr<plugin_host::LiveTask> live = host_->task(task);
+  if (!live) {
+    r.error = "task \"" + task + "\" is no longer loaded in this checker";
+    return r;
+  }
+  std::vector<std::string> requests, responses;
+  requests.reserve(items.size());
+  responses.reserve(items.size());
+  for (const CheckItem& item : items) {
+    requests.push_back(item.request);
+    responses.push_back(item.response);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  double quality_sum = 0;
+  try {
+    std::vector<plugin_host::CheckOutcome> got = live->check(requests, responses);
+    if (got.size() != items.size()) {
+      r.error = "task \"" + task + "\" check returned " + std::to_string(got.size()) + " qualities for " +
+                std::to_string(items.size()) + " answers";
+    } else {
+      r.ok = true;
+      for (size_t i = 0; i < got.size() && r.ok; ++i) {
+        const double q = got[i].quality;
+        // A NaN or out-of-range quality would poison the scores downstream: treat it as a failed call.
+        if (!std::isfinite(q) || q < 0 || q > 1) {
+          r.ok = false;
+          r.error = "task \"" + task + "\" check gave quality " + std::to_string(q) + " for answer " +
+                    std::to_string(i) + " of its batch; expected a number in [0, 1]";
+          break;
+        }
+        quality_sum += q;
+        r.outcomes.push_back(CheckOutcome{q, std::move(got[i].reason)});
+      }
+    }
+  } catch (const plugin_host::TaskCallError& e) {
+    r.error = "task \"" + task + "\" check failed (" + plugin_host::code_name(e.code()) + "): " + e.what();
+  } catch (const std::exception& e) {
+    r.error = "task \"" + task + "\" check failed: " + e.what();
+  }
+  if (!r.ok) r.outcomes.clear();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.check_call(task, items.size(), seconds, r.ok, quality_sum);
+  if (r.ok) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    seconds_per_item_ = 0.8 * seconds_per_item_ + 0.2 * seconds / static_cast<double>(items.size());
+  }
+  return r;
+}
+
+CheckerQueue::CallResult CheckerQueue::check_with_retries(const std::string& task,
+                                                          const std::vector<CheckItem>& items) {
+  CallResult r;
+  std::chrono::milliseconds delay = settings_.retry_delay;
+  for (int attempt = 1; attempt <= settings_.max_attempts; ++attempt) {
+    r = call_check(task, items);
+    if (r.ok) return r;
+    spdlog::warn("checker: attempt {} of {} for {} answers of task {} failed: {}", attempt, settings_.max_attempts,
+                 items.size(), task, r.error);
+    if (attempt == settings_.max_attempts) break;
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (work_ready_.wait_for(lock, delay, [this] { return stopping_; })) {
+      r.error = "the checker stopped before a retry; last error: " + r.error;
+      return r;
+    }
+    delay *= 2;
+  }
+  r.error = "check failed after " + std::to_string(settings_.max_attempts) + " attempt" +
+            (settings_.max_attempts == 1 ? "" : "s") + ": " + r.error;
+  return r;
+}
+
+std::vector<CheckerQueue::UnitResult> CheckerQueue::check_batch(const Batch& batch,
+                                                                const std::vector<CheckItem>& items) {
+  std::vector<UnitResult> results(items.size());
+  CallResult whole = check_with_retries(batch.task, items);
+  if (whole.ok) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      results[i].ok = true;
+      results[i].outcome = std::move(whole.outcomes[i]);
+    }
+    return results;
+  }
+  std::set<const Job*> jobs;
+  for (const Unit& u : batch.units) jobs.insert(u.job.get());
+  if (jobs.size() < 2) {
+    for (auto& r : results) r.error = whole.error;
+    return results;
+  }
+  // The batch mixes jobs: one answer the plugin cannot take must not fail its neighbours' jobs.
+  // Each answer is checked alone, once; only those that still fail fail their job.
+  for (size_t i = 0; i < items.size(); ++i) {
+    CallResult alone = call_check(batch.task, {items[i]});
+    results[i].ok = alone.ok;
+    if (alone.ok) {
+      results[i].outcome = std::move(alone.outcomes[0]);
+    } else {
+      results[i].error = whole.error + "; checked alone: " + alone.error;
+    }
+  }
+  return results;
+}
+
+void CheckerQueue::settle(const Batch& batch, const std::vector<UnitResult>& results) {
+  for (size_t i = 0; i < batch.units.size(); ++i) {
+    const Unit& unit = batch.units[i];
+    queued_items_ -= 1;
+    if (unit.job->state != JobState::pending) continue;  // failed meanwhile by another batch
+    if (results[i].ok) {
+      unit.job->outcomes[unit.index] = results[i].outcome;
+      if (--unit.job->remaining == 0) finish_job(unit.job);
+    } else {
+      fail_job(unit.job, "answer " + std::to_string(unit.index) + " (task \"" + batch.task + "\"): " + results[i].error);
+    }
+  }
+}
+
+void CheckerQueue::finish_job(const std::shared_ptr<Job>& job) {
+  job->state = JobState::done;
+  job->items.clear();
+  job->items.shrink_to_fit();
+  expiries_.emplace_back(now() + settings_.result_ttl, job->id);
+  metrics_.job_finished(true);
+}
+
+void CheckerQueue::fail_job(const std::shared_ptr<Job>& job, const std::string& error) {
+  job->state = JobState::failed;
+  job->error = error;
+  job->outcomes.clear();
+  // Its answers still waiting would only be wasted work: take them out of the queue now.
+  for (auto it = lines_.begin(); it != lines_.end();) {
+    auto& line = it->second;
+    const size_t before = line.size();
+    line.erase(std::remove_if(line.begin(), line.end(), [&](const Unit& u) { return u.job == job; }), line.end());
+    queued_items_ -= before - line.size();
+    it = line.empty() ? lines_.erase(it) : std::next(it);
+  }
+  job->items.clear();
+  job->items.shrink_to_fit();
+  expiries_.emplace_back(now() + settings_.result_ttl, job->id);
+  metrics_.job_finished(false);
+}
+
+std::unique_ptr<CheckService> make_inline_checker(std::shared_ptr<plugin_host::PluginHost> host,
+                                                  CheckerSettings settings) {
+  return std::make_unique<CheckerQueue>(std::move(host), std::move(settings));
+}
+
+}  // namespace nineteen::checker
