@@ -224,3 +224,25 @@ TEST(HttpServer, IdleKeptAliveConnectionIsClosedAndClientRecovers) {
   EXPECT_EQ(again.status, 200);
   EXPECT_FALSE(again.reused_connection) << "the server closed it; the client must notice and connect anew";
 }
+
+TEST(HttpServer, HeadAnswerHasNoBodyAndTheConnectionStaysUsable) {
+  Router router = echo_router();
+  router.add("HEAD", "/health", [](const Request&) { return json_response(200, "{\"ok\":true}"); });
+  HttpServer server(std::move(router), small_options());
+  std::string reply = raw_exchange(server.port(),
+                                   "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n"
+                                   "Connection: close\r\n\r\n");
+  std::size_t second = reply.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << reply;
+  EXPECT_EQ(reply.substr(0, second).find("{\"ok\":true}"), std::string::npos) << "a HEAD answer carries no body";
+  EXPECT_NE(reply.substr(second).find("{\"ok\":true}"), std::string::npos) << reply;
+
+  HttpClient client;
+  ClientRequest head = get(server, "/health");
+  head.method = "HEAD";
+  ClientResult res = client.send(head);
+  ASSERT_TRUE(res.ok()) << res.error_message;
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "");
+  EXPECT_EQ(client.send(get(server, "/health")).body, "{\"ok\":true}");
+}

@@ -302,6 +302,7 @@ class Exchange {
     http::response_parser<http::buffer_body> parser;
     parser.header_limit(kMaxResponseHeaderBytes);
     parser.body_limit(options_.max_response_bytes);
+    if (request_.method == "HEAD") parser.skip(true);  // its Content-Length describes a body not sent
     error_code ec;
     if (!step(c, result, [&](auto handler) { http::async_read_header(c.socket, c.buffer, parser, handler); }, ec)) {
       return false;

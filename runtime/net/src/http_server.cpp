@@ -266,6 +266,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(msg.body());
     request.remote_address = remote_;
+    head_request_ = msg.method() == http::verb::head;
     ++requests_served_;
     keep_alive_ = msg.keep_alive() && (server_.options.max_requests_per_connection == 0 ||
                                        requests_served_ < server_.options.max_requests_per_connection);
@@ -313,6 +314,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                 std::string("internal_error"));
     }
     auto res = to_beast(std::move(response), keep_alive_);
+    if (head_request_) res->body().clear();  // HEAD: the headers (Content-Length included), no body
     arm(write_timer_, write_generation_, server_.options.write_timeout);
     http::async_write(socket_, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
       self->disarm(self->write_timer_, self->write_generation_);
@@ -441,6 +443,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::size_t requests_served_ = 0;
   std::size_t lingered_ = 0;
   bool keep_alive_ = true;
+  bool head_request_ = false;
   bool counted_ = false;
   bool closed_ = false;
   bool watch_pending_ = false;
