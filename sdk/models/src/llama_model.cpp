@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "matrix_vector.hpp"
+#include "single_token_step.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/sdk/error.hpp"
 
@@ -244,6 +245,46 @@ struct LlamaModel::Weights {
   }
 
   Tensor logits(const Tensor& hidden_rows) const { return matmul(hidden_rows, lm_head); }
+
+  // The common decode step (one sequence, one new token) without libtorch operators.
+  Logits decode_one(int32_t token, CacheTensors& cache) const {
+    const LlamaConfig& c = config;
+    StepShape shape;
+    shape.hidden = c.hidden_size;
+    shape.heads = c.num_attention_heads;
+    shape.kv_heads = c.num_key_value_heads;
+    shape.head_dim = c.head_dim;
+    shape.intermediate = c.intermediate_size;
+    shape.cache_capacity = cache.capacity;
+    shape.rms_norm_eps = c.rms_norm_eps;
+    shape.bf16_weights = storage == WeightStorage::BF16;
+    std::vector<StepLayer> step_layers(layers.size());
+    for (size_t l = 0; l < layers.size(); ++l) {
+      StepLayer& s = step_layers[l];
+      s.qkv = layers[l].qkv.data_ptr();
+      s.o = layers[l].o.data_ptr();
+      s.gate_up = layers[l].gate_up.data_ptr();
+      s.down = layers[l].down.data_ptr();
+      s.input_norm = layers[l].input_norm.data_ptr<float>();
+      s.post_attention_norm = layers[l].post_attention_norm.data_ptr<float>();
+      s.keys = cache.keys[l].data_ptr<float>();
+      s.values = cache.values[l].data_ptr<float>();
+    }
+    std::vector<float> x(c.hidden_size);
+    Tensor embedding = embed[token].to(torch::kFloat).contiguous();
+    std::copy(embedding.data_ptr<float>(), embedding.data_ptr<float>() + c.hidden_size, x.begin());
+    const int64_t position = cache.lengths[0];
+    single_token_step(shape, step_layers, final_norm.data_ptr<float>(),
+                      rope_cos.data_ptr<float>() + position * c.head_dim,
+                      rope_sin.data_ptr<float>() + position * c.head_dim, position, x.data());
+    cache.lengths[0] += 1;
+    Logits out;
+    out.vocab = c.vocab_size;
+    out.values.resize(c.vocab_size);
+    out.row_begin = {0, 1};
+    step_matrix_vector(shape, lm_head.data_ptr(), x.data(), out.values.data(), c.vocab_size, c.hidden_size);
+    return out;
+  }
 };
 
 struct KvCache::State {
@@ -449,6 +490,7 @@ Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCa
   std::vector<int64_t> valid;
   Tensor ids = pack_tokens(tokens, w_->config.vocab_size, valid);
   const int64_t n = ids.size(1);
+  if (tokens.size() == 1 && n == 1 && t.lengths[0] < t.capacity) return w_->decode_one(tokens[0][0], t);
   for (size_t b = 0; b < tokens.size(); ++b) {
     if (t.lengths[b] + n > t.capacity) {
       throw Error(NT_RESOURCE_EXHAUSTED, "forward: sequence " + std::to_string(b) + " holds " +
