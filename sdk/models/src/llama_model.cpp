@@ -72,7 +72,9 @@ struct CacheTensors {
 
 // In-place steps on fresh temporaries: prefill tensors are megabytes, and each extra pass costs.
 Tensor rms_norm(const Tensor& x, const Tensor& weight, double eps) {
-  Tensor inverse_rms = x.pow(2).mean(-1, true).add_(eps).rsqrt_();
+  // One fused reduction (the 2-norm) instead of squaring into a temporary and averaging it.
+  const double inverse_width = 1.0 / double(x.size(-1));
+  Tensor inverse_rms = x.norm(2, {-1}, true).square_().mul_(inverse_width).add_(eps).rsqrt_();
   return (x * inverse_rms).mul_(weight);
 }
 
