@@ -87,8 +87,9 @@ def logits_for(model_dir, tokens):
     eps = cfg.get("rms_norm_eps", 1e-5)
     n = len(tokens)
 
-    inv = rope_inverse_frequencies(cfg, head_dim)
-    angles = np.outer(np.arange(n, dtype=np.float64), inv)
+    # Angles as Hugging Face forms them: f32 frequencies times f32 positions, in f32.
+    inv = rope_inverse_frequencies(cfg, head_dim).astype(np.float32)
+    angles = np.outer(np.arange(n, dtype=np.float32), inv).astype(np.float64)
     cos = np.cos(np.concatenate([angles, angles], -1))[:, None, :]  # [n, 1, D]
     sin = np.sin(np.concatenate([angles, angles], -1))[:, None, :]
     causal = np.triu(np.full((n, n), -np.inf), 1)

@@ -386,7 +386,9 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
     w->layers.push_back(std::move(layer));
   }
 
-  // cos/sin tables computed in double then rounded, so positions far out stay accurate.
+  // Angles as Hugging Face and vLLM form them: f32 frequencies times f32 positions, rounded to
+  // f32 (at position 8000 that rounding moves an angle by ~1e-3, so exact angles would disagree
+  // with the engines miners run); the cosine and sine of each such angle are then exact.
   std::vector<double> inv = rope_inverse_frequencies(c);
   const int64_t P = c.max_position_embeddings, half = D / 2;
   w->rope_cos = torch::empty({P, D});
@@ -395,7 +397,7 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
   float* sp = w->rope_sin.data_ptr<float>();
   for (int64_t p = 0; p < P; ++p) {
     for (int64_t i = 0; i < half; ++i) {
-      double angle = double(p) * inv[i];
+      const float angle = static_cast<float>(p) * static_cast<float>(inv[i]);
       float cv = static_cast<float>(std::cos(angle)), sv = static_cast<float>(std::sin(angle));
       cp[p * D + i] = cp[p * D + half + i] = cv;
       sp[p * D + i] = sp[p * D + half + i] = sv;
