@@ -1,0 +1,154 @@
+// Checking answers: validate each, score all of them in one forward pass, apply §6.
+#include "answer_check.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "generation_request.hpp"
+#include "miner_answer.hpp"
+#include "prompt_encoding.hpp"
+
+namespace nineteen::llm {
+namespace {
+
+// An answer that passed the structural checks and waits for the model.
+struct ScoredAnswer {
+  size_t index = 0;
+  MinerAnswer answer;
+  double temperature = 1;
+  bool reached_max_tokens = false;
+  bool stop_appended = false;
+  models::ScoreRequest score;
+};
+
+std::string visible_text(const LoadedModel& model, const std::vector<int32_t>& tokens) {
+  std::string text;
+  for (int32_t t : tokens) text += model.visible_bytes(t);
+  return text;
+}
+
+// Either a finished verdict (quality 0 with the reason) or an answer ready to score.
+std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType type, const CheckLimits& limits,
+                                        std::string_view request_json, std::string_view response,
+                                        ScoredAnswer& out) {
+  GenerationRequest request;
+  std::vector<int32_t> prompt;
+  int64_t max_tokens = 0;
+  try {
+    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit);
+    prompt = encode_prompt(model, request);
+    max_tokens = resolve_max_tokens(request, static_cast<int64_t>(prompt.size()), limits.max_context,
+                                    limits.max_tokens_limit);
+  } catch (const std::exception& e) {
+    return sdk::CheckResult{0.0, std::string("the request itself is invalid: ") + e.what()};
+  }
+  MinerAnswerRead read = read_miner_answer(response, type);
+  if (!read.answer) return sdk::CheckResult{0.0, "malformed answer: " + read.problem};
+  MinerAnswer& a = *read.answer;
+  const int64_t n = static_cast<int64_t>(a.tokens.size());
+  if (n > max_tokens) {
+    return sdk::CheckResult{0.0, std::to_string(n) + " tokens, more than max_tokens " + std::to_string(max_tokens)};
+  }
+  if (a.tokens_without_logprob > 0) {
+    return sdk::CheckResult{0.0, std::to_string(a.tokens_without_logprob) + " of " + std::to_string(n) +
+                                     " tokens came without logprobs"};
+  }
+  for (int32_t t : a.tokens) {
+    if (t >= model.vocab()) {
+      return sdk::CheckResult{0.0, "token id " + std::to_string(t) + " is outside the model's vocabulary of " +
+                                       std::to_string(model.vocab())};
+    }
+    if (model.is_stop(t)) {
+      return sdk::CheckResult{0.0, "the stop token " + std::to_string(t) + " appears among the generated tokens"};
+    }
+  }
+  out.score.tokens = prompt;
+  out.score.tokens.insert(out.score.tokens.end(), a.tokens.begin(), a.tokens.end());
+  if (a.finish_reason == "length") {
+    if (n != max_tokens) {
+      return sdk::CheckResult{0.0, "finish_reason \"length\" after " + std::to_string(n) + " tokens, but max_tokens is " +
+                                       std::to_string(max_tokens)};
+    }
+  } else if (a.stop_string) {
+    if (std::find(request.stop.begin(), request.stop.end(), *a.stop_string) == request.stop.end()) {
+      return sdk::CheckResult{0.0, "stop_reason \"" + *a.stop_string + "\" is not one of the request's stop strings"};
+    }
+    if (visible_text(model, a.tokens).find(*a.stop_string) == std::string::npos) {
+      return sdk::CheckResult{0.0, "stop_reason \"" + *a.stop_string + "\" does not occur in the answer's tokens"};
+    }
+  } else {
+    int32_t stop = a.stop_token ? *a.stop_token : model.default_stop(type == LlmTaskType::Chat);
+    if (!model.is_stop(stop)) {
+      return sdk::CheckResult{0.0, "stop_reason " + std::to_string(stop) + " is not a stop token of this model"};
+    }
+    out.score.tokens.push_back(stop);
+    out.stop_appended = true;
+  }
+  if (static_cast<int64_t>(out.score.tokens.size()) > model.max_positions()) {
+    return sdk::CheckResult{0.0, "prompt and answer make " + std::to_string(out.score.tokens.size()) +
+                                     " tokens, more than the model's " + std::to_string(model.max_positions())};
+  }
+  out.score.first_scored = static_cast<int64_t>(prompt.size());
+  out.temperature = request.sampling.temperature;
+  out.reached_max_tokens = n >= max_tokens;
+  out.answer = std::move(a);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskType type, const CheckLimits& limits,
+                                            const std::vector<std::string_view>& requests,
+                                            const std::vector<std::string_view>& responses,
+                                            const TextQualityRules& rules) {
+  std::vector<sdk::CheckResult> results(requests.size());
+  if (requests.size() != responses.size()) {
+    throw sdk::Error(NT_INVALID_ARGUMENT, "check: " + std::to_string(requests.size()) + " requests but " +
+                                              std::to_string(responses.size()) + " responses");
+  }
+  std::vector<ScoredAnswer> pending;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    ScoredAnswer a;
+    a.index = i;
+    if (auto verdict = prepare(model, type, limits, requests[i], responses[i], a)) {
+      results[i] = *verdict;
+    } else {
+      pending.push_back(std::move(a));
+    }
+  }
+  // An answer of zero tokens that did not stop has nothing to score (prepare refuses it via
+  // finish_reason "length" with max_tokens ≥ 1), so every pending answer has a scored position.
+  std::vector<models::ScoreRequest> batch;
+  for (ScoredAnswer& a : pending) batch.push_back(a.score);
+  models::ScoreOptions options;
+  options.top_n = static_cast<int>(std::min<int64_t>(limits.distance_top_n, model.vocab()));
+  std::vector<models::SequenceScore> scores = model.model.score(batch, options);
+
+  for (size_t k = 0; k < pending.size(); ++k) {
+    const ScoredAnswer& a = pending[k];
+    const std::vector<models::ScoredToken>& positions = scores[k].positions;
+    TextAnswerEvidence evidence;
+    evidence.temperature = a.temperature;
+    evidence.reached_max_tokens = a.reached_max_tokens;
+    for (size_t t = 0; t < a.answer.tokens.size(); ++t) {
+      const models::ScoredToken& s = positions[t];
+      ScoredPosition p;
+      p.rank = s.rank;
+      p.reference_logprob = s.logprob;
+      p.miner_logprob = a.answer.logprobs[t];
+      p.in_reference_top = std::any_of(s.top.begin(), s.top.end(),
+                                       [&](const models::TokenLogprob& x) { return x.token == s.token; });
+      if (!s.top.empty()) {
+        p.reference_top_is_stop = model.is_stop(s.top.front().token);
+        p.reference_top_logprob = s.top.front().logprob;
+      }
+      evidence.tokens.push_back(p);
+    }
+    if (a.stop_appended) evidence.stop_rank = positions.back().rank;
+    TextQuality q = text_quality(evidence, rules);
+    results[a.index] = {q.quality, q.reason};
+  }
+  return results;
+}
+
+}  // namespace nineteen::llm

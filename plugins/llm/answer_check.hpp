@@ -1,0 +1,34 @@
+// The validator's side of the LLM task: miners' answers → qualities, from one batched
+// teacher-forced pass of the reference model over every prompt + answer.
+//
+// How an answer's end is scored: finish_reason "stop" with stop_reason a token id (or null) means
+// the miner sampled a stop token; that token (or, when null, the model's end of turn for chat /
+// first eos for completions) is appended and its reference rank decides the early-stop rule.
+// finish_reason "stop" with stop_reason a string means a stop string from the request ended the
+// answer: the string must be one of the request's and appear in the answer's visible text; no stop
+// token is scored. finish_reason "length" needs exactly max_tokens tokens.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include <nineteen/sdk/task.hpp>
+
+#include "llm_task_config.hpp"
+#include "loaded_model.hpp"
+#include "text_quality.hpp"
+
+namespace nineteen::llm {
+
+struct CheckLimits {
+  int64_t max_context = 0;
+  int64_t max_tokens_limit = 0;
+  int distance_top_n = 20;  // outside the reference's top this many, a token's distance is 1
+};
+
+std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskType type, const CheckLimits& limits,
+                                            const std::vector<std::string_view>& requests,
+                                            const std::vector<std::string_view>& responses,
+                                            const TextQualityRules& rules = {});
+
+}  // namespace nineteen::llm

@@ -1,0 +1,34 @@
+// An OpenAI chat or completions request, read and validated (every error names the request key).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nineteen/models/sampler.hpp>
+#include <nineteen/text/chat_template.hpp>
+
+#include "llm_task_config.hpp"
+
+namespace nineteen::llm {
+
+struct GenerationRequest {
+  LlmTaskType type = LlmTaskType::Chat;
+  std::vector<text::ChatMessage> messages;  // chat
+  std::string prompt;                       // completions
+  // temperature (default 1), top_p, top_k (0 or -1 = off), top_logprobs, seed.
+  models::SamplingParams sampling;
+  bool has_seed = false;       // without one the server draws a seed per request
+  int64_t max_tokens = 0;      // 0 = not given: as many as the context allows, up to the task's limit
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool logprobs = false;
+
+  // Reads `json`. `max_tokens_limit` is the task's ceiling for max_tokens. Throws sdk::Error
+  // NT_INVALID_ARGUMENT naming the key: `request key "max_tokens": expected an integer from 1 to 256, got 0`.
+  static GenerationRequest parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit);
+};
+
+}  // namespace nineteen::llm

@@ -1,0 +1,38 @@
+// Plugin-wide state of the llm plugin: the task types and the shared model cache.
+#include "llm_plugin.hpp"
+
+#include "llm_task.hpp"
+#include "llm_task_config.hpp"
+
+namespace nineteen::llm {
+
+std::vector<sdk::TaskType> LlmPlugin::task_types() const {
+  return {{"chat", "OpenAI chat completions (/v1/chat/completions) on a Hugging Face Llama-family model; "
+                   "keys: model_dir, dtype (f32|bf16), max_context, threads, max_tokens_limit, model_name"},
+          {"completions", "OpenAI completions (/v1/completions) on a Hugging Face Llama-family model; same keys"}};
+}
+
+std::unique_ptr<sdk::Task> LlmPlugin::create_task(const std::string& name, const sdk::JsonObject& config) {
+  LlmTaskConfig c = LlmTaskConfig::from_json(config);
+  models::LoadOptions options;
+  options.storage = c.dtype;
+  options.threads = c.threads;
+  if (c.threads > 0) {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    if (applied_threads_ > 0 && applied_threads_ != c.threads) {
+      host().warn("task \"" + name + "\" sets threads = " + std::to_string(c.threads) + " but another task set " +
+                  std::to_string(applied_threads_) + "; libtorch threads are process-wide, so give every llm task "
+                  "the same value");
+    }
+    applied_threads_ = c.threads;
+  }
+  std::shared_ptr<const LoadedModel> model;
+  try {
+    model = models_.get(c.model_dir, options);
+  } catch (const sdk::Error& e) {
+    throw sdk::Error(e.code(), "task \"" + name + "\": " + e.what());
+  }
+  return std::make_unique<LlmTask>(name, std::move(c), std::move(model));
+}
+
+}  // namespace nineteen::llm

@@ -1,0 +1,162 @@
+// The LLM task: OpenAI-shaped serving over the decode loop, checking, synthesis and work.
+#include "llm_task.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "answer_check.hpp"
+#include "generation_request.hpp"
+#include "miner_answer.hpp"
+#include "openai_answer_writer.hpp"
+#include "prompt_encoding.hpp"
+#include "prompt_synthesizer.hpp"
+#include "token_generation.hpp"
+
+namespace nineteen::llm {
+
+using sdk::Error;
+
+LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model)
+    : name_(std::move(name)), config_(std::move(config)), model_(std::move(model)) {
+  const std::string what = "task \"" + name_ + "\" config key ";
+  const int64_t positions = model_->max_positions();
+  max_context_ = config_.max_context > 0 ? config_.max_context : positions;
+  if (max_context_ < 2 || max_context_ > positions) {
+    throw Error(NT_INVALID_ARGUMENT, what + "\"max_context\": expected 2 to " + std::to_string(positions) +
+                                         " (the model's max_position_embeddings), got " + std::to_string(max_context_));
+  }
+  max_tokens_limit_ = config_.max_tokens_limit > 0 ? config_.max_tokens_limit : max_context_ - 1;
+  if (max_tokens_limit_ > max_context_ - 1) {
+    throw Error(NT_INVALID_ARGUMENT, what + "\"max_tokens_limit\": expected at most max_context - 1 = " +
+                                         std::to_string(max_context_ - 1) + ", got " + std::to_string(max_tokens_limit_));
+  }
+  if (config_.type == LlmTaskType::Chat && !model_->chat_template) {
+    throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": type \"chat\" needs a chat template, and model_dir \"" +
+                                         config_.model_dir + "\" has none usable (" + model_->chat_template_error +
+                                         "); use type \"completions\" for a base model");
+  }
+}
+
+sdk::TaskDescriptor LlmTask::describe() const {
+  return {name_, "text", endpoint_of(config_.type), true, "tokens", config_.model_name};
+}
+
+std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const {
+  for (int shorter = 0; shorter < 2; ++shorter) {
+    SyntheticRequest s = synthesize_request(config_.type, seed, shorter);
+    GenerationRequest g;
+    g.type = config_.type;
+    g.messages = s.messages;
+    g.prompt = s.prompt;
+    const int64_t room = max_context_ - static_cast<int64_t>(encode_prompt(*model_, g).size());
+    if (room < 1) continue;
+    const int64_t max_tokens = std::min({s.max_tokens, max_tokens_limit_, room, max_tokens_cap});
+
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("model");
+    w.String(config_.model_name.c_str());
+    if (config_.type == LlmTaskType::Chat) {
+      w.Key("messages");
+      w.StartArray();
+      for (const text::ChatMessage& m : s.messages) {
+        w.StartObject();
+        w.Key("role");
+        w.String(m.role.c_str());
+        w.Key("content");
+        w.String(m.content.c_str());
+        w.EndObject();
+      }
+      w.EndArray();
+    } else {
+      w.Key("prompt");
+      w.String(s.prompt.c_str());
+    }
+    w.Key("temperature");
+    w.Double(s.temperature);
+    w.Key("top_p");
+    w.Double(s.top_p);
+    w.Key("max_tokens");
+    w.Int64(max_tokens);
+    w.Key("seed");
+    w.Uint64(s.seed);
+    w.Key("stream");
+    w.Bool(true);
+    w.Key("logprobs");
+    w.Bool(true);
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+  throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": max_context " + std::to_string(max_context_) +
+                                       " is too small for any synthetic prompt; raise max_context");
+}
+
+std::string LlmTask::synthesize(uint64_t seed) { return synthetic_json(seed, INT64_MAX); }
+
+void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
+  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_);
+  GenerationPlan plan;
+  plan.prompt = encode_prompt(*model_, request);
+  const int64_t prompt_tokens = static_cast<int64_t>(plan.prompt.size());
+  plan.max_tokens = resolve_max_tokens(request, prompt_tokens, max_context_, max_tokens_limit_);
+  plan.sampling = request.sampling;
+  if (!request.has_seed) plan.sampling.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
+  plan.stop_strings = request.stop;
+
+  AnswerHeader header;
+  header.type = config_.type;
+  char id[48];
+  std::snprintf(id, sizeof(id), "%s-%016llx", config_.type == LlmTaskType::Chat ? "chatcmpl" : "cmpl",
+                static_cast<unsigned long long>(plan.sampling.seed * 0x9E3779B97F4A7C15ull + answers_++));
+  header.id = id;
+  header.created = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  header.model = config_.model_name;
+  header.logprobs = request.logprobs;
+  OpenAiAnswerWriter writer(header, *model_);
+
+  if (request.stream) {
+    GenerationEnd end = generate(*model_, plan, [&](const GeneratedToken& t) { return call.emit(writer.token_chunk(t)); });
+    if (!call.emit(writer.final_chunk(end, prompt_tokens))) throw sdk::Cancelled();
+    return;
+  }
+  std::vector<GeneratedToken> tokens;
+  GenerationEnd end = generate(*model_, plan, [&](const GeneratedToken& t) {
+    tokens.push_back(t);
+    return !call.cancelled();
+  });
+  if (!call.emit(writer.whole(tokens, end, prompt_tokens))) throw sdk::Cancelled();
+}
+
+std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>& requests,
+                                             const std::vector<std::string_view>& responses) {
+  CheckLimits limits;
+  limits.max_context = max_context_;
+  limits.max_tokens_limit = max_tokens_limit_;
+  return check_answers(*model_, config_.type, limits, requests, responses);
+}
+
+double LlmTask::work(std::string_view request, std::string_view response) {
+  (void)request;
+  MinerAnswerRead read = read_miner_answer(response, config_.type);
+  return read.answer ? static_cast<double>(read.answer->tokens.size()) : 0.0;
+}
+
+void LlmTask::self_test() {
+  const std::string request = synthetic_json(1, 16);
+  sdk::CollectingCall call;
+  serve(request, call);
+  std::vector<sdk::CheckResult> result = check({request}, {call.response_json()});
+  if (result.size() != 1 || !(result[0].quality >= 0.99)) {
+    throw Error(NT_INTERNAL, "the task's own answer to a synthetic request checked as " +
+                                 (result.empty() ? std::string("nothing") : std::to_string(result[0].quality) + " (" +
+                                                                                result[0].reason + ")") +
+                                 "; is model_dir \"" + config_.model_dir + "\" a working Llama model?");
+  }
+}
+
+}  // namespace nineteen::llm

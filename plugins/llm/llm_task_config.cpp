@@ -1,0 +1,56 @@
+// Reading an LLM task's tasks.toml table with errors that name the key.
+#include "llm_task_config.hpp"
+
+#include <filesystem>
+
+namespace nineteen::llm {
+
+const char* endpoint_of(LlmTaskType type) {
+  return type == LlmTaskType::Chat ? "/v1/chat/completions" : "/v1/completions";
+}
+
+const char* type_name(LlmTaskType type) { return type == LlmTaskType::Chat ? "chat" : "completions"; }
+
+LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
+  LlmTaskConfig c;
+  // A misspelt key would otherwise silently fall back to its default.
+  static const char* const known[] = {"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit",
+                                      "model_name"};
+  for (const auto& member : config.value().GetObject()) {
+    std::string key(member.name.GetString(), member.name.GetStringLength());
+    bool found = false;
+    for (const char* k : known) found = found || key == k;
+    if (!found) {
+      throw sdk::Error(NT_INVALID_ARGUMENT, config.what() + ": unknown key \"" + key +
+                                                "\" (the llm plugin reads type, model_dir, dtype, max_context, "
+                                                "threads, max_tokens_limit, model_name)");
+    }
+  }
+  const std::string type = config.string("type");
+  if (type == "chat") {
+    c.type = LlmTaskType::Chat;
+  } else if (type == "completions") {
+    c.type = LlmTaskType::Completions;
+  } else {
+    throw config.bad("type", "\"chat\" or \"completions\"", config.require("type"));
+  }
+  c.model_dir = config.string("model_dir");
+  if (c.model_dir.empty()) throw config.bad("model_dir", "a model directory", config.require("model_dir"));
+  const std::string dtype = config.string_or("dtype", "f32");
+  if (dtype == "f32") {
+    c.dtype = models::WeightStorage::F32;
+  } else if (dtype == "bf16") {
+    c.dtype = models::WeightStorage::BF16;
+  } else {
+    throw config.bad("dtype", "\"f32\" or \"bf16\"", config.require("dtype"));
+  }
+  c.max_context = config.integer_or("max_context", 0, 0, int64_t(1) << 24);
+  c.threads = static_cast<int>(config.integer_or("threads", 0, 0, 1024));
+  c.max_tokens_limit = config.integer_or("max_tokens_limit", 0, 0, int64_t(1) << 24);
+  std::string folder = std::filesystem::path(c.model_dir).lexically_normal().filename().string();
+  if (folder.empty() || folder == ".") folder = std::filesystem::path(c.model_dir).lexically_normal().parent_path().filename().string();
+  c.model_name = config.string_or("model_name", folder.empty() ? std::string("llm") : folder);
+  return c;
+}
+
+}  // namespace nineteen::llm

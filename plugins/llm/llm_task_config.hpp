@@ -1,0 +1,33 @@
+// One LLM task's settings, read from its tasks.toml table (as the JSON object the host passes).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nineteen/models/llama_model.hpp>
+#include <nineteen/sdk/json.hpp>
+
+namespace nineteen::llm {
+
+enum class LlmTaskType { Chat, Completions };
+
+struct LlmTaskConfig {
+  LlmTaskType type = LlmTaskType::Chat;
+  // The Hugging Face model directory, used exactly as given: an absolute path, or one relative to
+  // the working directory of the process that loads the plugin (the plugin only sees this JSON).
+  std::string model_dir;
+  models::WeightStorage dtype = models::WeightStorage::F32;
+  int64_t max_context = 0;       // prompt + generated tokens; 0 = the model's max_position_embeddings
+  int threads = 0;               // libtorch intra-op threads (process-wide); 0 = leave as it is
+  int64_t max_tokens_limit = 0;  // largest max_tokens a request may ask for; 0 = max_context
+  std::string model_name;        // what answers and the descriptor call the model; default: the folder name
+
+  // Reads and validates `config`; errors name the task and the key, e.g.
+  // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.
+  static LlmTaskConfig from_json(const sdk::JsonObject& config);
+};
+
+const char* endpoint_of(LlmTaskType type);
+const char* type_name(LlmTaskType type);
+
+}  // namespace nineteen::llm

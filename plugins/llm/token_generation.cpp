@@ -1,0 +1,45 @@
+// Prefill + KV-cache decode with per-request sampling.
+#include "token_generation.hpp"
+
+#include <nineteen/sdk/task.hpp>
+
+#include "streamed_text.hpp"
+
+namespace nineteen::llm {
+
+GenerationEnd generate(const LoadedModel& loaded, const GenerationPlan& plan,
+                       const std::function<bool(const GeneratedToken&)>& on_token) {
+  const models::LlamaModel& model = loaded.model;
+  const int64_t prompt_length = static_cast<int64_t>(plan.prompt.size());
+  models::KvCache cache = model.new_cache(1, prompt_length + plan.max_tokens);
+  models::Sampler sampler(plan.sampling);
+  StreamedText text(plan.stop_strings);
+  models::Logits logits = model.forward({plan.prompt}, cache);
+
+  GenerationEnd end;
+  end.finish_reason = "length";
+  for (int64_t step = 0; step < plan.max_tokens; ++step) {
+    GeneratedToken token;
+    token.choice = sampler.next(logits.last_row(0), logits.vocab);
+    if (loaded.is_stop(token.choice.token)) {
+      end.finish_reason = "stop";
+      end.stop_token = token.choice.token;
+      break;
+    }
+    StreamedText::Step shown = text.push(loaded.visible_bytes(token.choice.token));
+    token.delta = std::move(shown.delta);
+    ++end.generated;
+    if (!on_token(token)) throw sdk::Cancelled();
+    if (shown.stop_hit) {
+      end.finish_reason = "stop";
+      end.stop_string = shown.stop_hit;
+      break;
+    }
+    // The last allowed token needs no forward pass after it.
+    if (step + 1 < plan.max_tokens) logits = model.forward({{token.choice.token}}, cache);
+  }
+  end.tail = text.finish();
+  return end;
+}
+
+}  // namespace nineteen::llm
