@@ -52,8 +52,8 @@ const char* const kVocabulary[] = {
 
 class TextTransformTask : public nineteen::sdk::Task {
  public:
-  TextTransformTask(std::string name, Mode mode, size_t max_words, int word_delay_ms)
-      : name_(std::move(name)), mode_(mode), max_words_(max_words), word_delay_ms_(word_delay_ms) {}
+  TextTransformTask(std::string name, Mode mode, size_t max_words, int word_delay_ms, bool lazy)
+      : name_(std::move(name)), mode_(mode), max_words_(max_words), word_delay_ms_(word_delay_ms), lazy_(lazy) {}
 
   nineteen::sdk::TaskDescriptor describe() const override {
     const char* mode = mode_ == Mode::kReverse ? "reverse" : mode_ == Mode::kUpper ? "upper" : "rot13";
@@ -78,7 +78,7 @@ class TextTransformTask : public nineteen::sdk::Task {
       std::string chunk = "{\"words\":[";
       for (size_t i = 0; i < words.size(); ++i) {
         if (word_delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(word_delay_ms_));
-        chunk += (i ? "," : "") + nineteen::sdk::json_quote(transform(mode_, words[i]));
+        chunk += (i ? "," : "") + nineteen::sdk::json_quote(lazy_ ? words[i] : transform(mode_, words[i]));
       }
       if (!call.emit(chunk + "]}")) throw nineteen::sdk::Cancelled();
       return;
@@ -86,7 +86,7 @@ class TextTransformTask : public nineteen::sdk::Task {
     for (size_t i = 0; i < words.size(); ++i) {
       if (word_delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(word_delay_ms_));
       std::string chunk = "{\"index\":" + std::to_string(i) + ",\"word\":" +
-                          nineteen::sdk::json_quote(transform(mode_, words[i])) + "}";
+                          nineteen::sdk::json_quote(lazy_ ? words[i] : transform(mode_, words[i])) + "}";
       if (!call.emit(chunk)) throw nineteen::sdk::Cancelled();
     }
     if (!call.emit("{\"done\":true,\"words\":" + std::to_string(words.size()) + "}")) throw nineteen::sdk::Cancelled();
@@ -97,6 +97,13 @@ class TextTransformTask : public nineteen::sdk::Task {
     std::vector<CheckResult> out;
     for (size_t i = 0; i < requests.size(); ++i) out.push_back(check_one(requests[i], responses[i]));
     return out;
+  }
+
+  // A lazy task's answers do not check by design: it only shows that it serves.
+  void self_test() override {
+    if (!lazy_) return Task::self_test();
+    nineteen::sdk::CollectingCall call;
+    serve(synthesize(1), call);
   }
 
   double work(std::string_view request, std::string_view response) override {
@@ -191,6 +198,7 @@ class TextTransformTask : public nineteen::sdk::Task {
   Mode mode_;
   size_t max_words_;
   int word_delay_ms_;
+  bool lazy_;  // scripted behaviour for test networks: echo the words untransformed
 };
 
 class TextTransformPlugin : public nineteen::sdk::Plugin {
@@ -217,7 +225,9 @@ class TextTransformPlugin : public nineteen::sdk::Plugin {
     }
     auto max_words = static_cast<size_t>(config.integer_or("max_words", 256, 1, 100000));
     int delay = static_cast<int>(config.integer_or("word_delay_ms", 0, 0, 10000));
-    return std::make_unique<TextTransformTask>(name, mode, max_words, delay);
+    bool lazy = config.boolean_or("lazy", false);
+    if (lazy) host().warn("task " + name + ": lazy = true: answers are made up (a scripted test behaviour)");
+    return std::make_unique<TextTransformTask>(name, mode, max_words, delay, lazy);
   }
 };
 

@@ -23,10 +23,17 @@
 #ifdef NINETEEN_HAS_VALIDATOR
 #include "nineteen/validator/validator_node.hpp"
 #endif
+#ifdef NINETEEN_HAS_DEVNET
+#include "nineteen/devnet/devnet.hpp"
+#endif
 
 namespace {
 
 const char* kUsage = R"(usage: nineteen <command> [options]
+
+network
+  devnet [--periods K --exit] [--miners B,...]   a whole network on loopback (chain, checker,
+                                                 validator, miners with scripted behaviours)
 
 task plugins
   plugin list [--tasks FILE] [--plugins DIR]     the catalogue's tasks and their state
@@ -98,6 +105,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef NINETEEN_HAS_VALIDATOR
     if (command == "validator") return nineteen::validator::validator_command(rest);
+#endif
+#ifdef NINETEEN_HAS_DEVNET
+    if (command == "devnet") return nineteen::devnet::devnet_command(rest);
 #endif
     std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

@@ -1,41 +1,16 @@
-// A real child process for integration tests: started with arguments, its output captured, a line
-// awaited, signals sent, and always reaped (killed if still running when destroyed).
+// Helpers for integration tests: real child processes (the devnet's), scratch folders, one-shot runs.
 #pragma once
 
-#include <sys/types.h>
-
-#include <chrono>
 #include <filesystem>
-#include <optional>
-#include <regex>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "nineteen/devnet/child_process.hpp"
 
 namespace test_support {
 
-class ChildProcess {
- public:
-  // Starts `program` with `args`; stdout and stderr both go to `log_file` (kept for diagnosis).
-  ChildProcess(const std::string& program, const std::vector<std::string>& args, const std::string& log_file);
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  // Waits until the output has a line matching `pattern`; returns its first capture group (or the
-  // whole match). nullopt on timeout or if the process exits first.
-  std::optional<std::string> wait_for_line(const std::regex& pattern,
-                                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  void signal(int signal_number);
-  // Waits for the exit; the exit code, or 128 + signal; nullopt on timeout.
-  std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  std::string output() const;
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string log_file_;
-  std::optional<int> exit_code_;
-};
+using nineteen::devnet::ChildProcess;
 
 // A fresh folder under /tmp, removed on destruction.
 class ScratchDir {

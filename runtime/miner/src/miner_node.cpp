@@ -175,7 +175,11 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
   net::ServerOptions server_options;
   server_options.address = s.config.address;
   server_options.port = s.config.port;
-  server_options.handler_threads = s.config.handler_threads;
+  // A request holds a handler thread for its whole run; with fewer threads than the tasks' slots, a
+  // request beyond a limit would wait in the server's queue and get its 429 late.
+  size_t slots = 0;
+  for (const auto& [name, task] : s.tasks) slots += task->settings.concurrency;
+  server_options.handler_threads = std::max<int>(s.config.handler_threads, static_cast<int>(slots) + 8);
   server_options.max_body_bytes = s.config.max_body_bytes;
   s.server = std::make_unique<net::HttpServer>(std::move(router), server_options);
   if (s.config.dev_reload) s.host->start_watching();

@@ -1,0 +1,68 @@
+// `nineteen devnet`: a whole network on loopback as real processes (chain, checker, validator and
+// miners with scripted behaviours), its data under one folder, printing the weights as they are set.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nineteen/devnet/child_process.hpp"
+
+namespace nineteen::devnet {
+
+// How a miner behaves. Every behaviour is ordinary miner settings (its own tasks.toml and
+// [miner.tasks.*] keys); the validator has no idea which is which.
+struct Behaviour {
+  std::string name;
+  std::string description;
+};
+const std::vector<Behaviour>& behaviours();
+
+struct DevnetOptions {
+  std::string dir = ".devnet";              // everything the network writes
+  std::vector<std::string> miners = {"honest", "honest", "quantized", "wrong-model", "lazy",
+                                     "slow",   "flaky",  "full",      "offline"};
+  int periods = 0;                          // stop after this many weight settings (0: never)
+  bool exit_after = false;                  // with periods: stop by itself
+  double period_s = 20;
+  double synthetic_multiplier = 4;          // more synthetic load than a real network, to see behaviours
+  bool llm = true;                          // the tiny LLM task, when its plugin was built
+  std::string binary;                       // the `nineteen` to run (default: this one)
+};
+
+// One miner's row in the tables printed after a weight setting.
+struct MinerRow {
+  std::string behaviour;
+  std::string hotkey;
+  unsigned uid = 0;
+  std::string task;
+  double capacity = 0, period_score = 0, quality = 0, speed_bonus = 0, task_share = 0, weight = 0;
+};
+
+class Devnet {
+ public:
+  explicit Devnet(DevnetOptions options);
+  ~Devnet();  // stops every process
+
+  // Makes models and keys (cached in the folder), starts every process and registers them.
+  void start();
+  // Blocks, printing the tables after each weight setting, until `periods` settings (with exit) or
+  // stop() from another thread.
+  void run(const std::function<void(const std::string&)>& print);
+  void stop();
+
+  // The tables of the latest weight setting, by behaviour; empty before the first.
+  std::vector<MinerRow> latest_rows() const;
+  std::string validator_log() const;
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+int devnet_command(const std::vector<std::string>& args);
+
+}  // namespace nineteen::devnet

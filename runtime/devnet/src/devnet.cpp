@@ -1,0 +1,389 @@
+// The devnet: folders, keys, models, catalogues and settings for every node, the processes, and the
+// weight tables read back from the validator's store.
+#include "nineteen/devnet/devnet.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+
+namespace nineteen::devnet {
+namespace fs = std::filesystem;
+
+const std::vector<Behaviour>& behaviours() {
+  static const std::vector<Behaviour> list = {
+      {"honest", "serves the reference model as configured"},
+      {"quantized", "the same model with bf16 weights"},
+      {"wrong-model", "another model of the same shape (text: the wrong transform)"},
+      {"lazy", "made-up answers without running the model"},
+      {"slow", "honest, but sleeps before each chunk"},
+      {"flaky", "honest, but answers 500 to half of its requests"},
+      {"full", "honest, but a concurrency limit of 1, so it answers 429 under load"},
+      {"offline", "registered on the chain, never answers"},
+  };
+  return list;
+}
+
+namespace {
+
+bool known_behaviour(const std::string& name) {
+  for (const Behaviour& b : behaviours()) {
+    if (b.name == name) return true;
+  }
+  return false;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// A loopback port nobody listens on (for the offline miner's published address).
+uint16_t closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+fs::path self_binary() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec);
+}
+
+}  // namespace
+
+struct Devnet::State {
+  DevnetOptions options;
+  fs::path dir, run;
+  std::string binary;
+  bool llm = false;
+  std::string chain_url, checker_url;
+
+  struct Miner {
+    std::string behaviour;
+    keys::Hotkey key = keys::Hotkey::generate();
+    fs::path folder;
+    std::unique_ptr<ChildProcess> process;
+    std::string url;
+  };
+  std::unique_ptr<ChildProcess> chain, checker, validator;
+  std::vector<Miner> miners;
+  keys::Hotkey validator_key = keys::Hotkey::generate();
+
+  std::atomic<bool> stopping{false};
+  mutable std::mutex rows_mutex;
+  std::vector<MinerRow> rows;
+
+  keys::Hotkey key_for(const std::string& name) {
+    fs::path file = dir / "keys" / (name + ".json");
+    if (fs::exists(file)) return keys::load_hotkey(file.string()).key;
+    fs::create_directories(file.parent_path());
+    keys::Hotkey key = keys::Hotkey::generate();
+    keys::save_hotkey(key, file.string());
+    return key;
+  }
+
+  std::unique_ptr<ChildProcess> launch(const std::string& name, const std::vector<std::string>& args,
+                                       const std::string& ready_pattern, std::string* captured) {
+    auto process = std::make_unique<ChildProcess>(binary, args, (run / "logs" / (name + ".log")).string());
+    auto line = process->wait_for_line(std::regex(ready_pattern), std::chrono::seconds(120));
+    if (!line) {
+      throw std::runtime_error(name + " did not start; its log (" + (run / "logs" / (name + ".log")).string() +
+                               ") says:\n" + process->output());
+    }
+    if (captured) *captured = *line;
+    return process;
+  }
+
+  void make_models();
+  std::string catalogue(const std::string& behaviour) const;
+  std::string miner_settings(const Miner& miner, size_t index) const;
+};
+
+Devnet::Devnet(DevnetOptions options) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.options = std::move(options);
+  for (const std::string& b : s.options.miners) {
+    if (!known_behaviour(b)) {
+      std::string list;
+      for (const Behaviour& k : behaviours()) list += (list.empty() ? "" : ", ") + k.name;
+      throw std::runtime_error("unknown miner behaviour \"" + b + "\" (known: " + list + ")");
+    }
+  }
+  s.dir = fs::absolute(s.options.dir);
+  s.run = s.dir / "run";
+  s.binary = s.options.binary.empty() ? self_binary().string() : s.options.binary;
+  fs::path plugins = fs::path(s.binary).parent_path().parent_path() / "lib" / "nineteen" / "plugins";
+  s.llm = s.options.llm && fs::exists(plugins / "nineteen_plugin_llm.so") &&
+          fs::exists(fs::path(s.binary).parent_path() / "nineteen-models");
+}
+
+Devnet::~Devnet() { stop(); }
+
+void Devnet::State::make_models() {
+  if (!llm) return;
+  for (const auto& [name, variant] : std::vector<std::pair<std::string, std::string>>{{"tiny-llama", "0"},
+                                                                                        {"tiny-llama-wrong", "1"}}) {
+    fs::path out = dir / "models" / name;
+    if (fs::exists(out / "config.json")) continue;  // made before: cached
+    std::printf("making model %s (once; cached in %s)\n", name.c_str(), out.string().c_str());
+    std::fflush(stdout);
+    ChildProcess maker(binary, {"models", "make", "tiny-llama", "--out", out.string(), "--variant", variant},
+                       (dir / "models" / (name + ".log")).string());
+    auto code = maker.wait_exit(std::chrono::minutes(10));
+    if (code != 0) throw std::runtime_error("making " + name + " failed:\n" + maker.output());
+  }
+}
+
+// The task catalogue as one node sees it: the validator and the checker get the reference
+// ("honest"); a misbehaving miner gets its own.
+std::string Devnet::State::catalogue(const std::string& behaviour) const {
+  std::ostringstream t;
+  t << "# written by nineteen devnet for a node that is " << behaviour << "\n";
+  if (llm) {
+    const std::string model = (dir / "models" / (behaviour == "wrong-model" ? "tiny-llama-wrong" : "tiny-llama")).string();
+    t << "[tasks.chat-tiny-llama]\nplugin = \"llm\"\ntype = \"chat\"\nmodel_dir = \"" << model << "\"\n"
+      << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
+      << "weight = 0.7\nmax_capacity = 4000\nvolume_per_request = 40\ntimeout_s = 5\n";
+    if (behaviour == "lazy") t << "lazy = true\n";
+    t << "\n";
+  }
+  t << "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"" << (behaviour == "wrong-model" ? "upper" : "reverse")
+    << "\"\nweight = " << (llm ? "0.3" : "1.0") << "\nmax_capacity = 2000\nvolume_per_request = 10\ntimeout_s = 2\n";
+  if (behaviour == "lazy") t << "lazy = true\n";
+  return t.str();
+}
+
+std::string Devnet::State::miner_settings(const Miner& miner, size_t index) const {
+  std::ostringstream m;
+  m << "# written by nineteen devnet: a miner that is " << miner.behaviour << "\n"
+    << "[miner]\nhotkey = \"" << (dir / "keys" / ("miner-" + std::to_string(index) + ".json")).string() << "\"\n"
+    << "tasks_file = \"tasks.toml\"\nchain = \"" << chain_url << "\"\nhandler_threads = 16\n";
+  std::vector<std::string> tasks = {"reverse-words"};
+  if (llm) tasks.push_back("chat-tiny-llama");
+  for (const std::string& task : tasks) {
+    m << "[miner.tasks." << task << "]\n";
+    m << "concurrency = " << (miner.behaviour == "full" ? 1 : 8) << "\n";
+    if (miner.behaviour == "slow") m << "chunk_delay_ms = 40\n";
+    if (miner.behaviour == "flaky") m << "fail_rate = 0.5\nbehaviour_seed = " << index << "\n";
+  }
+  return m.str();
+}
+
+void Devnet::start() {
+  State& s = *state_;
+  fs::create_directories(s.dir);
+  fs::remove_all(s.run);  // each run starts a fresh chain and validator; keys and models are kept
+  fs::create_directories(s.run / "logs");
+  s.make_models();
+
+  // Chain.
+  write_file(s.run / "chain" / "chain.toml",
+             "[chain]\naddress = \"127.0.0.1\"\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.5\ntempo = 20\n"
+             "rate_limit = 2\n");
+  s.chain = s.launch("chain", {"chain", "--config", (s.run / "chain" / "chain.toml").string()}, "serving (http://[0-9.:]+)",
+                     &s.chain_url);
+
+  // Keys and registration (the dev chain grants the stake asked for).
+  s.validator_key = s.key_for("validator");
+  chain::ChainClient(s.chain_url, s.validator_key)
+      .register_node(chain::Registration{s.validator_key.ss58_address(), "", 1000, chain::NodeRole::validator, "", 0});
+  for (size_t i = 0; i < s.options.miners.size(); ++i) {
+    State::Miner miner;
+    miner.behaviour = s.options.miners[i];
+    miner.key = s.key_for("miner-" + std::to_string(i));
+    miner.folder = s.run / ("miner-" + std::to_string(i) + "-" + miner.behaviour);
+    chain::ChainClient(s.chain_url, miner.key)
+        .register_node(chain::Registration{miner.key.ss58_address(), "", 0, chain::NodeRole::miner, "", 0});
+    s.miners.push_back(std::move(miner));
+  }
+
+  // Checker, with the reference catalogue.
+  write_file(s.run / "checker" / "tasks.toml", s.catalogue("honest"));
+  write_file(s.run / "checker" / "checker.toml",
+             "[checker]\naddress = \"127.0.0.1\"\nport = 0\ntasks_file = \"tasks.toml\"\nworkers = 1\n");
+  s.checker = s.launch("checker", {"checker", "--config", (s.run / "checker" / "checker.toml").string()},
+                       "listening on (http://[0-9.:]+)", &s.checker_url);
+
+  // Miners.
+  for (size_t i = 0; i < s.miners.size(); ++i) {
+    State::Miner& miner = s.miners[i];
+    if (miner.behaviour == "offline") {
+      chain::ChainClient(s.chain_url, miner.key).serve(miner.key.ss58_address(), "127.0.0.1", closed_port());
+      continue;
+    }
+    write_file(miner.folder / "tasks.toml", s.catalogue(miner.behaviour));
+    write_file(miner.folder / "miner.toml", s.miner_settings(miner, i));
+    miner.process = s.launch("miner-" + std::to_string(i) + "-" + miner.behaviour,
+                             {"miner", "--config", (miner.folder / "miner.toml").string()},
+                             "listening on (http://[0-9.:]+)", &miner.url);
+  }
+
+  // Validator.
+  write_file(s.run / "validator" / "tasks.toml", s.catalogue("honest"));
+  std::ostringstream v;
+  v << "[validator]\nhotkey = \"" << (s.dir / "keys" / "validator.json").string() << "\"\nchain = \"" << s.chain_url
+    << "\"\nchecker = \"" << s.checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
+    << "period_s = " << s.options.period_s << "\nanswer_timeout_s = " << std::max(5.0, s.options.period_s / 2)
+    << "\nsynthetic_multiplier = " << s.options.synthetic_multiplier << "\nsenders = 8\n";
+  write_file(s.run / "validator" / "validator.toml", v.str());
+  s.validator = s.launch("validator", {"validator", "--config", (s.run / "validator" / "validator.toml").string()},
+                         "(running)", nullptr);
+}
+
+std::vector<MinerRow> Devnet::latest_rows() const {
+  std::lock_guard<std::mutex> lock(state_->rows_mutex);
+  return state_->rows;
+}
+
+std::string Devnet::validator_log() const { return state_->validator ? state_->validator->output() : ""; }
+
+namespace {
+
+std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::string>& offline) {
+  std::ostringstream out;
+  char line[256];
+  std::set<std::string> tasks;
+  for (const MinerRow& r : rows) tasks.insert(r.task);
+  for (const std::string& task : tasks) {
+    out << "task " << task << "\n";
+    std::snprintf(line, sizeof line, "  %-12s %4s %9s %7s %8s %7s %7s %8s\n", "behaviour", "uid", "capacity", "period",
+                  "quality", "speed+", "share", "weight");
+    out << line;
+    std::vector<MinerRow> sorted;
+    for (const MinerRow& r : rows) {
+      if (r.task == task) sorted.push_back(r);
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const MinerRow& a, const MinerRow& b) { return a.task_share > b.task_share; });
+    for (const MinerRow& r : sorted) {
+      std::snprintf(line, sizeof line, "  %-12s %4u %9.0f %7.3f %8.3f %+7.3f %7.3f %7.2f%%\n", r.behaviour.c_str(), r.uid,
+                    r.capacity, r.period_score, r.quality, r.speed_bonus, r.task_share, 100 * r.weight);
+      out << line;
+    }
+  }
+  out << "overall\n";
+  std::snprintf(line, sizeof line, "  %-12s %4s %8s\n", "behaviour", "uid", "weight");
+  out << line;
+  std::map<unsigned, const MinerRow*> by_uid;
+  for (const MinerRow& r : rows) by_uid[r.uid] = &r;
+  std::vector<const MinerRow*> miners;
+  for (const auto& [uid, r] : by_uid) miners.push_back(r);
+  std::sort(miners.begin(), miners.end(), [](const MinerRow* a, const MinerRow* b) { return a->weight > b->weight; });
+  for (const MinerRow* r : miners) {
+    std::snprintf(line, sizeof line, "  %-12s %4u %7.2f%%\n", r->behaviour.c_str(), r->uid, 100 * r->weight);
+    out << line;
+  }
+  for (const std::string& b : offline) {
+    std::snprintf(line, sizeof line, "  %-12s %4s %7.2f%%  (never answered; not a contender)\n", b.c_str(), "-", 0.0);
+    out << line;
+  }
+  return out.str();
+}
+
+}  // namespace
+
+void Devnet::run(const std::function<void(const std::string&)>& print) {
+  State& s = *state_;
+  std::map<std::string, std::string> behaviour_of;
+  std::vector<std::string> offline;
+  for (const auto& m : s.miners) {
+    behaviour_of[m.key.ss58_address()] = m.behaviour;
+    if (m.behaviour == "offline") offline.push_back("offline");
+  }
+  {
+    std::ostringstream hello;
+    hello << "devnet up in " << s.dir.string() << ": chain " << s.chain_url << ", checker " << s.checker_url << ", "
+          << s.miners.size() << " miners (";
+    for (size_t i = 0; i < s.miners.size(); ++i) hello << (i ? ", " : "") << s.miners[i].behaviour;
+    hello << "), periods of " << s.options.period_s << " s" << (s.llm ? "" : " (no LLM plugin: text task only)") << "\n";
+    for (const auto& m : s.miners) {
+      if (m.behaviour == "honest" && !m.url.empty()) {
+        hello << "try a miner: " << s.binary << " query --key " << (s.dir / "keys" / "validator.json").string()
+              << " --miner " << m.url << " --task reverse-words --request '{\"text\":\"hello devnet\"}'\n";
+        break;
+      }
+    }
+    print(hello.str());
+  }
+  store::SqliteValidatorStore store((s.run / "validator" / "validator.db").string());
+  std::optional<std::int64_t> seen;
+  int settings = 0;
+  while (!s.stopping) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (s.validator) {
+      auto code = s.validator->wait_exit(std::chrono::milliseconds(0));
+      if (code) throw std::runtime_error("the validator stopped (exit " + std::to_string(*code) + "):\n" + s.validator->output());
+    }
+    auto latest = store.latest_weight_setting();
+    if (!latest || latest == seen) continue;
+    seen = latest;
+    std::vector<MinerRow> rows;
+    for (const store::WeightBreakdownRecord& r : store.weight_breakdowns(*latest)) {
+      MinerRow row;
+      row.behaviour = behaviour_of.count(r.miner_hotkey) ? behaviour_of[r.miner_hotkey] : "?";
+      row.hotkey = r.miner_hotkey;
+      row.uid = r.figures.uid;
+      row.task = r.task;
+      row.capacity = r.figures.capacity;
+      row.period_score = r.figures.period_history;
+      row.quality = r.figures.quality;
+      row.speed_bonus = r.figures.speed_bonus;
+      row.task_share = r.figures.task_score;
+      row.weight = r.final_weight;
+      rows.push_back(row);
+    }
+    {
+      std::lock_guard<std::mutex> lock(s.rows_mutex);
+      s.rows = rows;
+    }
+    ++settings;
+    print("weights #" + std::to_string(settings) + "\n" + tables(rows, offline));
+    if (s.options.exit_after && s.options.periods > 0 && settings >= s.options.periods) break;
+  }
+}
+
+void Devnet::stop() {
+  State& s = *state_;
+  s.stopping = true;
+  // Validator first (it stops sending), then miners, checker, chain; each gets SIGTERM, then time.
+  std::vector<ChildProcess*> order;
+  if (s.validator) order.push_back(s.validator.get());
+  for (auto& m : s.miners) {
+    if (m.process) order.push_back(m.process.get());
+  }
+  if (s.checker) order.push_back(s.checker.get());
+  if (s.chain) order.push_back(s.chain.get());
+  for (ChildProcess* p : order) p->signal(SIGTERM);
+  for (ChildProcess* p : order) {
+    if (!p->wait_exit(std::chrono::seconds(15))) p->signal(SIGKILL);
+  }
+  s.validator.reset();
+  for (auto& m : s.miners) m.process.reset();
+  s.checker.reset();
+  s.chain.reset();
+}
+
+}  // namespace nineteen::devnet

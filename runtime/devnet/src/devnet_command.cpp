@@ -1,0 +1,68 @@
+// `nineteen devnet`: options, Ctrl-C, and the final word.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "nineteen/devnet/devnet.hpp"
+#include "nineteen/net/stop_signals.hpp"
+
+namespace nineteen::devnet {
+
+int devnet_command(const std::vector<std::string>& args) {
+  const std::string usage =
+      "nineteen devnet [--dir DIR] [--miners B1,B2,...] [--periods K] [--period-s S] [--exit] [--no-llm]\n"
+      "  behaviours: honest, quantized, wrong-model, lazy, slow, flaky, full, offline";
+  DevnetOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw std::invalid_argument("option " + a + " needs a value\nusage: " + usage);
+      return args[++i];
+    };
+    try {
+      if (a == "--dir") {
+        options.dir = value();
+      } else if (a == "--miners") {
+        options.miners.clear();
+        std::stringstream list(value());
+        for (std::string b; std::getline(list, b, ',');) {
+          if (!b.empty()) options.miners.push_back(b);
+        }
+      } else if (a == "--periods") {
+        options.periods = std::stoi(value());
+      } else if (a == "--period-s") {
+        options.period_s = std::stod(value());
+      } else if (a == "--exit") {
+        options.exit_after = true;
+      } else if (a == "--no-llm") {
+        options.llm = false;
+      } else if (a == "--synthetic-multiplier") {
+        options.synthetic_multiplier = std::stod(value());
+      } else {
+        std::cerr << "unknown option " << a << "\nusage: " << usage << "\n";
+        return 2;
+      }
+    } catch (const std::invalid_argument& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (options.exit_after && options.periods <= 0) {
+    std::cerr << "--exit needs --periods K\nusage: " << usage << "\n";
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  Devnet devnet(options);
+  net::StopSignals signals([&](int) { devnet.stop(); });
+  devnet.start();
+  devnet.run([](const std::string& text) {
+    std::cout << text << std::flush;
+  });
+  devnet.stop();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("devnet stopped after %.0f s\n", seconds);
+  return 0;
+}
+
+}  // namespace nineteen::devnet
