@@ -45,10 +45,22 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
   MinerAnswerRead read = read_miner_answer(response, type);
   if (!read.answer) return sdk::CheckResult{0.0, "malformed answer: " + read.problem};
   MinerAnswer& a = *read.answer;
-  const int64_t n = static_cast<int64_t>(a.tokens.size());
-  if (n > max_tokens) {
-    return sdk::CheckResult{0.0, std::to_string(n) + " tokens, more than max_tokens " + std::to_string(max_tokens)};
+  if (static_cast<int64_t>(a.tokens.size()) > max_tokens) {
+    return sdk::CheckResult{0.0, std::to_string(a.tokens.size()) + " tokens, more than max_tokens " +
+                                     std::to_string(max_tokens)};
   }
+  // vLLM lists the stop token it ended on among the token ids; read it as the stop it is.
+  if (a.finish_reason == "stop" && !a.stop_string && !a.tokens.empty() && model.is_stop(a.tokens.back()) &&
+      (!a.stop_token || *a.stop_token == a.tokens.back())) {
+    a.stop_token = a.tokens.back();
+    a.tokens.pop_back();
+    if (a.logprobs.size() > a.tokens.size()) {
+      a.logprobs.pop_back();
+    } else if (a.tokens_without_logprob > 0) {
+      --a.tokens_without_logprob;
+    }
+  }
+  const int64_t n = static_cast<int64_t>(a.tokens.size());
   if (a.tokens_without_logprob > 0) {
     return sdk::CheckResult{0.0, std::to_string(a.tokens_without_logprob) + " of " + std::to_string(n) +
                                      " tokens came without logprobs"};

@@ -89,6 +89,9 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
     w.Bool(true);
     w.Key("logprobs");
     w.Bool(true);
+    // Asks a vLLM-backed miner for the token ids the checker reads (this plugin always sends them).
+    w.Key("return_token_ids");
+    w.Bool(true);
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
   }

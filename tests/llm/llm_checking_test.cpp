@@ -299,6 +299,29 @@ TEST_F(LlmChecking, StopStringsEndAnswersThatStillCheck) {
   EXPECT_NE(reason.find("not one of the request's stop strings"), std::string::npos) << reason;
 }
 
+TEST_F(LlmChecking, AStopTokenListedLastAsVllmDoesIsReadAsTheStop) {
+  // A greedy answer that ends on a stop token before max_tokens.
+  std::string request;
+  MinerAnswer a;
+  for (uint64_t seed = 1; seed <= 40 && a.finish_reason != "stop"; ++seed) {
+    request = chat_request(kQuestions[seed % 4], 1.0, 48, seed);
+    a = read(serve_answer(*chat_, request));
+  }
+  ASSERT_EQ(a.finish_reason, "stop") << "no sampled answer ended on a stop token";
+  ASSERT_TRUE(a.stop_token);
+  std::vector<int32_t> tokens = a.tokens;
+  std::vector<double> logprobs = a.logprobs;
+  tokens.push_back(*a.stop_token);
+  logprobs.push_back(-0.5);
+  std::string reason;
+  EXPECT_GE(quality(*chat_, request, chat_answer(tokens, logprobs, "stop", "null"), &reason), 0.99) << reason;
+  // Anywhere else a stop token among the tokens is refused.
+  tokens.insert(tokens.begin(), *a.stop_token);
+  logprobs.insert(logprobs.begin(), -0.5);
+  EXPECT_EQ(quality(*chat_, request, chat_answer(tokens, logprobs, "stop", "null"), &reason), 0.0);
+  EXPECT_NE(reason.find("appears among the generated tokens"), std::string::npos) << reason;
+}
+
 TEST_F(LlmChecking, BatchedCheckEqualsOneByOne) {
   std::vector<std::string> requests, responses;
   for (uint64_t seed = 1; seed <= 4; ++seed) {

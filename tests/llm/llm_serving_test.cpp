@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include <rapidjson/document.h>
 
@@ -153,6 +154,18 @@ TEST_F(LlmServing, EveryChunkIsValidJsonAndWorkCountsTokens) {
   }
   EXPECT_EQ(chat_->work(request, call.response_json()), static_cast<double>(call.chunks.size() - 1));
   EXPECT_EQ(chat_->work(request, "garbage"), 0.0);
+}
+
+TEST_F(LlmServing, ConcurrentCallsGiveTheSameAnswersAsOneAtATime) {
+  std::vector<std::string> requests, alone(4), together(4);
+  for (uint64_t seed = 1; seed <= 4; ++seed) requests.push_back(chat_request(0.8, 24, seed, true));
+  for (size_t i = 0; i < 4; ++i) alone[i] = shown_text(serve_answer(*chat_, requests[i]), LlmTaskType::Chat);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] { together[i] = shown_text(serve_answer(*chat_, requests[i]), LlmTaskType::Chat); });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(alone, together);
 }
 
 TEST_F(LlmServing, CancellationStopsServing) {
