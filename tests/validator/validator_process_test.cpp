@@ -1,0 +1,180 @@
+// A validator as a real process with a real chain and miners on loopback: it ranks miners on the
+// chain, and a kill -9 mid-period loses no committed row.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <regex>
+#include <thread>
+
+#include "child_process.hpp"
+#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+
+using namespace std::chrono_literals;
+using test_support::ChildProcess;
+using test_support::ScratchDir;
+
+namespace {
+
+// Chain, three miners (honest, wrong, flaky) on the model-free task, and a validator's settings.
+class LocalNetwork {
+ public:
+  explicit LocalNetwork(const ScratchDir& dir) : dir_(dir) {
+    dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+    chain_ = std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"chain", "--config", dir.file("chain.toml")},
+                                            dir.file("chain.log"));
+    chain_url = chain_->wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
+    validator_key = nineteen::keys::Hotkey::generate();
+    nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
+    nineteen::chain::ChainClient(chain_url, validator_key)
+        .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+    const char* catalogue = "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"%s\"\nmax_capacity = 1000\n"
+                            "volume_per_request = 10\ntimeout_s = 2\n";
+    auto write_catalogue = [&](const std::string& name, const char* mode) {
+      char text[512];
+      std::snprintf(text, sizeof text, catalogue, mode);
+      dir.write(name, text);
+    };
+    write_catalogue("tasks.toml", "reverse");
+    write_catalogue("tasks-wrong.toml", "upper");
+    for (const std::string behaviour : {"honest", "wrong", "flaky"}) {
+      auto key = nineteen::keys::Hotkey::generate();
+      nineteen::keys::save_hotkey(key, dir.file(behaviour + ".json"));
+      nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
+      std::string settings = "[miner]\nhotkey = \"" + behaviour + ".json\"\nchain = \"" + chain_url + "\"\ntasks_file = \"" +
+                             (behaviour == "wrong" ? "tasks-wrong.toml" : "tasks.toml") + "\"\n";
+      if (behaviour == "flaky") settings += "[miner.tasks.reverse-words]\nfail_rate = 0.5\n";
+      dir.write(behaviour + ".toml", settings);
+      miners_.push_back(std::make_unique<ChildProcess>(
+          NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(behaviour + ".toml")},
+          dir.file(behaviour + ".log")));
+      EXPECT_TRUE(miners_.back()->wait_for_line(std::regex("listening on"))) << miners_.back()->output();
+      uid_of[behaviour] = uid(key.ss58_address());
+    }
+    dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
+                                    "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 3\n"
+                                    "answer_timeout_s = 2\nsynthetic_multiplier = 10\n");
+  }
+
+  std::unique_ptr<ChildProcess> start_validator(const std::string& log) {
+    auto v = std::make_unique<ChildProcess>(NINETEEN_BINARY,
+                                            std::vector<std::string>{"validator", "--config", dir_.file("validator.toml")},
+                                            dir_.file(log));
+    EXPECT_TRUE(v->wait_for_line(std::regex("running"))) << v->output();
+    return v;
+  }
+
+  unsigned uid(const std::string& hotkey) {
+    for (const auto& n : nineteen::chain::ChainClient(chain_url).metagraph()) {
+      if (n.hotkey == hotkey) return n.uid;
+    }
+    return 0;
+  }
+
+  std::string chain_url;
+  nineteen::keys::Hotkey validator_key = nineteen::keys::Hotkey::generate();
+  std::map<std::string, unsigned> uid_of;
+
+ private:
+  const ScratchDir& dir_;
+  std::unique_ptr<ChildProcess> chain_;
+  std::vector<std::unique_ptr<ChildProcess>> miners_;
+};
+
+}  // namespace
+
+TEST(ValidatorProcess, RanksHonestAboveFlakyAboveWrongOnTheChain) {
+  ScratchDir dir("validator-rank");
+  LocalNetwork net(dir);
+  auto validator = net.start_validator("validator.log");
+  nineteen::chain::ChainClient chain(net.chain_url);
+  std::optional<nineteen::chain::ValidatorWeights> weights;
+  // Three weight settings: the first is on one period of history.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  int settings = 0;
+  uint64_t last_block = 0;
+  while (std::chrono::steady_clock::now() < deadline && settings < 3) {
+    std::this_thread::sleep_for(200ms);
+    weights = chain.weights_of(net.validator_key.ss58_address());
+    if (weights && weights->block != last_block) {
+      last_block = weights->block;
+      ++settings;
+    }
+  }
+  ASSERT_GE(settings, 3) << validator->output();
+  std::map<unsigned, double> value;
+  double total = 0;
+  for (size_t i = 0; i < weights->uids.size(); ++i) {
+    value[weights->uids[i]] = weights->values[i];
+    total += weights->values[i];
+  }
+  const double honest = value[net.uid_of["honest"]] / total;
+  const double flaky = value[net.uid_of["flaky"]] / total;
+  const double wrong = value[net.uid_of["wrong"]] / total;
+  EXPECT_GT(honest, flaky) << validator->output();
+  EXPECT_GT(flaky, wrong);
+  EXPECT_LT(wrong, 0.01);
+  EXPECT_NE(validator->output().find("task reverse-words"), std::string::npos) << "the weight table is printed";
+}
+
+TEST(ValidatorProcess, KillDashNineMidPeriodLosesNoCommittedRow) {
+  ScratchDir dir("validator-kill");
+  LocalNetwork net(dir);
+  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + net.chain_url +
+                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 8\n"
+                                  "answer_timeout_s = 2\nsynthetic_multiplier = 10\n");
+  auto validator = net.start_validator("validator-1.log");
+  nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
+
+  // Wait until the first period has recorded outcomes and some checked answers.
+  std::optional<nineteen::store::PeriodRecord> period;
+  double recorded = 0;
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    period = store.open_period();
+    if (!period) continue;
+    recorded = 0;
+    for (const auto& c : store.contenders(period->id)) recorded += static_cast<double>(c.counts.total);
+    if (recorded >= 10) break;
+  }
+  ASSERT_TRUE(period);
+  ASSERT_GE(recorded, 10) << validator->output();
+  validator->signal(SIGKILL);
+  validator->wait_exit(5s);
+
+  // What was committed before the kill.
+  std::map<std::string, nineteen::scoring::OutcomeCounts> before;
+  double total_before = 0;
+  for (const auto& c : store.contenders(period->id)) {
+    before[c.miner_hotkey] = c.counts;
+    total_before += static_cast<double>(c.counts.total);
+  }
+  const auto checked_before =
+      store.checked_answers("reverse-words", std::chrono::system_clock::now() - 1h, std::chrono::system_clock::now()).size();
+
+  auto restarted = net.start_validator("validator-2.log");
+  auto resumed = restarted->wait_for_line(std::regex("resumed period ([0-9]+)"), 10s);
+  ASSERT_TRUE(resumed) << restarted->output();
+  EXPECT_EQ(std::stoll(*resumed), period->id) << "the restarted validator goes on with the same period";
+
+  // The period closes with at least every request recorded before the kill.
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && store.open_period() && store.open_period()->id == period->id) {
+    std::this_thread::sleep_for(100ms);
+  }
+  double total_after = 0;
+  for (const auto& c : store.contenders(period->id)) {
+    EXPECT_GE(c.counts.total, before[c.miner_hotkey].total) << c.miner_hotkey;
+    EXPECT_GE(c.counts.consumed, before[c.miner_hotkey].consumed) << c.miner_hotkey;
+    total_after += static_cast<double>(c.counts.total);
+  }
+  EXPECT_GE(total_after, total_before);
+  EXPECT_GE(store.checked_answers("reverse-words", std::chrono::system_clock::now() - 1h, std::chrono::system_clock::now()).size(),
+            checked_before);
+  auto scores = store.period_scores("reverse-words", before.begin()->first, 10);
+  bool closed = false;
+  for (const auto& s : scores) closed = closed || s.period_id == period->id;
+  EXPECT_TRUE(closed) << "the resumed period was closed into history";
+}
