@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -110,6 +111,15 @@ double check_rate(const LlamaModel& model, int batch, int length, int repeats) {
   return median(rates);
 }
 
+// The 1-minute load average: on a shared machine other work takes cores and memory bandwidth,
+// so the table says how busy the machine was.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one_minute;
+  in >> one_minute;
+  return one_minute.empty() ? "unknown" : one_minute;
+}
+
 struct ModelSpec {
   std::string name;
   TinyLlamaOptions options;
@@ -157,10 +167,11 @@ int main(int argc, char** argv) {
 
   try {
     std::printf("bench_llm: decode = greedy, batch 1, KV cache, %d tokens after a 16-token prompt;\n"
-                "           check = score() of %d x %d tokens (top 20); median of %d runs\n\n",
+                "           check = score() of %d x %d tokens (top 20); median of %d runs;\n"
+                "           bound = sgemm rate / MFLOP per token; load = 1-minute load average after the row\n\n",
                 decode_tokens, check_batch, check_length, repeats);
-    std::printf("%-10s %-5s %7s %10s %9s %12s %12s %9s %12s %9s\n", "model", "dtype", "threads", "sgemm GF/s",
-                "MFLOP/tok", "bound tok/s", "decode tok/s", "of bound", "check tok/s", "of bound");
+    std::printf("%-10s %-5s %7s %10s %9s %12s %12s %9s %12s %9s %6s\n", "model", "dtype", "threads", "sgemm GF/s",
+                "MFLOP/tok", "bound tok/s", "decode tok/s", "of bound", "check tok/s", "of bound", "load");
     for (const ModelSpec& spec : specs) {
       std::string dir = root + "/" + spec.name;
       make_tiny_llama(dir, spec.options);
@@ -175,9 +186,9 @@ int main(int argc, char** argv) {
           double bound = gflops * 1e9 / flops;
           double decode = decode_rate(model, decode_tokens, repeats);
           double check = check_rate(model, check_batch, check_length, repeats);
-          std::printf("%-10s %-5s %7d %10.1f %9.1f %12.0f %12.0f %8.1f%% %12.0f %8.1f%%\n", spec.name.c_str(),
+          std::printf("%-10s %-5s %7d %10.1f %9.1f %12.0f %12.0f %8.1f%% %12.0f %8.1f%% %6s\n", spec.name.c_str(),
                       storage.c_str(), t, gflops, flops / 1e6, bound, decode, 100.0 * decode / bound, check,
-                      100.0 * check / bound);
+                      100.0 * check / bound, load_average().c_str());
           std::fflush(stdout);
         }
       }

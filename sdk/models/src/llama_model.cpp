@@ -148,7 +148,8 @@ struct LlamaModel::Weights {
     Tensor x2 = x.reshape({rows, in});
     Tensor y = torch::empty({rows, out});
     Tensor wt = weight.t();
-    const int64_t threads = at::get_num_threads();
+    // A product under ~4M multiply-adds per thread finishes before waking another thread pays.
+    const int64_t threads = std::min<int64_t>(at::get_num_threads(), std::max<int64_t>(1, rows * in * out >> 22));
     const int64_t block = std::max<int64_t>(16, (rows + threads - 1) / threads);
     at::parallel_for(0, rows, block, [&](int64_t begin, int64_t end) {
       Tensor y_rows = y.narrow(0, begin, end - begin);
