@@ -20,7 +20,7 @@
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
-#include "stream_relay.hpp"
+#include "nineteen/net/stream_relay.hpp"
 #include "upstream_forwarder.hpp"
 
 namespace nineteen::miner {
@@ -372,8 +372,11 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
   // Streamed: chunks go out as SSE events as the plugin emits them.
   State* self = this;
   ServedTask* served = &task;
-  return relay_stream(
-      [live, body, delay_ms](const ChunkPush& push, plugin_host::CallControl& control) {
+  // The plugin polls the call's cancel flag, which the relay sets when the validator goes away.
+  auto control = std::make_shared<plugin_host::CallControl>();
+  std::shared_ptr<std::atomic<bool>> cancelled(control, &control->cancelled);
+  return net::relay_stream(
+      [live, body, delay_ms, control](const net::ChunkPush& push) {
         try {
           live->serve(
               body,
@@ -381,17 +384,17 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
                 if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
                 return push(chunk);
               },
-              &control);
+              control.get());
         } catch (const plugin_host::TaskCallError& e) {
-          return RelayOutcome{status_for_code(e.code()), e.what(), nt_code_name(e.code())};
+          return net::RelayOutcome{status_for_code(e.code()), e.what(), nt_code_name(e.code())};
         }
-        return RelayOutcome{};
+        return net::RelayOutcome{};
       },
       [self, served, body, name, started](int status, const std::string& response) {
         double work = status == 200 ? self->work_of(*served, body, response) : 0;
         self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
       },
-      slot);
+      slot, cancelled);
 }
 
 }  // namespace nineteen::miner

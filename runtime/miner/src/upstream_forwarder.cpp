@@ -6,7 +6,7 @@
 namespace nineteen::miner {
 
 net::Reply forward_to_upstream(net::HttpClient& client, const UpstreamTarget& target, const std::string& body,
-                               bool stream, RelayDone on_done, std::shared_ptr<void> keep_alive) {
+                               bool stream, net::RelayDone on_done, std::shared_ptr<void> keep_alive) {
   net::ClientRequest request;
   request.method = "POST";
   request.url = target.url;
@@ -32,22 +32,22 @@ net::Reply forward_to_upstream(net::HttpClient& client, const UpstreamTarget& ta
     return net::Reply(response);
   }
 
-  return relay_stream(
-      [&client, request](const ChunkPush& push, plugin_host::CallControl&) {
+  return net::relay_stream(
+      [&client, request](const net::ChunkPush& push) {
         net::ClientResult result = client.stream(request, [&](const net::SseEvent& event) { return push(event.data); });
         if (result.status != 0 && result.status != 200) {
           // The upstream said no before streaming (e.g. 429 full, 400 bad request): pass it on.
-          return RelayOutcome{result.status, "upstream " + request.url + " answered " + std::to_string(result.status) +
+          return net::RelayOutcome{result.status, "upstream " + request.url + " answered " + std::to_string(result.status) +
                                                  (result.body.empty() ? "" : ": " + result.body.substr(0, 300)),
                               "upstream_status"};
         }
         if (!result.ok() && result.error != net::ClientErrorKind::stopped_by_caller) {
-          return RelayOutcome{502, "upstream " + request.url + ": " + result.error_message, "upstream_error"};
+          return net::RelayOutcome{502, "upstream " + request.url + ": " + result.error_message, "upstream_error"};
         }
         if (result.ok() && !result.done_seen) {
-          return RelayOutcome{502, "upstream " + request.url + ": the stream ended without [DONE]", "upstream_error"};
+          return net::RelayOutcome{502, "upstream " + request.url + ": the stream ended without [DONE]", "upstream_error"};
         }
-        return RelayOutcome{};
+        return net::RelayOutcome{};
       },
       std::move(on_done), std::move(keep_alive));
 }

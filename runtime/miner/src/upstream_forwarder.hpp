@@ -7,7 +7,7 @@
 
 #include "nineteen/net/handler.hpp"
 #include "nineteen/net/http_client.hpp"
-#include "stream_relay.hpp"
+#include "nineteen/net/stream_relay.hpp"
 
 namespace nineteen::miner {
 
@@ -19,6 +19,6 @@ struct UpstreamTarget {
 // Sends `body` to the upstream and answers with what it answers: the same status and body, or for a
 // stream the same events. An upstream that cannot be reached is a 502 naming it.
 net::Reply forward_to_upstream(net::HttpClient& client, const UpstreamTarget& target, const std::string& body,
-                               bool stream, RelayDone on_done, std::shared_ptr<void> keep_alive);
+                               bool stream, net::RelayDone on_done, std::shared_ptr<void> keep_alive);
 
 }  // namespace nineteen::miner

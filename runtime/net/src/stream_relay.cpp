@@ -1,5 +1,5 @@
 // The producer thread → SSE writer relay.
-#include "stream_relay.hpp"
+#include "nineteen/net/stream_relay.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -8,7 +8,7 @@
 
 #include "nineteen/net/openai_error.hpp"
 
-namespace nineteen::miner {
+namespace nineteen::net {
 namespace {
 
 struct Channel {
@@ -17,13 +17,15 @@ struct Channel {
   std::deque<std::string> chunks;
   bool finished = false;
   RelayOutcome outcome;
-  plugin_host::CallControl control;
+  std::shared_ptr<std::atomic<bool>> cancelled;
 };
 
 }  // namespace
 
-net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive) {
+Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive,
+                   std::shared_ptr<std::atomic<bool>> cancelled) {
   auto channel = std::make_shared<Channel>();
+  channel->cancelled = std::move(cancelled);
   auto worker = std::make_shared<std::thread>([producer = std::move(producer), channel] {
     RelayOutcome outcome;
     try {
@@ -32,9 +34,8 @@ net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_p
             std::lock_guard<std::mutex> lock(channel->mutex);
             channel->chunks.emplace_back(chunk);
             channel->changed.notify_all();
-            return !channel->control.cancelled.load();
-          },
-          channel->control);
+            return !channel->cancelled->load();
+          });
     } catch (const std::exception& e) {
       outcome = RelayOutcome{500, e.what(), "internal"};
     }
@@ -53,11 +54,11 @@ net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_p
       RelayOutcome o = channel->outcome;
       if (o.status == 200) o = RelayOutcome{500, "the answer had no chunk", "internal"};
       on_done(o.status, "[]");
-      return net::error_response(o.status, o.message, o.code.empty() ? std::nullopt : std::optional<std::string>(o.code));
+      return error_response(o.status, o.message, o.code.empty() ? std::nullopt : std::optional<std::string>(o.code));
     }
   }
 
-  return net::Reply::stream([channel, worker, on_done = std::move(on_done), keep_alive](net::SseWriter& writer) {
+  return Reply::stream([channel, worker, on_done = std::move(on_done), keep_alive](SseWriter& writer) {
     std::string response = "[";
     bool first = true;
     bool client_gone = false;
@@ -69,7 +70,7 @@ net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_p
                                   [&] { return channel->finished || !channel->chunks.empty(); });
         if (channel->chunks.empty()) {
           if (channel->finished) break;
-          if (writer.client_gone()) channel->control.cancelled = true;
+          if (writer.client_gone()) *channel->cancelled = true;
           continue;
         }
         chunk = std::move(channel->chunks.front());
@@ -79,7 +80,7 @@ net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_p
       first = false;
       if (!client_gone && !writer.send(chunk)) {
         client_gone = true;
-        channel->control.cancelled = true;  // the producer stops at its next chunk
+        *channel->cancelled = true;  // the producer stops at its next chunk
       }
     }
     worker->join();
@@ -95,4 +96,4 @@ net::Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_p
   });
 }
 
-}  // namespace nineteen::miner
+}  // namespace nineteen::net

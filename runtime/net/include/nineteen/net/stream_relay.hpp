@@ -1,0 +1,33 @@
+// Runs a chunk producer (a plugin's serve, an upstream or miner stream) on its own thread and relays
+// its chunks as Server-Sent Events, so that a failure before the first chunk still gets a proper HTTP
+// status (and a caller may try elsewhere), and a client that goes away cancels the producer.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "nineteen/net/handler.hpp"
+
+namespace nineteen::net {
+
+struct RelayOutcome {
+  int status = 200;     // not 200: failed, with `message` and `code`
+  std::string message;
+  std::string code;
+};
+
+// Pushes one chunk; returns false once the call is cancelled (the producer should stop).
+using ChunkPush = std::function<bool(std::string_view chunk)>;
+using ChunkProducer = std::function<RelayOutcome(const ChunkPush& push)>;
+// Called once at the end: the final status (499 when the client went away) and the chunks sent as
+// a JSON array.
+using RelayDone = std::function<void(int status, const std::string& response_json)>;
+
+// `cancelled` is set when the client goes away (the producer may poll it between chunks).
+Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive,
+                   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false));
+
+}  // namespace nineteen::net

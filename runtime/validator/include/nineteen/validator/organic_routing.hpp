@@ -1,0 +1,72 @@
+// What the gateway (organic API) needs from the validator: which tasks can be served, which
+// contenders to try in order (MECHANISM.md §9), and where to report organic outcomes so they count
+// like synthetic ones (and replace one of the contender's pending synthetic requests).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nineteen/keys/hotkey.hpp"
+#include "nineteen/validator/miner_query.hpp"
+
+namespace nineteen::validator {
+
+// An enabled task as users see it (its descriptor), with how many contenders it has this period.
+struct OrganicTask {
+  std::string name;  // the OpenAI "model"
+  std::string kind;
+  std::string endpoint;
+  bool stream = false;
+  std::string work_unit;
+  size_t contenders = 0;
+};
+
+// One contender to try for an organic request.
+struct OrganicCandidate {
+  MinerAddress miner;
+  std::uint16_t uid = 0;
+  std::string endpoint;
+  QueryTimeouts timeouts;  // first byte: the task's timeout_s
+};
+
+// A contender's live state and figures, for the status page.
+struct ContenderStatus {
+  std::string task;
+  std::string miner_hotkey;
+  std::uint16_t uid = 0;
+  double capacity = 0;
+  double consumed = 0;
+  std::uint64_t requests = 0, rate_limited = 0, failed = 0;  // this period
+  size_t in_flight = 0;
+  bool healthy = true;
+  double recent_quality = 0;  // Q_h at the last weight setting (a prior for new contenders)
+  double period_score = 0;    // P_h at the last weight setting
+  double speed_bonus = 0;
+  double weight = 0;          // final weight at the last weight setting
+};
+
+// Thread-safe; implemented by ValidatorNode.
+class OrganicRouting {
+ public:
+  virtual ~OrganicRouting() = default;
+  virtual std::vector<OrganicTask> organic_tasks() = 0;
+  // The contenders of `task` in the order to try them; empty when none can serve now.
+  virtual std::vector<OrganicCandidate> organic_candidates(const std::string& task) = 0;
+  // Around each attempt: counts it in flight (routing prefers the least busy), then records its
+  // outcome in the period's counters, replaces one pending synthetic request of that contender, and
+  // keeps a success for checking. `request` is the body sent (with "model" set).
+  virtual void organic_started(const std::string& task, const std::string& miner_hotkey) = 0;
+  virtual void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
+                                const QueryResult& result) = 0;
+  // Every contender of the current period (all tasks).
+  virtual std::vector<ContenderStatus> contender_status() = 0;
+  // The key organic requests to miners are signed with.
+  virtual const keys::Hotkey& signing_key() const = 0;
+  // The work of an answer in the task's unit (for usage accounting); 0 when it cannot be read.
+  virtual double answer_work(const std::string& task, const std::string& request, const std::string& response_json) = 0;
+};
+
+}  // namespace nineteen::validator
