@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <rapidjson/prettywriter.h>
+
 #include "nineteen/sdk/error.hpp"
 #include "nineteen/sdk/json.hpp"
-
-#include <rapidjson/prettywriter.h>
 
 namespace nineteen::models {
 
