@@ -88,18 +88,16 @@ __attribute__((target("avx512f"))) void rows_avx512(const W* w, const float* x, 
   }
 }
 
-enum class Isa { Portable, Avx2, Avx512 };
+using Isa = MatrixVectorIsa;
 
 Isa detect_isa() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+  if (cpu_supports(Isa::Avx512)) return Isa::Avx512;
+  if (cpu_supports(Isa::Avx2)) return Isa::Avx2;
   return Isa::Portable;
 }
 
 template <typename W>
-void matrix_vector(const W* w, const float* x, float* y, int64_t rows, int64_t cols) {
-  static const Isa isa = detect_isa();
+void matrix_vector(Isa isa, const W* w, const float* x, float* y, int64_t rows, int64_t cols) {
   // Chunks of at least ~64 KB of weights, so threads are only woken for work worth sharing.
   const int64_t grain = std::max<int64_t>(1, (int64_t(64) << 10) / std::max<int64_t>(cols * int64_t(sizeof(W)), 1));
   at::parallel_for(0, rows, grain, [&](int64_t begin, int64_t end) {
@@ -111,14 +109,39 @@ void matrix_vector(const W* w, const float* x, float* y, int64_t rows, int64_t c
   });
 }
 
+Isa best_isa() {
+  static const Isa isa = detect_isa();
+  return isa;
+}
+
 }  // namespace
 
+bool cpu_supports(MatrixVectorIsa isa) {
+  __builtin_cpu_init();
+  switch (isa) {
+    case MatrixVectorIsa::Avx512: return __builtin_cpu_supports("avx512f");
+    case MatrixVectorIsa::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case MatrixVectorIsa::Portable: return true;
+  }
+  return false;
+}
+
 void bf16_matrix_vector(const uint16_t* w, const float* x, float* y, int64_t rows, int64_t cols) {
-  matrix_vector(w, x, y, rows, cols);
+  matrix_vector(best_isa(), w, x, y, rows, cols);
 }
 
 void f32_matrix_vector(const float* w, const float* x, float* y, int64_t rows, int64_t cols) {
-  matrix_vector(w, x, y, rows, cols);
+  matrix_vector(best_isa(), w, x, y, rows, cols);
+}
+
+void bf16_matrix_vector_on(MatrixVectorIsa isa, const uint16_t* w, const float* x, float* y, int64_t rows,
+                           int64_t cols) {
+  matrix_vector(isa, w, x, y, rows, cols);
+}
+
+void f32_matrix_vector_on(MatrixVectorIsa isa, const float* w, const float* x, float* y, int64_t rows,
+                          int64_t cols) {
+  matrix_vector(isa, w, x, y, rows, cols);
 }
 
 }  // namespace nineteen::models

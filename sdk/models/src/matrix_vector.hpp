@@ -14,4 +14,13 @@ void bf16_matrix_vector(const uint16_t* w, const float* x, float* y, int64_t row
 // The same for a row-major f32 matrix.
 void f32_matrix_vector(const float* w, const float* x, float* y, int64_t rows, int64_t cols);
 
+// The instruction sets the kernels are written for; the functions above pick the best the CPU
+// has. The *_on forms force one (for tests, so every path runs on a machine that has it).
+enum class MatrixVectorIsa { Portable, Avx2, Avx512 };
+bool cpu_supports(MatrixVectorIsa isa);
+void bf16_matrix_vector_on(MatrixVectorIsa isa, const uint16_t* w, const float* x, float* y, int64_t rows,
+                           int64_t cols);
+void f32_matrix_vector_on(MatrixVectorIsa isa, const float* w, const float* x, float* y, int64_t rows,
+                          int64_t cols);
+
 }  // namespace nineteen::models
