@@ -15,6 +15,7 @@ int synth_command(const std::vector<std::string>& args);
 int invoke_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int models_command(const std::vector<std::string>& args);
+int validator_command(const std::vector<std::string>& args);
 
 // The catalogue: --tasks, else $NINETEEN_TASKS, else ./tasks.toml, else the source tree's.
 std::string tasks_file(const CommandLine& cl);

@@ -20,11 +20,11 @@
 #ifdef NINETEEN_HAS_CHECKER
 #include "nineteen/checker/checker_command.hpp"
 #endif
-#ifdef NINETEEN_HAS_VALIDATOR
-#include "nineteen/validator/validator_node.hpp"
-#endif
 #ifdef NINETEEN_HAS_DEVNET
 #include "nineteen/devnet/devnet.hpp"
+#endif
+#ifdef NINETEEN_HAS_GATEWAY
+#include "nineteen/gateway/gateway_server.hpp"
 #endif
 
 namespace {
@@ -54,7 +54,9 @@ nodes
   chain show --chain URL                         metagraph and incentives
   miner --config FILE [--dev-reload]             serve tasks to validators
   checker --config FILE                          the checking server
-  validator --config FILE                        score miners and set weights
+  validator --config FILE                        score miners and set weights (and serve the
+                                                 OpenAI-compatible gateway when [gateway] is set)
+  apikey create|list|revoke|usage --db FILE      the gateway's API keys
   query --key FILE --miner URL --task NAME --request JSON|@FILE
                                                  send one signed request to a miner
 
@@ -104,10 +106,13 @@ int main(int argc, char** argv) {
     if (command == "checker") return nineteen::checker::checker_command(rest);
 #endif
 #ifdef NINETEEN_HAS_VALIDATOR
-    if (command == "validator") return nineteen::validator::validator_command(rest);
+    if (command == "validator") return nineteen::cli::validator_command(rest);
 #endif
 #ifdef NINETEEN_HAS_DEVNET
     if (command == "devnet") return nineteen::devnet::devnet_command(rest);
+#endif
+#ifdef NINETEEN_HAS_GATEWAY
+    if (command == "apikey") return nineteen::gateway::apikey_command(rest);
 #endif
     std::cerr << "nineteen: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;

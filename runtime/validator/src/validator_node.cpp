@@ -20,6 +20,7 @@
 #include "nineteen/keys/request_signing.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/scoring/capacity_draw.hpp"
+#include "nineteen/scoring/organic_routing.hpp"
 #include "nineteen/scoring/period_score.hpp"
 #include "nineteen/scoring/synthetic_schedule.hpp"
 #include "nineteen/store/validator_store.hpp"
@@ -50,6 +51,26 @@ struct SendJob {
   Contender contender;
 };
 
+using ContenderKey = std::pair<std::string, std::string>;  // (task, miner hotkey)
+
+// What routing needs to know of a contender right now, kept beside the store's counters.
+struct LiveStats {
+  size_t in_flight = 0;
+  std::uint32_t consecutive_failures = 0;
+  SystemClock::time_point last_429{};
+  scoring::OutcomeCounts counts;  // this period
+  size_t synthetic_to_skip = 0;   // pending synthetic requests replaced by organic ones
+};
+
+// A contender's figures at the last weight setting.
+struct Figures {
+  double quality = 0, period_score = 0, speed_bonus = 0, weight = 0;
+};
+
+// Routing's prior for a contender with no figures yet, so a new miner can be tried at all.
+constexpr double kPriorQuality = 0.5;
+constexpr double kPriorPeriodScore = 0.5;
+
 }  // namespace
 
 struct ValidatorNode::State {
@@ -71,6 +92,9 @@ struct ValidatorNode::State {
   size_t in_flight = 0;
   std::atomic<bool> stopping{false};
   bool stopped = false;
+
+  std::map<ContenderKey, LiveStats> live;    // guarded by `mutex`
+  std::map<ContenderKey, Figures> figures;   // guarded by `mutex`
 
   std::int64_t last_closed_period = 0;
   bool weights_pending = false;
@@ -113,6 +137,11 @@ struct ValidatorNode::State {
   void run_sender();
   void send(const SendJob& job);
   void run_check_pump();
+  void record(std::int64_t period, const std::string& task, const std::string& miner, scoring::Outcome outcome, double work);
+  void keep(const std::string& task, const std::string& miner, std::uint16_t uid, const std::string& request,
+            const QueryResult& result, double work, bool synthetic);
+  void reset_live();
+  void load_figures();
   bool check_batch(const std::vector<store::KeptAnswer>& answers);
 };
 
@@ -142,6 +171,7 @@ void ValidatorNode::start() {
                              s.config.chain_url + "; register it first: nineteen chain register --chain " +
                              s.config.chain_url + " --key " + s.config.hotkey_file + " --stake N --role validator");
   }
+  s.load_figures();
   for (size_t i = 0; i < s.config.senders; ++i) s.senders.emplace_back([&s] { s.run_sender(); });
   s.check_thread = std::thread([&s] { s.run_check_pump(); });
   s.loop_thread = std::thread([&s] { s.run_loop(); });
@@ -162,6 +192,138 @@ void ValidatorNode::wait() {
   s.senders.clear();
 }
 
+// ---------------------------------------------------------------- organic routing
+
+std::vector<OrganicTask> ValidatorNode::organic_tasks() {
+  State& s = *state_;
+  std::map<std::string, size_t> count;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (const Contender& c : s.contenders) ++count[c.row.task];
+  }
+  std::vector<OrganicTask> tasks;
+  for (const std::string& name : s.served_tasks()) {
+    auto live = s.parts.host->task(name);
+    if (!live) continue;
+    const auto& info = live->info();
+    tasks.push_back(OrganicTask{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name]});
+  }
+  return tasks;
+}
+
+std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::string& task) {
+  State& s = *state_;
+  std::vector<scoring::RoutingContender> routing;
+  std::vector<OrganicCandidate> candidates;
+  const auto now = SystemClock::now();
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (const Contender& c : s.contenders) {
+      if (c.row.task != task) continue;
+      const ContenderKey key{c.row.task, c.row.miner_hotkey};
+      const LiveStats& stats = s.live[key];
+      auto figures = s.figures.find(key);
+      scoring::RoutingContender r;
+      r.recent_failures = stats.consecutive_failures;
+      r.answering_429 = now - stats.last_429 < std::chrono::seconds(2);
+      r.capacity_left = c.row.capacity - stats.counts.consumed;
+      r.in_flight = static_cast<std::uint32_t>(stats.in_flight);
+      r.recent_quality = figures == s.figures.end() ? kPriorQuality : figures->second.quality;
+      r.period_score = figures == s.figures.end() ? kPriorPeriodScore : figures->second.period_score;
+      routing.push_back(r);
+      OrganicCandidate candidate;
+      candidate.miner = MinerAddress{c.row.miner_hotkey, c.base_url};
+      candidate.uid = c.row.uid;
+      candidate.endpoint = c.endpoint;
+      candidate.timeouts.first_byte = std::chrono::milliseconds(static_cast<long>(c.timeout_s * 1000));
+      candidate.timeouts.total = std::chrono::milliseconds(static_cast<long>(s.config.answer_timeout_s * 1000));
+      candidates.push_back(candidate);
+    }
+  }
+  std::vector<size_t> order;
+  {
+    std::lock_guard<std::mutex> lock(s.rng_mutex);
+    order = scoring::organic_try_order(routing, s.config.mechanism.organic_routing, s.rng);
+  }
+  std::vector<OrganicCandidate> ordered;
+  for (size_t i : order) ordered.push_back(candidates[i]);
+  return ordered;
+}
+
+void ValidatorNode::organic_started(const std::string& task, const std::string& miner_hotkey) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ++state_->live[{task, miner_hotkey}].in_flight;
+}
+
+void ValidatorNode::organic_finished(const std::string& task, const std::string& miner_hotkey,
+                                     const std::string& request, const QueryResult& result) {
+  State& s = *state_;
+  std::int64_t period;
+  std::uint16_t uid = 0;
+  bool contender = false;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    LiveStats& stats = s.live[{task, miner_hotkey}];
+    if (stats.in_flight > 0) --stats.in_flight;
+    ++stats.synthetic_to_skip;  // MECHANISM.md §3: an organic request replaces a pending synthetic one
+    period = s.period_id;
+    for (const Contender& c : s.contenders) {
+      if (c.row.task == task && c.row.miner_hotkey == miner_hotkey) {
+        uid = c.row.uid;
+        contender = true;
+      }
+    }
+  }
+  if (!contender || period == 0) return;
+  double work = result.outcome == scoring::Outcome::success ? answer_work(task, request, result.response_json) : 0;
+  s.record(period, task, miner_hotkey, result.outcome, work);
+  if (result.outcome == scoring::Outcome::success) s.keep(task, miner_hotkey, uid, request, result, work, /*synthetic=*/false);
+}
+
+std::vector<ContenderStatus> ValidatorNode::contender_status() {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  std::vector<ContenderStatus> out;
+  const auto now = SystemClock::now();
+  for (const Contender& c : s.contenders) {
+    const ContenderKey key{c.row.task, c.row.miner_hotkey};
+    const LiveStats& stats = s.live[key];
+    ContenderStatus st;
+    st.task = c.row.task;
+    st.miner_hotkey = c.row.miner_hotkey;
+    st.uid = c.row.uid;
+    st.capacity = c.row.capacity;
+    st.consumed = stats.counts.consumed;
+    st.requests = stats.counts.total;
+    st.rate_limited = stats.counts.rate_limited;
+    st.failed = stats.counts.failed;
+    st.in_flight = stats.in_flight;
+    st.healthy = stats.consecutive_failures <= s.config.mechanism.organic_routing.max_recent_failures &&
+                 now - stats.last_429 >= std::chrono::seconds(2);
+    auto f = s.figures.find(key);
+    if (f != s.figures.end()) {
+      st.recent_quality = f->second.quality;
+      st.period_score = f->second.period_score;
+      st.speed_bonus = f->second.speed_bonus;
+      st.weight = f->second.weight;
+    }
+    out.push_back(st);
+  }
+  return out;
+}
+
+const keys::Hotkey& ValidatorNode::signing_key() const { return state_->hotkey; }
+
+double ValidatorNode::answer_work(const std::string& task, const std::string& request, const std::string& response_json) {
+  auto live = state_->parts.host->task(task);
+  if (!live) return 0;
+  try {
+    return live->work(request, response_json);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
 // ---------------------------------------------------------------- periods
 
 void ValidatorNode::State::run_loop() {
@@ -174,7 +336,13 @@ void ValidatorNode::State::run_loop() {
       {
         std::lock_guard<std::mutex> lock(mutex);
         while (!timetable.empty() && timetable.top().at <= now) {
-          send_queue.push_back(SendJob{period_id, contenders[timetable.top().contender]});
+          const Contender& c = contenders[timetable.top().contender];
+          LiveStats& stats = live[{c.row.task, c.row.miner_hotkey}];
+          if (stats.synthetic_to_skip > 0) {
+            --stats.synthetic_to_skip;  // an organic request already tested this contender in its place
+          } else {
+            send_queue.push_back(SendJob{period_id, c});
+          }
           timetable.pop();
         }
         if (!send_queue.empty()) changed.notify_all();
@@ -299,6 +467,7 @@ void ValidatorNode::State::start_period() {
     period_id = id;
     period_end = ends;
     contenders = std::move(fresh);
+    reset_live();
   }
   schedule(id, now, /*skip_past=*/false);
   std::ostringstream line;
@@ -330,6 +499,7 @@ void ValidatorNode::State::resume_period(const store::PeriodRecord& period) {
     period_id = period.id;
     period_end = period.ends_at;
     contenders = std::move(resumed);
+    reset_live();
   }
   schedule(period.id, period.starts_at, /*skip_past=*/true);
   info("resumed period " + std::to_string(period.id) + " with " + std::to_string(contenders.size()) +
@@ -403,6 +573,17 @@ void ValidatorNode::State::try_set_weights() {
   std::map<std::uint16_t, std::string> hotkey_of;
   for (const store::PeriodContender& c : parts.store->contenders(last_closed_period)) hotkey_of[c.uid] = c.miner_hotkey;
   scoring::ChainWeights vector = scoring::to_chain_weights(result.miners);
+  {
+    std::map<std::uint16_t, double> weight_of;
+    for (const auto& m : result.miners) weight_of[m.uid] = m.weight;
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& task : result.tasks) {
+      for (const auto& c : task.contenders) {
+        if (!hotkey_of.count(c.uid)) continue;
+        figures[{task.name, hotkey_of[c.uid]}] = Figures{c.quality, c.period_history, c.speed_bonus, weight_of[c.uid]};
+      }
+    }
+  }
 
   std::ostringstream report;
   report << "weights after period " << last_closed_period << "\n" << format_weight_tables(result, hotkey_of);
@@ -489,22 +670,55 @@ void ValidatorNode::State::send(const SendJob& job) {
       result.error = e.what();
     }
   }
-  parts.store->record_outcome(job.period_id, c.row.miner_hotkey, c.row.task, result.outcome, work);
+  record(job.period_id, c.row.task, c.row.miner_hotkey, result.outcome, work);
   if (result.outcome != scoring::Outcome::success) {
     spdlog::debug("{} {} → {}", c.row.task, c.row.miner_hotkey, result.error);
     return;
   }
+  keep(c.row.task, c.row.miner_hotkey, c.row.uid, request, result, work, /*synthetic=*/true);
+}
+
+void ValidatorNode::State::record(std::int64_t period, const std::string& task, const std::string& miner,
+                                  scoring::Outcome outcome, double work) {
+  parts.store->record_outcome(period, miner, task, outcome, work);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (period != period_id) return;
+  LiveStats& stats = live[{task, miner}];
+  stats.counts.record(outcome, work);
+  if (outcome == scoring::Outcome::success) stats.consecutive_failures = 0;
+  if (outcome == scoring::Outcome::failed) ++stats.consecutive_failures;
+  if (outcome == scoring::Outcome::rate_limited) stats.last_429 = SystemClock::now();
+}
+
+void ValidatorNode::State::keep(const std::string& task, const std::string& miner, std::uint16_t uid,
+                                const std::string& request, const QueryResult& result, double work, bool synthetic) {
   store::KeptAnswer kept;
-  kept.task = c.row.task;
-  kept.miner_hotkey = c.row.miner_hotkey;
-  kept.uid = c.row.uid;
+  kept.task = task;
+  kept.miner_hotkey = miner;
+  kept.uid = uid;
   kept.request = request;
   kept.response = result.response_json;
-  kept.synthetic = true;
+  kept.synthetic = synthetic;
   kept.work = work;
   kept.response_time_s = result.total_s;
   kept.received_at = SystemClock::now();
   parts.store->keep_answer(kept, config.answers_kept_per_task);
+}
+
+// Under `mutex`: the live stats of the current contenders, from the store's counters.
+void ValidatorNode::State::reset_live() {
+  live.clear();
+  for (const Contender& c : contenders) live[{c.row.task, c.row.miner_hotkey}].counts = c.row.counts;
+}
+
+void ValidatorNode::State::load_figures() {
+  auto latest = parts.store->latest_weight_setting();
+  if (!latest) return;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const store::WeightBreakdownRecord& r : parts.store->weight_breakdowns(*latest)) {
+    figures[{r.task, r.miner_hotkey}] =
+        Figures{r.figures.quality, r.figures.period_history, r.figures.speed_bonus, r.final_weight};
+  }
 }
 
 // ---------------------------------------------------------------- checking

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "nineteen/validator/organic_routing.hpp"
 #include "nineteen/validator/validator_config.hpp"
 
 namespace nineteen::chain {
@@ -38,7 +39,7 @@ struct ValidatorEvents {
   std::function<void(const std::string& line)> info;
 };
 
-class ValidatorNode {
+class ValidatorNode : public OrganicRouting {
  public:
   ValidatorNode(ValidatorConfig config, ValidatorParts parts, ValidatorEvents events = {});
   ~ValidatorNode();  // stops and joins every thread
@@ -55,14 +56,20 @@ class ValidatorNode {
 
   std::string hotkey_address() const;
 
+  // OrganicRouting (for the gateway).
+  std::vector<OrganicTask> organic_tasks() override;
+  std::vector<OrganicCandidate> organic_candidates(const std::string& task) override;
+  void organic_started(const std::string& task, const std::string& miner_hotkey) override;
+  void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
+                        const QueryResult& result) override;
+  std::vector<ContenderStatus> contender_status() override;
+  const keys::Hotkey& signing_key() const override;
+  double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
+
   struct State;
 
  private:
   std::shared_ptr<State> state_;
 };
-
-// Builds the parts from the config (chain client, SQLite store, plugin host, checker) and runs
-// `nineteen validator --config FILE` until SIGINT/SIGTERM.
-int validator_command(const std::vector<std::string>& args);
 
 }  // namespace nineteen::validator

@@ -1,6 +1,9 @@
-// `nineteen validator --config FILE`: builds the validator's parts from its settings and runs it.
+// `nineteen validator --config FILE`: the composition root of a validator — builds its parts from
+// the settings (chain client, store, plugins, checker), runs it, and its gateway when configured.
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -14,8 +17,13 @@
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 #include "nineteen/validator/validator_node.hpp"
+#ifdef NINETEEN_HAS_GATEWAY
+#include "nineteen/gateway/gateway_server.hpp"
+#endif
+#include "commands.hpp"
 
-namespace nineteen::validator {
+namespace nineteen::cli {
+using namespace nineteen::validator;
 
 int validator_command(const std::vector<std::string>& args) {
   const std::string usage = "nineteen validator --config FILE";
@@ -66,12 +74,28 @@ int validator_command(const std::vector<std::string>& args) {
   };
   ValidatorNode node(config, parts, events);
   node.start();
+#ifdef NINETEEN_HAS_GATEWAY
+  // The organic API, when the settings have a [gateway] table.
+  std::unique_ptr<gateway::GatewayServer> gateway_server;
+  {
+    std::ifstream in(config_file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (auto settings = gateway::parse_gateway_settings(config_file, text.str())) {
+      gateway_server = std::make_unique<gateway::GatewayServer>(*settings, node, parts.store);
+      std::cout << "gateway listening on " << gateway_server->base_url() << std::endl;
+    }
+  }
+#endif
   std::cout << "validator " << node.hotkey_address() << " running; chain " << config.chain_url << ", store "
             << config.db << std::endl;
   net::StopSignals signals([&](int) { node.stop(); });
   node.wait();
+#ifdef NINETEEN_HAS_GATEWAY
+  if (gateway_server) gateway_server->stop();
+#endif
   std::cout << "validator stopped" << std::endl;
   return 0;
 }
 
-}  // namespace nineteen::validator
+}  // namespace nineteen::cli
