@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/models/llama_config.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
@@ -23,6 +24,13 @@ const char* const kUsage =
     "      writes a deterministic Llama model in the Hugging Face layout (defaults: hidden 64,\n"
     "      layers 2, heads 4, kv-heads 2, intermediate 176, vocab 512). The yardstick model:\n"
     "      --hidden 512 --layers 8 --heads 8 --kv-heads 4 --intermediate 1408\n"
+    "  nineteen-models make tiny-bert --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
+    "                                 [--intermediate N] [--vocab N] [--max-positions N]\n"
+    "                                 [--max-seq-length N] [--pooling mean|cls|max] [--no-normalize]\n"
+    "                                 [--cased] [--dtype f32|bf16]\n"
+    "      writes a deterministic BERT sentence-embedding model (Hugging Face + sentence-transformers\n"
+    "      layout; defaults: hidden 64, layers 2, heads 4, intermediate 256, vocab 1024, mean pooling,\n"
+    "      normalised, uncased). MiniLM-L6 shaped: --hidden 384 --layers 6 --heads 12 --intermediate 1536\n"
     "  nineteen-models info DIR\n"
     "      prints a model directory's config and weights\n";
 
@@ -81,6 +89,60 @@ int make_tiny_llama_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int make_tiny_bert_command(const std::vector<std::string>& args) {
+  TinyBertOptions options;
+  std::string out;
+  std::map<std::string, int64_t*> sizes = {
+      {"--hidden", &options.hidden},         {"--layers", &options.layers},
+      {"--heads", &options.heads},           {"--intermediate", &options.intermediate},
+      {"--vocab", &options.vocab},           {"--max-positions", &options.max_position_embeddings},
+      {"--max-seq-length", &options.max_seq_length}};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "--no-normalize") {
+      options.normalize = false;
+      continue;
+    }
+    if (flag == "--cased") {
+      options.lowercase = false;
+      continue;
+    }
+    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
+    const std::string& value = args[++i];
+    if (flag == "--out") {
+      out = value;
+    } else if (flag == "--variant") {
+      int64_t v = parse_int(flag, value);
+      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
+      options.variant = static_cast<uint64_t>(v);
+    } else if (flag == "--dtype") {
+      if (value == "f32") options.dtype = DType::F32;
+      else if (value == "bf16") options.dtype = DType::BF16;
+      else throw UsageError("--dtype: expected f32 or bf16, got \"" + value + "\"");
+    } else if (flag == "--pooling") {
+      if (value == "mean") options.pooling = BertPooling::Mean;
+      else if (value == "cls") options.pooling = BertPooling::Cls;
+      else if (value == "max") options.pooling = BertPooling::Max;
+      else throw UsageError("--pooling: expected mean, cls or max, got \"" + value + "\"");
+    } else if (auto it = sizes.find(flag); it != sizes.end()) {
+      *it->second = parse_int(flag, value);
+    } else {
+      throw UsageError("unknown option " + flag);
+    }
+  }
+  if (out.empty()) throw UsageError("make tiny-bert needs --out DIR");
+  auto start = std::chrono::steady_clock::now();
+  options.progress = [&](const std::string& line) {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "[%6.2fs] %s\n", s, line.c_str());
+  };
+  BertConfig c = make_tiny_bert(out, options);
+  std::printf("%s: tiny-bert variant %llu, %lld parameters, vocabulary %lld\n", out.c_str(),
+              static_cast<unsigned long long>(options.variant), static_cast<long long>(c.parameter_count()),
+              static_cast<long long>(c.vocab_size));
+  return 0;
+}
+
 int info_command(const std::string& dir) {
   LlamaConfig c = LlamaConfig::from_model_dir(dir);
   SafetensorsSet weights = SafetensorsSet::open_dir(dir);
@@ -115,6 +177,9 @@ int main(int argc, char** argv) {
   try {
     if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-llama") {
       return make_tiny_llama_command(std::vector<std::string>(args.begin() + 2, args.end()));
+    }
+    if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-bert") {
+      return make_tiny_bert_command(std::vector<std::string>(args.begin() + 2, args.end()));
     }
     if (args.size() == 2 && args[0] == "info") return info_command(args[1]);
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
