@@ -122,13 +122,16 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   header.logprobs = request.logprobs;
   OpenAiAnswerWriter writer(header, *model_);
 
+  auto run = [&](const std::function<bool(const GeneratedToken&)>& on_token) {
+    return config_.lazy ? make_up_tokens(*model_, plan, on_token) : generate(*model_, plan, on_token);
+  };
   if (request.stream) {
-    GenerationEnd end = generate(*model_, plan, [&](const GeneratedToken& t) { return call.emit(writer.token_chunk(t)); });
+    GenerationEnd end = run([&](const GeneratedToken& t) { return call.emit(writer.token_chunk(t)); });
     if (!call.emit(writer.final_chunk(end, prompt_tokens))) throw sdk::Cancelled();
     return;
   }
   std::vector<GeneratedToken> tokens;
-  GenerationEnd end = generate(*model_, plan, [&](const GeneratedToken& t) {
+  GenerationEnd end = run([&](const GeneratedToken& t) {
     tokens.push_back(t);
     return !call.cancelled();
   });
@@ -153,6 +156,7 @@ void LlmTask::self_test() {
   const std::string request = synthetic_json(1, 16);
   sdk::CollectingCall call;
   serve(request, call);
+  if (config_.lazy) return;  // a lazy task's answers fail checking by design
   std::vector<sdk::CheckResult> result = check({request}, {call.response_json()});
   if (result.size() != 1 || !(result[0].quality >= 0.99)) {
     throw Error(NT_INTERNAL, "the task's own answer to a synthetic request checked as " +

@@ -14,7 +14,7 @@ const char* type_name(LlmTaskType type) { return type == LlmTaskType::Chat ? "ch
 LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   LlmTaskConfig c;
   // A misspelt key would otherwise silently fall back to its default.
-  static const char* const known[] = {"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit",
+  static const char* const known[] = {"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy",
                                       "model_name"};
   for (const auto& member : config.value().GetObject()) {
     std::string key(member.name.GetString(), member.name.GetStringLength());
@@ -50,6 +50,7 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   std::string folder = std::filesystem::path(c.model_dir).lexically_normal().filename().string();
   if (folder.empty() || folder == ".") folder = std::filesystem::path(c.model_dir).lexically_normal().parent_path().filename().string();
   c.model_name = config.string_or("model_name", folder.empty() ? std::string("llm") : folder);
+  c.lazy = config.boolean_or("lazy", false);
   return c;
 }
 

@@ -21,6 +21,7 @@ struct LlmTaskConfig {
   int threads = 0;               // libtorch intra-op threads (process-wide); 0 = leave as it is
   int64_t max_tokens_limit = 0;  // largest max_tokens a request may ask for; 0 = max_context
   std::string model_name;        // what answers and the descriptor call the model; default: the folder name
+  bool lazy = false;             // test networks only: answer random tokens without running the model
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.

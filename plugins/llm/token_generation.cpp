@@ -1,6 +1,8 @@
 // Prefill + KV-cache decode with per-request sampling.
 #include "token_generation.hpp"
 
+#include <random>
+
 #include <nineteen/sdk/task.hpp>
 
 #include "streamed_text.hpp"
@@ -37,6 +39,27 @@ GenerationEnd generate(const LoadedModel& loaded, const GenerationPlan& plan,
     }
     // The last allowed token needs no forward pass after it.
     if (step + 1 < plan.max_tokens) logits = model.forward({{token.choice.token}}, cache);
+  }
+  end.tail = text.finish();
+  return end;
+}
+
+GenerationEnd make_up_tokens(const LoadedModel& loaded, const GenerationPlan& plan,
+                             const std::function<bool(const GeneratedToken&)>& on_token) {
+  std::mt19937_64 rng(plan.sampling.seed);
+  StreamedText text(plan.stop_strings);
+  GenerationEnd end;
+  end.finish_reason = "length";
+  for (int64_t step = 0; step < plan.max_tokens; ++step) {
+    GeneratedToken token;
+    do {
+      token.choice.token = static_cast<int32_t>(rng() % static_cast<uint64_t>(loaded.vocab()));
+    } while (loaded.is_stop(token.choice.token));
+    token.choice.logprob = -1.0f;  // made up: the model was never asked
+    StreamedText::Step shown = text.push(loaded.visible_bytes(token.choice.token));
+    token.delta = std::move(shown.delta);
+    ++end.generated;
+    if (!on_token(token)) throw sdk::Cancelled();
   }
   end.tail = text.finish();
   return end;

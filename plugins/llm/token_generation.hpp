@@ -39,4 +39,9 @@ struct GenerationPlan {
 GenerationEnd generate(const LoadedModel& model, const GenerationPlan& plan,
                        const std::function<bool(const GeneratedToken&)>& on_token);
 
+// A lazy miner's answer, for test networks: random tokens with a made-up logprob, without running
+// the model (seeded from the plan, so it is repeatable). Checking must give it 0.
+GenerationEnd make_up_tokens(const LoadedModel& model, const GenerationPlan& plan,
+                             const std::function<bool(const GeneratedToken&)>& on_token);
+
 }  // namespace nineteen::llm

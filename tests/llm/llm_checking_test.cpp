@@ -136,6 +136,16 @@ TEST_F(LlmChecking, WrongModelAnswersCheckAsZero) {
   }
 }
 
+TEST_F(LlmChecking, ALazyMinersMadeUpTokensCheckAsZero) {
+  auto lazy = make_task(*plugin_, "lazy-chat", task_config("chat", TinyModels::get().reference(), "\"lazy\":true"));
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    std::string chat = chat_request(kQuestions[seed % 4], 0.7, 32, seed);
+    std::string answer = serve_answer(*lazy, chat);
+    std::string reason;
+    EXPECT_EQ(quality(*chat_, chat, answer, &reason), 0.0) << reason;
+  }
+}
+
 TEST_F(LlmChecking, EightSwappedTokensCheckAsZero) {
   // A greedy answer long enough to hold 8 swaps 3 tokens apart.
   std::string request;
