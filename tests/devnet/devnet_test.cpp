@@ -48,7 +48,9 @@ TEST(Devnet, BehavioursEarnTheWeightsTheMechanismPromises) {
   // Quantized: its answers pass checking like an honest miner's (bf16 may be slower on a CPU, so
   // its speed rank can put it a little lower), and it stays far above the penalised behaviours.
   for (const auto& r : rows) {
-    if (r.behaviour == "quantized") EXPECT_GE(r.quality, 0.95) << r.task << "\n" << printed;
+    if (r.behaviour == "quantized") {
+      EXPECT_GE(r.quality, 0.95) << r.task << "\n" << printed;
+    }
   }
   EXPECT_GT(w["quantized"], w["flaky"]) << printed;
   EXPECT_GT(w["quantized"], 0.25 * w["honest"] / 2) << printed;

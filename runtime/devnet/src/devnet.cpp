@@ -149,6 +149,7 @@ void Devnet::State::make_models() {
                                                                                         {"tiny-llama-wrong", "1"}}) {
     fs::path out = dir / "models" / name;
     if (fs::exists(out / "config.json")) continue;  // made before: cached
+    fs::create_directories(dir / "models");
     std::printf("making model %s (once; cached in %s)\n", name.c_str(), out.string().c_str());
     std::fflush(stdout);
     ChildProcess maker(binary, {"models", "make", "tiny-llama", "--out", out.string(), "--variant", variant},
