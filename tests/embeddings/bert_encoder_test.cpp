@@ -13,6 +13,7 @@
 #include "nineteen/sdk/error.hpp"
 #include "nineteen/text/wordpiece_tokenizer.hpp"
 #include "scratch_dir.hpp"
+#include "sdk_error_text.hpp"  // tests/text
 
 namespace nineteen::models {
 namespace {
@@ -190,16 +191,10 @@ TEST(BertEncoder, PlainHuggingFaceModelMeanPools) {
   EXPECT_EQ(encoder.max_tokens(), c.max_position_embeddings);
 }
 
+// Runs a call that must throw sdk::Error(NT_INVALID_ARGUMENT); returns the message.
 template <class Call>
 std::string error_text(Call call) {
-  try {
-    call();
-  } catch (const sdk::Error& e) {
-    EXPECT_EQ(e.code(), NT_INVALID_ARGUMENT) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no error";
-  return "";
+  return text::testing::sdk_error_text(call, NT_INVALID_ARGUMENT);
 }
 
 TEST(BertEncoder, ErrorsNameTheTensorKeyOrSequence) {
