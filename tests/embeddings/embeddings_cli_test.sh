@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The embeddings plugin from the shell, as a catalogue author uses it: make a tiny model, write a
-# tasks.toml, run the conformance suite, then synth → invoke → check with the nineteen CLI.
+# tasks.toml, run the conformance suite, then synth → invoke → check with the nineteen CLI; last, a
+# miner process on loopback serves the task and `nineteen query` sends it a signed request.
 set -euo pipefail
 build=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+miner_pid=
+trap 'if [ -n "$miner_pid" ]; then kill "$miner_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 "$build/bin/nineteen-models" make tiny-bert --out "$work/tiny-bert" > /dev/null 2>&1
 cat > "$work/tasks.toml" <<TOML
 [tasks.embed-tiny-bert]
@@ -42,4 +44,27 @@ if nineteen invoke --task embed-tiny-bert --request '{"input":[]}' 2> "$work/err
   exit 1
 fi
 grep -q 'request key "input"' "$work/error.txt"
+
+# A miner on loopback (any free port) serves the task; the answer it returns checks as 1.
+sed -i "s|$work/tiny-bert-variant\"|$work/tiny-bert\"|" "$work/tasks.toml"
+"$build/bin/nineteen" keys new --out "$work/miner.json" > /dev/null
+"$build/bin/nineteen" keys new --out "$work/client.json" > /dev/null
+printf '[miner]\nhotkey = "%s"\ntasks_file = "%s"\nrequire_signatures = false\nport = 0\n' \
+  "$work/miner.json" "$work/tasks.toml" > "$work/miner.toml"
+"$build/bin/nineteen" miner --config "$work/miner.toml" > "$work/miner.log" 2>&1 &
+miner_pid=$!
+url=
+for _ in $(seq 100); do
+  url=$(grep -o 'listening on http://[0-9.:]*' "$work/miner.log" | cut -d' ' -f3 || true)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+test -n "$url" || { cat "$work/miner.log" >&2; exit 1; }
+request='{"model":"embed-tiny-bert","input":["The river ran past the mill.","Café au lait"],"encoding_format":"base64"}'
+"$build/bin/nineteen" query --key "$work/client.json" --miner "$url" --task embed-tiny-bert --request "$request" \
+  > "$work/query.json"
+grep -q '"object":"list"' "$work/query.json"
+{ printf '['; cat "$work/query.json"; printf ']'; } > "$work/query-response.json"
+nineteen check --task embed-tiny-bert --request "$request" --response @"$work/query-response.json" | tee "$work/query-check.txt"
+grep -q '^quality 1.0000$' "$work/query-check.txt"
 echo "embeddings cli: ok"
