@@ -39,14 +39,14 @@ TEST(ChainSettings, DefaultsAndEveryKey) {
 
 TEST(ChainSettings, ErrorsNameTheFileTheKeyAndWhatWasExpected) {
   EXPECT_EQ(error_of("[chain]\nblock_time_s = \"fast\"\n"),
-            "chain.toml: key \"chain.block_time_s\": expected a number of seconds > 0, got \"fast\"");
+            "chain.toml:2: key \"chain.block_time_s\": expected a number from 0.001 to 3600, got \"fast\"");
   EXPECT_EQ(error_of("[chain]\nblock_time_s = 0\n"),
-            "chain.toml: key \"chain.block_time_s\": expected a number of seconds > 0, got 0");
+            "chain.toml:2: key \"chain.block_time_s\": expected a number from 0.001 to 3600, got 0");
   EXPECT_EQ(error_of("[chain]\nport = 70000\n"),
-            "chain.toml: key \"chain.port\": expected an integer from 0 to 65535, got 70000");
+            "chain.toml:2: key \"chain.port\": expected a whole number from 0 to 65535, got 70000");
   EXPECT_EQ(error_of("[chain]\ntempo = 0\n"),
-            "chain.toml: key \"chain.tempo\": expected an integer from 1 to 1000000, got 0");
-  EXPECT_NE(error_of("[chain]\nratelimit = 3\n").find("key \"chain.ratelimit\" is not a chain setting"),
+            "chain.toml:2: key \"chain.tempo\": expected a whole number from 1 to 1000000, got 0");
+  EXPECT_NE(error_of("[chain]\nratelimit = 3\n").find("unknown key \"chain.ratelimit\" (known: address, port"),
             std::string::npos);
   EXPECT_NE(error_of("chain = 3\n").find("expected a table [chain]"), std::string::npos);
   EXPECT_NE(error_of("[chain\n").find("chain.toml:1:"), std::string::npos);

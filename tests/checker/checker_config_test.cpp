@@ -67,7 +67,7 @@ max_body_bytes = 1048576
 
 TEST(CheckerConfig, ErrorsNameTheFileLineKeyAndWhatWasExpected) {
   EXPECT_EQ(error_of("[checker]\nworkers = \"many\"\n"),
-            "/etc/nineteen/checker.toml:2: key \"checker.workers\": expected a whole number from 1 to 1024");
+            "/etc/nineteen/checker.toml:2: key \"checker.workers\": expected a whole number from 1 to 1024, got \"many\"");
   EXPECT_EQ(error_of("[checker]\n\nmax_batch = 0\n"),
             "/etc/nineteen/checker.toml:3: key \"checker.max_batch\": expected a whole number from 1 to 100000, got 0");
   EXPECT_EQ(error_of("[checker]\nworkers = 1.5\n"),
@@ -76,7 +76,7 @@ TEST(CheckerConfig, ErrorsNameTheFileLineKeyAndWhatWasExpected) {
             std::string::npos);
   EXPECT_EQ(error_of("[checker]\ntasks = \"chat\"\n"),
             "/etc/nineteen/checker.toml:2: key \"checker.tasks\": expected an array of task names, e.g. "
-            "[\"reverse-words\"]");
+            "[\"reverse-words\"], got \"chat\"");
   EXPECT_EQ(error_of("[miner]\n"),
             "/etc/nineteen/checker.toml: no [checker] table (see runtime/checker/README.md for a checker.toml example)");
   EXPECT_NE(error_of("[checker\n").find("/etc/nineteen/checker.toml:1:"), std::string::npos);

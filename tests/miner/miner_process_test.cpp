@@ -277,7 +277,9 @@ TEST(MinerConfig, ErrorsNameTheFileAndKey) {
   dir.write("bad.toml", "[miner]\nhotkey = \"k.json\"\nnodes = \"n.json\"\nport = \"eighty\"\n");
   auto [code, output] = test_support::run_nineteen({"miner", "--config", dir.file("bad.toml")});
   EXPECT_EQ(code, 1);
-  EXPECT_NE(output.find(dir.file("bad.toml") + ":4: key \"miner.port\": expected a number"), std::string::npos) << output;
+  EXPECT_NE(output.find(dir.file("bad.toml") + ":4: key \"miner.port\": expected a whole number from 0 to 65535, got \"eighty\""),
+            std::string::npos)
+      << output;
   dir.write("bad2.toml", "[miner]\nhotkey = \"k.json\"\nnodes = \"n.json\"\ncolour = 1\n");
   std::tie(code, output) = test_support::run_nineteen({"miner", "--config", dir.file("bad2.toml")});
   EXPECT_NE(output.find("unknown key \"miner.colour\""), std::string::npos) << output;

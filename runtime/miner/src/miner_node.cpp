@@ -9,8 +9,6 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include "miner_metrics.hpp"
@@ -19,6 +17,7 @@
 #include "nineteen/net/http_client.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
+#include "nineteen/net/openai_request.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/net/stream_relay.hpp"
 #include "upstream_forwarder.hpp"
@@ -65,22 +64,6 @@ int status_for_code(int32_t code) {
     case NT_CANCELLED: return 499;
     default: return 500;
   }
-}
-
-std::string rewrite_model(const std::string& body, const std::string& model) {
-  rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return body;
-  rapidjson::Value value(model.c_str(), static_cast<rapidjson::SizeType>(model.size()), doc.GetAllocator());
-  if (doc.HasMember("model")) {
-    doc["model"] = value;
-  } else {
-    doc.AddMember("model", value, doc.GetAllocator());
-  }
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
-  doc.Accept(writer);
-  return std::string(out.GetString(), out.GetSize());
 }
 
 }  // namespace
@@ -309,7 +292,7 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
   }
 
   if (task->settings.upstream) {
-    std::string body = task->settings.upstream_model ? rewrite_model(request.body, *task->settings.upstream_model)
+    std::string body = task->settings.upstream_model ? net::with_model(request.body, *task->settings.upstream_model)
                                                      : request.body;
     UpstreamTarget target{*task->settings.upstream + task->endpoint,
                           std::chrono::milliseconds(static_cast<long>(task->entry.timeout_s * 1000 * 30))};

@@ -4,8 +4,6 @@
 #include <cmath>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "nineteen/keys/signed_request_guard.hpp"
 
@@ -15,29 +13,6 @@ namespace {
 double seconds(std::chrono::microseconds us) { return us.count() < 0 ? 0 : static_cast<double>(us.count()) / 1e6; }
 
 }  // namespace
-
-std::string with_model(const std::string& request_json, const std::string& model) {
-  rapidjson::Document doc;
-  doc.Parse(request_json.data(), request_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return request_json;
-  rapidjson::Value value(model.c_str(), static_cast<rapidjson::SizeType>(model.size()), doc.GetAllocator());
-  if (doc.HasMember("model")) {
-    doc["model"] = value;
-  } else {
-    doc.AddMember("model", value, doc.GetAllocator());
-  }
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
-  doc.Accept(writer);
-  return std::string(out.GetString(), out.GetSize());
-}
-
-bool wants_stream(const std::string& request_json) {
-  rapidjson::Document doc;
-  doc.Parse(request_json.data(), request_json.size());
-  return !doc.HasParseError() && doc.IsObject() && doc.HasMember("stream") && doc["stream"].IsBool() &&
-         doc["stream"].GetBool();
-}
 
 QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
                         const std::string& endpoint, const std::string& body, bool stream,

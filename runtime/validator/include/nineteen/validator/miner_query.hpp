@@ -11,6 +11,7 @@
 
 #include "nineteen/keys/hotkey.hpp"
 #include "nineteen/net/http_client.hpp"
+#include "nineteen/net/openai_request.hpp"
 #include "nineteen/scoring/outcome_counts.hpp"
 
 namespace nineteen::validator {
@@ -55,9 +56,7 @@ struct CapacityAnswer {
 CapacityAnswer query_capacity(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
 
-// Sets (or replaces) the "model" member of a JSON object; returns the text unchanged when it is not one.
-std::string with_model(const std::string& request_json, const std::string& model);
-// Whether the JSON object has "stream": true.
-bool wants_stream(const std::string& request_json);
+using net::with_model;
+using net::wants_stream;
 
 }  // namespace nineteen::validator
