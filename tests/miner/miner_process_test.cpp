@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <future>
 #include <regex>
 #include <thread>
@@ -270,6 +271,48 @@ TEST_F(MinerProcessTest, SigtermLetsRequestsInFlightFinish) {
   EXPECT_EQ(events.size(), 5u);
   EXPECT_EQ(miner->wait_exit(10s), 0) << miner->output();
   EXPECT_NE(miner->output().find("miner stopped"), std::string::npos);
+}
+
+TEST_F(MinerProcessTest, StreamsASignedChatCompletionTokenByToken) {
+  if (!std::filesystem::exists(std::filesystem::path(NINETEEN_BINARY).parent_path().parent_path() / "lib" /
+                               "nineteen" / "plugins" / "nineteen_plugin_llm.so")) {
+    GTEST_SKIP() << "the LLM plugin was not built (NINETEEN_WITH_TORCH=OFF)";
+  }
+  auto [code, made] = test_support::run_nineteen({"models", "make", "tiny-llama", "--out", dir.file("model")});
+  ASSERT_EQ(code, 0) << made;
+  dir.write("tasks.toml", std::string(kCatalogue) + "[tasks.chat-tiny]\nplugin = \"llm\"\ntype = \"chat\"\nmodel_dir = \"" +
+                              dir.file("model") + "\"\nthreads = 1\n");
+  std::string url = start_miner("", "[miner.tasks.chat-tiny]\nconcurrency = 2\n");
+  const std::string body =
+      R"({"model":"chat-tiny","messages":[{"role":"user","content":"Tell me about the river."}],)"
+      R"("max_tokens":12,"temperature":0,"seed":3,"stream":true,"logprobs":true})";
+  nineteen::net::ClientRequest request;
+  request.method = "POST";
+  request.url = url + "/v1/chat/completions";
+  request.body = body;
+  nineteen::keys::add_signature_headers(request.headers, validator, miner_key.ss58_address(), body);
+  std::vector<std::string> events;
+  auto result = client.stream(request, [&](const nineteen::net::SseEvent& e) {
+    events.push_back(e.data);
+    return true;
+  });
+  ASSERT_EQ(result.status, 200) << result.body << miner->output();
+  EXPECT_TRUE(result.done_seen);
+  ASSERT_GE(events.size(), 2u);
+  size_t token_chunks = 0;
+  for (const std::string& e : events) {
+    rapidjson::Document d;
+    d.Parse(e.c_str());
+    ASSERT_FALSE(d.HasParseError()) << e;
+    EXPECT_STREQ(d["object"].GetString(), "chat.completion.chunk");
+    const auto& choice = d["choices"][0];
+    if (choice["finish_reason"].IsNull()) {
+      ++token_chunks;
+      EXPECT_TRUE(choice["logprobs"]["content"][0]["logprob"].IsNumber()) << e;
+    }
+  }
+  EXPECT_GE(token_chunks, 1u);
+  EXPECT_LE(token_chunks, 12u);
 }
 
 TEST(MinerConfig, ErrorsNameTheFileAndKey) {
