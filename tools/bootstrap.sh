@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build and the tests need. Idempotent: quick when all is present.
+# Installs every Debian package the build and the tests need, and the gateway test's npm folder.
+# Idempotent: quick when all is present.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libsodium-dev libpcre2-dev
   python3 python3-numpy
+  chromium  # the gateway's status page rendered headless (tests/gateway)
 )
 
 missing=()
@@ -18,25 +20,41 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# Node.js and npm run the official `openai` client against the gateway (tests/gateway). A Node
+# installed another way (e.g. NodeSource, which bundles npm) counts.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "bootstrap: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      SUDO=sudo
+    else
+      echo "bootstrap: these packages are missing and this is not root: ${missing[*]}" >&2
+      echo "bootstrap: run as root, or: apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  else
+    SUDO=
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "bootstrap: done"
 fi
 
-echo "bootstrap: installing ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=sudo
+# The gateway test's `openai` client, pinned by its package-lock.json; skipped when it is installed
+# already at the locked version.
+openai_client="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/gateway/openai-client"
+if [ -f "$openai_client/package-lock.json" ]; then
+  if [ ! -f "$openai_client/node_modules/.package-lock.json" ] ||
+     [ "$openai_client/package-lock.json" -nt "$openai_client/node_modules/.package-lock.json" ]; then
+    echo "bootstrap: npm ci in $openai_client"
+    (cd "$openai_client" && npm ci --no-audit --no-fund --loglevel=error)
   else
-    echo "bootstrap: these packages are missing and this is not root: ${missing[*]}" >&2
-    echo "bootstrap: run as root, or: apt-get install ${missing[*]}" >&2
-    exit 1
+    echo "bootstrap: openai npm client present"
   fi
-else
-  SUDO=
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-echo "bootstrap: done"

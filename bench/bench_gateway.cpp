@@ -1,0 +1,186 @@
+// The gateway's added latency and throughput: the same small request sent straight to a miner
+// (signed, as a validator does) and through the gateway (API key, routing, signing, relay), in one
+// run, with 1, 8 and 64 concurrent clients, whole and streamed answers.
+//   bench_gateway [seconds per row]   (run from the build folder: it loads build/lib/nineteen/plugins)
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "nineteen/gateway/api_key_text.hpp"
+#include "nineteen/gateway/gateway_server.hpp"
+#include "nineteen/keys/hotkey.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/miner/miner_node.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Row {
+  double requests_per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+  size_t errors = 0;
+};
+
+// `clients` threads, each with its own keep-alive client, sending for `seconds`; `send` returns
+// whether the answer was a full success.
+Row measure(int clients, double seconds, const std::function<nineteen::net::ClientRequest()>& make_request, bool stream) {
+  std::vector<std::vector<double>> latencies(clients);
+  std::atomic<size_t> errors{0};
+  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      nineteen::net::HttpClient client;
+      while (Clock::now() < deadline) {
+        nineteen::net::ClientRequest request = make_request();
+        auto t0 = Clock::now();
+        nineteen::net::ClientResult result =
+            stream ? client.stream(request, [](const nineteen::net::SseEvent&) { return true; }) : client.send(request);
+        auto t1 = Clock::now();
+        if (!result.ok() || result.status != 200 || (stream && !result.done_seen)) {
+          errors++;
+          continue;
+        }
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Row row;
+  row.errors = errors;
+  if (all.empty()) return row;
+  row.requests_per_s = static_cast<double>(all.size()) / elapsed;
+  row.p50_ms = all[all.size() / 2];
+  row.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  return row;
+}
+
+// The validator's side reduced to one miner that is always tried first.
+class OneMinerRouting : public nineteen::validator::OrganicRouting {
+ public:
+  OneMinerRouting(nineteen::keys::Hotkey key, nineteen::validator::OrganicCandidate miner)
+      : key_(std::move(key)), miner_(std::move(miner)) {}
+  std::vector<nineteen::validator::OrganicTask> organic_tasks() override {
+    return {{"words", "text", "/v1/text/transform", true, "words", 1}};
+  }
+  std::vector<nineteen::validator::OrganicCandidate> organic_candidates(const std::string&) override { return {miner_}; }
+  void organic_started(const std::string&, const std::string&) override {}
+  void organic_finished(const std::string&, const std::string&, const std::string&,
+                        const nineteen::validator::QueryResult&) override {}
+  std::vector<nineteen::validator::ContenderStatus> contender_status() override { return {}; }
+  const nineteen::keys::Hotkey& signing_key() const override { return key_; }
+  double answer_work(const std::string&, const std::string&, const std::string&) override { return 1; }
+
+ private:
+  nineteen::keys::Hotkey key_;
+  nineteen::validator::OrganicCandidate miner_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
+  fs::path dir = fs::temp_directory_path() / ("bench-gateway-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto miner_key = nineteen::keys::Hotkey::generate();
+  auto validator = nineteen::keys::Hotkey::generate();
+  nineteen::keys::save_hotkey(miner_key, (dir / "miner.json").string());
+  std::ofstream(dir / "nodes.json") << "[{\"hotkey\":\"" << validator.ss58_address()
+                                    << "\",\"stake\":1000,\"role\":\"validator\"}]";
+  std::ofstream(dir / "tasks.toml") << "[tasks.words]\nplugin = \"text_transform\"\n";
+
+  nineteen::miner::MinerConfig config;
+  config.file = (dir / "miner.toml").string();
+  config.hotkey_file = (dir / "miner.json").string();
+  config.tasks_file = (dir / "tasks.toml").string();
+  config.nodes_file = (dir / "nodes.json").string();
+  config.handler_threads = 128;
+  nineteen::miner::MinerTaskSettings task;
+  task.name = "words";
+  task.concurrency = 1000;
+  config.tasks.push_back(task);
+  nineteen::miner::MinerNode miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
+
+  nineteen::validator::OrganicCandidate candidate;
+  candidate.miner = {miner_key.ss58_address(), miner.base_url()};
+  candidate.endpoint = "/v1/text/transform";
+  candidate.timeouts.first_byte = std::chrono::milliseconds(10000);
+  OneMinerRouting routing(validator, candidate);
+  auto store = std::make_shared<nineteen::store::SqliteValidatorStore>((dir / "validator.db").string());
+  const std::string api_key = nineteen::gateway::new_api_key();
+  nineteen::store::ApiKeyRecord record;
+  record.key_hash = nineteen::gateway::api_key_hash(api_key);
+  record.name = "bench";
+  record.created_at = std::chrono::system_clock::now();
+  store->add_api_key(record);
+  nineteen::gateway::GatewaySettings settings;
+  settings.handler_threads = 128;
+  nineteen::gateway::GatewayServer gateway(settings, routing, store);
+
+  const std::string whole = R"({"model":"words","text":"alpha beta gamma delta"})";
+  const std::string streamed = R"({"model":"words","text":"alpha beta gamma delta","stream":true})";
+  auto direct = [&](const std::string& body) {
+    return [&, body] {
+      nineteen::net::ClientRequest r;
+      r.method = "POST";
+      r.url = miner.base_url() + "/v1/text/transform";
+      r.body = body;
+      nineteen::keys::add_signature_headers(r.headers, validator, miner_key.ss58_address(), body);
+      return r;
+    };
+  };
+  auto through_gateway = [&](const std::string& body) {
+    return [&, body] {
+      nineteen::net::ClientRequest r;
+      r.method = "POST";
+      r.url = gateway.base_url() + "/v1/text/transform";
+      r.body = body;
+      r.headers.set("Authorization", "Bearer " + api_key);
+      return r;
+    };
+  };
+
+  std::printf("%u CPU threads; load average at start: ", std::thread::hardware_concurrency());
+  if (std::ifstream load("/proc/loadavg"); load) {
+    std::string first;
+    load >> first;
+    std::printf("%s", first.c_str());
+  }
+  std::printf("; %.1f s per cell\n\n", seconds);
+  std::printf("%-8s %-7s | %-24s | %-24s | %-19s | %s\n", "answer", "clients", "miner direct req/s p50 p99",
+              "via gateway req/s p50 p99", "added p50 / p99", "gateway throughput vs direct");
+  std::printf("----------------+--------------------------+--------------------------+---------------------+-----\n");
+  for (bool stream : {false, true}) {
+    for (int clients : {1, 8, 64}) {
+      const std::string& body = stream ? streamed : whole;
+      Row d = measure(clients, seconds, direct(body), stream);
+      Row g = measure(clients, seconds, through_gateway(body), stream);
+      std::printf("%-8s %-7d | %6.0f %7.3fms %7.3fms | %6.0f %7.3fms %7.3fms | %7.3fms %7.3fms | %.2f%s\n",
+                  stream ? "streamed" : "whole", clients, d.requests_per_s, d.p50_ms, d.p99_ms, g.requests_per_s,
+                  g.p50_ms, g.p99_ms, g.p50_ms - d.p50_ms, g.p99_ms - d.p99_ms,
+                  g.requests_per_s / std::max(1.0, d.requests_per_s), (d.errors + g.errors) ? " (errors!)" : "");
+    }
+  }
+  gateway.stop();
+  miner.stop();
+  fs::remove_all(dir);
+  return 0;
+}

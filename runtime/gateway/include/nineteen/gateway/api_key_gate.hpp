@@ -1,0 +1,49 @@
+// Admits a request by its API key: known and not revoked (401), under its requests-per-minute bucket
+// and its daily work (429 with Retry-After). Keys are read from the store and trusted for a short while.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/request_rate_bucket.hpp"
+#include "nineteen/store/store_records.hpp"
+
+namespace nineteen::gateway {
+
+struct Admission {
+  int status = 200;  // 200 admitted; else 401 or 429
+  std::string message;
+  std::string code;
+  double retry_after_s = 0;            // for a 429
+  std::optional<store::ApiKeyRecord> key;  // set when the key is known (even when refused for a limit)
+};
+
+class ApiKeyGate {
+ public:
+  ApiKeyGate(std::shared_ptr<store::ValidatorStore> store, KeyUsageLedger& ledger, std::chrono::milliseconds cache_for);
+
+  // `authorization`: the Authorization header, if any. Takes one request from the key's bucket.
+  Admission admit(const std::optional<std::string>& authorization);
+
+ private:
+  struct CachedKey {
+    std::optional<store::ApiKeyRecord> record;  // nullopt: not in the store
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::optional<store::ApiKeyRecord> lookup(const std::string& hash, std::chrono::steady_clock::time_point now);
+
+  std::shared_ptr<store::ValidatorStore> store_;
+  KeyUsageLedger& ledger_;
+  std::chrono::milliseconds cache_for_;
+  std::mutex mutex_;
+  std::map<std::string, CachedKey> cache_;                // hash → record
+  std::map<std::int64_t, RequestRateBucket> buckets_;     // key id → requests per minute
+};
+
+}  // namespace nineteen::gateway

@@ -1,0 +1,30 @@
+// A token bucket: `per_minute` tokens a minute, holding at most a minute's worth (the burst).
+#pragma once
+
+#include <chrono>
+
+namespace nineteen::gateway {
+
+class RequestRateBucket {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Starts full. per_minute ≤ 0 means no limit.
+  RequestRateBucket(double per_minute, Clock::time_point now);
+
+  // Takes `cost` tokens when there are that many; else takes nothing and returns false.
+  bool take(Clock::time_point now, double cost = 1);
+  // Seconds until `cost` tokens are there (0 when they are now).
+  double seconds_until(Clock::time_point now, double cost = 1) const;
+  // Changes the rate (the key's settings were read again), keeping the tokens held (capped).
+  void set_rate(double per_minute, Clock::time_point now);
+  double per_minute() const { return per_minute_; }
+
+ private:
+  double level_at(Clock::time_point now) const;
+  double per_minute_;
+  double tokens_;
+  Clock::time_point updated_;
+};
+
+}  // namespace nineteen::gateway

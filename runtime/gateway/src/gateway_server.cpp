@@ -1,0 +1,351 @@
+// The gateway's HTTP surface: authentication, request reading, dispatch (whole or streamed),
+// usage and metrics, /v1/models, /metrics and the status page.
+#include "nineteen/gateway/gateway_server.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <set>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include "nineteen/gateway/after_answer_queue.hpp"
+#include "nineteen/gateway/api_key_gate.hpp"
+#include "nineteen/gateway/gateway_metrics.hpp"
+#include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/organic_dispatch.hpp"
+#include "nineteen/gateway/status_page.hpp"
+#include "nineteen/net/http_server.hpp"
+#include "nineteen/net/openai_error.hpp"
+#include "nineteen/net/stream_relay.hpp"
+#include "nineteen/store/validator_store.hpp"
+
+namespace nineteen::gateway {
+
+using Clock = std::chrono::steady_clock;
+
+struct GatewayServer::State {
+  State(GatewaySettings s, validator::OrganicRouting& r, std::shared_ptr<store::ValidatorStore> st)
+      : settings(std::move(s)),
+        routing(r),
+        store(std::move(st)),
+        client(client_options(settings)),
+        ledger(store),
+        gate(store, ledger, std::chrono::milliseconds(static_cast<long long>(settings.key_cache_s * 1000))),
+        after_answer([this] { flush_ledger(); },
+                     std::chrono::milliseconds(static_cast<long long>(settings.usage_flush_s * 1000))),
+        dispatch(routing, client, after_answer, settings.max_attempts) {}
+
+  static net::ClientOptions client_options(const GatewaySettings& s) {
+    net::ClientOptions o;
+    // One kept-alive connection per handler thread and miner, so a busy gateway never reconnects.
+    o.max_idle_per_host = static_cast<size_t>(std::max(8, s.handler_threads));
+    o.user_agent = "nineteen-gateway";
+    return o;
+  }
+
+  void flush_ledger() {
+    try {
+      ledger.flush();
+    } catch (const std::exception& e) {
+      spdlog::error("gateway: usage not written yet (kept for the next try): {}", e.what());
+    }
+  }
+
+  GatewaySettings settings;
+  validator::OrganicRouting& routing;
+  std::shared_ptr<store::ValidatorStore> store;
+  net::HttpClient client;
+  GatewayMetrics metrics;
+  KeyUsageLedger ledger;
+  ApiKeyGate gate;
+  AfterAnswerQueue after_answer;
+  OrganicDispatch dispatch;
+  std::unique_ptr<net::HttpServer> server;
+  std::atomic<bool> stopped{false};
+};
+
+namespace {
+
+using State = GatewayServer::State;
+
+net::Response error_reply(int status, const std::string& message, const std::string& code,
+                          std::optional<std::string> param = std::nullopt, double retry_after_s = 0) {
+  net::ErrorBody e;
+  e.message = message;
+  e.code = code;
+  e.param = std::move(param);
+  net::Response r = net::error_response(status, e);
+  if (retry_after_s > 0) r.headers.set("Retry-After", std::to_string(static_cast<long long>(std::ceil(retry_after_s))));
+  return r;
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string task_list(const std::vector<validator::OrganicTask>& tasks) {
+  std::string out;
+  for (const auto& t : tasks) out += (out.empty() ? "" : ", ") + t.name;
+  return out.empty() ? "(none)" : out;
+}
+
+void count_attempts(State& s, const std::string& task, const DispatchResult& r) {
+  for (size_t i = 0; i < r.attempts.size(); ++i) {
+    const bool last = i + 1 == r.attempts.size();
+    std::string result = !last                ? "retried"
+                         : r.status == 200    ? "answered"
+                         : r.stream_cut       ? "cut"
+                         : r.status == 503    ? "failed"
+                                              : "refused";
+    s.metrics.attempt(task, result);
+  }
+  s.metrics.retries(task, r.retries);
+}
+
+// Usage is billed for a full answer, with the work the task's plugin reads from it.
+void bill(State& s, const store::ApiKeyRecord& key, const std::string& task, const std::string& body,
+          const std::string& response_json) {
+  const std::string day = utc_day(std::chrono::system_clock::now());
+  s.after_answer.post([&s, key_id = key.id, task, body, response_json, day] {
+    double work = s.routing.answer_work(task, body, response_json);
+    s.ledger.add(key_id, task, day, 1, std::isfinite(work) && work > 0 ? work : 0);
+  });
+}
+
+// The request as read: the admitted key, the task and the body to send, or the error for the user.
+struct ReadRequest {
+  std::optional<net::Response> error;
+  std::string key_name = "-";
+  std::optional<store::ApiKeyRecord> key;
+  validator::OrganicTask task;
+  bool stream = false;
+};
+
+ReadRequest read_request(State& s, const net::Request& request) {
+  ReadRequest out;
+  Admission a = s.gate.admit(request.headers.get("Authorization"));
+  if (a.key) out.key_name = a.key->name;
+  if (a.status != 200) {
+    out.error = error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
+    return out;
+  }
+  out.key = a.key;
+  rapidjson::Document doc;
+  doc.Parse(request.body.data(), request.body.size());
+  if (doc.HasParseError()) {
+    out.error = error_reply(400,
+                            std::string("the request body is not valid JSON: ") +
+                                rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
+                                std::to_string(doc.GetErrorOffset()) + ")",
+                            "invalid_json");
+    return out;
+  }
+  if (!doc.IsObject()) {
+    out.error = error_reply(400, "the request body must be a JSON object", "invalid_json");
+    return out;
+  }
+  std::vector<validator::OrganicTask> tasks = s.routing.organic_tasks();
+  auto model = doc.FindMember("model");
+  if (model == doc.MemberEnd() || !model->value.IsString()) {
+    out.error = error_reply(400, "key \"model\": expected the task's name as a string, one of: " + task_list(tasks),
+                            "invalid_request", "model");
+    return out;
+  }
+  const std::string name(model->value.GetString(), model->value.GetStringLength());
+  auto task = std::find_if(tasks.begin(), tasks.end(), [&](const validator::OrganicTask& t) { return t.name == name; });
+  if (task == tasks.end()) {
+    out.error = error_reply(404, "the model \"" + name + "\" does not exist here; GET /v1/models lists: " + task_list(tasks),
+                            "model_not_found", "model");
+    return out;
+  }
+  if (task->endpoint != request.path) {
+    out.error = error_reply(400, "the model \"" + name + "\" is served at POST " + task->endpoint + ", not at " + request.path,
+                            "wrong_endpoint", "model");
+    return out;
+  }
+  auto stream = doc.FindMember("stream");
+  if (stream != doc.MemberEnd() && !stream->value.IsBool() && !stream->value.IsNull()) {
+    out.error = error_reply(400, "key \"stream\": expected true or false", "invalid_request", "stream");
+    return out;
+  }
+  out.stream = stream != doc.MemberEnd() && stream->value.IsBool() && stream->value.GetBool();
+  if (out.stream && !task->stream) {
+    out.error = error_reply(400, "the model \"" + name + "\" does not stream; send \"stream\": false", "invalid_request",
+                            "stream");
+    return out;
+  }
+  out.task = *task;
+  return out;
+}
+
+net::Reply serve_whole(const std::shared_ptr<State>& s, const net::Request& request, const ReadRequest& read,
+                       Clock::time_point started) {
+  DispatchResult r = s->dispatch.serve(read.task, request.body, nullptr);
+  count_attempts(*s, read.task.name, r);
+  s->metrics.request_done(read.task.name, r.status, read.key_name);
+  if (r.status != 200) return error_reply(r.status, r.body, r.code, std::nullopt, r.status == 503 ? 1 : 0);
+  double total = seconds_since(started);
+  s->metrics.latency(read.task.name, total, total);
+  bill(*s, *read.key, read.task.name, request.body, r.response_json);
+  return net::json_response(200, std::move(r.body));
+}
+
+// The state is held by a plain pointer: stop() waits for every handler and stream to end before the
+// state goes, and a strong reference here would make a cycle (state → server → stream → state).
+net::Reply serve_streamed(State* s, const net::Request& request, const ReadRequest& read, Clock::time_point started) {
+  struct Progress {
+    DispatchResult result;
+    double first_byte_s = -1;
+  };
+  auto progress = std::make_shared<Progress>();
+  const std::string body = request.body;
+  const validator::OrganicTask task = read.task;
+  auto producer = [s, progress, task, body, started](const net::ChunkPush& push) {
+    progress->result = s->dispatch.serve(task, body, [&](std::string_view chunk) {
+      if (progress->first_byte_s < 0) progress->first_byte_s = seconds_since(started);
+      return push(chunk);
+    });
+    const DispatchResult& r = progress->result;
+    return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};
+  };
+  auto on_done = [s, progress, task, body, key = *read.key, key_name = read.key_name, started](int status,
+                                                                                                const std::string&) {
+    const DispatchResult& r = progress->result;
+    count_attempts(*s, task.name, r);
+    s->metrics.request_done(task.name, status, key_name);
+    if (r.status == 200) {
+      s->metrics.latency(task.name, progress->first_byte_s, seconds_since(started));
+      bill(*s, key, task.name, body, r.response_json);  // the miner served it in full, even if the user left
+    }
+  };
+  net::Reply reply = net::relay_stream(producer, on_done, nullptr);
+  if (!reply.is_stream() && reply.response().status == 503) reply.response().headers.set("Retry-After", "1");
+  return reply;
+}
+
+net::Reply serve_task(const std::shared_ptr<State>& s, const net::Request& request) {
+  const Clock::time_point started = Clock::now();
+  ReadRequest read = read_request(*s, request);
+  if (read.error) {
+    s->metrics.request_done(read.task.name.empty() ? "-" : read.task.name, read.error->status, read.key_name);
+    return *read.error;
+  }
+  return read.stream ? serve_streamed(s.get(), request, read, started) : serve_whole(s, request, read, started);
+}
+
+std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  w.Key("object");
+  w.String("list");
+  w.Key("data");
+  w.StartArray();
+  for (const auto& t : tasks) {
+    if (t.contenders == 0) continue;
+    w.StartObject();
+    w.Key("id");
+    w.String(t.name.c_str(), static_cast<rapidjson::SizeType>(t.name.size()));
+    w.Key("object");
+    w.String("model");
+    w.Key("created");
+    w.Int(0);
+    w.Key("owned_by");
+    w.String("nineteen");
+    w.Key("kind");
+    w.String(t.kind.c_str(), static_cast<rapidjson::SizeType>(t.kind.size()));
+    w.Key("endpoint");
+    w.String(t.endpoint.c_str(), static_cast<rapidjson::SizeType>(t.endpoint.size()));
+    w.Key("stream");
+    w.Bool(t.stream);
+    w.Key("work_unit");
+    w.String(t.work_unit.c_str(), static_cast<rapidjson::SizeType>(t.work_unit.size()));
+    w.Key("contenders");
+    w.Uint64(t.contenders);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(out.GetString(), out.GetSize());
+}
+
+net::Router make_router(const std::shared_ptr<State>& s) {
+  net::Router router;
+  std::weak_ptr<State> weak = s;
+  // Handlers hold the state weakly: the server is owned by the state, and stop() joins it first.
+  auto with_state = [weak](auto f) {
+    return [weak, f](const net::Request& request) -> net::Reply {
+      std::shared_ptr<State> state = weak.lock();
+      if (!state) return net::error_response(503, "the gateway is stopping", std::string("stopping"));
+      return f(state, request);
+    };
+  };
+  router.add("GET", "/v1/models", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
+    Admission a = s->gate.admit(request.headers.get("Authorization"));
+    s->metrics.request_done("-", a.status, a.key ? a.key->name : "-");
+    if (a.status != 200) return error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
+    return net::json_response(200, models_json(s->routing.organic_tasks()));
+  }));
+  router.add("GET", "/metrics", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
+    net::Response r;
+    r.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = s->metrics.prometheus_text();
+    return r;
+  }));
+  router.add("GET", "/", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
+    StatusPageData data;
+    data.tasks = s->routing.organic_tasks();
+    data.contenders = s->routing.contender_status();
+    try {
+      data.weight_setting_id = s->store->latest_weight_setting();
+      if (data.weight_setting_id) data.weights = s->store->weight_breakdowns(*data.weight_setting_id);
+    } catch (const std::exception& e) {
+      data.weights_error = e.what();
+    }
+    net::Response r;
+    r.headers.set("Content-Type", "text/html; charset=utf-8");
+    r.body = render_status_page(data);
+    return r;
+  }));
+  // Every endpoint a task describes, plus OpenAI's text endpoints so that such tasks added later
+  // are routed without a restart. A task is found by "model", never by the path alone.
+  std::set<std::string> endpoints = {"/v1/chat/completions", "/v1/completions"};
+  for (const auto& t : s->routing.organic_tasks()) {
+    if (!t.endpoint.empty() && t.endpoint.front() == '/' && t.endpoint != "/" && t.endpoint != "/metrics") {
+      endpoints.insert(t.endpoint);
+    }
+  }
+  for (const std::string& endpoint : endpoints) router.add("POST", endpoint, with_state(serve_task));
+  return router;
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewaySettings settings, validator::OrganicRouting& routing,
+                             std::shared_ptr<store::ValidatorStore> store)
+    : state_(std::make_shared<State>(std::move(settings), routing, std::move(store))) {
+  net::ServerOptions options;
+  options.address = state_->settings.address;
+  options.port = state_->settings.port;
+  options.handler_threads = state_->settings.handler_threads;
+  options.max_body_bytes = state_->settings.max_body_bytes;
+  // A stream's single write may wait on a slow user; the miner's own timeouts bound the rest.
+  options.write_timeout = std::chrono::seconds(60);
+  state_->server = std::make_unique<net::HttpServer>(make_router(state_), options);
+}
+
+GatewayServer::~GatewayServer() { stop(); }
+
+std::string GatewayServer::base_url() const { return state_->server->base_url(); }
+
+void GatewayServer::stop() {
+  if (state_->stopped.exchange(true)) return;
+  state_->server->stop(std::chrono::milliseconds(2000));
+  state_->after_answer.stop();  // reports the outcomes still queued and writes the usage
+}
+
+void GatewayServer::flush_usage() { state_->after_answer.drain(); }
+
+}  // namespace nineteen::gateway

@@ -1,0 +1,101 @@
+// The attempt loop of an organic request over its task's contenders (MECHANISM.md §9).
+#include "nineteen/gateway/organic_dispatch.hpp"
+
+#include "nineteen/gateway/after_answer_queue.hpp"
+#include "nineteen/gateway/attempt_verdict.hpp"
+
+namespace nineteen::gateway {
+namespace {
+
+std::string short_hotkey(const std::string& hotkey) { return hotkey.size() > 10 ? hotkey.substr(0, 8) + "…" : hotkey; }
+
+// The whole answer of a non-streamed success: response_json is "[<body>]".
+std::string whole_answer(const std::string& response_json) {
+  if (response_json.size() >= 2 && response_json.front() == '[' && response_json.back() == ']') {
+    return response_json.substr(1, response_json.size() - 2);
+  }
+  return response_json;
+}
+
+}  // namespace
+
+OrganicDispatch::OrganicDispatch(validator::OrganicRouting& routing, net::HttpClient& client, AfterAnswerQueue& reports,
+                                 int max_attempts)
+    : routing_(routing), client_(client), reports_(reports), max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
+
+DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const std::string& body,
+                                      const UserChunkSink& sink) {
+  DispatchResult out;
+  std::vector<validator::OrganicCandidate> candidates = routing_.organic_candidates(task.name);
+  if (candidates.empty()) {
+    out.status = 503;
+    out.code = "no_miner_available";
+    out.body = "no miner can serve task \"" + task.name +
+               "\" now: no contender is healthy with capacity left this period; retry later";
+    return out;
+  }
+  const bool streamed = static_cast<bool>(sink);
+  const keys::Hotkey& signer = routing_.signing_key();
+  bool user_gone = false;
+  for (size_t i = 0; i < candidates.size() && static_cast<int>(i) < max_attempts_; ++i) {
+    const validator::OrganicCandidate& c = candidates[i];
+    if (i > 0) out.retries++;
+    size_t chunks_to_user = 0;
+    validator::ChunkObserver observer;
+    if (streamed) {
+      observer = [&](std::string_view chunk) {
+        // After the user left, the answer is still read to its end: the miner served it in full.
+        if (!user_gone && !sink(chunk)) user_gone = true;
+        chunks_to_user++;
+        return true;
+      };
+    }
+    routing_.organic_started(task.name, c.miner.hotkey);
+    validator::QueryResult r =
+        validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts, observer);
+    AttemptVerdict verdict = judge_attempt(r, chunks_to_user);
+    out.attempts.push_back(AttemptRecord{c.uid, c.miner.hotkey, r.status,
+                                         verdict == AttemptVerdict::answered ? "" : r.error});
+    if (verdict == AttemptVerdict::answered) {
+      out.status = 200;
+      out.response_json = r.response_json;
+      if (!streamed) out.body = whole_answer(r.response_json);
+    }
+    // The outcome (and the answer, to be checked) goes to the validator off the user's path.
+    reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r)] {
+      routing.organic_finished(task, hotkey, body, r);
+    });
+    switch (verdict) {
+      case AttemptVerdict::answered:
+        return out;
+      case AttemptVerdict::try_next:
+        continue;
+      case AttemptVerdict::refused:  // the miner's word on the request goes to the user as it is
+        out.status = out.attempts.back().status;
+        out.code = "invalid_request";
+        out.body = "the miner refused the request: " + out.attempts.back().error;
+        return out;
+      case AttemptVerdict::stream_cut:
+        out.status = 502;
+        out.stream_cut = true;
+        out.code = "miner_stream_failed";
+        out.body = "the miner's stream failed after " + std::to_string(chunks_to_user) +
+                   " chunks (uid " + std::to_string(c.uid) + "): " + out.attempts.back().error;
+        return out;
+    }
+  }
+  out.status = 503;
+  out.code = "no_miner_available";
+  out.body = "no miner could serve task \"" + task.name + "\":";
+  for (const AttemptRecord& a : out.attempts) {
+    out.body += " uid " + std::to_string(a.uid) + " (" + short_hotkey(a.miner_hotkey) + "): " + a.error + ";";
+  }
+  out.body.pop_back();
+  if (candidates.size() > out.attempts.size()) {
+    out.body += " (tried " + std::to_string(out.attempts.size()) + " of " + std::to_string(candidates.size()) +
+                " contenders: the gateway's max_attempts)";
+  }
+  return out;
+}
+
+}  // namespace nineteen::gateway

@@ -1,0 +1,627 @@
+// The gateway in-process over real `nineteen miner` processes on loopback (HTTP and signatures real;
+// the validator's side is the LoopbackRouting double): answers streamed and whole, every error in
+// OpenAI's shape, limits, failover past full and dead miners, 503 with reasons, usage, metrics,
+// the status page (and in headless Chromium), the tiny LLM and the official `openai` npm client.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include <rapidjson/document.h>
+
+#include "child_process.hpp"
+#include "loopback_routing.hpp"
+#include "miner_fleet.hpp"
+#include "nineteen/gateway/api_key_text.hpp"
+#include "nineteen/gateway/gateway_server.hpp"
+#include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+
+using namespace std::chrono_literals;
+using gateway_testing::FleetMiner;
+using gateway_testing::LoopbackRouting;
+using gateway_testing::MinerFleet;
+using nineteen::gateway::GatewayServer;
+using nineteen::gateway::GatewaySettings;
+using nineteen::validator::OrganicTask;
+
+namespace {
+
+const char* kTextTasks = R"(
+[tasks.reverse-words]
+plugin = "text_transform"
+mode = "reverse"
+max_capacity = 20000
+[tasks.held-words]
+plugin = "text_transform"
+mode = "upper"
+max_capacity = 1000
+)";
+
+const std::string kTransform = "/v1/text/transform";
+
+OrganicTask text_task(const std::string& name) {
+  OrganicTask t;
+  t.name = name;
+  t.kind = "text";
+  t.endpoint = kTransform;
+  t.stream = true;
+  t.work_unit = "words";
+  return t;
+}
+
+// Runs a shell command; {exit code, stdout}.
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::array<char, 4096> buffer{};
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, ""};
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+bool on_path(const std::string& program) { return run_command("command -v " + program + " >/dev/null 2>&1").first == 0; }
+
+struct ErrorFields {
+  std::string type, code, message, param;
+};
+
+ErrorFields error_of(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  ErrorFields e;
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("error") || !d["error"].IsObject()) {
+    e.message = "(not an OpenAI error body: " + body + ")";
+    return e;
+  }
+  const auto& x = d["error"];
+  auto text = [&](const char* k) { return x.HasMember(k) && x[k].IsString() ? std::string(x[k].GetString()) : ""; };
+  e.type = text("type");
+  e.code = text("code");
+  e.message = text("message");
+  e.param = text("param");
+  return e;
+}
+
+}  // namespace
+
+class GatewayWithMiners : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    validator_key = std::make_unique<nineteen::keys::Hotkey>(nineteen::keys::Hotkey::generate());
+    fleet = std::make_unique<MinerFleet>(*validator_key, kTextTasks);
+    // healthy1 serves held-words one at a time, slowly: a request there holds its only slot for 2.5 s.
+    const std::string text_tables = "[miner.tasks.reverse-words]\nconcurrency = 8\n[miner.tasks.held-words]\n";
+    healthy1 = &fleet->start("healthy1", 1, text_tables + "concurrency = 1\nchunk_delay_ms = 2500\n");
+    healthy2 = &fleet->start("healthy2", 2, text_tables);
+    failing = &fleet->start("failing", 3, "[miner.tasks.reverse-words]\nfail_rate = 1\n");
+    down = &fleet->start("down", 4, text_tables);
+    fleet->kill(*down);
+  }
+
+  static void TearDownTestSuite() {
+    fleet.reset();
+    models_dir.reset();
+    llm = nullptr;
+  }
+
+  void SetUp() override {
+    routing = std::make_unique<LoopbackRouting>(*validator_key);
+    routing->add_task(text_task("reverse-words"), {healthy1->candidate(kTransform)});
+    routing->add_task(text_task("held-words"), {healthy2->candidate(kTransform)});
+    store = std::make_shared<nineteen::store::SqliteValidatorStore>(dir.file("validator.db"));
+  }
+
+#ifdef NINETEEN_GATEWAY_TEST_LLM
+  // The tiny LLM's miner (it loads libtorch: seconds), started only for the tests that use it, and
+  // its chat and completions tasks.
+  void add_tiny_llm_tasks() {
+    if (!llm) {
+      models_dir = std::make_unique<test_support::ScratchDir>("gateway-llm");
+      auto [rc, out] = run_command(std::string(NINETEEN_MODELS_BINARY) + " make tiny-llama --out " +
+                                   models_dir->file("tiny-llama") + " 2>&1");
+      if (rc != 0) throw std::runtime_error("nineteen-models make tiny-llama failed: " + out);
+      const std::string model = models_dir->file("tiny-llama");
+      fleet->add_catalogue("llm-tasks.toml",
+                           "[tasks.chat-tiny]\nplugin = \"llm\"\ntype = \"chat\"\nthreads = 1\nmodel_dir = \"" + model +
+                               "\"\n[tasks.completions-tiny]\nplugin = \"llm\"\ntype = \"completions\"\nthreads = 1\n"
+                               "model_dir = \"" + model + "\"\n");
+      llm = &fleet->start("llm", 5, "[miner.tasks.chat-tiny]\nconcurrency = 4\n[miner.tasks.completions-tiny]\nconcurrency = 4\n",
+                          "llm-tasks.toml");
+    }
+    OrganicTask chat{"chat-tiny", "text", "/v1/chat/completions", true, "tokens", 0};
+    OrganicTask completions{"completions-tiny", "text", "/v1/completions", true, "tokens", 0};
+    routing->add_task(chat, {llm->candidate(chat.endpoint)});
+    routing->add_task(completions, {llm->candidate(completions.endpoint)});
+  }
+#endif
+
+  void start_gateway(GatewaySettings settings = {}) {
+    settings.key_cache_s = 0;  // revocations take effect at once in tests
+    gateway = std::make_unique<GatewayServer>(settings, *routing, store);
+  }
+
+  // A key in the store, as `nineteen apikey create` makes it; returns the key text.
+  std::string make_key(const std::string& name, double rpm = 0, double work_per_day = 0, std::int64_t* id = nullptr) {
+    std::string key = nineteen::gateway::new_api_key();
+    nineteen::store::ApiKeyRecord r;
+    r.key_hash = nineteen::gateway::api_key_hash(key);
+    r.name = name;
+    r.requests_per_minute = rpm;
+    r.work_per_day = work_per_day;
+    r.created_at = std::chrono::system_clock::now();
+    std::int64_t made = store->add_api_key(r);
+    if (id) *id = made;
+    return key;
+  }
+
+  nineteen::net::ClientRequest post(const std::string& path, const std::string& body, const std::string& key) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway->base_url() + path;
+    r.body = body;
+    r.headers.set("Content-Type", "application/json");
+    if (!key.empty()) r.headers.set("Authorization", "Bearer " + key);
+    return r;
+  }
+
+  nineteen::net::ClientResult get(const std::string& path, const std::string& key = "") {
+    nineteen::net::ClientRequest r;
+    r.url = gateway->base_url() + path;
+    if (!key.empty()) r.headers.set("Authorization", "Bearer " + key);
+    return client.send(r);
+  }
+
+  struct Streamed {
+    nineteen::net::ClientResult result;
+    std::vector<nineteen::net::SseEvent> events;
+  };
+  Streamed stream(const std::string& path, const std::string& body, const std::string& key) {
+    Streamed s;
+    s.result = client.stream(post(path, body, key), [&](const nineteen::net::SseEvent& e) {
+      s.events.push_back(e);
+      return true;
+    });
+    return s;
+  }
+
+  static std::unique_ptr<nineteen::keys::Hotkey> validator_key;
+  static std::unique_ptr<MinerFleet> fleet;
+  static std::unique_ptr<test_support::ScratchDir> models_dir;
+  static FleetMiner *healthy1, *healthy2, *failing, *down, *llm;
+
+  test_support::ScratchDir dir{"gateway-test"};
+  std::unique_ptr<LoopbackRouting> routing;
+  std::shared_ptr<nineteen::store::SqliteValidatorStore> store;
+  std::unique_ptr<GatewayServer> gateway;
+  nineteen::net::HttpClient client;
+};
+
+std::unique_ptr<nineteen::keys::Hotkey> GatewayWithMiners::validator_key;
+std::unique_ptr<MinerFleet> GatewayWithMiners::fleet;
+std::unique_ptr<test_support::ScratchDir> GatewayWithMiners::models_dir;
+FleetMiner *GatewayWithMiners::healthy1, *GatewayWithMiners::healthy2, *GatewayWithMiners::failing,
+    *GatewayWithMiners::down, *GatewayWithMiners::llm;
+
+TEST_F(GatewayWithMiners, StreamsTheMinersChunksAsSentAndAnswersWholeRequests) {
+  start_gateway();
+  std::string key = make_key("alice");
+  Streamed s = stream(kTransform, R"({"model":"reverse-words","text":"abc de fgh","stream":true})", key);
+  ASSERT_TRUE(s.result.ok()) << s.result.error_message;
+  EXPECT_EQ(s.result.status, 200);
+  EXPECT_EQ(s.result.headers.get("Content-Type").value_or(""), "text/event-stream");
+  EXPECT_TRUE(s.result.done_seen);
+  ASSERT_EQ(s.events.size(), 4u);
+  EXPECT_EQ(s.events[0].data, R"({"index":0,"word":"cba"})");
+  EXPECT_EQ(s.events[1].data, R"({"index":1,"word":"ed"})");
+  EXPECT_EQ(s.events[3].data, R"({"done":true,"words":3})");
+
+  auto whole = client.send(post(kTransform, R"({"model":"reverse-words","text":"abc de"})", key));
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body, R"({"words":["cba","ed"]})");
+
+  gateway->flush_usage();  // the reports are queued off the request path
+  auto reports = routing->finished();
+  ASSERT_EQ(reports.size(), 2u);
+  for (const auto& r : reports) {
+    EXPECT_EQ(r.task, "reverse-words");
+    EXPECT_EQ(r.miner_hotkey, healthy1->key.ss58_address());
+    EXPECT_EQ(r.result.outcome, nineteen::scoring::Outcome::success);
+  }
+  EXPECT_EQ(reports[0].request, R"({"model":"reverse-words","text":"abc de fgh","stream":true})");
+  EXPECT_EQ(reports[0].result.chunks, 4u);
+  EXPECT_EQ(routing->in_flight(), 0u);
+}
+
+TEST_F(GatewayWithMiners, ModelsListsTheTasksThatHaveAContender) {
+  routing->add_task(text_task("nobody-serves"), {});
+  start_gateway();
+  std::string key = make_key("bob");
+  auto r = get("/v1/models", key);
+  ASSERT_EQ(r.status, 200) << r.body;
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  ASSERT_TRUE(d.IsObject());
+  EXPECT_STREQ(d["object"].GetString(), "list");
+  std::vector<std::string> ids;
+  for (const auto& m : d["data"].GetArray()) {
+    EXPECT_STREQ(m["object"].GetString(), "model");
+    ids.push_back(m["id"].GetString());
+  }
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "reverse-words"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "held-words"), ids.end());
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "nobody-serves"), ids.end());
+  EXPECT_EQ(get("/v1/models").status, 401);
+}
+
+TEST_F(GatewayWithMiners, EveryErrorIsInOpenAisShapeWithTheFittingStatus) {
+  GatewaySettings settings;
+  settings.max_body_bytes = 4096;
+  start_gateway(settings);
+  std::int64_t revoked_id = 0;
+  std::string key = make_key("carol"), revoked = make_key("mallory", 0, 0, &revoked_id);
+  store->revoke_api_key(revoked_id, std::chrono::system_clock::now());
+  const std::string ok_body = R"({"model":"reverse-words","text":"abc"})";
+
+  struct Case {
+    std::string what, path, body, key;
+    int status;
+    std::string type, code;
+  };
+  std::vector<Case> cases = {
+      {"no key", kTransform, ok_body, "", 401, "authentication_error", "missing_api_key"},
+      {"unknown key", kTransform, ok_body, "nt-00000000000000000000000000000000", 401, "authentication_error",
+       "invalid_api_key"},
+      {"revoked key", kTransform, ok_body, revoked, 401, "authentication_error", "revoked_api_key"},
+      {"malformed JSON", kTransform, R"({"model":"reverse-words","text":)", key, 400, "invalid_request_error",
+       "invalid_json"},
+      {"not an object", kTransform, "[1,2]", key, 400, "invalid_request_error", "invalid_json"},
+      {"no model", kTransform, R"({"text":"abc"})", key, 400, "invalid_request_error", "invalid_request"},
+      {"unknown model", kTransform, R"({"model":"gpt-9","text":"abc"})", key, 404, "not_found_error",
+       "model_not_found"},
+      {"stream not a bool", kTransform, R"({"model":"reverse-words","text":"a","stream":"yes"})", key, 400,
+       "invalid_request_error", "invalid_request"},
+      {"model at another endpoint", "/v1/chat/completions", ok_body, key, 400, "invalid_request_error",
+       "wrong_endpoint"},
+      {"bad request per the miner", kTransform, R"({"model":"reverse-words","text":5})", key, 400,
+       "invalid_request_error", "invalid_request"},
+      {"too large", kTransform, R"({"model":"reverse-words","text":")" + std::string(8000, 'a') + "\"}", key, 413,
+       "invalid_request_error", ""},
+      {"unknown path", "/v1/nothing", ok_body, key, 404, "not_found_error", ""},
+  };
+  for (const Case& c : cases) {
+    auto r = client.send(post(c.path, c.body, c.key));
+    EXPECT_EQ(r.status, c.status) << c.what << ": " << r.body;
+    ErrorFields e = error_of(r.body);
+    EXPECT_EQ(e.type, c.type) << c.what << ": " << r.body;
+    if (!c.code.empty()) {
+      EXPECT_EQ(e.code, c.code) << c.what << ": " << r.body;
+    }
+    EXPECT_FALSE(e.message.empty()) << c.what;
+  }
+  auto r = client.send(post(kTransform, R"({"model":"gpt-9"})", key));
+  EXPECT_NE(error_of(r.body).message.find("GET /v1/models lists: reverse-words, held-words"), std::string::npos) << r.body;
+  r = client.send(post(kTransform, R"({"model":"reverse-words","text":5})", key));
+  EXPECT_NE(error_of(r.body).message.find("expected a string, got 5"), std::string::npos) << r.body;
+  // The gateway still serves.
+  EXPECT_EQ(client.send(post(kTransform, ok_body, key)).status, 200);
+}
+
+TEST_F(GatewayWithMiners, OverTheRequestLimitIs429WithRetryAfter) {
+  start_gateway();
+  std::string key = make_key("dave", 3);
+  const std::string body = R"({"model":"reverse-words","text":"abc"})";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.send(post(kTransform, body, key)).status, 200) << i;
+  auto r = client.send(post(kTransform, body, key));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.headers.get("Retry-After").value_or(""), "20");  // 3 a minute: one more in 20 s
+  ErrorFields e = error_of(r.body);
+  EXPECT_EQ(e.type, "rate_limit_error");
+  EXPECT_EQ(e.code, "rate_limit_exceeded");
+  // Another key is not affected.
+  EXPECT_EQ(client.send(post(kTransform, body, make_key("erin", 3))).status, 200);
+}
+
+TEST_F(GatewayWithMiners, AFullMinerAndADeadOneAreSkippedAndTheUserGetsAFullAnswer) {
+  start_gateway();
+  std::string key = make_key("frank");
+  // A request holds healthy1's only held-words slot, so healthy1 answers 429.
+  auto holder = std::async(std::launch::async, [&] {
+    nineteen::net::HttpClient own;
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = healthy1->url + kTransform;
+    r.body = R"({"model":"held-words","text":"slow"})";
+    nineteen::keys::add_signature_headers(r.headers, *validator_key, healthy1->key.ss58_address(), r.body);
+    return own.send(r);
+  });
+  std::this_thread::sleep_for(300ms);
+  routing->set_try_order("held-words", {healthy1->candidate(kTransform), down->candidate(kTransform),
+                                        healthy2->candidate(kTransform)});
+
+  auto whole = client.send(post(kTransform, R"({"model":"held-words","text":"x y"})", key));
+  EXPECT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.body, R"({"words":["X","Y"]})");
+
+  Streamed s = stream(kTransform, R"({"model":"held-words","text":"p q","stream":true})", key);
+  EXPECT_EQ(s.result.status, 200) << s.result.body;
+  EXPECT_TRUE(s.result.done_seen);
+  ASSERT_EQ(s.events.size(), 3u);
+  EXPECT_EQ(s.events[0].data, R"({"index":0,"word":"P"})");
+  EXPECT_EQ(s.events[2].data, R"({"done":true,"words":2})");
+
+  gateway->flush_usage();
+  auto reports = routing->finished();
+  ASSERT_EQ(reports.size(), 6u);
+  for (int i : {0, 3}) {
+    EXPECT_EQ(reports[i].miner_hotkey, healthy1->key.ss58_address());
+    EXPECT_EQ(reports[i].result.outcome, nineteen::scoring::Outcome::rate_limited);
+    EXPECT_EQ(reports[i + 1].miner_hotkey, down->key.ss58_address());
+    EXPECT_EQ(reports[i + 1].result.outcome, nineteen::scoring::Outcome::failed);
+    EXPECT_EQ(reports[i + 1].result.status, 0);
+    EXPECT_EQ(reports[i + 2].miner_hotkey, healthy2->key.ss58_address());
+    EXPECT_EQ(reports[i + 2].result.outcome, nineteen::scoring::Outcome::success);
+  }
+  auto metrics = get("/metrics").body;
+  EXPECT_NE(metrics.find("nineteen_gateway_miner_retries_total{task=\"held-words\"} 4\n"), std::string::npos) << metrics;
+  EXPECT_EQ(holder.get().status, 200);
+}
+
+TEST_F(GatewayWithMiners, WhenNoMinerCanServeTheUserGets503WithTheReasons) {
+  start_gateway();
+  std::string key = make_key("grace");
+  routing->set_try_order("reverse-words", {failing->candidate(kTransform), down->candidate(kTransform)});
+  for (bool streamed : {false, true}) {
+    std::string body = std::string(R"({"model":"reverse-words","text":"abc")") + (streamed ? ",\"stream\":true}" : "}");
+    auto r = client.send(post(kTransform, body, key));
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(r.headers.get("Retry-After").value_or(""), "1");
+    ErrorFields e = error_of(r.body);
+    EXPECT_EQ(e.type, "server_error");
+    EXPECT_EQ(e.code, "no_miner_available");
+    EXPECT_NE(e.message.find("no miner could serve task \"reverse-words\": uid 3"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("status 500"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("uid 4"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("connection_refused"), std::string::npos) << e.message;
+  }
+  // No contender at all.
+  routing->set_try_order("reverse-words", {});
+  auto r = client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(error_of(r.body).message.find("no contender is healthy with capacity left"), std::string::npos);
+  // Only max_attempts contenders are tried.
+  gateway.reset();
+  GatewaySettings one;
+  one.max_attempts = 1;
+  start_gateway(one);
+  routing->clear_reports();
+  routing->set_try_order("reverse-words", {down->candidate(kTransform), healthy1->candidate(kTransform)});
+  r = client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(error_of(r.body).message.find("tried 1 of 2 contenders"), std::string::npos) << r.body;
+  EXPECT_EQ(routing->started_count(), 1u);
+}
+
+TEST_F(GatewayWithMiners, AStreamThatBreaksAfterItsFirstChunkIsCutNotJoinedToAnotherMiner) {
+  MinerFleet own(*validator_key, kTextTasks);
+  FleetMiner& dying = own.start("dying", 9, "[miner.tasks.held-words]\nchunk_delay_ms = 100\n");
+  routing->set_try_order("held-words", {dying.candidate(kTransform), healthy2->candidate(kTransform)});
+  start_gateway();
+  std::string key = make_key("heidi");
+  std::vector<std::string> chunks;
+  auto r = client.stream(post(kTransform, R"({"model":"held-words","text":"a b c d e f g h","stream":true})", key),
+                         [&](const nineteen::net::SseEvent& e) {
+                           chunks.push_back(e.data);
+                           if (chunks.size() == 1) own.kill(dying);  // the miner dies mid-answer
+                           return true;
+                         });
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.done_seen) << "a cut stream must not end with [DONE]";
+  ASSERT_GE(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0], R"({"index":0,"word":"A"})");
+  EXPECT_NE(chunks.back().find("\"error\""), std::string::npos) << chunks.back();
+  for (size_t i = 1; i + 1 < chunks.size(); ++i) EXPECT_EQ(chunks[i].find("\"index\":0,"), std::string::npos);
+  gateway->flush_usage();
+  auto reports = routing->finished();
+  ASSERT_EQ(reports.size(), 1u) << "no second miner may be asked";
+  EXPECT_EQ(reports[0].result.outcome, nineteen::scoring::Outcome::failed);
+}
+
+TEST_F(GatewayWithMiners, UsageIsRecordedPerKeyTaskAndDayAndTheDailyWorkLimitHolds) {
+  start_gateway();
+  std::int64_t id = 0;
+  std::string key = make_key("ivan", 0, 5, &id);
+  // Work in the double is the number of chunks: 4 streamed, then 1 whole.
+  Streamed s = stream(kTransform, R"({"model":"reverse-words","text":"abc de fgh","stream":true})", key);
+  ASSERT_EQ(s.result.status, 200);
+  ASSERT_EQ(client.send(post(kTransform, R"({"model":"held-words","text":"z"})", key)).status, 200);
+  gateway->flush_usage();
+  const std::string today = nineteen::gateway::utc_day(std::chrono::system_clock::now());
+  auto rows = store->api_key_usage(id, today);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].task, "held-words");
+  EXPECT_EQ(rows[0].requests, 1u);
+  EXPECT_DOUBLE_EQ(rows[0].work, 1);
+  EXPECT_EQ(rows[1].task, "reverse-words");
+  EXPECT_EQ(rows[1].requests, 1u);
+  EXPECT_DOUBLE_EQ(rows[1].work, 4);
+  // 5 of 5 used: the next request waits for tomorrow.
+  auto r = client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(error_of(r.body).code, "daily_work_exceeded");
+  EXPECT_GE(std::stoi(r.headers.get("Retry-After").value_or("0")), 1);
+  // Refused and failed requests are not billed.
+  gateway->flush_usage();
+  EXPECT_EQ(store->api_key_usage(id, today)[1].requests, 1u);
+  // The CLI reads the same rows.
+  auto [code, out] = test_support::run_nineteen({"apikey", "usage", std::to_string(id), "--db", dir.file("validator.db")});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("reverse-words"), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("total +2 +5\\.0"))) << out;
+}
+
+TEST_F(GatewayWithMiners, MetricsCountRequestsByTaskStatusAndKeyWithLatencies) {
+  start_gateway();
+  std::string key = make_key("judy");
+  ASSERT_EQ(client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key)).status, 200);
+  ASSERT_EQ(stream(kTransform, R"({"model":"reverse-words","text":"abc","stream":true})", key).result.status, 200);
+  ASSERT_EQ(client.send(post(kTransform, R"({"model":"nope"})", key)).status, 404);
+  ASSERT_EQ(client.send(post(kTransform, R"({"model":"reverse-words"})", "")).status, 401);
+  auto r = get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Content-Type").value_or("").rfind("text/plain", 0), 0u);
+  const std::string& m = r.body;
+  EXPECT_NE(m.find("nineteen_gateway_requests_total{task=\"reverse-words\",status=\"200\",key=\"judy\"} 2\n"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("nineteen_gateway_requests_total{task=\"-\",status=\"404\",key=\"judy\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("nineteen_gateway_requests_total{task=\"-\",status=\"401\",key=\"-\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("nineteen_gateway_first_byte_seconds_count{task=\"reverse-words\"} 2\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("nineteen_gateway_request_seconds_count{task=\"reverse-words\"} 2\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("nineteen_gateway_miner_attempts_total{task=\"reverse-words\",result=\"answered\"} 2\n"),
+            std::string::npos) << m;
+}
+
+TEST_F(GatewayWithMiners, StatusPageShowsContendersAndTheLastWeights) {
+  nineteen::store::WeightBreakdownRecord w;
+  w.miner_hotkey = healthy1->key.ss58_address();
+  w.task = "reverse-words";
+  w.task_weight = 1;
+  w.figures.uid = 1;
+  w.figures.quality = 0.97;
+  w.total_score = 0.6;
+  w.final_weight = 0.6;
+  store->record_weight_setting(std::chrono::system_clock::now(), {w});
+  routing->set_try_order("held-words", {healthy1->candidate(kTransform), healthy2->candidate(kTransform)});
+  start_gateway();
+  std::string key = make_key("ken");
+  ASSERT_EQ(client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key)).status, 200);
+  gateway->flush_usage();
+  auto r = get("/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("Task reverse-words"), std::string::npos);
+  EXPECT_NE(r.body.find(healthy1->key.ss58_address()), std::string::npos);
+  EXPECT_NE(r.body.find("Weight setting 1, 1 rows"), std::string::npos);
+  EXPECT_NE(r.body.find("<td class=\"n\">0.970</td>"), std::string::npos);
+
+  // Rendered by a real browser: a screenshot, and the page text as Chromium sees it.
+  std::string chromium = on_path("chromium") ? "chromium" : on_path("chromium-browser") ? "chromium-browser" : "";
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (tools/bootstrap.sh installs it): browser check skipped";
+  std::string flags = " --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+                      "--disable-sync --no-first-run --disable-dev-shm-usage --user-data-dir=" + dir.file("chromium-profile");
+  std::string png = dir.file("status.png");
+  auto [shot_rc, shot_out] = run_command(chromium + flags + " --window-size=1400,900 --screenshot=" + png + " " +
+                                         gateway->base_url() + "/ 2>&1");
+  EXPECT_EQ(shot_rc, 0) << shot_out;
+  std::ifstream in(png, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, 8);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG") << "no screenshot: " << shot_out;
+  EXPECT_GT(std::filesystem::file_size(png), 5000u);
+  auto [dom_rc, dom] = run_command(chromium + flags + " --dump-dom " + gateway->base_url() + "/ 2>/dev/null");
+  EXPECT_EQ(dom_rc, 0);
+  EXPECT_NE(dom.find("Contenders this period"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<table class=\"contenders\">"), std::string::npos) << dom;
+  EXPECT_NE(dom.find(healthy2->key.ss58_address()), std::string::npos) << dom;
+  EXPECT_NE(dom.find("Last weights"), std::string::npos);
+  if (const char* keep = std::getenv("NINETEEN_GATEWAY_SCREENSHOT")) std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
+}
+
+#ifdef NINETEEN_GATEWAY_TEST_LLM
+
+TEST_F(GatewayWithMiners, ChatAndCompletionsOnTheTinyLlmStreamedAndWhole) {
+  add_tiny_llm_tasks();
+  start_gateway();
+  std::string key = make_key("lena");
+  const std::string messages = R"("messages":[{"role":"user","content":"Hello there"}],"max_tokens":6,"temperature":0)";
+  Streamed s = stream("/v1/chat/completions",
+                      "{\"model\":\"chat-tiny\"," + messages + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}",
+                      key);
+  ASSERT_EQ(s.result.status, 200) << s.result.body;
+  EXPECT_TRUE(s.result.done_seen);
+  ASSERT_GE(s.events.size(), 2u);
+  std::string streamed_text;
+  for (const auto& e : s.events) {
+    rapidjson::Document d;
+    d.Parse(e.data.c_str());
+    ASSERT_TRUE(d.IsObject()) << e.data;
+    EXPECT_STREQ(d["object"].GetString(), "chat.completion.chunk");
+    const auto& choice = d["choices"][0];
+    if (choice["delta"].HasMember("content")) streamed_text += choice["delta"]["content"].GetString();
+  }
+  rapidjson::Document last;
+  last.Parse(s.events.back().data.c_str());
+  EXPECT_TRUE(last.HasMember("usage")) << "the llm plugin puts usage on its final chunk: " << s.events.back().data;
+
+  auto whole = client.send(post("/v1/chat/completions", "{\"model\":\"chat-tiny\"," + messages + "}", key));
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  rapidjson::Document d;
+  d.Parse(whole.body.c_str());
+  EXPECT_STREQ(d["object"].GetString(), "chat.completion");
+  EXPECT_EQ(std::string(d["choices"][0]["message"]["content"].GetString()), streamed_text);
+  EXPECT_GT(d["usage"]["completion_tokens"].GetInt(), 0);
+
+  auto completion = client.send(post("/v1/completions", R"({"model":"completions-tiny","prompt":"Once upon","max_tokens":5})", key));
+  ASSERT_EQ(completion.status, 200) << completion.body;
+  d.Parse(completion.body.c_str());
+  EXPECT_STREQ(d["object"].GetString(), "text_completion");
+  EXPECT_TRUE(d["choices"][0]["text"].IsString());
+
+  gateway->flush_usage();
+  for (const auto& r : routing->finished()) EXPECT_EQ(r.result.outcome, nineteen::scoring::Outcome::success) << r.result.error;
+  EXPECT_NE(routing->finished()[0].request.find("\"stream_options\":{\"include_usage\":true}"), std::string::npos)
+      << "stream_options must reach the miner";
+}
+
+TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientWorksUnchanged) {
+  const std::string folder = std::string(NINETEEN_SOURCE_DIR) + "/tests/gateway/openai-client";
+  if (!on_path("node")) GTEST_SKIP() << "node is not installed (tools/bootstrap.sh installs it): openai client check skipped";
+  if (!std::filesystem::exists(folder + "/node_modules/openai/package.json")) {
+    GTEST_SKIP() << "the openai npm package is not installed in " << folder
+                 << " (run tools/bootstrap.sh, or npm ci there): openai client check skipped";
+  }
+  add_tiny_llm_tasks();
+  start_gateway();
+  std::string key = make_key("openai-client");
+  auto [rc, out] = run_command("node " + folder + "/openai_check.mjs " + gateway->base_url() + "/v1 " + key + " 2>&1");
+  ASSERT_EQ(rc, 0) << out;
+  std::map<std::string, rapidjson::Document> cases;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("case")) cases[d["case"].GetString()] = std::move(d);
+  }
+  ASSERT_EQ(cases.size(), 5u) << out;
+  const auto& streamed = cases["streamed_chat"];
+  EXPECT_GT(streamed["chunks"].GetInt(), 1) << out;
+  EXPECT_STREQ(streamed["finish_reason"].GetString(), "length") << out;
+  const auto& chat = cases["chat"];
+  EXPECT_STREQ(chat["object"].GetString(), "chat.completion");
+  EXPECT_EQ(std::string(chat["content"].GetString()), std::string(streamed["content"].GetString())) << out;
+  EXPECT_GT(chat["completion_tokens"].GetInt(), 0);
+  const auto& completion = cases["completion"];
+  EXPECT_STREQ(completion["object"].GetString(), "text_completion");
+  EXPECT_TRUE(completion["text"].IsString());
+  const auto& missing = cases["unknown_model"];
+  EXPECT_EQ(missing["status"].GetInt(), 404) << out;
+  EXPECT_STREQ(missing["class"].GetString(), "NotFoundError");
+  EXPECT_STREQ(missing["code"].GetString(), "model_not_found");
+  const auto& bad_key = cases["bad_key"];
+  EXPECT_EQ(bad_key["status"].GetInt(), 401) << out;
+  EXPECT_STREQ(bad_key["class"].GetString(), "AuthenticationError");
+}
+
+#endif

@@ -1,0 +1,290 @@
+// The gateway's pure parts with worked numbers: token bucket, key text, retry rule, settings,
+// usage ledger over a real store file, escaping on the status page and in metrics.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "child_process.hpp"
+#include "nineteen/gateway/after_answer_queue.hpp"
+#include "nineteen/gateway/api_key_gate.hpp"
+#include "nineteen/gateway/api_key_text.hpp"
+#include "nineteen/gateway/attempt_verdict.hpp"
+#include "nineteen/gateway/gateway_metrics.hpp"
+#include "nineteen/gateway/gateway_settings.hpp"
+#include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/request_rate_bucket.hpp"
+#include "nineteen/gateway/status_page.hpp"
+#include "nineteen/store/sqlite_validator_store.hpp"
+
+using namespace std::chrono_literals;
+using namespace nineteen::gateway;
+using nineteen::validator::QueryResult;
+
+TEST(RequestRateBucket, StartsFullRefillsAtItsRateAndSaysWhenToRetry) {
+  auto t0 = RequestRateBucket::Clock::time_point{} + 1000s;
+  RequestRateBucket bucket(6, t0);  // one token every 10 s, burst of 6
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(bucket.take(t0)) << i;
+  EXPECT_FALSE(bucket.take(t0));
+  EXPECT_DOUBLE_EQ(bucket.seconds_until(t0), 10.0);
+  EXPECT_FALSE(bucket.take(t0 + 9s));
+  EXPECT_NEAR(bucket.seconds_until(t0 + 9s), 1.0, 1e-9);
+  EXPECT_TRUE(bucket.take(t0 + 10s));
+  EXPECT_FALSE(bucket.take(t0 + 10s));
+  // Idle for an hour: refills to the burst, not beyond.
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(bucket.take(t0 + 3600s)) << i;
+  EXPECT_FALSE(bucket.take(t0 + 3600s));
+  // No limit.
+  RequestRateBucket open(0, t0);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(open.take(t0));
+  EXPECT_EQ(open.seconds_until(t0), 0);
+  // A lower rate keeps at most the new burst.
+  RequestRateBucket changed(60, t0);
+  changed.set_rate(2, t0);
+  EXPECT_TRUE(changed.take(t0));
+  EXPECT_TRUE(changed.take(t0));
+  EXPECT_FALSE(changed.take(t0));
+}
+
+TEST(ApiKeyText, KeysAreFreshNtHexAndHashedWithSha256) {
+  std::string a = new_api_key(), b = new_api_key();
+  EXPECT_TRUE(std::regex_match(a, std::regex("nt-[0-9a-f]{32}"))) << a;
+  EXPECT_NE(a, b);
+  EXPECT_EQ(api_key_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(bearer_token("Bearer nt-1"), "nt-1");
+  EXPECT_EQ(bearer_token("  bearer   nt-2  "), "nt-2");
+  EXPECT_FALSE(bearer_token("Basic abc"));
+  EXPECT_FALSE(bearer_token("Bearer"));
+  EXPECT_FALSE(bearer_token("Bearer   "));
+  EXPECT_FALSE(bearer_token("Bearernt-1"));
+  EXPECT_FALSE(bearer_token(""));
+}
+
+TEST(AttemptVerdict, RetriesOnlyWhatAnotherMinerCouldServeAndNeverAfterAChunkWentOut) {
+  QueryResult ok;
+  ok.outcome = nineteen::scoring::Outcome::success;
+  ok.status = 200;
+  EXPECT_EQ(judge_attempt(ok, 0), AttemptVerdict::answered);
+  EXPECT_EQ(judge_attempt(ok, 5), AttemptVerdict::answered);
+  QueryResult r;
+  for (int status : {0, 401, 403, 404, 408, 429, 500, 502, 503, 200}) {
+    r.status = status;
+    r.outcome = status == 429 ? nineteen::scoring::Outcome::rate_limited : nineteen::scoring::Outcome::failed;
+    EXPECT_EQ(judge_attempt(r, 0), AttemptVerdict::try_next) << status;
+    EXPECT_EQ(judge_attempt(r, 1), AttemptVerdict::stream_cut) << status;
+  }
+  for (int status : {400, 413, 422}) {
+    r.status = status;
+    EXPECT_EQ(judge_attempt(r, 0), AttemptVerdict::refused) << status;
+  }
+}
+
+TEST(GatewaySettings, ReadsTheTableAndNamesFileLineAndKeyOnErrors) {
+  EXPECT_FALSE(parse_gateway_settings("v.toml", "[validator]\nhotkey = \"k\"\n"));
+  auto s = parse_gateway_settings("v.toml", "[validator]\n[gateway]\naddress = \"0.0.0.0\"\nport = 8080\nmax_attempts = 5\n"
+                                            "key_cache_s = 0\n");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->address, "0.0.0.0");
+  EXPECT_EQ(s->port, 8080);
+  EXPECT_EQ(s->max_attempts, 5);
+  EXPECT_EQ(s->key_cache_s, 0);
+  EXPECT_EQ(s->handler_threads, 64);
+  auto error_of = [](const std::string& text) {
+    try {
+      parse_gateway_settings("v.toml", text);
+    } catch (const GatewaySettingsError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error_of("[gateway]\nport = 70000\n"), "v.toml:2: key \"gateway.port\": expected an integer from 0 to 65535");
+  EXPECT_EQ(error_of("[gateway]\nport = \"80\"\n"), "v.toml:2: key \"gateway.port\": expected an integer from 0 to 65535");
+  EXPECT_EQ(error_of("[gateway]\n\nprot = 80\n"),
+            "v.toml:3: unknown key \"gateway.prot\" (known: address, port, handler_threads, max_body_bytes, "
+            "max_attempts, key_cache_s, usage_flush_s)");
+  EXPECT_EQ(error_of("gateway = 3\n"), "v.toml:1: \"gateway\" must be a table ([gateway] with address, port, ...)");
+  EXPECT_NE(error_of("[gateway\n").find("v.toml:1:"), std::string::npos);
+  EXPECT_EQ(error_of("[gateway]\nmax_attempts = 0\n"), "v.toml:2: key \"gateway.max_attempts\": expected an integer from 1 to 100");
+}
+
+TEST(UtcDay, DaysAndTheTimeToMidnight) {
+  auto t = std::chrono::system_clock::time_point{} + std::chrono::seconds(1738281600 + 3600);  // 2025-01-31 01:00Z
+  EXPECT_EQ(utc_day(t), "2025-01-31");
+  EXPECT_DOUBLE_EQ(seconds_to_utc_midnight(t), 23 * 3600.0);
+}
+
+class GatewayStoreTest : public ::testing::Test {
+ protected:
+  test_support::ScratchDir dir{"gateway-unit"};
+  std::shared_ptr<nineteen::store::SqliteValidatorStore> store =
+      std::make_shared<nineteen::store::SqliteValidatorStore>(dir.file("validator.db"));
+
+  nineteen::store::ApiKeyRecord add_key(const std::string& key, double rpm, double work_per_day) {
+    nineteen::store::ApiKeyRecord r;
+    r.key_hash = api_key_hash(key);
+    r.name = "user-" + key;
+    r.requests_per_minute = rpm;
+    r.work_per_day = work_per_day;
+    r.created_at = std::chrono::system_clock::now();
+    r.id = store->add_api_key(r);
+    return r;
+  }
+};
+
+TEST_F(GatewayStoreTest, LedgerCountsAtOnceAndWritesInBatches) {
+  auto key = add_key("nt-a", 0, 0);
+  const std::string day = "2025-01-31";
+  store->add_api_key_usage(key.id, "chat", day, 3, 30);  // from an earlier run
+  KeyUsageLedger ledger(store);
+  EXPECT_DOUBLE_EQ(ledger.work_on(key.id, day), 30);
+  ledger.add(key.id, "chat", day, 1, 12.5);
+  ledger.add(key.id, "words", day, 1, 2);
+  ledger.add(key.id, "words", day, 1, -5);  // nothing to bill
+  EXPECT_DOUBLE_EQ(ledger.work_on(key.id, day), 44.5);
+  EXPECT_TRUE(ledger.has_pending());
+  EXPECT_EQ(store->api_key_usage(key.id, day).size(), 1u);  // not written yet
+  ledger.flush();
+  EXPECT_FALSE(ledger.has_pending());
+  auto rows = store->api_key_usage(key.id, day);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].task, "chat");
+  EXPECT_EQ(rows[0].requests, 4u);
+  EXPECT_DOUBLE_EQ(rows[0].work, 42.5);
+  EXPECT_EQ(rows[1].task, "words");
+  EXPECT_EQ(rows[1].requests, 2u);
+  EXPECT_DOUBLE_EQ(rows[1].work, 2);
+  // A fresh ledger (a restarted gateway) reads the same total back.
+  EXPECT_DOUBLE_EQ(KeyUsageLedger(store).work_on(key.id, day), 44.5);
+}
+
+TEST_F(GatewayStoreTest, GateRefusesMissingUnknownRevokedAndOverLimitKeys) {
+  KeyUsageLedger ledger(store);
+  ApiKeyGate gate(store, ledger, 0ms);
+  EXPECT_EQ(gate.admit(std::nullopt).status, 401);
+  EXPECT_EQ(gate.admit(std::nullopt).code, "missing_api_key");
+  EXPECT_EQ(gate.admit("Bearer nt-nobody").code, "invalid_api_key");
+  EXPECT_EQ(gate.admit("Token nt-a").code, "invalid_api_key");
+
+  auto limited = add_key("nt-limited", 2, 0);
+  EXPECT_EQ(gate.admit("Bearer nt-limited").status, 200);
+  EXPECT_EQ(gate.admit("Bearer nt-limited").status, 200);
+  Admission third = gate.admit("Bearer nt-limited");
+  EXPECT_EQ(third.status, 429);
+  EXPECT_EQ(third.code, "rate_limit_exceeded");
+  EXPECT_EQ(third.retry_after_s, 30);  // 2 a minute: the next token in 30 s
+  ASSERT_TRUE(third.key);
+  EXPECT_EQ(third.key->name, "user-nt-limited");
+
+  auto daily = add_key("nt-daily", 0, 10);
+  EXPECT_EQ(gate.admit("Bearer nt-daily").status, 200);
+  ledger.add(daily.id, "chat", utc_day(std::chrono::system_clock::now()), 1, 10);
+  Admission over = gate.admit("Bearer nt-daily");
+  EXPECT_EQ(over.status, 429);
+  EXPECT_EQ(over.code, "daily_work_exceeded");
+  EXPECT_GE(over.retry_after_s, 1);
+  EXPECT_LE(over.retry_after_s, 86400);
+
+  auto revoked = add_key("nt-revoked", 0, 0);
+  EXPECT_EQ(gate.admit("Bearer nt-revoked").status, 200);
+  store->revoke_api_key(revoked.id, std::chrono::system_clock::now());
+  Admission gone = gate.admit("Bearer nt-revoked");
+  EXPECT_EQ(gone.status, 401);
+  EXPECT_EQ(gone.code, "revoked_api_key");
+}
+
+TEST_F(GatewayStoreTest, CachedKeysAreTrustedOnlyForTheCacheTime) {
+  KeyUsageLedger ledger(store);
+  ApiKeyGate gate(store, ledger, 300ms);
+  auto key = add_key("nt-c", 0, 0);
+  EXPECT_EQ(gate.admit("Bearer nt-c").status, 200);
+  store->revoke_api_key(key.id, std::chrono::system_clock::now());
+  EXPECT_EQ(gate.admit("Bearer nt-c").status, 200);  // still cached
+  std::this_thread::sleep_for(350ms);
+  EXPECT_EQ(gate.admit("Bearer nt-c").status, 401);
+}
+
+TEST(AfterAnswerQueue, RunsJobsInOrderOffTheCallerAndFlushesOnDrainAndStop) {
+  std::mutex m;
+  std::vector<int> seen;
+  int idles = 0;
+  std::thread::id caller = std::this_thread::get_id(), runner;
+  AfterAnswerQueue queue([&] { std::lock_guard<std::mutex> l(m); idles++; }, 10s);
+  for (int i = 0; i < 100; ++i) {
+    queue.post([&, i] {
+      std::lock_guard<std::mutex> l(m);
+      seen.push_back(i);
+      runner = std::this_thread::get_id();
+    });
+  }
+  queue.drain();
+  {
+    std::lock_guard<std::mutex> l(m);
+    ASSERT_EQ(seen.size(), 100u);
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
+    EXPECT_NE(runner, caller);
+    EXPECT_GE(idles, 1);
+  }
+  int before = idles;
+  queue.post([] { throw std::runtime_error("a failing job is logged, not fatal"); });
+  queue.stop();
+  EXPECT_GT(idles, before);
+  bool ran = false;
+  queue.post([&] { ran = true; });  // after stop: on the caller's thread
+  EXPECT_TRUE(ran);
+}
+
+TEST(StatusPage, EscapesEveryOutsideTextAndShowsContendersAndWeights) {
+  StatusPageData data;
+  nineteen::validator::OrganicTask task;
+  task.name = "chat<b>";
+  task.endpoint = "/v1/chat/completions";
+  task.work_unit = "tokens";
+  data.tasks.push_back(task);
+  nineteen::validator::ContenderStatus c;
+  c.task = "chat<b>";
+  c.miner_hotkey = "5F<script>alert(1)</script>";
+  c.uid = 7;
+  c.capacity = 1000;
+  c.requests = 12;
+  c.rate_limited = 3;
+  c.healthy = false;
+  c.weight = 0.25;
+  data.contenders.push_back(c);
+  data.weight_setting_id = 4;
+  nineteen::store::WeightBreakdownRecord w;
+  w.task = "chat<b>";
+  w.miner_hotkey = "5F\"x'";
+  w.figures.uid = 7;
+  w.final_weight = 0.25;
+  data.weights.push_back(w);
+  std::string html = render_status_page(data);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("chat<b>"), std::string::npos);
+  EXPECT_NE(html.find("5F&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Task chat&lt;b&gt;"), std::string::npos);
+  EXPECT_NE(html.find("5F&quot;x&#39;"), std::string::npos);
+  EXPECT_NE(html.find("Weight setting 4"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"bad\">no</td>"), std::string::npos);
+  EXPECT_EQ(html.find("http"), std::string::npos) << "no external asset";
+  data.weight_setting_id.reset();
+  EXPECT_NE(render_status_page(data).find("No weights were set yet"), std::string::npos);
+}
+
+TEST(GatewayMetrics, PrometheusTextWithEscapedLabelsAndCumulativeBuckets) {
+  GatewayMetrics m;
+  m.request_done("chat", 200, "alice \"a\"\n");
+  m.request_done("chat", 200, "alice \"a\"\n");
+  m.request_done("-", 401, "-");
+  m.latency("chat", 0.002, 0.3);
+  m.attempt("chat", "retried");
+  m.retries("chat", 1);
+  std::string text = m.prometheus_text();
+  EXPECT_NE(text.find("nineteen_gateway_requests_total{task=\"chat\",status=\"200\",key=\"alice \\\"a\\\"\\n\"} 2\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("nineteen_gateway_requests_total{task=\"-\",status=\"401\",key=\"-\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_first_byte_seconds_bucket{task=\"chat\",le=\"0.001\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_first_byte_seconds_bucket{task=\"chat\",le=\"0.0025\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_request_seconds_bucket{task=\"chat\",le=\"0.25\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_request_seconds_bucket{task=\"chat\",le=\"+Inf\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_miner_retries_total{task=\"chat\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("nineteen_gateway_miner_attempts_total{task=\"chat\",result=\"retried\"} 1\n"), std::string::npos);
+}
