@@ -297,7 +297,7 @@ TEST_F(GatewayWithMiners, EveryErrorIsInOpenAisShapeWithTheFittingStatus) {
       {"bad request per the miner", kTransform, R"({"model":"reverse-words","text":5})", key, 400,
        "invalid_request_error", "invalid_request"},
       {"too large", kTransform, R"({"model":"reverse-words","text":")" + std::string(8000, 'a') + "\"}", key, 413,
-       "invalid_request_error", ""},
+       "invalid_request_error", "body_too_large"},
       {"unknown path", "/v1/nothing", ok_body, key, 404, "not_found_error", ""},
   };
   for (const Case& c : cases) {

@@ -78,7 +78,7 @@ std::string GatewayMetrics::prometheus_text() const {
   histogram("nineteen_gateway_request_seconds", "From the request's arrival to the end of its answer (successes).",
             total_);
   out << "# HELP nineteen_gateway_miner_attempts_total Attempts at miners, by task and how each ended "
-         "(answered, retried, refused, cut).\n"
+         "(answered, retried, refused, cut, failed).\n"
       << "# TYPE nineteen_gateway_miner_attempts_total counter\n";
   for (const auto& [key, n] : attempts_) {
     out << "nineteen_gateway_miner_attempts_total{task=\"" << prometheus_label(key.first) << "\",result=\""

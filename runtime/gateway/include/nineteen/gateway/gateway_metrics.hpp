@@ -16,7 +16,7 @@ class GatewayMetrics {
   // `task` and `key_name` are "-" when unknown (e.g. a request refused before its key or model was read).
   void request_done(const std::string& task, int status, const std::string& key_name);
   void latency(const std::string& task, double first_byte_s, double total_s);
-  void attempt(const std::string& task, const std::string& result);  // "answered", "retried", "refused", "cut"
+  void attempt(const std::string& task, const std::string& result);  // "answered", "retried", "refused", "cut", "failed"
   void retries(const std::string& task, std::uint64_t n);
   std::string prometheus_text() const;
 
