@@ -45,7 +45,8 @@ task plugins
   check --task NAME --request JSON|@FILE --response JSON|@FILE
                                                  quality of an answer against the reference
 models
-  models make tiny-llama --out DIR [...]         make a small deterministic model
+  models make tiny-llama|tiny-bert --out DIR [...]
+                                                 make a small deterministic model
 keys
   keys new --out FILE | keys show FILE           ed25519 hotkeys
 nodes

@@ -80,6 +80,7 @@ struct Devnet::State {
   fs::path dir, run;
   std::string binary;
   bool llm = false;
+  bool embeddings = false;
   std::string chain_url, checker_url;
 
   struct Miner {
@@ -137,22 +138,27 @@ Devnet::Devnet(DevnetOptions options) : state_(std::make_unique<State>()) {
   s.run = s.dir / "run";
   s.binary = s.options.binary.empty() ? self_binary().string() : s.options.binary;
   fs::path plugins = fs::path(s.binary).parent_path().parent_path() / "lib" / "nineteen" / "plugins";
-  s.llm = s.options.llm && fs::exists(plugins / "nineteen_plugin_llm.so") &&
-          fs::exists(fs::path(s.binary).parent_path() / "nineteen-models");
+  const bool maker = fs::exists(fs::path(s.binary).parent_path() / "nineteen-models");
+  s.llm = s.options.llm && maker && fs::exists(plugins / "nineteen_plugin_llm.so");
+  s.embeddings = s.options.llm && maker && fs::exists(plugins / "nineteen_plugin_embeddings.so");
 }
 
 Devnet::~Devnet() { stop(); }
 
 void Devnet::State::make_models() {
-  if (!llm) return;
-  for (const auto& [name, variant] : std::vector<std::pair<std::string, std::string>>{{"tiny-llama", "0"},
-                                                                                        {"tiny-llama-wrong", "1"}}) {
+  struct ModelToMake {
+    std::string name, kind, variant;
+  };
+  std::vector<ModelToMake> wanted;
+  if (llm) wanted.insert(wanted.end(), {{"tiny-llama", "tiny-llama", "0"}, {"tiny-llama-wrong", "tiny-llama", "1"}});
+  if (embeddings) wanted.insert(wanted.end(), {{"tiny-bert", "tiny-bert", "0"}, {"tiny-bert-wrong", "tiny-bert", "1"}});
+  for (const auto& [name, kind, variant] : wanted) {
     fs::path out = dir / "models" / name;
     if (fs::exists(out / "config.json")) continue;  // made before: cached
     fs::create_directories(dir / "models");
     std::printf("making model %s (once; cached in %s)\n", name.c_str(), out.string().c_str());
     std::fflush(stdout);
-    ChildProcess maker(binary, {"models", "make", "tiny-llama", "--out", out.string(), "--variant", variant},
+    ChildProcess maker(binary, {"models", "make", kind, "--out", out.string(), "--variant", variant},
                        (dir / "models" / (name + ".log")).string());
     auto code = maker.wait_exit(std::chrono::minutes(10));
     if (code != 0) throw std::runtime_error("making " + name + " failed:\n" + maker.output());
@@ -172,6 +178,13 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
     if (behaviour == "lazy") t << "lazy = true\n";
     t << "\n";
   }
+  // The embeddings plugin has no made-up mode: a lazy miner does not serve it at all.
+  if (embeddings && behaviour != "lazy") {
+    const std::string model = (dir / "models" / (behaviour == "wrong-model" ? "tiny-bert-wrong" : "tiny-bert")).string();
+    t << "[tasks.embed-tiny-bert]\nplugin = \"embeddings\"\ntype = \"embeddings\"\nmodel_dir = \"" << model << "\"\n"
+      << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
+      << "weight = 0.1\nmax_capacity = 20000\nvolume_per_request = 200\ntimeout_s = 2\n\n";
+  }
   t << "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"" << (behaviour == "wrong-model" ? "upper" : "reverse")
     << "\"\nweight = " << (llm ? "0.3" : "1.0") << "\nmax_capacity = 2000\nvolume_per_request = 10\ntimeout_s = 2\n";
   if (behaviour == "lazy") t << "lazy = true\n";
@@ -185,6 +198,7 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
     << "tasks_file = \"tasks.toml\"\nchain = \"" << chain_url << "\"\nhandler_threads = 16\n";
   std::vector<std::string> tasks = {"reverse-words"};
   if (llm) tasks.push_back("chat-tiny-llama");
+  if (embeddings && miner.behaviour != "lazy") tasks.push_back("embed-tiny-bert");
   for (const std::string& task : tasks) {
     m << "[miner.tasks." << task << "]\n";
     m << "concurrency = " << (miner.behaviour == "full" ? 1 : 8) << "\n";
