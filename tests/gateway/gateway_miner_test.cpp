@@ -346,7 +346,13 @@ TEST_F(GatewayWithMiners, AFullMinerAndADeadOneAreSkippedAndTheUserGetsAFullAnsw
     nineteen::keys::add_signature_headers(r.headers, *validator_key, healthy1->key.ss58_address(), r.body);
     return own.send(r);
   });
-  std::this_thread::sleep_for(300ms);
+  // Wait until the miner says the slot is taken (its /metrics in-flight gauge).
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    nineteen::net::ClientRequest m;
+    m.url = healthy1->url + "/metrics";
+    if (client.send(m).body.find("nineteen_miner_in_flight{task=\"held-words\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(20ms);
+  }
   routing->set_try_order("held-words", {healthy1->candidate(kTransform), down->candidate(kTransform),
                                         healthy2->candidate(kTransform)});
 
