@@ -1,5 +1,6 @@
 // `nineteen`: one binary for every role; this file only dispatches to the subcommands.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -67,6 +68,11 @@ global options: --log-level trace|debug|info|warn|error (default warn), --versio
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Plugins load libtorch, whose OpenMP threads otherwise spin while idle: on a machine shared with
+  // other processes that made 2-thread work up to 35 times slower than 1 thread. libgomp reads this
+  // when it is loaded, which is after this line (the host itself never links it). A user's own
+  // setting wins.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   std::vector<std::string> args(argv + 1, argv + argc);
   spdlog::set_level(spdlog::level::warn);
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
