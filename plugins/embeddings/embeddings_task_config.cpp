@@ -7,19 +7,8 @@ namespace nineteen::embeddings {
 
 EmbeddingsTaskConfig EmbeddingsTaskConfig::from_json(const sdk::JsonObject& config) {
   EmbeddingsTaskConfig c;
-  static const char* const known[] = {"type",      "model_dir",        "dtype",      "threads",
-                                      "max_batch", "max_input_tokens", "max_inputs", "model_name"};
-  // A misspelt key would otherwise silently fall back to its default.
-  for (const auto& member : config.value().GetObject()) {
-    const std::string key(member.name.GetString(), member.name.GetStringLength());
-    bool found = false;
-    for (const char* k : known) found = found || key == k;
-    if (!found) {
-      throw sdk::Error(NT_INVALID_ARGUMENT, config.what() + ": unknown key \"" + key +
-                                                "\" (the embeddings plugin reads type, model_dir, dtype, threads, "
-                                                "max_batch, max_input_tokens, max_inputs, model_name)");
-    }
-  }
+  config.allow_only(
+      {"type", "model_dir", "dtype", "threads", "max_batch", "max_input_tokens", "max_inputs", "model_name"});
   if (config.has("type") && config.string("type") != "embeddings") {
     throw config.bad("type", "\"embeddings\"", config.require("type"));
   }

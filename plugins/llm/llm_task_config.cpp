@@ -13,19 +13,7 @@ const char* type_name(LlmTaskType type) { return type == LlmTaskType::Chat ? "ch
 
 LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   LlmTaskConfig c;
-  // A misspelt key would otherwise silently fall back to its default.
-  static const char* const known[] = {"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy",
-                                      "model_name"};
-  for (const auto& member : config.value().GetObject()) {
-    std::string key(member.name.GetString(), member.name.GetStringLength());
-    bool found = false;
-    for (const char* k : known) found = found || key == k;
-    if (!found) {
-      throw sdk::Error(NT_INVALID_ARGUMENT, config.what() + ": unknown key \"" + key +
-                                                "\" (the llm plugin reads type, model_dir, dtype, max_context, "
-                                                "threads, max_tokens_limit, model_name)");
-    }
-  }
+  config.allow_only({"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy", "model_name"});
   const std::string type = config.string("type");
   if (type == "chat") {
     c.type = LlmTaskType::Chat;

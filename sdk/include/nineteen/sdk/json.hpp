@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,20 @@ class JsonObject {
   JsonObject(const rapidjson::Value& value, std::string what) : value_(value), what_(std::move(what)) {
     if (!value_.IsObject()) {
       throw Error(NT_INVALID_ARGUMENT, what_ + ": expected a JSON object, got " + json_type_name(value_));
+    }
+  }
+
+  // Refuses a key not in `known`: a misspelt key would otherwise fall back to its default silently.
+  void allow_only(std::initializer_list<const char*> known) const {
+    for (const auto& member : value_.GetObject()) {
+      const std::string key(member.name.GetString(), member.name.GetStringLength());
+      bool found = false;
+      std::string list;
+      for (const char* k : known) {
+        found = found || key == k;
+        list += (list.empty() ? "" : ", ") + std::string(k);
+      }
+      if (!found) throw Error(NT_INVALID_ARGUMENT, what_ + ": unknown key \"" + key + "\" (known: " + list + ")");
     }
   }
 
