@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nineteen/models/bert_tiny_maker.hpp"
+#include "nineteen/models/diffusion_tiny_maker.hpp"
 #include "nineteen/models/llama_config.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
@@ -31,6 +32,9 @@ const char* const kUsage =
     "      writes a deterministic BERT sentence-embedding model (Hugging Face + sentence-transformers\n"
     "      layout; defaults: hidden 64, layers 2, heads 4, intermediate 256, vocab 1024, mean pooling,\n"
     "      normalised, uncased). MiniLM-L6 shaped: --hidden 384 --layers 6 --heads 12 --intermediate 1536\n"
+    "  nineteen-models make tiny-diffusion --out DIR [--variant N]\n"
+    "      writes a deterministic latent-diffusion model in the diffusers layout (CLIP text encoder,\n"
+    "      UNet2DConditionModel, AutoencoderKL, DDIM scheduler; about 1M parameters)\n"
     "  nineteen-models info DIR\n"
     "      prints a model directory's config and weights\n";
 
@@ -143,6 +147,30 @@ int make_tiny_bert_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int make_tiny_diffusion_command(const std::vector<std::string>& args) {
+  TinyDiffusionOptions options;
+  std::string out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
+    const std::string& value = args[++i];
+    if (flag == "--out") {
+      out = value;
+    } else if (flag == "--variant") {
+      int64_t v = parse_int(flag, value);
+      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
+      options.variant = static_cast<uint64_t>(v);
+    } else {
+      throw UsageError("unknown option " + flag);
+    }
+  }
+  if (out.empty()) throw UsageError("make tiny-diffusion needs --out DIR");
+  options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  make_tiny_diffusion(out, options);
+  std::printf("%s: tiny-diffusion variant %llu\n", out.c_str(), static_cast<unsigned long long>(options.variant));
+  return 0;
+}
+
 int info_command(const std::string& dir) {
   LlamaConfig c = LlamaConfig::from_model_dir(dir);
   SafetensorsSet weights = SafetensorsSet::open_dir(dir);
@@ -180,6 +208,9 @@ int main(int argc, char** argv) {
     }
     if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-bert") {
       return make_tiny_bert_command(std::vector<std::string>(args.begin() + 2, args.end()));
+    }
+    if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-diffusion") {
+      return make_tiny_diffusion_command(std::vector<std::string>(args.begin() + 2, args.end()));
     }
     if (args.size() == 2 && args[0] == "info") return info_command(args[1]);
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {

@@ -1,0 +1,31 @@
+// CLIPTextModel: prompt → token ids (the SDK's BPE tokenizer, CLIP's bos/eos padding) → hidden states.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include <nineteen/models/diffusion_config.hpp>
+#include <nineteen/text/bpe_tokenizer.hpp>
+
+#include "module_weights.hpp"
+
+namespace nineteen::diffusion {
+
+class ClipTextEncoder {
+ public:
+  ClipTextEncoder(const std::string& model_dir, const models::ClipTextConfig& config);
+
+  // [bos] + tokens (cut to fit) + [eos], padded with eos to max_position_embeddings, as CLIP does.
+  std::vector<int64_t> token_ids(const std::string& prompt) const;
+  // The last hidden state [prompts, max_position_embeddings, hidden] (causal attention, final norm).
+  torch::Tensor encode(const std::vector<std::string>& prompts) const;
+
+ private:
+  models::ClipTextConfig config_;
+  text::BpeTokenizer tokenizer_;
+  ModuleWeights weights_;
+};
+
+}  // namespace nineteen::diffusion

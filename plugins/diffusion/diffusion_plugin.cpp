@@ -1,0 +1,40 @@
+// The diffusion plugin's task types and task creation.
+#include "diffusion_plugin.hpp"
+
+#include <torch/torch.h>
+
+#include "diffusion_task.hpp"
+
+namespace nineteen::diffusion {
+
+std::vector<sdk::TaskType> DiffusionPlugin::task_types() const {
+  return {{"text-to-image", "OpenAI images generations (/v1/images/generations) on a latent-diffusion model in the "
+                            "diffusers layout; keys: model_dir, threads, max_side, max_steps, max_image_bytes, model_name"},
+          {"image-to-image", "OpenAI images edits as JSON (/v1/images/edits): init_image (base64 PNG/JPEG) and "
+                             "strength; same keys"}};
+}
+
+std::unique_ptr<sdk::Task> DiffusionPlugin::create_task(const std::string& name, const sdk::JsonObject& config) {
+  DiffusionTaskConfig c = DiffusionTaskConfig::from_json(config);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (applied_threads_ != 0 && applied_threads_ != c.threads) {
+    host().warn("task \"" + name + "\" sets threads = " + std::to_string(c.threads) + " but another task set " +
+                std::to_string(applied_threads_) + "; libtorch threads are process-wide, so give every diffusion "
+                "task the same value");
+  }
+  // Images are reproducible for one thread count; a fixed count keeps serve and check alike.
+  at::set_num_threads(c.threads);
+  applied_threads_ = c.threads;
+  std::shared_ptr<const DiffusionPipeline> pipeline = pipelines_[c.model_dir].lock();
+  if (!pipeline) {
+    try {
+      pipeline = std::make_shared<const DiffusionPipeline>(c.model_dir);
+    } catch (const sdk::Error& e) {
+      throw sdk::Error(e.code(), "task \"" + name + "\": " + e.what());
+    }
+    pipelines_[c.model_dir] = pipeline;
+  }
+  return std::make_unique<DiffusionTask>(name, std::move(c), std::move(pipeline));
+}
+
+}  // namespace nineteen::diffusion
