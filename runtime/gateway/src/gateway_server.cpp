@@ -2,6 +2,7 @@
 // usage and metrics, /v1/models, /metrics and the status page.
 #include "nineteen/gateway/gateway_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <set>
