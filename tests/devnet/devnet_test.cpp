@@ -5,6 +5,7 @@
 
 #include "child_process.hpp"
 #include "nineteen/devnet/devnet.hpp"
+#include "nineteen/net/http_client.hpp"
 
 namespace {
 
@@ -33,6 +34,19 @@ TEST(Devnet, BehavioursEarnTheWeightsTheMechanismPromises) {
   devnet.start();
   std::string printed;
   devnet.run([&](const std::string& text) { printed += text; });
+
+  // The network keeps serving users: the validator's gateway answers with the key the devnet made.
+  ASSERT_FALSE(devnet.gateway_url().empty()) << devnet.validator_log();
+  nineteen::net::HttpClient client;
+  nineteen::net::ClientRequest request;
+  request.method = "POST";
+  request.url = devnet.gateway_url() + "/v1/text/transform";
+  request.body = R"({"model":"reverse-words","text":"hello devnet"})";
+  request.headers.set("Authorization", "Bearer " + devnet.api_key());
+  request.headers.set("Content-Type", "application/json");
+  auto answer = client.send(request);
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.body, R"({"words":["olleh","tenved"]})");
   devnet.stop();
 
   auto rows = devnet.latest_rows();

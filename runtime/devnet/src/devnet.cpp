@@ -81,7 +81,7 @@ struct Devnet::State {
   std::string binary;
   bool llm = false;
   bool embeddings = false;
-  std::string chain_url, checker_url;
+  std::string chain_url, checker_url, gateway_url, api_key;
 
   struct Miner {
     std::string behaviour;
@@ -263,10 +263,22 @@ void Devnet::start() {
   v << "[validator]\nhotkey = \"" << (s.dir / "keys" / "validator.json").string() << "\"\nchain = \"" << s.chain_url
     << "\"\nchecker = \"" << s.checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
     << "period_s = " << s.options.period_s << "\nanswer_timeout_s = " << std::max(5.0, s.options.period_s / 2)
-    << "\nsynthetic_multiplier = " << s.options.synthetic_multiplier << "\nsenders = 8\n";
+    << "\nsynthetic_multiplier = " << s.options.synthetic_multiplier << "\nsenders = 8\n"
+    << "\n[gateway]\naddress = \"127.0.0.1\"\nport = 0\n";
   write_file(s.run / "validator" / "validator.toml", v.str());
   s.validator = s.launch("validator", {"validator", "--config", (s.run / "validator" / "validator.toml").string()},
                          "(running)", nullptr);
+  if (auto url = s.validator->wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)"), std::chrono::seconds(5))) {
+    s.gateway_url = *url;
+    // A key for the person at the terminal (the gateway's own command, as an operator would run it).
+    ChildProcess apikey(s.binary, {"apikey", "create", "--db", (s.run / "validator" / "validator.db").string(), "--name", "devnet"},
+                        (s.run / "logs" / "apikey.log").string());
+    if (apikey.wait_exit(std::chrono::seconds(30)) == 0) {
+      std::smatch m;
+      const std::string out = apikey.output();
+      if (std::regex_search(out, m, std::regex("(nt-[0-9a-f]+)"))) s.api_key = m[1];
+    }
+  }
 }
 
 std::vector<MinerRow> Devnet::latest_rows() const {
@@ -275,6 +287,8 @@ std::vector<MinerRow> Devnet::latest_rows() const {
 }
 
 std::string Devnet::validator_log() const { return state_->validator ? state_->validator->output() : ""; }
+std::string Devnet::gateway_url() const { return state_->gateway_url; }
+std::string Devnet::api_key() const { return state_->api_key; }
 
 namespace {
 
@@ -334,6 +348,16 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
           << s.miners.size() << " miners (";
     for (size_t i = 0; i < s.miners.size(); ++i) hello << (i ? ", " : "") << s.miners[i].behaviour;
     hello << "), periods of " << s.options.period_s << " s" << (s.llm ? "" : " (no LLM plugin: text task only)") << "\n";
+    if (!s.gateway_url.empty()) {
+      const std::string body = s.llm ? "{\"model\":\"chat-tiny-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],"
+                                       "\"max_tokens\":20,\"stream\":true}"
+                                     : "{\"model\":\"reverse-words\",\"text\":\"hello devnet\"}";
+      hello << "gateway (OpenAI-compatible): " << s.gateway_url << "  API key: " << s.api_key << "\n"
+            << "try it: curl -N " << s.gateway_url << (s.llm ? "/v1/chat/completions" : "/v1/text/transform")
+            << " -H 'Authorization: Bearer " << s.api_key << "' -H 'Content-Type: application/json' -d '" << body
+            << "'\n"
+            << "status page: " << s.gateway_url << "/  (contenders become routable after the first period)\n";
+    }
     for (const auto& m : s.miners) {
       if (m.behaviour == "honest" && !m.url.empty()) {
         hello << "try a miner: " << s.binary << " query --key " << (s.dir / "keys" / "validator.json").string()

@@ -56,6 +56,9 @@ class Devnet {
   // The tables of the latest weight setting, by behaviour; empty before the first.
   std::vector<MinerRow> latest_rows() const;
   std::string validator_log() const;
+  // The validator's OpenAI-compatible gateway and a key made for it (empty when it is not built).
+  std::string gateway_url() const;
+  std::string api_key() const;
 
   struct State;
 
