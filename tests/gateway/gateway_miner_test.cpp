@@ -444,6 +444,34 @@ TEST_F(GatewayWithMiners, AStreamThatBreaksAfterItsFirstChunkIsCutNotJoinedToAno
   EXPECT_EQ(reports[0].result.outcome, nineteen::scoring::Outcome::failed);
 }
 
+TEST_F(GatewayWithMiners, StoppingDoesNotWaitForALongStreamToFinish) {
+  MinerFleet own(*validator_key, kTextTasks);
+  FleetMiner& slow = own.start("slow", 8, "[miner.tasks.held-words]\nchunk_delay_ms = 300\n");
+  routing->set_try_order("held-words", {slow.candidate(kTransform)});
+  start_gateway();
+  std::string key = make_key("olga");
+  std::promise<void> first_chunk;
+  std::string words;
+  for (int i = 0; i < 30; ++i) words += "w ";  // 30 words at 300 ms each: 9 s if read to the end
+  auto user = std::async(std::launch::async, [&] {
+    nineteen::net::HttpClient own_client;
+    size_t seen = 0;
+    return own_client.stream(post(kTransform, R"({"model":"held-words","stream":true,"text":")" + words + "\"}", key),
+                             [&](const nineteen::net::SseEvent&) {
+                               if (++seen == 1) first_chunk.set_value();
+                               return true;
+                             });
+  });
+  ASSERT_EQ(first_chunk.get_future().wait_for(10s), std::future_status::ready);
+  auto started = std::chrono::steady_clock::now();
+  gateway->stop();
+  // The server's grace is 2 s; then the stream is abandoned at the miner's next chunk.
+  double stop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LT(stop_s, 5.0) << "stop waited for the whole stream";
+  auto r = user.get();
+  EXPECT_FALSE(r.done_seen);
+}
+
 TEST_F(GatewayWithMiners, UsageIsRecordedPerKeyTaskAndDayAndTheDailyWorkLimitHolds) {
   start_gateway();
   std::int64_t id = 0;

@@ -38,7 +38,7 @@ struct GatewayServer::State {
         gate(store, ledger, std::chrono::milliseconds(static_cast<long long>(settings.key_cache_s * 1000))),
         after_answer([this] { flush_ledger(); },
                      std::chrono::milliseconds(static_cast<long long>(settings.usage_flush_s * 1000))),
-        dispatch(routing, client, after_answer, settings.max_attempts) {}
+        dispatch(routing, client, after_answer, settings.max_attempts, stopped) {}
 
   static net::ClientOptions client_options(const GatewaySettings& s) {
     net::ClientOptions o;
@@ -56,6 +56,7 @@ struct GatewayServer::State {
     }
   }
 
+  std::atomic<bool> stopped{false};  // first: the dispatch reads it
   GatewaySettings settings;
   validator::OrganicRouting& routing;
   std::shared_ptr<store::ValidatorStore> store;
@@ -66,7 +67,6 @@ struct GatewayServer::State {
   AfterAnswerQueue after_answer;
   OrganicDispatch dispatch;
   std::unique_ptr<net::HttpServer> server;
-  std::atomic<bool> stopped{false};
 };
 
 namespace {

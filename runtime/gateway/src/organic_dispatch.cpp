@@ -20,8 +20,12 @@ std::string whole_answer(const std::string& response_json) {
 }  // namespace
 
 OrganicDispatch::OrganicDispatch(validator::OrganicRouting& routing, net::HttpClient& client, AfterAnswerQueue& reports,
-                                 int max_attempts)
-    : routing_(routing), client_(client), reports_(reports), max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
+                                 int max_attempts, const std::atomic<bool>& stopping)
+    : routing_(routing),
+      client_(client),
+      reports_(reports),
+      max_attempts_(max_attempts < 1 ? 1 : max_attempts),
+      stopping_(stopping) {}
 
 DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const std::string& body,
                                       const UserChunkSink& sink) {
@@ -37,6 +41,7 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
   const bool streamed = static_cast<bool>(sink);
   const keys::Hotkey& signer = routing_.signing_key();
   bool user_gone = false;
+  bool abandoned = false;  // the user left and the gateway is stopping
   for (size_t i = 0; i < candidates.size() && static_cast<int>(i) < max_attempts_; ++i) {
     const validator::OrganicCandidate& c = candidates[i];
     if (i > 0) out.retries++;
@@ -47,12 +52,20 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
         // After the user left, the answer is still read to its end: the miner served it in full.
         if (!user_gone && !sink(chunk)) user_gone = true;
         chunks_to_user++;
-        return true;
+        abandoned = user_gone && stopping_.load();
+        return !abandoned;
       };
     }
     routing_.organic_started(task.name, c.miner.hotkey);
     validator::QueryResult r =
         validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts, observer);
+    if (abandoned) {  // cut by us, not the miner's failure: not reported
+      out.status = 503;
+      out.stream_cut = true;
+      out.code = "stopping";
+      out.body = "the gateway is stopping";
+      return out;
+    }
     AttemptVerdict verdict = judge_attempt(r, chunks_to_user);
     out.attempts.push_back(AttemptRecord{c.uid, c.miner.hotkey, r.status,
                                          verdict == AttemptVerdict::answered ? "" : r.error});

@@ -3,6 +3,7 @@
 // move on to the next contender, and the result says what the user gets.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -34,14 +35,15 @@ struct DispatchResult {
 };
 
 // Returns false once the user has gone (the relay stops forwarding; the miner's answer is still read
-// to its end so that it counts as the miner served it).
+// to its end so that it counts as the miner served it, unless the gateway is stopping).
 using UserChunkSink = std::function<bool(std::string_view chunk)>;
 
 class OrganicDispatch {
  public:
-  // `reports` runs organic_finished off the request's path.
+  // `reports` runs organic_finished off the request's path. Once `stopping` is set, a stream whose
+  // user has gone is abandoned at its next chunk (and not reported), so a stop does not wait for it.
   OrganicDispatch(validator::OrganicRouting& routing, net::HttpClient& client, AfterAnswerQueue& reports,
-                  int max_attempts);
+                  int max_attempts, const std::atomic<bool>& stopping);
 
   // `body` has "model" set to the task. With a sink the request streams and chunks go to the sink
   // as they arrive; without one the answer is read whole.
@@ -52,6 +54,7 @@ class OrganicDispatch {
   net::HttpClient& client_;
   AfterAnswerQueue& reports_;
   int max_attempts_;
+  const std::atomic<bool>& stopping_;
 };
 
 }  // namespace nineteen::gateway
