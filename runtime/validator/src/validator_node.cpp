@@ -261,10 +261,13 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
   std::int64_t period;
   std::uint16_t uid = 0;
   bool contender = false;
+  // A miner refusing a user's malformed or oversized request did its job: not a failure of the miner.
+  const bool users_fault = result.status == 400 || result.status == 413 || result.status == 422;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     LiveStats& stats = s.live[{task, miner_hotkey}];
     if (stats.in_flight > 0) --stats.in_flight;
+    if (users_fault) return;
     ++stats.synthetic_to_skip;  // MECHANISM.md §3: an organic request replaces a pending synthetic one
     period = s.period_id;
     for (const Contender& c : s.contenders) {

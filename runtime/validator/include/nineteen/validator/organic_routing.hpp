@@ -57,7 +57,8 @@ class OrganicRouting {
   virtual std::vector<OrganicCandidate> organic_candidates(const std::string& task) = 0;
   // Around each attempt: counts it in flight (routing prefers the least busy), then records its
   // outcome in the period's counters, replaces one pending synthetic request of that contender, and
-  // keeps a success for checking. `request` is the body sent (with "model" set).
+  // keeps a success for checking. `request` is the body sent (with "model" set). A miner's 400, 413
+  // or 422 (the user's request was bad) is not counted against the miner.
   virtual void organic_started(const std::string& task, const std::string& miner_hotkey) = 0;
   virtual void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
                                 const QueryResult& result) = 0;
