@@ -10,17 +10,7 @@ const char* endpoint_of(ImageTaskType type) {
 }
 
 DiffusionTaskConfig DiffusionTaskConfig::from_json(const sdk::JsonObject& config) {
-  static const char* const known[] = {"type", "model_dir", "threads", "max_side", "max_steps", "max_image_bytes", "model_name"};
-  for (const auto& member : config.value().GetObject()) {
-    std::string key(member.name.GetString(), member.name.GetStringLength());
-    bool found = false;
-    for (const char* k : known) found = found || key == k;
-    if (!found) {
-      throw sdk::Error(NT_INVALID_ARGUMENT, config.what() + ": unknown key \"" + key +
-                                                "\" (the diffusion plugin reads type, model_dir, threads, max_side, "
-                                                "max_steps, max_image_bytes, model_name)");
-    }
-  }
+  config.allow_only({"type", "model_dir", "threads", "max_side", "max_steps", "max_image_bytes", "model_name"});
   DiffusionTaskConfig c;
   const std::string type = config.string("type");
   if (type == "text-to-image") c.type = ImageTaskType::TextToImage;

@@ -81,6 +81,7 @@ struct Devnet::State {
   std::string binary;
   bool llm = false;
   bool embeddings = false;
+  bool images = false;
   std::string chain_url, checker_url, gateway_url, api_key;
 
   struct Miner {
@@ -141,6 +142,8 @@ Devnet::Devnet(DevnetOptions options) : state_(std::make_unique<State>()) {
   const bool maker = fs::exists(fs::path(s.binary).parent_path() / "nineteen-models");
   s.llm = s.options.llm && maker && fs::exists(plugins / "nineteen_plugin_llm.so");
   s.embeddings = s.options.llm && maker && fs::exists(plugins / "nineteen_plugin_embeddings.so");
+  s.images = s.options.llm && maker && fs::exists(plugins / "nineteen_plugin_diffusion.so") &&
+             fs::exists(plugins / "nineteen_plugin_avatar.so");
 }
 
 Devnet::~Devnet() { stop(); }
@@ -152,6 +155,9 @@ void Devnet::State::make_models() {
   std::vector<ModelToMake> wanted;
   if (llm) wanted.insert(wanted.end(), {{"tiny-llama", "tiny-llama", "0"}, {"tiny-llama-wrong", "tiny-llama", "1"}});
   if (embeddings) wanted.insert(wanted.end(), {{"tiny-bert", "tiny-bert", "0"}, {"tiny-bert-wrong", "tiny-bert", "1"}});
+  if (images) {
+    wanted.insert(wanted.end(), {{"tiny-diffusion", "tiny-diffusion", "0"}, {"tiny-diffusion-wrong", "tiny-diffusion", "1"}});
+  }
   for (const auto& [name, kind, variant] : wanted) {
     fs::path out = dir / "models" / name;
     if (fs::exists(out / "config.json")) continue;  // made before: cached
@@ -185,6 +191,19 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
       << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
       << "weight = 0.1\nmax_capacity = 20000\nvolume_per_request = 200\ntimeout_s = 2\n\n";
   }
+  // Images: text-to-image and the avatar workflow over this node's own image-to-image task. No
+  // made-up mode either: a lazy miner does not serve them.
+  if (images && behaviour != "lazy") {
+    const std::string model =
+        (dir / "models" / (behaviour == "wrong-model" ? "tiny-diffusion-wrong" : "tiny-diffusion")).string();
+    for (const char* type : {"text-to-image", "image-to-image"}) {
+      t << "[tasks." << type << "-tiny]\nplugin = \"diffusion\"\ntype = \"" << type << "\"\nmodel_dir = \"" << model
+        << "\"\nthreads = 1\nmax_side = 128\nweight = " << (std::string(type) == "text-to-image" ? "0.1" : "0")
+        << "\nmax_capacity = 800\nvolume_per_request = 10\ntimeout_s = 5\n\n";
+    }
+    t << "[tasks.avatar-tiny]\nplugin = \"avatar\"\ntarget = \"image-to-image-tiny\"\nmax_side = 128\n"
+      << "weight = 0.05\nmax_capacity = 400\nvolume_per_request = 5\ntimeout_s = 5\n\n";
+  }
   t << "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"" << (behaviour == "wrong-model" ? "upper" : "reverse")
     << "\"\nweight = " << (llm ? "0.3" : "1.0") << "\nmax_capacity = 2000\nvolume_per_request = 10\ntimeout_s = 2\n";
   if (behaviour == "lazy") t << "lazy = true\n";
@@ -199,6 +218,10 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
   std::vector<std::string> tasks = {"reverse-words"};
   if (llm) tasks.push_back("chat-tiny-llama");
   if (embeddings && miner.behaviour != "lazy") tasks.push_back("embed-tiny-bert");
+  if (images && miner.behaviour != "lazy") {
+    tasks.push_back("text-to-image-tiny");
+    tasks.push_back("avatar-tiny");
+  }
   for (const std::string& task : tasks) {
     m << "[miner.tasks." << task << "]\n";
     m << "concurrency = " << (miner.behaviour == "full" ? 1 : 8) << "\n";
