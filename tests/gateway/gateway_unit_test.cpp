@@ -118,12 +118,14 @@ class GatewayStoreTest : public ::testing::Test {
   std::shared_ptr<nineteen::store::SqliteValidatorStore> store =
       std::make_shared<nineteen::store::SqliteValidatorStore>(dir.file("validator.db"));
 
-  nineteen::store::ApiKeyRecord add_key(const std::string& key, double rpm, double work_per_day) {
+  nineteen::store::ApiKeyRecord add_key(const std::string& key, double rpm, double work_per_day,
+                                        double work_per_minute = 0) {
     nineteen::store::ApiKeyRecord r;
     r.key_hash = api_key_hash(key);
     r.name = "user-" + key;
     r.requests_per_minute = rpm;
     r.work_per_day = work_per_day;
+    r.work_per_minute = work_per_minute;
     r.created_at = std::chrono::system_clock::now();
     r.id = store->add_api_key(r);
     return r;
@@ -189,6 +191,25 @@ TEST_F(GatewayStoreTest, GateRefusesMissingUnknownRevokedAndOverLimitKeys) {
   Admission gone = gate.admit("Bearer nt-revoked");
   EXPECT_EQ(gone.status, 401);
   EXPECT_EQ(gone.code, "revoked_api_key");
+}
+
+TEST_F(GatewayStoreTest, WorkPerMinuteRefusesAKeyInDebtUntilItsBucketRefills) {
+  KeyUsageLedger ledger(store);
+  ApiKeyGate gate(store, ledger, 0ms);
+  auto key = add_key("nt-tokens", 0, 0, 600);  // 600 tokens a minute: 10 a second
+  ASSERT_DOUBLE_EQ(store->api_key_by_hash(api_key_hash("nt-tokens"))->work_per_minute, 600);
+  EXPECT_EQ(gate.admit("Bearer nt-tokens").status, 200);
+  gate.charge_work(key, 500);  // an answer of 500 tokens: 100 left
+  EXPECT_EQ(gate.admit("Bearer nt-tokens").status, 200);
+  gate.charge_work(key, 400);  // 300 tokens in debt
+  Admission over = gate.admit("Bearer nt-tokens");
+  EXPECT_EQ(over.status, 429);
+  EXPECT_EQ(over.code, "work_rate_exceeded");
+  EXPECT_GE(over.retry_after_s, 29);  // 300 tokens at 10 a second
+  EXPECT_LE(over.retry_after_s, 31);
+  // Other keys are not touched.
+  add_key("nt-free", 0, 0);
+  EXPECT_EQ(gate.admit("Bearer nt-free").status, 200);
 }
 
 TEST_F(GatewayStoreTest, CachedKeysAreTrustedOnlyForTheCacheTime) {

@@ -20,13 +20,13 @@ namespace nineteen::gateway {
 namespace {
 
 const char* kUsage = R"(usage:
-  nineteen apikey create --db FILE --name NAME [--rpm R] [--work-per-day W]
+  nineteen apikey create --db FILE --name NAME [--rpm R] [--work-per-minute T] [--work-per-day W]
                                          a new key, printed once (only its hash is stored)
   nineteen apikey list --db FILE          every key: id, name, limits, created, revoked
   nineteen apikey revoke ID --db FILE     the key stops working (within the gateway's key_cache_s)
   nineteen apikey usage ID --db FILE [--day YYYY-MM-DD]
                                          requests and work by task on a UTC day (default today)
-FILE is the validator's store (the "db" of its settings). 0 or no --rpm / --work-per-day: no limit.
+FILE is the validator's store (the "db" of its settings). 0 or no --rpm / --work-per-minute / --work-per-day: no limit. Work is the task's unit (tokens for text).
 )";
 
 class ApiKeyUsageError : public std::runtime_error {
@@ -121,13 +121,14 @@ std::string utc_time(store::TimePoint t) {
 }
 
 int create(const std::vector<std::string>& args) {
-  Arguments a = read_arguments(args, {"db", "name", "rpm", "work-per-day"});
+  Arguments a = read_arguments(args, {"db", "name", "rpm", "work-per-minute", "work-per-day"});
   if (!a.positional.empty()) throw ApiKeyUsageError("unexpected argument \"" + a.positional[0] + "\"");
   store::ApiKeyRecord record;
   const std::string db = require(a, "db", "the validator's store file");
   record.name = require(a, "name", "a name for whom the key is for (shown in metrics)");
   record.requests_per_minute = limit_option(a, "rpm");
   record.work_per_day = limit_option(a, "work-per-day");
+  record.work_per_minute = limit_option(a, "work-per-minute");
   const std::string key = new_api_key();
   record.key_hash = api_key_hash(key);
   record.created_at = std::chrono::system_clock::now();
@@ -135,6 +136,7 @@ int create(const std::vector<std::string>& args) {
   std::cout << key << "\n";
   std::cout << "API key " << id << " \"" << record.name << "\": "
             << limit_text(record.requests_per_minute, "requests per minute") << ", "
+            << limit_text(record.work_per_minute, "work (tokens) per minute") << ", "
             << limit_text(record.work_per_day, "work per day") << "\n"
             << "This is the only time the key is shown: only its hash is kept in " << db << ".\n";
   return 0;
@@ -148,10 +150,10 @@ int list(const std::vector<std::string>& args) {
     std::cout << "no API keys (make one with `nineteen apikey create`)\n";
     return 0;
   }
-  std::printf("%-5s %-24s %10s %14s %-21s %s\n", "id", "name", "rpm", "work/day", "created", "revoked");
+  std::printf("%-5s %-24s %10s %12s %14s %-21s %s\n", "id", "name", "rpm", "work/min", "work/day", "created", "revoked");
   for (const auto& k : keys) {
-    std::printf("%-5lld %-24s %10g %14g %-21s %s\n", static_cast<long long>(k.id), k.name.c_str(),
-                k.requests_per_minute, k.work_per_day, utc_time(k.created_at).c_str(),
+    std::printf("%-5lld %-24s %10g %12g %14g %-21s %s\n", static_cast<long long>(k.id), k.name.c_str(),
+                k.requests_per_minute, k.work_per_minute, k.work_per_day, utc_time(k.created_at).c_str(),
                 k.revoked_at ? utc_time(*k.revoked_at).c_str() : "-");
   }
   return 0;

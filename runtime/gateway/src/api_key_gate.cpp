@@ -44,6 +44,15 @@ std::optional<store::ApiKeyRecord> ApiKeyGate::lookup(const std::string& hash, s
   return record;
 }
 
+void ApiKeyGate::charge_work(const store::ApiKeyRecord& key, double work) {
+  if (!(key.work_per_minute > 0) || !(work > 0)) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = work_buckets_.find(key.id);
+  if (it == work_buckets_.end()) it = work_buckets_.emplace(key.id, RequestRateBucket(key.work_per_minute, now)).first;
+  it->second.charge(now, work);
+}
+
 Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
   Admission a;
   if (!authorization) {
@@ -83,6 +92,21 @@ Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
       a.message = "API key \"" + a.key->name + "\" used its work of " + number(a.key->work_per_day) +
                   " for today (UTC); it renews at midnight UTC";
       return a;
+    }
+  }
+  if (a.key->work_per_minute > 0) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = work_buckets_.find(a.key->id);
+    if (it != work_buckets_.end()) {
+      if (it->second.per_minute() != a.key->work_per_minute) it->second.set_rate(a.key->work_per_minute, now);
+      if (!it->second.take(now, 0)) {  // in debt from earlier answers
+        a.status = 429;
+        a.code = "work_rate_exceeded";
+        a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now, 0)));
+        a.message = "API key \"" + a.key->name + "\" is over its limit of " + number(a.key->work_per_minute) +
+                    " work (tokens) per minute; retry after " + number(a.retry_after_s) + " s";
+        return a;
+      }
     }
   }
   if (a.key->requests_per_minute > 0) {

@@ -105,13 +105,16 @@ void count_attempts(State& s, const std::string& task, const DispatchResult& r) 
   s.metrics.retries(task, r.retries);
 }
 
-// Usage is billed for a full answer, with the work the task's plugin reads from it.
+// Usage is billed for a full answer, with the work the task's plugin reads from it; the work is also
+// charged to the key's work-per-minute bucket.
 void bill(State& s, const store::ApiKeyRecord& key, const std::string& task, const std::string& body,
           const std::string& response_json) {
   const std::string day = utc_day(std::chrono::system_clock::now());
-  s.after_answer.post([&s, key_id = key.id, task, body, response_json, day] {
+  s.after_answer.post([&s, key, task, body, response_json, day] {
     double work = s.routing.answer_work(task, body, response_json);
-    s.ledger.add(key_id, task, day, 1, std::isfinite(work) && work > 0 ? work : 0);
+    work = std::isfinite(work) && work > 0 ? work : 0;
+    s.ledger.add(key.id, task, day, 1, work);
+    s.gate.charge_work(key, work);
   });
 }
 

@@ -25,6 +25,12 @@ bool RequestRateBucket::take(Clock::time_point now, double cost) {
   return true;
 }
 
+void RequestRateBucket::charge(Clock::time_point now, double cost) {
+  if (per_minute_ <= 0 || !(cost > 0)) return;
+  tokens_ = level_at(now) - cost;
+  if (now > updated_) updated_ = now;
+}
+
 double RequestRateBucket::seconds_until(Clock::time_point now, double cost) const {
   if (per_minute_ <= 0) return 0;
   double missing = cost - level_at(now);

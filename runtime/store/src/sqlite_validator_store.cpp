@@ -82,7 +82,7 @@ KeptAnswer read_kept_answer(const SqliteStatement& row) {
 }
 
 constexpr const char* kApiKeyColumns =
-    "id, key_hash, name, requests_per_minute, work_per_day, created_at_ms, revoked_at_ms";
+    "id, key_hash, name, requests_per_minute, work_per_day, created_at_ms, revoked_at_ms, work_per_minute";
 
 ApiKeyRecord read_api_key(const SqliteStatement& row) {
   ApiKeyRecord k;
@@ -93,6 +93,7 @@ ApiKeyRecord read_api_key(const SqliteStatement& row) {
   k.work_per_day = row.column_double(4);
   k.created_at = from_unix_ms(row.column_int(5));
   if (!row.is_null(6)) k.revoked_at = from_unix_ms(row.column_int(6));
+  k.work_per_minute = row.column_double(7);
   return k;
 }
 
@@ -607,6 +608,7 @@ std::int64_t SqliteValidatorStore::add_api_key(const ApiKeyRecord& key) {
   require_text(key.name, "API key name");
   require_non_negative(key.requests_per_minute, "API key " + key.name + " requests_per_minute");
   require_non_negative(key.work_per_day, "API key " + key.name + " work_per_day");
+  require_non_negative(key.work_per_minute, "API key " + key.name + " work_per_minute");
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteTransaction transaction(db_);
   auto exists = db_.prepare("SELECT name FROM api_keys WHERE key_hash = ?1");
@@ -616,9 +618,10 @@ std::int64_t SqliteValidatorStore::add_api_key(const ApiKeyRecord& key) {
                      exists.column_text(0) + "\"); make a new key");
   }
   auto insert = db_.prepare(
-      "INSERT INTO api_keys (key_hash, name, requests_per_minute, work_per_day, created_at_ms, revoked_at_ms) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO api_keys (key_hash, name, requests_per_minute, work_per_day, created_at_ms, revoked_at_ms, "
+      "work_per_minute) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   insert.bind(1, key.key_hash).bind(2, key.name).bind(3, key.requests_per_minute).bind(4, key.work_per_day);
+  insert.bind(7, key.work_per_minute);
   insert.bind(5, to_unix_ms(key.created_at));
   if (key.revoked_at) {
     insert.bind(6, to_unix_ms(*key.revoked_at));

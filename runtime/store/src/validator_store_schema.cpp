@@ -130,6 +130,10 @@ CREATE TABLE api_key_usage (
   PRIMARY KEY (key_id, task, day)
 );
 )sql"},
+      {3, "a per-minute work (token) limit on API keys",
+       R"sql(
+ALTER TABLE api_keys ADD COLUMN work_per_minute REAL NOT NULL DEFAULT 0;
+)sql"},
   };
   return migrations;
 }

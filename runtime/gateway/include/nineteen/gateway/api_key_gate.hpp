@@ -30,6 +30,9 @@ class ApiKeyGate {
 
   // `authorization`: the Authorization header, if any. Takes one request from the key's bucket.
   Admission admit(const std::optional<std::string>& authorization);
+  // Charges an answer's work to the key's work-per-minute bucket (after the answer: its size is not
+  // known before). A key in debt is refused until the bucket refills.
+  void charge_work(const store::ApiKeyRecord& key, double work);
 
  private:
   struct CachedKey {
@@ -44,6 +47,7 @@ class ApiKeyGate {
   std::mutex mutex_;
   std::map<std::string, CachedKey> cache_;                // hash → record
   std::map<std::int64_t, RequestRateBucket> buckets_;     // key id → requests per minute
+  std::map<std::int64_t, RequestRateBucket> work_buckets_;  // key id → work (tokens) per minute
 };
 
 }  // namespace nineteen::gateway

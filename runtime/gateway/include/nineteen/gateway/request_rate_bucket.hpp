@@ -14,6 +14,9 @@ class RequestRateBucket {
 
   // Takes `cost` tokens when there are that many; else takes nothing and returns false.
   bool take(Clock::time_point now, double cost = 1);
+  // Takes `cost` tokens after the fact (an answer's work, known only once it is done); the level may
+  // go below zero, and take() refuses until it has refilled past zero.
+  void charge(Clock::time_point now, double cost);
   // Seconds until `cost` tokens are there (0 when they are now).
   double seconds_until(Clock::time_point now, double cost = 1) const;
   // Changes the rate (the key's settings were read again), keeping the tokens held (capped).

@@ -120,6 +120,7 @@ struct ApiKeyRecord {
   std::string name;
   double requests_per_minute = 0;  // 0 = no limit
   double work_per_day = 0;         // 0 = no limit
+  double work_per_minute = 0;      // tokens (the task's work) per minute, a token bucket; 0 = no limit
   TimePoint created_at;
   std::optional<TimePoint> revoked_at;
 };
