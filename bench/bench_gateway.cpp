@@ -20,6 +20,7 @@
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
+#include "http_load.hpp"
 #include "nineteen/net/http_client.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
@@ -28,50 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Row {
-  double requests_per_s = 0;
-  double p50_ms = 0, p99_ms = 0;
-  size_t errors = 0;
-};
-
-// `clients` threads, each with its own keep-alive client, sending for `seconds`; `send` returns
-// whether the answer was a full success.
-Row measure(int clients, double seconds, const std::function<nineteen::net::ClientRequest()>& make_request, bool stream) {
-  std::vector<std::vector<double>> latencies(clients);
-  std::atomic<size_t> errors{0};
-  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  auto start = Clock::now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      nineteen::net::HttpClient client;
-      while (Clock::now() < deadline) {
-        nineteen::net::ClientRequest request = make_request();
-        auto t0 = Clock::now();
-        nineteen::net::ClientResult result =
-            stream ? client.stream(request, [](const nineteen::net::SseEvent&) { return true; }) : client.send(request);
-        auto t1 = Clock::now();
-        if (!result.ok() || result.status != 200 || (stream && !result.done_seen)) {
-          errors++;
-          continue;
-        }
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  Row row;
-  row.errors = errors;
-  if (all.empty()) return row;
-  row.requests_per_s = static_cast<double>(all.size()) / elapsed;
-  row.p50_ms = all[all.size() / 2];
-  row.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  return row;
-}
+using Row = bench::LoadRow;
 
 // The validator's side reduced to one miner that is always tried first.
 class OneMinerRouting : public nineteen::validator::OrganicRouting {
@@ -171,8 +129,8 @@ int main(int argc, char** argv) {
   for (bool stream : {false, true}) {
     for (int clients : {1, 8, 64}) {
       const std::string& body = stream ? streamed : whole;
-      Row d = measure(clients, seconds, direct(body), stream);
-      Row g = measure(clients, seconds, through_gateway(body), stream);
+      Row d = bench::measure_load(clients, seconds, direct(body), stream);
+      Row g = bench::measure_load(clients, seconds, through_gateway(body), stream);
       std::printf("%-8s %-7d | %6.0f %7.3fms %7.3fms | %6.0f %7.3fms %7.3fms | %7.3fms %7.3fms | %.2f%s\n",
                   stream ? "streamed" : "whole", clients, d.requests_per_s, d.p50_ms, d.p99_ms, g.requests_per_s,
                   g.p50_ms, g.p99_ms, g.p50_ms - d.p50_ms, g.p99_ms - d.p99_ms,

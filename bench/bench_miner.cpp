@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_load.hpp"
 #include "nineteen/keys/hotkey.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
@@ -25,49 +26,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Row {
-  double requests_per_s = 0;
-  double p50_ms = 0, p99_ms = 0;
-  size_t errors = 0;
-};
-
-// `clients` threads, each with its own keep-alive client, sending for `seconds`.
-template <typename MakeRequest>
-Row measure(int clients, double seconds, MakeRequest make_request) {
-  std::vector<std::vector<double>> latencies(clients);
-  std::atomic<size_t> errors{0};
-  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  auto start = Clock::now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      nineteen::net::HttpClient client;
-      while (Clock::now() < deadline) {
-        auto request = make_request();
-        auto t0 = Clock::now();
-        auto result = client.send(request);
-        auto t1 = Clock::now();
-        if (!result.ok() || result.status != 200) {
-          errors++;
-          continue;
-        }
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  Row row;
-  row.errors = errors;
-  if (all.empty()) return row;
-  row.requests_per_s = static_cast<double>(all.size()) / elapsed;
-  row.p50_ms = all[all.size() / 2];
-  row.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  return row;
-}
+using Row = bench::LoadRow;
 
 }  // namespace
 
@@ -110,21 +69,21 @@ int main(int argc, char** argv) {
               "miner unsigned req/s p50 p99", "miner signed req/s p50 p99", "throughput vs bare: unsigned, signed");
   std::printf("--------+----------------------------+----------------------------+----------------------------+------\n");
   for (int clients : {1, 8, 64}) {
-    Row b = measure(clients, seconds, [&] {
+    Row b = bench::measure_load(clients, seconds, [&] {
       nineteen::net::ClientRequest r;
       r.method = "POST";
       r.url = bare.base_url() + "/v1/text/transform";
       r.body = body;
       return r;
     });
-    Row u = measure(clients, seconds, [&] {
+    Row u = bench::measure_load(clients, seconds, [&] {
       nineteen::net::ClientRequest r;
       r.method = "POST";
       r.url = open_miner.base_url() + "/v1/text/transform";
       r.body = body;
       return r;
     });
-    Row m = measure(clients, seconds, [&] {
+    Row m = bench::measure_load(clients, seconds, [&] {
       nineteen::net::ClientRequest r;
       r.method = "POST";
       r.url = miner.base_url() + "/v1/text/transform";
