@@ -132,18 +132,26 @@ class GatewayWithMiners : public ::testing::Test {
       auto [rc, out] = run_command(std::string(NINETEEN_MODELS_BINARY) + " make tiny-llama --out " +
                                    models_dir->file("tiny-llama") + " 2>&1");
       if (rc != 0) throw std::runtime_error("nineteen-models make tiny-llama failed: " + out);
+      auto [bert_rc, bert_out] = run_command(std::string(NINETEEN_MODELS_BINARY) + " make tiny-bert --out " +
+                                             models_dir->file("tiny-bert") + " 2>&1");
+      if (bert_rc != 0) throw std::runtime_error("nineteen-models make tiny-bert failed: " + bert_out);
       const std::string model = models_dir->file("tiny-llama");
       fleet->add_catalogue("llm-tasks.toml",
                            "[tasks.chat-tiny]\nplugin = \"llm\"\ntype = \"chat\"\nthreads = 1\nmodel_dir = \"" + model +
                                "\"\n[tasks.completions-tiny]\nplugin = \"llm\"\ntype = \"completions\"\nthreads = 1\n"
-                               "model_dir = \"" + model + "\"\n");
-      llm = &fleet->start("llm", 5, "[miner.tasks.chat-tiny]\nconcurrency = 4\n[miner.tasks.completions-tiny]\nconcurrency = 4\n",
+                               "model_dir = \"" + model + "\"\n[tasks.embed-tiny]\nplugin = \"embeddings\"\n"
+                               "type = \"embeddings\"\nthreads = 1\nmodel_dir = \"" + models_dir->file("tiny-bert") + "\"\n");
+      llm = &fleet->start("llm", 5,
+                          "[miner.tasks.chat-tiny]\nconcurrency = 4\n[miner.tasks.completions-tiny]\nconcurrency = 4\n"
+                          "[miner.tasks.embed-tiny]\nconcurrency = 4\n",
                           "llm-tasks.toml");
     }
     OrganicTask chat{"chat-tiny", "text", "/v1/chat/completions", true, "tokens", 0};
     OrganicTask completions{"completions-tiny", "text", "/v1/completions", true, "tokens", 0};
+    OrganicTask embeddings{"embed-tiny", "embedding", "/v1/embeddings", false, "tokens", 0};
     routing->add_task(chat, {llm->candidate(chat.endpoint)});
     routing->add_task(completions, {llm->candidate(completions.endpoint)});
+    routing->add_task(embeddings, {llm->candidate(embeddings.endpoint)});
   }
 #endif
 
@@ -640,7 +648,7 @@ TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientWorksUnchanged) {
     d.Parse(line.c_str());
     if (!d.HasParseError() && d.IsObject() && d.HasMember("case")) cases[d["case"].GetString()] = std::move(d);
   }
-  ASSERT_EQ(cases.size(), 5u) << out;
+  ASSERT_EQ(cases.size(), 6u) << out;
   const auto& streamed = cases["streamed_chat"];
   EXPECT_GT(streamed["chunks"].GetInt(), 1) << out;
   EXPECT_STREQ(streamed["finish_reason"].GetString(), "length") << out;
@@ -651,6 +659,13 @@ TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientWorksUnchanged) {
   const auto& completion = cases["completion"];
   EXPECT_STREQ(completion["object"].GetString(), "text_completion");
   EXPECT_TRUE(completion["text"].IsString());
+  // embeddings.create (the client asks for base64 and decodes it).
+  const auto& embedded = cases["embeddings"];
+  EXPECT_STREQ(embedded["object"].GetString(), "list") << out;
+  EXPECT_EQ(embedded["count"].GetInt(), 2) << out;
+  EXPECT_GT(embedded["dimensions"].GetInt(), 0) << out;
+  EXPECT_NEAR(embedded["norm"].GetDouble(), 1.0, 1e-3) << out;  // the tiny BERT normalises
+  EXPECT_GT(embedded["prompt_tokens"].GetInt(), 0) << out;
   const auto& missing = cases["unknown_model"];
   EXPECT_EQ(missing["status"].GetInt(), 404) << out;
   EXPECT_STREQ(missing["class"].GetString(), "NotFoundError");

@@ -1,5 +1,5 @@
 // The official `openai` client against a nineteen gateway, unchanged: a streamed chat, a whole chat,
-// a completion and two errors. Prints one JSON line per case for gateway_miner_tests to assert on.
+// a completion, embeddings and two errors. Prints one JSON line per case for gateway_miner_tests to assert on.
 //   node openai_check.mjs BASE_URL (…/v1) API_KEY
 import OpenAI from "openai";
 
@@ -31,6 +31,11 @@ print({ case: "chat", object: chat.object, content: chat.choices[0].message.cont
 
 const completion = await client.completions.create({ model: "completions-tiny", prompt: "Once upon", max_tokens: 5 });
 print({ case: "completion", object: completion.object, text: completion.choices[0].text });
+
+const embedded = await client.embeddings.create({ model: "embed-tiny", input: ["Hello there", "A second line"] });
+const first = embedded.data[0].embedding;
+print({ case: "embeddings", object: embedded.object, count: embedded.data.length, dimensions: first.length,
+        norm: Math.sqrt(first.reduce((s, x) => s + x * x, 0)), prompt_tokens: embedded.usage.prompt_tokens });
 
 const failure = async (name, call) => {
   try {
