@@ -1,6 +1,7 @@
 // The `nineteen-models` program: make the project's small models, and describe a model directory.
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -52,96 +53,106 @@ int64_t parse_int(const std::string& flag, const std::string& value) {
   throw UsageError(flag + ": expected an integer, got \"" + value + "\"");
 }
 
-int make_tiny_llama_command(const std::vector<std::string>& args) {
-  TinyLlamaOptions options;
+// The options every maker shares (--out, --variant, integer sizes) and its own ones, read in one loop.
+struct MakerArguments {
   std::string out;
-  std::map<std::string, int64_t*> sizes = {
-      {"--hidden", &options.hidden},         {"--layers", &options.layers},
-      {"--heads", &options.heads},           {"--kv-heads", &options.kv_heads},
-      {"--intermediate", &options.intermediate}, {"--vocab", &options.vocab},
-      {"--max-positions", &options.max_position_embeddings}};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
-    const std::string& value = args[++i];
-    if (flag == "--out") {
-      out = value;
-    } else if (flag == "--variant") {
-      int64_t v = parse_int(flag, value);
-      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
-      options.variant = static_cast<uint64_t>(v);
-    } else if (flag == "--dtype") {
-      if (value == "f32") options.dtype = DType::F32;
-      else if (value == "bf16") options.dtype = DType::BF16;
-      else if (value == "f16") options.dtype = DType::F16;
-      else throw UsageError("--dtype: expected f32, bf16 or f16, got \"" + value + "\"");
-    } else if (auto it = sizes.find(flag); it != sizes.end()) {
-      *it->second = parse_int(flag, value);
-    } else {
-      throw UsageError("unknown option " + flag);
+  uint64_t variant = 0;
+  // Flags without a value (e.g. --cased); return false for an unknown one.
+  std::function<bool(const std::string& flag)> on_switch = [](const std::string&) { return false; };
+  // Flags with a value that are not sizes; return false for an unknown one.
+  std::function<bool(const std::string& flag, const std::string& value)> on_option =
+      [](const std::string&, const std::string&) { return false; };
+  std::map<std::string, int64_t*> sizes;
+
+  void read(const std::vector<std::string>& args, const std::string& what) {
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& flag = args[i];
+      if (on_switch(flag)) continue;
+      if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
+      const std::string& value = args[++i];
+      if (flag == "--out") {
+        out = value;
+      } else if (flag == "--variant") {
+        int64_t v = parse_int(flag, value);
+        if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
+        variant = static_cast<uint64_t>(v);
+      } else if (auto it = sizes.find(flag); it != sizes.end()) {
+        *it->second = parse_int(flag, value);
+      } else if (!on_option(flag, value)) {
+        throw UsageError("unknown option " + flag);
+      }
     }
+    if (out.empty()) throw UsageError("make " + what + " needs --out DIR");
   }
-  if (out.empty()) throw UsageError("make tiny-llama needs --out DIR");
+};
+
+// Progress lines on stderr with the seconds since the maker started.
+std::function<void(const std::string&)> progress_printer() {
   auto start = std::chrono::steady_clock::now();
-  options.progress = [&](const std::string& line) {
+  return [start](const std::string& line) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "[%6.2fs] %s\n", s, line.c_str());
   };
-  LlamaConfig c = make_tiny_llama(out, options);
-  std::printf("%s: tiny-llama variant %llu, %lld parameters\n", out.c_str(),
+}
+
+int make_tiny_llama_command(const std::vector<std::string>& args) {
+  TinyLlamaOptions options;
+  MakerArguments a;
+  a.sizes = {{"--hidden", &options.hidden},         {"--layers", &options.layers},
+             {"--heads", &options.heads},           {"--kv-heads", &options.kv_heads},
+             {"--intermediate", &options.intermediate}, {"--vocab", &options.vocab},
+             {"--max-positions", &options.max_position_embeddings}};
+  a.on_option = [&](const std::string& flag, const std::string& value) {
+    if (flag != "--dtype") return false;
+    if (value == "f32") options.dtype = DType::F32;
+    else if (value == "bf16") options.dtype = DType::BF16;
+    else if (value == "f16") options.dtype = DType::F16;
+    else throw UsageError("--dtype: expected f32, bf16 or f16, got \"" + value + "\"");
+    return true;
+  };
+  a.read(args, "tiny-llama");
+  options.variant = a.variant;
+  options.progress = progress_printer();
+  LlamaConfig c = make_tiny_llama(a.out, options);
+  std::printf("%s: tiny-llama variant %llu, %lld parameters\n", a.out.c_str(),
               static_cast<unsigned long long>(options.variant), static_cast<long long>(c.parameter_count()));
   return 0;
 }
 
 int make_tiny_bert_command(const std::vector<std::string>& args) {
   TinyBertOptions options;
-  std::string out;
-  std::map<std::string, int64_t*> sizes = {
-      {"--hidden", &options.hidden},         {"--layers", &options.layers},
-      {"--heads", &options.heads},           {"--intermediate", &options.intermediate},
-      {"--vocab", &options.vocab},           {"--max-positions", &options.max_position_embeddings},
-      {"--max-seq-length", &options.max_seq_length}};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--no-normalize") {
-      options.normalize = false;
-      continue;
-    }
-    if (flag == "--cased") {
-      options.lowercase = false;
-      continue;
-    }
-    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
-    const std::string& value = args[++i];
-    if (flag == "--out") {
-      out = value;
-    } else if (flag == "--variant") {
-      int64_t v = parse_int(flag, value);
-      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
-      options.variant = static_cast<uint64_t>(v);
-    } else if (flag == "--dtype") {
+  MakerArguments a;
+  a.sizes = {{"--hidden", &options.hidden},         {"--layers", &options.layers},
+             {"--heads", &options.heads},           {"--intermediate", &options.intermediate},
+             {"--vocab", &options.vocab},           {"--max-positions", &options.max_position_embeddings},
+             {"--max-seq-length", &options.max_seq_length}};
+  a.on_switch = [&](const std::string& flag) {
+    if (flag == "--no-normalize") options.normalize = false;
+    else if (flag == "--cased") options.lowercase = false;
+    else return false;
+    return true;
+  };
+  a.on_option = [&](const std::string& flag, const std::string& value) {
+    if (flag == "--dtype") {
       if (value == "f32") options.dtype = DType::F32;
       else if (value == "bf16") options.dtype = DType::BF16;
       else throw UsageError("--dtype: expected f32 or bf16, got \"" + value + "\"");
-    } else if (flag == "--pooling") {
+      return true;
+    }
+    if (flag == "--pooling") {
       if (value == "mean") options.pooling = BertPooling::Mean;
       else if (value == "cls") options.pooling = BertPooling::Cls;
       else if (value == "max") options.pooling = BertPooling::Max;
       else throw UsageError("--pooling: expected mean, cls or max, got \"" + value + "\"");
-    } else if (auto it = sizes.find(flag); it != sizes.end()) {
-      *it->second = parse_int(flag, value);
-    } else {
-      throw UsageError("unknown option " + flag);
+      return true;
     }
-  }
-  if (out.empty()) throw UsageError("make tiny-bert needs --out DIR");
-  auto start = std::chrono::steady_clock::now();
-  options.progress = [&](const std::string& line) {
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "[%6.2fs] %s\n", s, line.c_str());
+    return false;
   };
-  BertConfig c = make_tiny_bert(out, options);
-  std::printf("%s: tiny-bert variant %llu, %lld parameters, vocabulary %lld\n", out.c_str(),
+  a.read(args, "tiny-bert");
+  options.variant = a.variant;
+  options.progress = progress_printer();
+  BertConfig c = make_tiny_bert(a.out, options);
+  std::printf("%s: tiny-bert variant %llu, %lld parameters, vocabulary %lld\n", a.out.c_str(),
               static_cast<unsigned long long>(options.variant), static_cast<long long>(c.parameter_count()),
               static_cast<long long>(c.vocab_size));
   return 0;
@@ -149,25 +160,12 @@ int make_tiny_bert_command(const std::vector<std::string>& args) {
 
 int make_tiny_diffusion_command(const std::vector<std::string>& args) {
   TinyDiffusionOptions options;
-  std::string out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (i + 1 >= args.size()) throw UsageError(flag + ": missing value");
-    const std::string& value = args[++i];
-    if (flag == "--out") {
-      out = value;
-    } else if (flag == "--variant") {
-      int64_t v = parse_int(flag, value);
-      if (v < 0) throw UsageError("--variant: expected an integer >= 0, got " + value);
-      options.variant = static_cast<uint64_t>(v);
-    } else {
-      throw UsageError("unknown option " + flag);
-    }
-  }
-  if (out.empty()) throw UsageError("make tiny-diffusion needs --out DIR");
-  options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-  make_tiny_diffusion(out, options);
-  std::printf("%s: tiny-diffusion variant %llu\n", out.c_str(), static_cast<unsigned long long>(options.variant));
+  MakerArguments a;
+  a.read(args, "tiny-diffusion");
+  options.variant = a.variant;
+  options.progress = progress_printer();
+  make_tiny_diffusion(a.out, options);
+  std::printf("%s: tiny-diffusion variant %llu\n", a.out.c_str(), static_cast<unsigned long long>(options.variant));
   return 0;
 }
 
