@@ -17,14 +17,9 @@ std::vector<sdk::TaskType> DiffusionPlugin::task_types() const {
 std::unique_ptr<sdk::Task> DiffusionPlugin::create_task(const std::string& name, const sdk::JsonObject& config) {
   DiffusionTaskConfig c = DiffusionTaskConfig::from_json(config);
   std::lock_guard<std::mutex> lock(mutex_);
-  if (applied_threads_ != 0 && applied_threads_ != c.threads) {
-    host().warn("task \"" + name + "\" sets threads = " + std::to_string(c.threads) + " but another task set " +
-                std::to_string(applied_threads_) + "; libtorch threads are process-wide, so give every diffusion "
-                "task the same value");
-  }
+  if (std::string warning = threads_.request("diffusion", name, c.threads); !warning.empty()) host().warn(warning);
   // Images are reproducible for one thread count; a fixed count keeps serve and check alike.
   at::set_num_threads(c.threads);
-  applied_threads_ = c.threads;
   std::shared_ptr<const DiffusionPipeline> pipeline = pipelines_[c.model_dir].lock();
   if (!pipeline) {
     try {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include <nineteen/models/compute_threads.hpp>
 #include <nineteen/sdk/task.hpp>
 
 #include "diffusion_pipeline.hpp"
@@ -22,7 +23,7 @@ class DiffusionPlugin : public sdk::Plugin {
   std::mutex mutex_;
   // Tasks on one folder (text-to-image and image-to-image) share its weights while either lives.
   std::map<std::string, std::weak_ptr<const DiffusionPipeline>> pipelines_;
-  int applied_threads_ = 0;
+  models::ComputeThreads threads_;
 };
 
 }  // namespace nineteen::diffusion

@@ -17,15 +17,7 @@ std::unique_ptr<sdk::Task> EmbeddingsPlugin::create_task(const std::string& name
   models::LoadOptions options;
   options.storage = c.dtype;
   options.threads = c.threads;
-  if (c.threads > 0) {
-    std::lock_guard<std::mutex> lock(threads_mutex_);
-    if (applied_threads_ > 0 && applied_threads_ != c.threads) {
-      host().warn("task \"" + name + "\" sets threads = " + std::to_string(c.threads) + " but another task set " +
-                  std::to_string(applied_threads_) + "; libtorch threads are process-wide, so give every task the "
-                  "same value");
-    }
-    applied_threads_ = c.threads;
-  }
+  if (std::string warning = threads_.request("embeddings", name, c.threads); !warning.empty()) host().warn(warning);
   std::shared_ptr<const LoadedEncoder> model;
   try {
     model = models_.get(c.model_dir, options);

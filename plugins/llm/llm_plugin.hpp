@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <nineteen/models/compute_threads.hpp>
 #include <nineteen/sdk/task.hpp>
 
 #include "loaded_model.hpp"
@@ -22,8 +23,7 @@ class LlmPlugin : public sdk::Plugin {
 
  private:
   ModelCache models_;
-  std::mutex threads_mutex_;
-  int applied_threads_ = 0;  // libtorch threads are process-wide: the last task's setting wins
+  models::ComputeThreads threads_;
 };
 
 }  // namespace nineteen::llm
