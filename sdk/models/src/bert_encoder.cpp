@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "nineteen/models/safetensors.hpp"
+#include "torch_weights.hpp"
 #include "nineteen/sdk/error.hpp"
 
 namespace nineteen::models {
@@ -19,42 +20,13 @@ using torch::Tensor;
 
 namespace {
 
-c10::ScalarType torch_dtype(DType d) {
-  switch (d) {
-    case DType::F32: return torch::kFloat;
-    case DType::F16: return torch::kHalf;
-    case DType::BF16: return torch::kBFloat16;
-  }
-  return torch::kFloat;
-}
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 // Reads tensors under one name prefix, checking each shape against config.json's.
 class WeightReader {
  public:
   WeightReader(const SafetensorsSet& set, std::string prefix) : set_(set), prefix_(std::move(prefix)) {}
 
   Tensor read(const std::string& name, std::vector<int64_t> expected, c10::ScalarType target) const {
-    const std::string full = prefix_ + name;
-    const TensorView* view = set_.find(full);
-    if (!view) {
-      throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + full + "\" is missing (expected shape " +
-                                           shape_text(expected) + ")");
-    }
-    if (view->shape != expected) {
-      throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + full + "\" in " + set_.file_of(full) +
-                                           " has shape " + view->shape_text() + ", expected " +
-                                           shape_text(expected) + " from config.json");
-    }
-    // Copied into aligned memory: the mapping need not be aligned.
-    Tensor raw = torch::empty(expected, torch::TensorOptions().dtype(torch_dtype(view->dtype)));
-    std::memcpy(raw.data_ptr(), view->data, view->byte_size);
-    return raw.to(target).contiguous();
+    return detail::read_weight(set_, prefix_ + name, std::move(expected), target);
   }
 
  private:
@@ -74,16 +46,6 @@ struct EncoderLayer {
   Tensor output, output_bias;
   Norm output_norm;
 };
-
-// The process-wide threading policy the Llama decoder also applies: OpenBLAS single-threaded, the
-// products split over libtorch's pool, so two pools never fight for the cores.
-void use_compute_threads(int threads) {
-  if (threads > 0) at::set_num_threads(threads);
-  using SetThreads = void (*)(int);
-  if (auto set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_openblas(1);
-  }
-}
 
 }  // namespace
 
@@ -238,7 +200,7 @@ BertEncoder BertEncoder::from_weights(const BertConfig& c, const SafetensorsSet&
                                          std::to_string(layout.word_embedding_dimension) +
                                          " differs from config.json's hidden_size " + std::to_string(c.hidden_size));
   }
-  use_compute_threads(options.threads);
+  detail::set_compute_threads(options.threads);
   c10::InferenceMode guard;
   auto w = std::make_unique<Weights>();
   w->config = c;

@@ -10,6 +10,7 @@
 
 #include "matrix_vector.hpp"
 #include "single_token_step.hpp"
+#include "torch_weights.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/sdk/error.hpp"
 
@@ -20,38 +21,7 @@ using torch::Tensor;
 
 namespace {
 
-std::string shape_text(c10::IntArrayRef shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-c10::ScalarType torch_dtype(DType d) {
-  switch (d) {
-    case DType::F32: return torch::kFloat;
-    case DType::F16: return torch::kHalf;
-    case DType::BF16: return torch::kBFloat16;
-  }
-  return torch::kFloat;
-}
-
-// Copies a mapped tensor into aligned memory (the mapping need not be aligned) and converts it.
-Tensor read_weight(const SafetensorsSet& set, const std::string& name, std::vector<int64_t> expected,
-                   c10::ScalarType target) {
-  const TensorView* view = set.find(name);
-  if (!view) {
-    throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + name + "\" is missing (expected shape " +
-                                         shape_text(expected) + ")");
-  }
-  if (view->shape != expected) {
-    throw Error(NT_INVALID_ARGUMENT, "model weights: tensor \"" + name + "\" in " + set.file_of(name) +
-                                         " has shape " + view->shape_text() + ", expected " +
-                                         shape_text(expected) + " from config.json");
-  }
-  Tensor raw = torch::empty(expected, torch::TensorOptions().dtype(torch_dtype(view->dtype)));
-  std::memcpy(raw.data_ptr(), view->data, view->byte_size);
-  return raw.to(target).contiguous();
-}
+using detail::read_weight;
 
 struct DecoderLayer {
   Tensor qkv;       // [(H + 2·Hkv)·D, hidden]: q, k and v projections fused into one product
@@ -337,24 +307,8 @@ LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) 
   return from_weights(config, weights, options);
 }
 
-namespace {
-
-// at::set_num_threads sizes libtorch's OpenMP pool, but matrix products run in OpenBLAS, which has
-// its own pool (all cores by default). OpenBLAS is made single-threaded and the decoder splits
-// its products over libtorch's pool: otherwise OpenMP threads spinning after each elementwise op
-// fight OpenBLAS's threads for the cores, and two threads end up slower than one.
-void set_compute_threads(int threads) {
-  if (threads > 0) at::set_num_threads(threads);
-  using SetThreads = void (*)(int);
-  if (auto set_openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
-    set_openblas(1);
-  }
-}
-
-}  // namespace
-
 LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& set, const LoadOptions& options) {
-  set_compute_threads(options.threads);
+  detail::set_compute_threads(options.threads);
   c10::InferenceMode guard;
   auto w = std::make_unique<Weights>();
   w->config = c;
