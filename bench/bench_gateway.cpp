@@ -20,6 +20,7 @@
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
+#include "bench_miner_setup.hpp"
 #include "http_load.hpp"
 #include "nineteen/net/http_client.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
@@ -56,25 +57,10 @@ class OneMinerRouting : public nineteen::validator::OrganicRouting {
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
-  fs::path dir = fs::temp_directory_path() / ("bench-gateway-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  auto miner_key = nineteen::keys::Hotkey::generate();
-  auto validator = nineteen::keys::Hotkey::generate();
-  nineteen::keys::save_hotkey(miner_key, (dir / "miner.json").string());
-  std::ofstream(dir / "nodes.json") << "[{\"hotkey\":\"" << validator.ss58_address()
-                                    << "\",\"stake\":1000,\"role\":\"validator\"}]";
-  std::ofstream(dir / "tasks.toml") << "[tasks.words]\nplugin = \"text_transform\"\n";
-
-  nineteen::miner::MinerConfig config;
-  config.file = (dir / "miner.toml").string();
-  config.hotkey_file = (dir / "miner.json").string();
-  config.tasks_file = (dir / "tasks.toml").string();
-  config.nodes_file = (dir / "nodes.json").string();
-  config.handler_threads = 128;
-  nineteen::miner::MinerTaskSettings task;
-  task.name = "words";
-  task.concurrency = 1000;
-  config.tasks.push_back(task);
+  bench::BenchMiner setup("bench-gateway", 128);
+  auto& miner_key = setup.miner_key;
+  auto& validator = setup.validator;
+  auto& config = setup.config;
   nineteen::miner::MinerNode miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
 
   nineteen::validator::OrganicCandidate candidate;
@@ -82,7 +68,7 @@ int main(int argc, char** argv) {
   candidate.endpoint = "/v1/text/transform";
   candidate.timeouts.first_byte = std::chrono::milliseconds(10000);
   OneMinerRouting routing(validator, candidate);
-  auto store = std::make_shared<nineteen::store::SqliteValidatorStore>((dir / "validator.db").string());
+  auto store = std::make_shared<nineteen::store::SqliteValidatorStore>((setup.dir / "validator.db").string());
   const std::string api_key = nineteen::gateway::new_api_key();
   nineteen::store::ApiKeyRecord record;
   record.key_hash = nineteen::gateway::api_key_hash(api_key);
@@ -139,6 +125,5 @@ int main(int argc, char** argv) {
   }
   gateway.stop();
   miner.stop();
-  fs::remove_all(dir);
   return 0;
 }

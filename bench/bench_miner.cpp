@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_miner_setup.hpp"
 #include "http_load.hpp"
 #include "nineteen/keys/hotkey.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
@@ -32,25 +33,10 @@ using Row = bench::LoadRow;
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
-  fs::path dir = fs::temp_directory_path() / ("bench-miner-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  auto miner_key = nineteen::keys::Hotkey::generate();
-  auto validator = nineteen::keys::Hotkey::generate();
-  nineteen::keys::save_hotkey(miner_key, (dir / "miner.json").string());
-  std::ofstream(dir / "nodes.json") << "[{\"hotkey\":\"" << validator.ss58_address()
-                                    << "\",\"stake\":1000,\"role\":\"validator\"}]";
-  std::ofstream(dir / "tasks.toml") << "[tasks.words]\nplugin = \"text_transform\"\n";
-
-  nineteen::miner::MinerConfig config;
-  config.file = (dir / "miner.toml").string();
-  config.hotkey_file = (dir / "miner.json").string();
-  config.tasks_file = (dir / "tasks.toml").string();
-  config.nodes_file = (dir / "nodes.json").string();
-  config.handler_threads = 64;
-  nineteen::miner::MinerTaskSettings task;
-  task.name = "words";
-  task.concurrency = 1000;
-  config.tasks.push_back(task);
+  bench::BenchMiner setup("bench-miner", 64);
+  auto& miner_key = setup.miner_key;
+  auto& validator = setup.validator;
+  auto& config = setup.config;
   nineteen::miner::MinerNode miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
   // The same miner without signature checks: separates the ed25519 cost from the rest.
   config.require_signatures = false;
@@ -99,6 +85,5 @@ int main(int argc, char** argv) {
   miner.stop();
   open_miner.stop();
   bare.stop();
-  fs::remove_all(dir);
   return 0;
 }
