@@ -11,33 +11,15 @@
 #include "nineteen/models/bert_encoder.hpp"
 #include "nineteen/models/bert_random_weights.hpp"
 #include "nineteen/models/bert_tiny_maker.hpp"
+#include "numpy_reference.hpp"
 #include "scratch_dir.hpp"
 
 namespace nineteen::models {
 namespace {
 
 using testing_support::ScratchDir;
-
-// The first interpreter that can import numpy: $NINETEEN_PYTHON, Debian's, then PATH's.
-std::string python_with_numpy() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("NINETEEN_PYTHON")) candidates.push_back(env);
-  candidates.push_back("/usr/bin/python3");
-  candidates.push_back("python3");
-  for (const std::string& py : candidates) {
-    std::string probe = "'" + py + "' -c 'import numpy' >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return py;
-  }
-  return "";
-}
-
-std::vector<float> read_floats(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<float> out(bytes.size() / 4);
-  std::memcpy(out.data(), bytes.data(), out.size() * 4);
-  return out;
-}
+using testing_support::python_with_numpy;
+using testing_support::read_floats;
 
 // Sequences of different lengths (so the batch is padded) with ids spread over the vocabulary.
 std::vector<std::vector<int32_t>> sample_sequences(int64_t vocab) {

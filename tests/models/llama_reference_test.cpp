@@ -9,6 +9,7 @@
 
 #include "nineteen/models/llama_model.hpp"
 #include "nineteen/models/random_llama.hpp"
+#include "numpy_reference.hpp"
 #include "scratch_dir.hpp"
 #include "small_llama_config.hpp"
 
@@ -16,28 +17,8 @@ namespace nineteen::models {
 namespace {
 
 using testing_support::ScratchDir;
-
-// The first interpreter that can import numpy: $NINETEEN_PYTHON, Debian's, then PATH's (which may
-// be a virtual environment without numpy).
-std::string python_with_numpy() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("NINETEEN_PYTHON")) candidates.push_back(env);
-  candidates.push_back("/usr/bin/python3");
-  candidates.push_back("python3");
-  for (const std::string& py : candidates) {
-    std::string probe = "'" + py + "' -c 'import numpy' >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) return py;
-  }
-  return "";
-}
-
-std::vector<float> read_floats(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<float> out(bytes.size() / 4);
-  std::memcpy(out.data(), bytes.data(), out.size() * 4);
-  return out;
-}
+using testing_support::python_with_numpy;
+using testing_support::read_floats;
 
 void expect_reference_agrees(const LlamaConfig& config, DType dtype, int n_tokens) {
   std::string python = python_with_numpy();
