@@ -47,15 +47,35 @@ else
   echo "bootstrap: done"
 fi
 
-# The gateway test's `openai` client, pinned by its package-lock.json; skipped when it is installed
-# already at the locked version.
-openai_client="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/gateway/openai-client"
-if [ -f "$openai_client/package-lock.json" ]; then
-  if [ ! -f "$openai_client/node_modules/.package-lock.json" ] ||
-     [ "$openai_client/package-lock.json" -nt "$openai_client/node_modules/.package-lock.json" ]; then
-    echo "bootstrap: npm ci in $openai_client"
-    (cd "$openai_client" && npm ci --no-audit --no-fund --loglevel=error)
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# npm folders of the test suite's independent references, each pinned by its package-lock.json;
+# skipped when installed already at the locked version.
+npm_folders=(
+  tests/gateway/openai-client  # the official `openai` client against the gateway
+  tests/bittensor-js           # @polkadot/util-crypto and @polkadot/types: sr25519, SCALE, extrinsics
+)
+for folder in "${npm_folders[@]}"; do
+  dir="$root/$folder"
+  [ -f "$dir/package-lock.json" ] || continue
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "bootstrap: npm ci in $folder"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   else
-    echo "bootstrap: openai npm client present"
+    echo "bootstrap: npm packages of $folder present"
   fi
+done
+
+# Recorded Bittensor mainnet runtime metadata, as shipped by the npm package @bitgo/sdk-coin-tao
+# (only its resources file is taken: the package's own dependency tree is not needed).
+tao_metadata="$root/tests/bittensor-js/recorded/bitgo-sdk-coin-tao-1.16.4-mainnet.js"
+if [ ! -f "$tao_metadata" ]; then
+  echo "bootstrap: npm pack @bitgo/sdk-coin-tao@1.16.4 (recorded mainnet metadata)"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack @bitgo/sdk-coin-tao@1.16.4 --silent >/dev/null &&
+    tar xzf bitgo-sdk-coin-tao-1.16.4.tgz package/dist/src/resources/mainnet.js)
+  mkdir -p "$(dirname "$tao_metadata")"
+  mv "$tmp/package/dist/src/resources/mainnet.js" "$tao_metadata"
+  rm -rf "$tmp"
 fi
