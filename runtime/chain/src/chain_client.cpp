@@ -6,6 +6,7 @@
 
 #include "chain_wire.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::chain {
 namespace {
@@ -13,8 +14,7 @@ namespace {
 // The message of an OpenAI-shaped error body, or the body itself when it is not one.
 std::string error_message(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
-  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject() &&
+  if (sdk::parse_json_bounded(doc, body).empty() && doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject() &&
       doc["error"].HasMember("message") && doc["error"]["message"].IsString()) {
     return doc["error"]["message"].GetString();
   }

@@ -1,5 +1,6 @@
 // JSON of the local chain's endpoints: written with RapidJSON's writer, read with checks naming each key.
 #include "chain_wire.hpp"
+#include "nineteen/sdk/json.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -272,11 +273,8 @@ std::string set_weights_body(const std::vector<std::uint16_t>& uids, const std::
 
 rapidjson::Document parse_object(const std::string& text, const std::string& what) {
   rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
-  if (doc.HasParseError()) {
-    throw std::invalid_argument(what + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-                                rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  const std::string problem = sdk::parse_json_bounded(doc, text);
+  if (!problem.empty()) throw std::invalid_argument(what + ": " + problem);
   if (!doc.IsObject()) throw std::invalid_argument(what + ": expected a JSON object, got " + type_name(doc));
   return doc;
 }

@@ -125,7 +125,8 @@ std::size_t ScaleDecoder::length(std::size_t min_element_size) {
   if (n > cap) {
     std::size_t left = size_ - pos_;
     pos_ = at;
-    fail("length " + u128_to_string(n) + " exceeds the " + std::to_string(left) + " bytes left");
+    throw ScaleError(what_ + ": truncated at byte " + std::to_string(at) + ": a length of " + u128_to_string(n) +
+                     " with only " + std::to_string(left) + " bytes left");
   }
   return static_cast<std::size_t>(n);
 }

@@ -1,0 +1,161 @@
+// Metadata that does not decode, and calls or values that do not fit it, give errors that say what and where.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "nineteen/chain/subtensor/extrinsic.hpp"
+#include "nineteen/chain/subtensor/metadata.hpp"
+
+namespace st = nineteen::chain::subtensor;
+
+namespace {
+
+const st::Metadata& v15() {
+  static st::Metadata m = [] {
+    std::ifstream f(std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex");
+    std::stringstream s;
+    s << f.rdbuf();
+    std::string hex = s.str();
+    while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+    return st::decode_metadata_hex(hex);
+  }();
+  return m;
+}
+
+// The bare "meta" blob of the fixture.
+st::Bytes v15_blob() {
+  std::ifstream f(std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex");
+  std::stringstream s;
+  s << f.rdbuf();
+  std::string hex = s.str();
+  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+  st::Bytes b = st::hex_decode(hex);
+  st::ScaleDecoder d(b);
+  d.u8();
+  std::size_t n = d.length();
+  return st::Bytes(d.cursor(), d.cursor() + n);
+}
+
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const st::MetadataError& e) {
+    return e.what();
+  }
+  return "(no MetadataError)";
+}
+template <typename F>
+std::string printed_error(F&& f) {
+  std::string e = error_of(f);
+  std::printf("error: %s\n", e.c_str());
+  return e;
+}
+
+}  // namespace
+
+TEST(Metadata, V15FixtureHasRuntimeApis) {
+  const auto& m = v15();
+  EXPECT_EQ(m.version, 15);
+  bool found = false;
+  for (const auto& api : m.apis)
+    for (const auto& f : api.methods)
+      if (api.name == "NeuronInfoRuntimeApi" && f.name == "get_neurons_lite") found = true;
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(m.has_call("SubtensorModule", "commit_timelocked_weights") || m.has_call("SubtensorModule", "commit_crv3_weights"));
+  const auto& tempo = m.storage("SubtensorModule", "Tempo");
+  EXPECT_TRUE(tempo.is_map);
+  EXPECT_EQ(m.types.primitive_of(tempo.value_type), st::Primitive::u16);
+}
+
+TEST(Metadata, TruncatedBlobNamesTheByte) {
+  st::Bytes blob = v15_blob();
+  for (std::size_t cut : {std::size_t{3}, std::size_t{5}, std::size_t{100}, blob.size() / 2, blob.size() - 1}) {
+    st::Bytes part(blob.begin(), blob.begin() + static_cast<std::ptrdiff_t>(cut));
+    std::string e = error_of([&] { st::decode_metadata(part); });
+    EXPECT_NE(e.find("metadata: truncated at byte"), std::string::npos) << cut << ": " << e;
+  }
+  st::Bytes extra = blob;
+  extra.push_back(0);
+  EXPECT_NE(error_of([&] { st::decode_metadata(extra); }).find("1 bytes left over"), std::string::npos);
+}
+
+TEST(Metadata, WrongMagicAndUnsupportedVersionsAreNamed) {
+  st::Bytes blob = v15_blob();
+  st::Bytes v13 = blob;
+  v13[4] = 13;
+  EXPECT_NE(error_of([&] { st::decode_metadata(v13); }).find("metadata: unsupported version 13"), std::string::npos);
+  st::Bytes v16 = blob;
+  v16[4] = 16;
+  EXPECT_NE(error_of([&] { st::decode_metadata(v16); }).find("metadata: unsupported version 16"), std::string::npos);
+  st::Bytes json{'{', '"', 'e', 'r', 'r'};
+  EXPECT_NE(error_of([&] { st::decode_metadata(json); }).find("not runtime metadata"), std::string::npos);
+  EXPECT_NE(error_of([] { st::decode_metadata_hex("0xzz"); }).find("metadata: expected hex"), std::string::npos);
+  EXPECT_NE(error_of([] { st::decode_metadata_hex("0x00"); }).find("metadata"), std::string::npos);
+}
+
+TEST(Metadata, CorruptedBytesNeverCrashTheDecoder) {
+  st::Bytes blob = v15_blob();
+  std::mt19937 rng(19);
+  int refused = 0;
+  for (int round = 0; round < 60; ++round) {
+    st::Bytes bad = blob;
+    for (int i = 0; i < 4; ++i) bad[5 + rng() % (bad.size() - 5)] = static_cast<std::uint8_t>(rng());
+    try {
+      st::decode_metadata(bad);
+    } catch (const st::MetadataError&) {
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+}
+
+TEST(Metadata, LookupsNameWhatIsMissing) {
+  const auto& m = v15();
+  EXPECT_NE(error_of([&] { m.pallet("Subtensor"); }).find("no pallet \"Subtensor\" (pallets: System"), std::string::npos);
+  EXPECT_NE(error_of([&] { m.call("SubtensorModule", "commit_crv3_weights_v9"); }).find("has no call"), std::string::npos);
+  EXPECT_NE(error_of([&] { m.storage("SubtensorModule", "Tempi"); }).find("no storage entry \"Tempi\""), std::string::npos);
+  EXPECT_FALSE(m.module_error(7, {250, 0, 0, 0}));
+  EXPECT_FALSE(m.module_error(250, {0, 0, 0, 0}));
+  auto e = m.module_error(m.pallet("SubtensorModule").index, {0, 0, 0, 0});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->pallet, "SubtensorModule");
+}
+
+TEST(Metadata, CallArgumentsAreCheckedAgainstTheirTypes) {
+  const auto& m = v15();
+  auto args = [](st::Value netuid, st::Value dests) {
+    return st::CallArgs{{"netuid", std::move(netuid)},
+                        {"dests", std::move(dests)},
+                        {"weights", st::Value::uint_list(std::vector<std::uint16_t>{1})},
+                        {"version_key", st::Value::uint(0)}};
+  };
+  std::vector<std::uint16_t> one{1};
+  EXPECT_NO_THROW(st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(1), st::Value::uint_list(one))));
+  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(70000), st::Value::uint_list(one))); })
+                .find("SubtensorModule.set_weights argument \"netuid\": expected u16, got 70000 (out of range)"),
+            std::string::npos);
+  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(1), st::Value::text("x"))); })
+                .find("argument \"dests\": expected Vec<u16>, got \"x\""),
+            std::string::npos);
+  st::CallArgs misnamed = args(st::Value::uint(1), st::Value::uint_list(one));
+  misnamed[1].first = "uids";
+  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", misnamed); })
+                .find("argument 1 is \"dests\" in this runtime, got \"uids\""),
+            std::string::npos);
+  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", {}); })
+                .find("set_weights takes 4 arguments (netuid: u16, dests: Vec<u16>, weights: Vec<u16>, version_key: u64), got 0"),
+            std::string::npos);
+}
+
+TEST(Extrinsic, ImmortalEraAndBirthBlock) {
+  EXPECT_EQ(st::Era::immortal_era().encode(), st::Bytes{0});
+  st::Era e = st::Era::mortal(64, 4898328);
+  EXPECT_EQ(e.period, 64u);
+  EXPECT_EQ(e.birth(4898328), 4898328u);
+  EXPECT_EQ(e.birth(4898328 + 30), 4898328u);
+  EXPECT_EQ(st::Era::mortal(100, 5).period, 128u);
+  EXPECT_EQ(st::Era::mortal(1u << 20, 5).period, 65536u);
+}

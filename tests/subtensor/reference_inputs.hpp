@@ -1,0 +1,62 @@
+// The fixed inputs both sides of the @polkadot/types comparison use (passed to Node as JSON).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace reference_inputs {
+
+inline const char* kFinneyGenesis = "0x2f0555cc76fc2840a25a6ea3b9637146806f1f44b090c175ffde2a7e5ab36c03";
+inline const char* kBlockHash = "0x94c921cb6bd8ecc72a5f4df4d5d863dd75210745d6f046ab5ff2b52c394ef8fd";
+inline const char* kPublicKey = "0x46ebddef8cd9bb167dc30878d7113b7e168e6f0646beffd77d69d39bad76b47a";
+constexpr std::uint8_t kSignatureByte = 0xab;
+constexpr std::uint16_t kNetuid = 19;
+constexpr std::uint64_t kVersionKey = 12345;
+constexpr std::uint64_t kNonce = 70000;  // a two-byte-mode compact
+constexpr std::uint64_t kTip = 7;
+constexpr std::uint64_t kEraCurrent = 4898328;
+constexpr std::uint64_t kEraPeriod = 64;
+inline const std::vector<std::uint16_t> kDests{0, 3, 7};
+inline const std::vector<std::uint16_t> kWeights{65535, 1200, 9};
+struct Axon {
+  std::uint32_t version;
+  std::uint64_t ip;
+  std::uint16_t port;
+  std::uint8_t ip_type, protocol;
+};
+inline const Axon kAxon{800, 1, 8091, 4, 4};  // 0.0.0.1, as local setups post
+
+inline std::pair<std::vector<std::uint16_t>, std::vector<std::uint16_t>> long_weights() {
+  std::vector<std::uint16_t> d, w;
+  for (std::uint16_t i = 0; i < 100; ++i) {
+    d.push_back(i);
+    w.push_back(static_cast<std::uint16_t>(655 * i + 1));
+  }
+  return {d, w};
+}
+
+inline std::string list(const std::vector<std::uint16_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+inline std::string json(const std::string& genesis, std::uint32_t spec) {
+  auto [ld, lw] = long_weights();
+  std::string sig = "0x";
+  for (int i = 0; i < 64; ++i) sig += "ab";
+  return std::string("{") + "\"netuid\":" + std::to_string(kNetuid) + ",\"dests\":" + list(kDests) +
+         ",\"weights\":" + list(kWeights) + ",\"long_dests\":" + list(ld) + ",\"long_weights\":" + list(lw) +
+         ",\"version_key\":\"" + std::to_string(kVersionKey) + "\",\"axon\":{\"version\":" +
+         std::to_string(kAxon.version) + ",\"ip\":\"" + std::to_string(kAxon.ip) +
+         "\",\"port\":" + std::to_string(kAxon.port) + ",\"ip_type\":" + std::to_string(kAxon.ip_type) +
+         ",\"protocol\":" + std::to_string(kAxon.protocol) + "},\"nonce\":" + std::to_string(kNonce) +
+         ",\"tip\":" + std::to_string(kTip) + ",\"era\":{\"current\":" + std::to_string(kEraCurrent) +
+         ",\"period\":" + std::to_string(kEraPeriod) + "},\"block_hash\":\"" + kBlockHash + "\",\"genesis\":\"" +
+         genesis + "\",\"spec_version\":" + std::to_string(spec) + ",\"transaction_version\":1,\"public_key\":\"" +
+         kPublicKey + "\",\"signature\":\"" + sig + "\"}";
+}
+
+}  // namespace reference_inputs

@@ -1,0 +1,269 @@
+// Byte-for-byte checks against @polkadot/types, run with Node as a real process on the same metadata:
+// the recorded mainnet metadata of @bitgo/sdk-coin-tao (V14, spec 219) and bittensor's V15 fixture (spec 343).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <rapidjson/document.h>
+
+#include "nineteen/chain/subtensor/extrinsic.hpp"
+#include "nineteen/chain/subtensor/metadata.hpp"
+#include "reference_inputs.hpp"
+
+namespace st = nineteen::chain::subtensor;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kJsFolder = std::string(NINETEEN_SOURCE_DIR) + "/tests/bittensor-js";
+const std::string kBitgo = kJsFolder + "/recorded/bitgo-sdk-coin-tao-1.16.4-mainnet.js";
+const std::string kV15 = std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex";
+
+struct Source {
+  std::string path;
+  std::string metadata_hex;
+  std::string genesis;
+  std::uint32_t spec = 0;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The value of `key: '...'` in bitgo's mainnet.js.
+std::string js_field(const std::string& js, const std::string& key) {
+  auto at = js.find(key + ": '");
+  if (at == std::string::npos) return "";
+  at += key.size() + 3;
+  return js.substr(at, js.find('\'', at) - at);
+}
+
+std::optional<Source> load_source(const std::string& path, std::string* why) {
+  if (!fs::exists(path)) {
+    *why = path + " is missing (tools/bootstrap.sh places it)";
+    return std::nullopt;
+  }
+  Source s;
+  s.path = path;
+  std::string text = read_file(path);
+  if (path.size() > 3 && path.substr(path.size() - 3) == ".js") {
+    s.metadata_hex = js_field(text, "metadata");
+    s.genesis = js_field(text, "genesisHash");
+    s.spec = static_cast<std::uint32_t>(std::stoul(js_field(text, "specVersion")));
+  } else {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    s.metadata_hex = text;
+    s.genesis = reference_inputs::kFinneyGenesis;
+    s.spec = 343;
+  }
+  return s;
+}
+
+bool node_ready(std::string* why) {
+  if (std::system("node --version >/dev/null 2>&1") != 0) {
+    *why = "node is not installed (tools/bootstrap.sh installs it)";
+    return false;
+  }
+  if (!fs::exists(kJsFolder + "/node_modules/@polkadot/types/package.json")) {
+    *why = "@polkadot/types is not installed in " + kJsFolder + " (run tools/bootstrap.sh, or npm ci there)";
+    return false;
+  }
+  return true;
+}
+
+std::string run_reference(const Source& s, const std::string& inputs_json) {
+  std::string cmd = "node " + kJsFolder + "/extrinsic_reference.mjs '" + s.path + "' '" + inputs_json + "' 2>/dev/null";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return "";
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+std::string hex(const st::Bytes& b) { return st::hex_encode(b); }
+
+class PolkadotReference : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!node_ready(&why)) GTEST_SKIP() << why << ": reference check skipped";
+    auto s = load_source(GetParam(), &why);
+    if (!s) GTEST_SKIP() << why << ": reference check skipped";
+    source_ = *s;
+    metadata_ = st::decode_metadata_hex(source_.metadata_hex);
+    inputs_ = reference_inputs::json(source_.genesis, source_.spec);
+    auto& cache = cache_()[GetParam()];
+    if (cache.empty()) cache = run_reference(source_, inputs_);
+    ref_.Parse(cache.c_str());
+    ASSERT_FALSE(ref_.HasParseError()) << "extrinsic_reference.mjs printed: " << cache.substr(0, 400);
+    ASSERT_TRUE(ref_.IsObject());
+  }
+  static std::map<std::string, std::string>& cache_() {
+    static std::map<std::string, std::string> c;
+    return c;
+  }
+  std::string ref(const char* a, const char* b) const { return ref_[a][b].GetString(); }
+
+  st::TxParams tx() const {
+    st::TxParams p;
+    p.spec_version = source_.spec;
+    p.transaction_version = 1;
+    auto g = st::hex_decode(source_.genesis);
+    std::copy(g.begin(), g.end(), p.genesis_hash.begin());
+    p.era = st::Era::mortal(reference_inputs::kEraPeriod, reference_inputs::kEraCurrent);
+    auto h = st::hex_decode(reference_inputs::kBlockHash);
+    std::copy(h.begin(), h.end(), p.era_block_hash.begin());
+    p.nonce = reference_inputs::kNonce;
+    p.tip = reference_inputs::kTip;
+    return p;
+  }
+  st::Hash256 public_key() const {
+    st::Hash256 k{};
+    auto b = st::hex_decode(reference_inputs::kPublicKey);
+    std::copy(b.begin(), b.end(), k.begin());
+    return k;
+  }
+  st::Signature64 signature() const {
+    st::Signature64 s{};
+    s.fill(reference_inputs::kSignatureByte);
+    return s;
+  }
+
+  // Checks call, signing payload and signed extrinsic of one call against the reference's `name` entry.
+  void check_signed(const char* name, const st::Bytes& call) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(hex(call), ref(name, "call"));
+    st::EncodedExtensions ext = st::encode_signed_extensions(metadata_, tx());
+    st::Bytes raw = call;
+    raw.insert(raw.end(), ext.extra.begin(), ext.extra.end());
+    raw.insert(raw.end(), ext.additional.begin(), ext.additional.end());
+    EXPECT_EQ(hex(raw), ref(name, "payload"));
+    st::Bytes signed_payload = st::signing_payload(call, ext);
+    if (raw.size() > 256) {
+      auto h = st::blake2_256(raw);
+      EXPECT_EQ(signed_payload, st::Bytes(h.begin(), h.end()));
+    } else {
+      EXPECT_EQ(signed_payload, raw);
+    }
+    st::Bytes seen;
+    st::Bytes built = st::build_signed_extrinsic(metadata_, call, tx(), public_key(), [&](const st::Bytes& p) {
+      seen = p;
+      return signature();
+    });
+    EXPECT_EQ(seen, signed_payload);
+    EXPECT_EQ(hex(built), ref(name, "extrinsic"));
+  }
+
+  st::Bytes set_weights_call(const std::vector<std::uint16_t>& dests, const std::vector<std::uint16_t>& weights) {
+    return st::encode_call(metadata_, "SubtensorModule", "set_weights",
+                           {{"netuid", st::Value::uint(reference_inputs::kNetuid)},
+                            {"dests", st::Value::uint_list(dests)},
+                            {"weights", st::Value::uint_list(weights)},
+                            {"version_key", st::Value::uint(reference_inputs::kVersionKey)}});
+  }
+
+  Source source_;
+  st::Metadata metadata_;
+  std::string inputs_;
+  rapidjson::Document ref_;
+};
+
+TEST_P(PolkadotReference, MetadataDecodesAsPolkadotReadsIt) {
+  EXPECT_EQ(metadata_.version, ref_["metadataVersion"].GetInt());
+  EXPECT_EQ(metadata_.version == 14 ? 219u : 343u, source_.spec);
+  EXPECT_EQ(source_.genesis, "0x2f0555cc76fc2840a25a6ea3b9637146806f1f44b090c175ffde2a7e5ab36c03");
+
+  std::map<std::string, int> ours, theirs;
+  for (const auto& p : metadata_.pallets) ours[p.name] = p.index;
+  for (const auto& m : ref_["pallets"].GetObject()) theirs[m.name.GetString()] = m.value.GetInt();
+  EXPECT_EQ(ours, theirs);
+  EXPECT_EQ(metadata_.pallet("SubtensorModule").index, 7);
+
+  std::vector<std::string> exts;
+  for (const auto& e : metadata_.signed_extensions) exts.push_back(e.identifier);
+  std::vector<std::string> ref_exts;
+  for (const auto& e : ref_["signedExtensions"].GetArray()) ref_exts.push_back(e.GetString());
+  EXPECT_EQ(exts, ref_exts);
+
+  for (const auto& c : ref_["calls"].GetObject()) {
+    SCOPED_TRACE(c.name.GetString());
+    st::CallInfo info = metadata_.call("SubtensorModule", c.name.GetString());
+    EXPECT_EQ(info.pallet_index, c.value["index"][0].GetInt());
+    EXPECT_EQ(info.call_index, c.value["index"][1].GetInt());
+    const auto& args = c.value["args"].GetArray();
+    ASSERT_EQ(info.variant->fields.size(), args.Size());
+    for (rapidjson::SizeType i = 0; i < args.Size(); ++i) {
+      EXPECT_EQ(info.variant->fields[i].name.value_or(""), args[i][0].GetString());
+      EXPECT_EQ(info.variant->fields[i].type, args[i][1].GetUint());
+    }
+  }
+  EXPECT_EQ(metadata_.call("SubtensorModule", "set_weights").call_index, 0);
+  EXPECT_EQ(metadata_.call("SubtensorModule", "serve_axon").call_index, 4);
+
+  // Every SubtensorModule error decodes by name from a DispatchError::Module.
+  int checked = 0;
+  for (const auto& e : ref_["errors"].GetObject()) {
+    auto info = metadata_.module_error(7, {static_cast<std::uint8_t>(e.value.GetInt()), 0, 0, 0});
+    ASSERT_TRUE(info) << e.name.GetString();
+    EXPECT_EQ(info->pallet, "SubtensorModule");
+    EXPECT_EQ(info->name, e.name.GetString());
+    ++checked;
+  }
+  EXPECT_GT(checked, 50);
+}
+
+TEST_P(PolkadotReference, SetWeightsMatchesByteForByte) {
+  check_signed("set_weights", set_weights_call(reference_inputs::kDests, reference_inputs::kWeights));
+}
+
+TEST_P(PolkadotReference, LongSetWeightsSignsTheBlake2OfAPayloadOver256Bytes) {
+  auto [dests, weights] = reference_inputs::long_weights();
+  check_signed("long_set_weights", set_weights_call(dests, weights));
+}
+
+TEST_P(PolkadotReference, ServeAxonMatchesByteForByte) {
+  const auto& a = reference_inputs::kAxon;
+  st::Bytes call = st::encode_call(metadata_, "SubtensorModule", "serve_axon",
+                                   {{"netuid", st::Value::uint(reference_inputs::kNetuid)},
+                                    {"version", st::Value::uint(a.version)},
+                                    {"ip", st::Value::uint(a.ip)},
+                                    {"port", st::Value::uint(a.port)},
+                                    {"ip_type", st::Value::uint(a.ip_type)},
+                                    {"protocol", st::Value::uint(a.protocol)},
+                                    {"placeholder1", st::Value::uint(0)},
+                                    {"placeholder2", st::Value::uint(0)}});
+  check_signed("serve_axon", call);
+}
+
+TEST_P(PolkadotReference, EraEncodingMatches) {
+  EXPECT_EQ(hex(st::Era::mortal(reference_inputs::kEraPeriod, reference_inputs::kEraCurrent).encode()),
+            ref_["era"].GetString());
+}
+
+TEST_P(PolkadotReference, StorageKeysMatch) {
+  auto netuid = st::Value::uint(reference_inputs::kNetuid);
+  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "Tempo", {netuid})), ref("storage", "tempo"));
+  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "WeightsSetRateLimit", {netuid})),
+            ref("storage", "weightsSetRateLimit"));
+  EXPECT_EQ(hex(metadata_.storage_key("System", "Account", {st::Value::bytes(public_key())})),
+            ref("storage", "systemAccount"));
+  EXPECT_EQ(hex(metadata_.storage_key("System", "Number")), ref("storage", "systemNumber"));
+  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "LastUpdate", {netuid})), ref("storage", "lastUpdate"));
+  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "Keys", {netuid, st::Value::uint(3)})),
+            ref("storage", "keys"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Metadata, PolkadotReference, ::testing::Values(kBitgo, kV15),
+                         [](const auto& info) { return info.param == kBitgo ? "BitgoMainnetV14" : "BittensorV15"; });
+
+}  // namespace
