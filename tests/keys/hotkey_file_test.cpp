@@ -1,4 +1,4 @@
-// Key files: mode 0600, no silent overwrite, and clear errors naming the file.
+// Key files: mode 0600, no silent overwrite, the scheme, and clear errors naming the file.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -39,6 +39,45 @@ TEST(HotkeyFile, RoundTripWithMode0600) {
   EXPECT_EQ(loaded.key.public_key(), key.public_key());
   EXPECT_EQ(loaded.key.seed(), key.seed());
   EXPECT_FALSE(loaded.permission_warning);
+}
+
+TEST(HotkeyFile, SchemeIsSavedAndOldFilesAreEd25519) {
+  TempFolder dir;
+  for (KeyScheme scheme : {KeyScheme::sr25519, KeyScheme::ed25519}) {
+    Hotkey key = Hotkey::generate(scheme);
+    std::string path = dir.file(std::string(scheme_name(scheme)) + ".json");
+    save_hotkey(key, path);
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find(std::string("\"scheme\": \"") + scheme_name(scheme) + "\""), std::string::npos) << text;
+    Hotkey loaded = load_hotkey(path).key;
+    EXPECT_EQ(loaded.scheme(), scheme);
+    EXPECT_EQ(loaded.public_key(), key.public_key());
+    EXPECT_TRUE(verify_signature(key.public_key(), "m", loaded.sign("m")));
+  }
+  // A file from before schemes existed: no "scheme" key, an ed25519 seed.
+  Hotkey old = Hotkey::generate(KeyScheme::ed25519);
+  std::string path = dir.write("old.json", "{\"secret_seed\":\"" + to_hex(old.seed().data(), 32) +
+                                               "\",\"public_key\":\"" + to_hex(old.public_key().data(), 32) + "\"}");
+  ::chmod(path.c_str(), 0600);
+  Hotkey loaded = load_hotkey(path).key;
+  EXPECT_EQ(loaded.scheme(), KeyScheme::ed25519);
+  EXPECT_EQ(loaded.ss58_address(), old.ss58_address());
+}
+
+TEST(HotkeyFile, Sr25519KeyWithoutSeedSavesItsSecretKey) {
+  TempFolder dir;
+  Hotkey key = Hotkey::from_sr25519_secret(Hotkey::generate().sr25519_secret());
+  std::string path = dir.file("secret.json");
+  save_hotkey(key, path);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"secret_key\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"secret_seed\""), std::string::npos) << text;
+  Hotkey loaded = load_hotkey(path).key;
+  EXPECT_FALSE(loaded.has_seed());
+  EXPECT_EQ(loaded.public_key(), key.public_key());
+  EXPECT_TRUE(verify_signature(key.public_key(), "m", loaded.sign("m")));
 }
 
 TEST(HotkeyFile, RefusesToOverwriteUnlessForced) {
@@ -91,11 +130,12 @@ TEST(HotkeyFile, BadContentNamesTheFileAndTheProblem) {
   std::string mismatched = dir.write(
       "d.json", "{\"secret_seed\":\"" + to_hex(key.seed().data(), 32) + "\",\"public_key\":\"" +
                     to_hex(other.public_key().data(), 32) + "\"}");
-  EXPECT_NE(error_of(mismatched).find("does not match the secret seed"), std::string::npos) << error_of(mismatched);
+  EXPECT_NE(error_of(mismatched).find("does not match the secret"), std::string::npos) << error_of(mismatched);
 
-  std::string wrong_scheme = dir.write("e.json", "{\"scheme\":\"sr25519\",\"secret_seed\":\"" +
+  std::string wrong_scheme = dir.write("e.json", "{\"scheme\":\"ecdsa\",\"secret_seed\":\"" +
                                                      to_hex(key.seed().data(), 32) + "\"}");
-  EXPECT_NE(error_of(wrong_scheme).find("only \"ed25519\""), std::string::npos) << error_of(wrong_scheme);
+  EXPECT_NE(error_of(wrong_scheme).find("expected \"sr25519\" or \"ed25519\""), std::string::npos)
+      << error_of(wrong_scheme);
 }
 
 TEST(HotkeyFile, UnwritableFolderIsExplained) {

@@ -31,9 +31,24 @@ TEST(KeysCommand, NewThenShowPrintTheSameAddress) {
   EXPECT_NE(load_hotkey(path).key.ss58_address(), address);
 }
 
+TEST(KeysCommand, NewMakesSr25519UnlessAskedForEd25519) {
+  TempFolder dir;
+  ::testing::internal::CaptureStdout();
+  ASSERT_EQ(keys_command({"new", "--out", dir.file("a.json")}), 0);
+  ASSERT_EQ(keys_command({"new", "--out", dir.file("b.json"), "--scheme", "ed25519"}), 0);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("scheme:       sr25519"), std::string::npos) << out;
+  EXPECT_NE(out.find("scheme:       ed25519"), std::string::npos) << out;
+  EXPECT_EQ(load_hotkey(dir.file("a.json")).key.scheme(), KeyScheme::sr25519);
+  EXPECT_EQ(load_hotkey(dir.file("b.json")).key.scheme(), KeyScheme::ed25519);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(keys_command({"new", "--out", dir.file("c.json"), "--scheme", "rsa"}), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("expected sr25519 or ed25519"), std::string::npos);
+}
+
 TEST(KeysCommand, UsageErrorsSayWhatToType) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {}, {"new"}, {"new", "--out"}, {"show"}, {"show", "a", "b"}, {"frobnicate"}, {"new", "--bogus"}}) {
+           {}, {"new"}, {"new", "--out"}, {"show"}, {"show", "a", "b"}, {"frobnicate"}, {"new", "--bogus"}, {"import"}, {"import", "--out", "x"}}) {
     ::testing::internal::CaptureStderr();
     EXPECT_EQ(keys_command(args), 2);
     std::string err = ::testing::internal::GetCapturedStderr();

@@ -106,7 +106,7 @@ TEST_F(RequestSigning, MalformedHotkeyOrNonceIsRefused) {
   SignedHeaders bad_key = h;
   bad_key.validator_hotkey = "5NotAnAddress";
   EXPECT_EQ(verify(view_of(bad_key, body), now).code, "bad_validator_hotkey");
-  for (const char* nonce : {"12345", "_abc", "12x_ab", "123_", "123_xyz", "99999999999999999999_ab"}) {
+  for (const char* nonce : {"12345", "_abc", "12x_ab", "123_", "123_x-z", "99999999999999999999_ab"}) {
     SignedHeaders bad_nonce = h;
     bad_nonce.nonce = nonce;
     EXPECT_EQ(verify(view_of(bad_nonce, body), now).code, "bad_nonce") << nonce;
@@ -146,4 +146,28 @@ TEST_F(RequestSigning, StakeBelowThresholdOrUnknownIs403) {
   EXPECT_EQ(unknown.status, 403);
   EXPECT_EQ(unknown.code, "not_a_validator");
   EXPECT_EQ(replays.size(), 0u);
+}
+
+TEST_F(RequestSigning, SignatureIsHexWithPrefixAndEitherSchemeAndFormIsAccepted) {
+  SignedHeaders h = sign_request(validator, miner.ss58_address(), body, now);
+  ASSERT_EQ(h.signature.substr(0, 2), "0x");
+  EXPECT_EQ(h.signature.size(), 130u);
+  SignedHeaders bare = h;
+  bare.signature = h.signature.substr(2);  // as older nineteen validators sent it
+  EXPECT_TRUE(verify(view_of(bare, body), now).accepted());
+  EXPECT_EQ(verify(view_of(h, body), now).code, "replayed_nonce");
+
+  // An ed25519 validator key (an older nineteen key file) still signs acceptably.
+  Hotkey old_validator = Hotkey::generate(KeyScheme::ed25519);
+  stakes.stakes[old_validator.ss58_address()] = 5000;
+  EXPECT_TRUE(verify(view_of(sign_request(old_validator, miner.ss58_address(), body, now), body), now).accepted());
+
+  // fiber's nonce: <unix ns>_<10 letters or digits>.
+  SignedHeaders fiber;
+  fiber.validator_hotkey = validator.ss58_address();
+  fiber.miner_hotkey = miner.ss58_address();
+  fiber.nonce = "1750000000000000000_Ab3dEfGh9Z";
+  Signature sig = validator.sign(signing_message(fiber.nonce, fiber.miner_hotkey, body));
+  fiber.signature = "0x" + to_hex(sig.data(), sig.size());
+  EXPECT_TRUE(verify(view_of(fiber, body), now).accepted());
 }

@@ -1,4 +1,4 @@
-// Saving and loading hotkey files; the seed never lands in a file others can read.
+// Saving and loading hotkey files (ours and btcli's); the seed never lands in a file others can read.
 #include "nineteen/keys/hotkey_file.hpp"
 
 #include <fcntl.h>
@@ -18,27 +18,40 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "nineteen/keys/btcli_wallet.hpp"
+
 namespace nineteen::keys {
 namespace {
 
 std::string key_file_json(const Hotkey& key) {
   rapidjson::StringBuffer out;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(out);
-  std::string seed = to_hex(key.seed().data(), key.seed().size());
+  // A key with a seed saves the seed; an sr25519 key known only by its expanded secret (a btcli
+  // privateKey) saves that, as "secret_key".
+  std::string secret;
+  if (key.has_seed()) {
+    secret = to_hex(key.seed().data(), key.seed().size());
+  } else {
+    auto bytes = sr25519_secret_to_bytes(key.sr25519_secret());
+    secret = to_hex(bytes.data(), bytes.size());
+    sodium_memzero(bytes.data(), bytes.size());
+  }
   std::string pub = to_hex(key.public_key().data(), key.public_key().size());
   std::string address = key.ss58_address();
   w.StartObject();
   w.Key("scheme");
-  w.String("ed25519");
-  w.Key("secret_seed");
-  w.String(seed.c_str());
+  w.String(scheme_name(key.scheme()));
+  w.Key(key.has_seed() ? "secret_seed" : "secret_key");
+  w.String(secret.c_str());
   w.Key("public_key");
   w.String(pub.c_str());
   w.Key("ss58_address");
   w.String(address.c_str());
   w.EndObject();
-  sodium_memzero(seed.data(), seed.size());
-  return std::string(out.GetString(), out.GetSize()) + "\n";
+  sodium_memzero(secret.data(), secret.size());
+  std::string text(out.GetString(), out.GetSize());
+  sodium_memzero(const_cast<char*>(out.GetString()), out.GetSize());
+  return text + "\n";
 }
 
 std::string errno_text() { return std::strerror(errno); }
@@ -118,6 +131,17 @@ LoadedHotkey load_hotkey(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
+  try {
+    refuse_encrypted_keyfile(text, path);
+    if (is_btcli_keyfile_json(text)) {
+      Hotkey key = hotkey_from_btcli_json(text, path);
+      sodium_memzero(text.data(), text.size());
+      return LoadedHotkey{key, warning};
+    }
+  } catch (...) {
+    sodium_memzero(text.data(), text.size());
+    throw;
+  }
 
   rapidjson::Document doc;
   doc.Parse(text.c_str(), text.size());
@@ -133,38 +157,72 @@ LoadedHotkey load_hotkey(const std::string& path) {
     if (!it->value.IsString()) throw KeyFileError("key file " + path + ": key \"" + name + "\" must be a string");
     return std::string(it->value.GetString(), it->value.GetStringLength());
   };
-  if (auto scheme = string_field("scheme"); scheme && *scheme != "ed25519") {
-    throw KeyFileError("key file " + path + ": key \"scheme\" is \"" + *scheme + "\"; only \"ed25519\" is supported");
+  // Files from before schemes existed have no "scheme": they are ed25519.
+  KeyScheme scheme = KeyScheme::ed25519;
+  if (auto name = string_field("scheme")) {
+    auto parsed = parse_scheme(*name);
+    if (!parsed) {
+      throw KeyFileError("key file " + path + ": key \"scheme\" is \"" + *name +
+                         "\"; expected \"sr25519\" or \"ed25519\"");
+    }
+    scheme = *parsed;
   }
   auto seed_hex = string_field("secret_seed");
-  if (!seed_hex) throw KeyFileError("key file " + path + ": missing key \"secret_seed\" (64 hex digits)");
-  std::string hex = *seed_hex;
-  if (hex.compare(0, 2, "0x") == 0) hex = hex.substr(2);
-  auto seed_bytes = from_hex(hex);
-  sodium_memzero(hex.data(), hex.size());
-  if (!seed_bytes || seed_bytes->size() != 32) {
-    throw KeyFileError("key file " + path + ": key \"secret_seed\" must be 64 hex digits (32 bytes)");
+  auto secret_hex = scheme == KeyScheme::sr25519 ? string_field("secret_key") : std::nullopt;
+  std::optional<Hotkey> key;
+  if (seed_hex) {
+    std::string bytes = hex_bytes(*seed_hex, 32, path, "secret_seed");
+    Seed seed;
+    std::memcpy(seed.data(), bytes.data(), seed.size());
+    sodium_memzero(bytes.data(), bytes.size());
+    key = Hotkey::from_seed(seed, scheme);
+    sodium_memzero(seed.data(), seed.size());
+  } else if (secret_hex) {
+    std::string bytes = hex_bytes(*secret_hex, 64, path, "secret_key");
+    auto secret = sr25519_secret_from_bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()));
+    sodium_memzero(bytes.data(), bytes.size());
+    if (!secret) throw KeyFileError("key file " + path + ": key \"secret_key\" is not a valid sr25519 secret key");
+    key = Hotkey::from_sr25519_secret(*secret);
+    secret->wipe();
+  } else {
+    throw KeyFileError("key file " + path + ": missing key \"secret_seed\" (64 hex digits)");
   }
-  Seed seed;
-  std::copy(seed_bytes->begin(), seed_bytes->end(), seed.begin());
-  sodium_memzero(seed_bytes->data(), seed_bytes->size());
-  Hotkey key = Hotkey::from_seed(seed);
-  sodium_memzero(seed.data(), seed.size());
+  if (seed_hex) sodium_memzero(seed_hex->data(), seed_hex->size());
+  if (secret_hex) sodium_memzero(secret_hex->data(), secret_hex->size());
+  check_declared_identity(*key, string_field("public_key"), "public_key", string_field("ss58_address"),
+                          "ss58_address", path);
+  return LoadedHotkey{*key, warning};
+}
 
-  if (auto pub = string_field("public_key")) {
+std::string hex_bytes(const std::string& value, std::size_t size, const std::string& path, const char* field) {
+  std::string hex = value.compare(0, 2, "0x") == 0 ? value.substr(2) : value;
+  auto bytes = from_hex(hex);
+  sodium_memzero(hex.data(), hex.size());
+  if (!bytes || bytes->size() != size) {
+    if (bytes) sodium_memzero(bytes->data(), bytes->size());
+    throw KeyFileError("key file " + path + ": key \"" + field + "\" must be " + std::to_string(size * 2) +
+                       " hex digits (" + std::to_string(size) + " bytes)");
+  }
+  return *bytes;
+}
+
+void check_declared_identity(const Hotkey& key, const std::optional<std::string>& public_key_hex,
+                             const char* public_key_field, const std::optional<std::string>& address,
+                             const char* address_field, const std::string& path) {
+  if (public_key_hex) {
     std::string expected = to_hex(key.public_key().data(), key.public_key().size());
-    std::string given = pub->compare(0, 2, "0x") == 0 ? pub->substr(2) : *pub;
+    std::string given = public_key_hex->compare(0, 2, "0x") == 0 ? public_key_hex->substr(2) : *public_key_hex;
     for (auto& c : given) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (given != expected) {
-      throw KeyFileError("key file " + path + ": key \"public_key\" does not match the secret seed (the file is "
-                         "damaged or was edited); restore it from a backup");
+      throw KeyFileError("key file " + path + ": key \"" + public_key_field + "\" 0x" + given +
+                         " does not match the secret (which gives 0x" + expected +
+                         "); the file is damaged or was edited: restore it from a backup");
     }
   }
-  if (auto address = string_field("ss58_address"); address && *address != key.ss58_address()) {
-    throw KeyFileError("key file " + path + ": key \"ss58_address\" " + *address +
-                       " does not match the secret seed (expected " + key.ss58_address() + ")");
+  if (address && *address != key.ss58_address()) {
+    throw KeyFileError("key file " + path + ": key \"" + address_field + "\" " + *address +
+                       " does not match the secret (which gives " + key.ss58_address() + ")");
   }
-  return LoadedHotkey{key, warning};
 }
 
 }  // namespace nineteen::keys

@@ -23,14 +23,15 @@ Verdict refuse(int status, std::string code, std::string reason, std::string val
   return v;
 }
 
-// Parses "<unix ns>_<hex>"; the timestamp on success.
+// Parses "<unix ns>_<letters and digits>"; the timestamp on success.
 std::optional<std::int64_t> parse_nonce(const std::string& nonce) {
   std::size_t sep = nonce.find('_');
   if (sep == std::string::npos || sep == 0 || sep > 19) return std::nullopt;
   std::string random = nonce.substr(sep + 1);
   if (random.empty() || random.size() > 64) return std::nullopt;
+  // fiber sends 10 characters of [A-Za-z0-9]; we send hex. Accept both.
   for (char c : random) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
   }
   std::int64_t ns = 0;
   for (std::size_t i = 0; i < sep; ++i) {
@@ -69,7 +70,7 @@ SignedHeaders sign_request(const Hotkey& validator, const std::string& miner_hot
   h.miner_hotkey = miner_hotkey_ss58;
   h.nonce = make_nonce(now);
   Signature signature = validator.sign(signing_message(h.nonce, miner_hotkey_ss58, body));
-  h.signature = to_hex(signature.data(), signature.size());
+  h.signature = "0x" + to_hex(signature.data(), signature.size());  // as fiber sends it
   return h;
 }
 
@@ -103,7 +104,7 @@ Verdict verify_signed_request(const SignedRequestView& request, const VerifyPoli
   if (!nonce_ns) {
     return refuse(401, "bad_nonce",
                   "header nonce \"" + request.nonce->substr(0, 100) +
-                      "\" is not of the form <unix time in ns>_<random hex>",
+                      "\" is not of the form <unix time in ns>_<random letters or digits>",
                   validator);
   }
   const std::int64_t now_ns = unix_ns(now);
@@ -117,9 +118,11 @@ Verdict verify_signed_request(const SignedRequestView& request, const VerifyPoli
                       std::to_string(policy.max_clock_skew.count()) + " s); check both clocks (NTP)",
                   validator);
   }
-  auto signature_bytes = from_hex(*request.signature);
+  const std::string& signature_text = *request.signature;
+  auto signature_bytes = from_hex(signature_text.compare(0, 2, "0x") == 0 ? signature_text.substr(2) : signature_text);
   if (!signature_bytes || signature_bytes->size() != 64) {
-    return refuse(401, "bad_signature", "header signature must be 128 hex digits (an ed25519 signature)", validator);
+    return refuse(401, "bad_signature", "header signature must be 0x and 128 hex digits (an sr25519 or ed25519 signature)",
+                  validator);
   }
   Signature signature;
   std::copy(signature_bytes->begin(), signature_bytes->end(), signature.begin());

@@ -1,4 +1,4 @@
-// `nineteen keys …`: make and show hotkey files.
+// `nineteen keys …`: make, import and show hotkey files.
 #pragma once
 
 #include <string>
@@ -6,7 +6,8 @@
 
 namespace nineteen::keys {
 
-// `args` are the words after "keys": {"new", "--out", FILE, ["--force"]} or {"show", FILE}.
+// `args` are the words after "keys": {"new", "--out", FILE, ...}, {"import", ...} or {"show", FILE}
+// (see the usage text).
 // Prints to stdout, errors and usage to stderr. Returns 0 on success, 1 on failure, 2 on bad usage.
 int keys_command(const std::vector<std::string>& args);
 

@@ -23,7 +23,7 @@ struct SignedHeaders {
   std::string validator_hotkey;  // SS58
   std::string miner_hotkey;      // SS58
   std::string nonce;             // "<unix ns>_<random hex>"
-  std::string signature;         // hex of the ed25519 signature over signing_message(...)
+  std::string signature;         // "0x" + hex of the signature (the key's scheme) over signing_message(...)
 };
 
 // Lower-case hex SHA-256 of `body`.
