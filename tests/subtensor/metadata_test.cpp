@@ -1,42 +1,22 @@
 // Metadata that does not decode, and calls or values that do not fit it, give errors that say what and where.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "nineteen/chain/subtensor/extrinsic.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
+#include "fixture_metadata.hpp"
 
 namespace st = nineteen::chain::subtensor;
 
 namespace {
 
 const st::Metadata& v15() {
-  static st::Metadata m = [] {
-    std::ifstream f(std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex");
-    std::stringstream s;
-    s << f.rdbuf();
-    std::string hex = s.str();
-    while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
-    return st::decode_metadata_hex(hex);
-  }();
+  static st::Metadata m = st::decode_metadata_hex(fixture_metadata::at_version_hex());
   return m;
 }
 
-// The bare "meta" blob of the fixture.
-st::Bytes v15_blob() {
-  std::ifstream f(std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex");
-  std::stringstream s;
-  s << f.rdbuf();
-  std::string hex = s.str();
-  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
-  st::Bytes b = st::hex_decode(hex);
-  st::ScaleDecoder d(b);
-  d.u8();
-  std::size_t n = d.length();
-  return st::Bytes(d.cursor(), d.cursor() + n);
-}
+st::Bytes v15_blob() { return fixture_metadata::blob(); }
 
 template <typename F>
 std::string error_of(F&& f) {

@@ -12,6 +12,7 @@
 
 #include "nineteen/chain/subtensor/extrinsic.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
+#include "fixture_metadata.hpp"
 #include "reference_inputs.hpp"
 
 namespace st = nineteen::chain::subtensor;
@@ -21,7 +22,7 @@ namespace {
 
 const std::string kJsFolder = std::string(NINETEEN_SOURCE_DIR) + "/tests/bittensor-js";
 const std::string kBitgo = kJsFolder + "/recorded/bitgo-sdk-coin-tao-1.16.4-mainnet.js";
-const std::string kV15 = std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex";
+const std::string kV15 = fixture_metadata::path();
 
 struct Source {
   std::string path;
