@@ -123,3 +123,12 @@ TEST(JsonRpcClient, GarbageAnswersSayWhatArrived) {
   std::string t = error_of([&] { rpc.call_string("block"); });
   EXPECT_NE(t.find("block: expected a string result"), std::string::npos) << t;
 }
+
+TEST(JsonRpcClient, WssToAPlainPortFailsInTheTlsHandshake) {
+  FakeNode node(echo());
+  st::RpcOptions o = fast();
+  o.max_attempts = 1;
+  st::JsonRpcClient rpc("wss://127.0.0.1:" + std::to_string(node.port()), o);
+  std::string e = error_of([&] { rpc.call("x"); });
+  EXPECT_NE(e.find("TLS handshake: "), std::string::npos) << e;
+}

@@ -6,6 +6,7 @@
 #include "nineteen/chain/subtensor/extrinsic.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
 #include "fixture_metadata.hpp"
+#include "nineteen/chain/subtensor/neuron_info.hpp"
 
 namespace st = nineteen::chain::subtensor;
 
@@ -138,4 +139,44 @@ TEST(Extrinsic, ImmortalEraAndBirthBlock) {
   EXPECT_EQ(e.birth(4898328 + 30), 4898328u);
   EXPECT_EQ(st::Era::mortal(100, 5).period, 128u);
   EXPECT_EQ(st::Era::mortal(1u << 20, 5).period, 65536u);
+}
+
+// The hand-written NeuronInfoLite layout (BITTENSOR.md) against the runtime API's own output type in V15.
+TEST(Metadata, NeuronInfoLiteLayoutMatchesTheRuntimeApiType) {
+  const auto& m = v15();
+  std::optional<std::uint32_t> output;
+  for (const auto& api : m.apis)
+    for (const auto& f : api.methods)
+      if (api.name == "NeuronInfoRuntimeApi" && f.name == "get_neurons_lite") output = f.output;
+  ASSERT_TRUE(output);
+  st::NeuronLite n;
+  n.hotkey.fill(1);
+  n.coldkey.fill(2);
+  n.uid = 300;
+  n.netuid = 19;
+  n.active = true;
+  n.axon = st::AxonInfo{5, 6, 7, 8091, 4, 4, 0, 0};
+  n.stake = {{n.coldkey, 123456789}};
+  n.emission = 99;
+  n.incentive = 40000;
+  n.last_update = 1234567;
+  n.validator_permit = true;
+  n.pruning_score = 65535;
+  st::Bytes bytes = st::encode_neurons_lite({n, n});
+  st::ScaleDecoder in(bytes, "neurons");
+  st::Value v = st::decode_value(m.types, *output, in);
+  EXPECT_TRUE(in.at_end()) << in.remaining() << " bytes not read by the metadata's type";
+  ASSERT_EQ(v.items().size(), 2u);
+  const auto& fields = v.items()[0].items();
+  const auto& def = m.types.get(m.types.get(*output).def.element).def;
+  ASSERT_EQ(fields.size(), def.fields.size());
+  std::vector<std::string> names;
+  for (const auto& f : def.fields) names.push_back(f.name.value_or("?"));
+  std::vector<std::string> expected{"hotkey", "coldkey", "uid", "netuid", "active", "axon_info", "prometheus_info",
+                                    "stake", "rank", "emission", "incentive", "consensus", "trust", "validator_trust",
+                                    "dividends", "last_update", "validator_permit", "pruning_score"};
+  EXPECT_EQ(names, expected);
+  EXPECT_TRUE(fields[2].as_uint() == 300);
+  EXPECT_TRUE(fields[15].as_uint() == 1234567);
+  EXPECT_EQ(st::decode_neurons_lite(bytes).size(), 2u);
 }

@@ -315,7 +315,7 @@ TEST_F(SubtensorChainTest, ParamsFromStorage) {
   EXPECT_EQ(p.rate_limit, 100u);
   EXPECT_EQ(p.tempo, 360u);
   EXPECT_FALSE(c.commit_reveal_enabled());
-  EXPECT_EQ(c.metadata().version, 15);
+  EXPECT_EQ(c.metadata()->version, 15);
 }
 
 TEST_F(SubtensorChainTest, SetWeightsSubmitsTheExpectedExtrinsic) {

@@ -15,7 +15,9 @@
 namespace nineteen::chain::subtensor {
 
 struct SubtensorChain::Runtime {
-  Metadata metadata;
+  std::shared_ptr<const Metadata> shared;
+  const Metadata& metadata;
+  Runtime(std::shared_ptr<const Metadata> m) : shared(std::move(m)), metadata(*shared) {}
   std::uint32_t spec_version = 0;
   std::uint32_t transaction_version = 0;
   Hash256 genesis{};
@@ -157,23 +159,24 @@ const SubtensorChain::Runtime& SubtensorChain::runtime_locked() {
   }
   std::uint32_t spec = v["specVersion"].GetUint();
   if (runtime_ && runtime_->spec_version == spec) return *runtime_;
-  auto r = std::make_unique<Runtime>();
-  r->spec_version = spec;
-  r->transaction_version = v["transactionVersion"].GetUint();
+  std::shared_ptr<const Metadata> metadata;
   try {
-    r->metadata = decode_metadata_hex(rpc_.call_string("state_getMetadata"));
+    metadata = std::make_shared<const Metadata>(decode_metadata_hex(rpc_.call_string("state_getMetadata")));
   } catch (const MetadataError& e) {
     throw ChainError(settings_.endpoint + " state_getMetadata: " + e.what());
   }
+  auto r = std::make_unique<Runtime>(std::move(metadata));
+  r->spec_version = spec;
+  r->transaction_version = v["transactionVersion"].GetUint();
   r->genesis = fixed_bytes<32>(rpc_.call_string("chain_getBlockHash", "[0]"), settings_.endpoint + " genesis hash");
   runtime_ = std::move(r);
   return *runtime_;
 }
 
-const Metadata& SubtensorChain::metadata() {
+std::shared_ptr<const Metadata> SubtensorChain::metadata() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (runtime_) return runtime_->metadata;
-  return runtime_locked().metadata;
+  if (runtime_) return runtime_->shared;
+  return runtime_locked().shared;
 }
 
 std::uint64_t SubtensorChain::block_locked() {

@@ -53,8 +53,9 @@ class SubtensorChain : public Chain {
   std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
   Incentives incentives() override;
 
-  // The decoded metadata of the node's current runtime (fetched once, again when spec_version changes).
-  const Metadata& metadata();
+  // The decoded metadata of the node's current runtime (fetched once, again when spec_version changes;
+  // a runtime upgrade swaps it, so hold the pointer rather than a reference into it).
+  std::shared_ptr<const Metadata> metadata();
   std::vector<NeuronLite> neurons_lite();
   bool commit_reveal_enabled();
 
