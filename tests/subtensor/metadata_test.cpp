@@ -180,3 +180,49 @@ TEST(Metadata, NeuronInfoLiteLayoutMatchesTheRuntimeApiType) {
   EXPECT_TRUE(fields[15].as_uint() == 1234567);
   EXPECT_EQ(st::decode_neurons_lite(bytes).size(), 2u);
 }
+
+TEST(Extrinsic, SignedExtrinsicReadsBack) {
+  const auto& m = v15();
+  st::Bytes call = st::encode_call(m, "SubtensorModule", "set_weights",
+                                   {{"netuid", st::Value::uint(19)},
+                                    {"dests", st::Value::uint_list(std::vector<std::uint16_t>{1, 2})},
+                                    {"weights", st::Value::uint_list(std::vector<std::uint16_t>{32768, 65535})},
+                                    {"version_key", st::Value::uint(5)}});
+  st::TxParams tx;
+  tx.spec_version = 343;
+  tx.transaction_version = 1;
+  tx.genesis_hash.fill(0x2f);
+  tx.era = st::Era::mortal(64, 123456);
+  tx.era_block_hash.fill(0x77);
+  tx.nonce = 70000;
+  tx.tip = 3;
+  st::Hash256 key{};
+  key.fill(0x46);
+  st::Bytes signed_payload;
+  st::Signature64 sig{};
+  sig.fill(0xab);
+  st::Bytes x = st::build_signed_extrinsic(m, call, tx, key, [&](const st::Bytes& p) {
+    signed_payload = p;
+    return sig;
+  });
+  st::DecodedExtrinsic d = st::decode_signed_extrinsic(m, x);
+  EXPECT_EQ(d.signer, key);
+  EXPECT_EQ(d.signature_kind, "Sr25519");
+  EXPECT_EQ(d.signature, sig);
+  EXPECT_EQ(d.nonce, 70000u);
+  EXPECT_TRUE(d.tip == 3);
+  EXPECT_EQ(d.era.period, 64u);
+  EXPECT_EQ(d.era.phase, tx.era.phase);
+  EXPECT_EQ(d.pallet, "SubtensorModule");
+  EXPECT_EQ(d.call_name, "set_weights");
+  ASSERT_EQ(d.args.size(), 4u);
+  EXPECT_EQ(d.args[1].first, "dests");
+  EXPECT_TRUE(d.args[2].second.items()[0].as_uint() == 32768);
+  EXPECT_EQ(d.call, call);
+  st::TxParams node_side = tx;
+  node_side.nonce = 0;  // taken from the extrinsic
+  EXPECT_EQ(st::signing_payload_of(m, d, node_side), signed_payload);
+
+  st::Bytes cut(x.begin(), x.end() - 1);
+  EXPECT_NE(error_of([&] { st::decode_signed_extrinsic(m, cut); }).find("extrinsic: truncated at byte 0"), std::string::npos);
+}

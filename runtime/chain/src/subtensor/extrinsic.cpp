@@ -168,4 +168,93 @@ Bytes build_signed_extrinsic(const Metadata& metadata, const Bytes& call, const 
   return signed_extrinsic(metadata, call, ext, public_key, signature);
 }
 
+namespace {
+
+Era decode_era(ScaleDecoder& in) {
+  std::uint8_t first = in.u8();
+  if (first == 0) return Era::immortal_era();
+  std::uint16_t encoded = static_cast<std::uint16_t>(first | (in.u8() << 8));
+  Era e;
+  e.immortal = false;
+  e.period = std::uint64_t{2} << (encoded % 16);
+  std::uint64_t quantize = std::max<std::uint64_t>(e.period >> 12, 1);
+  e.phase = static_cast<std::uint64_t>(encoded >> 4) * quantize;
+  if (e.period < 4 || e.phase >= e.period) in.fail("invalid mortal era");
+  return e;
+}
+
+}  // namespace
+
+DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& bytes) {
+  DecodedExtrinsic x;
+  try {
+    ScaleDecoder in(bytes, "extrinsic");
+    std::size_t len = in.length(1);
+    if (len != in.remaining()) in.fail("length prefix " + std::to_string(len) + " does not match the " +
+                                       std::to_string(in.remaining()) + " bytes that follow");
+    std::uint8_t version = in.u8();
+    if (version != (0x80 | 4)) {
+      throw MetadataError("extrinsic: version byte " + std::to_string(version) +
+                          " (expected 0x84: signed, version 4)");
+    }
+    std::uint8_t address = in.u8();
+    if (address != variant_index(metadata, metadata.address_type, "Id", 0))
+      throw MetadataError("extrinsic: the sender is not a MultiAddress::Id (variant " + std::to_string(address) + ")");
+    x.signer = in.array<32>();
+    std::uint8_t kind = in.u8();
+    x.signature_kind = "variant " + std::to_string(kind);
+    if (metadata.signature_type) {
+      for (const auto& v : metadata.types.get(*metadata.signature_type).def.variants)
+        if (v.index == kind) x.signature_kind = v.name;
+    } else if (kind == 1) {
+      x.signature_kind = "Sr25519";
+    }
+    if (x.signature_kind != "Sr25519" && x.signature_kind != "Ed25519")
+      throw MetadataError("extrinsic: signature " + x.signature_kind + " is not a 64-byte sr25519/ed25519 signature");
+    x.signature = in.array<64>();
+    std::size_t extra_start = in.position();
+    for (const auto& ext : metadata.signed_extensions) {
+      if (ext.identifier == "CheckMortality" || ext.identifier == "CheckEra") {
+        x.era = decode_era(in);
+      } else if (ext.identifier == "CheckNonce") {
+        x.nonce = static_cast<std::uint64_t>(decode_value(metadata.types, ext.type, in).as_uint());
+      } else if (ext.identifier == "ChargeTransactionPayment") {
+        x.tip = decode_value(metadata.types, ext.type, in).as_uint();
+      } else if (!metadata.types.encodes_to_nothing(ext.type)) {
+        decode_value(metadata.types, ext.type, in);
+      }
+    }
+    x.extra.assign(bytes.begin() + static_cast<std::ptrdiff_t>(extra_start),
+                   bytes.begin() + static_cast<std::ptrdiff_t>(in.position()));
+    x.call.assign(bytes.begin() + static_cast<std::ptrdiff_t>(in.position()), bytes.end());
+    std::uint8_t pallet_index = in.u8();
+    std::uint8_t call_index = in.u8();
+    const Pallet* pallet = metadata.pallet_by_index(pallet_index);
+    if (!pallet || !pallet->calls_type)
+      throw MetadataError("extrinsic: no pallet with calls at index " + std::to_string(pallet_index));
+    const TypeVariant* call = nullptr;
+    for (const auto& v : metadata.types.get(*pallet->calls_type).def.variants)
+      if (v.index == call_index) call = &v;
+    if (!call)
+      throw MetadataError("extrinsic: pallet " + pallet->name + " has no call at index " + std::to_string(call_index));
+    x.pallet = pallet->name;
+    x.call_name = call->name;
+    for (const auto& f : call->fields) x.args.emplace_back(f.name.value_or(""), decode_value(metadata.types, f.type, in));
+    in.expect_end();
+  } catch (const ScaleError& e) {
+    throw MetadataError(e.what());
+  }
+  return x;
+}
+
+Bytes signing_payload_of(const Metadata& metadata, const DecodedExtrinsic& x, const TxParams& node_side) {
+  TxParams p = node_side;
+  p.era = x.era;
+  p.nonce = x.nonce;
+  p.tip = x.tip;
+  EncodedExtensions ext = encode_signed_extensions(metadata, p);
+  ext.extra = x.extra;  // exactly as sent
+  return signing_payload(x.call, ext);
+}
+
 }  // namespace nineteen::chain::subtensor

@@ -72,4 +72,28 @@ Bytes signed_extrinsic(const Metadata& metadata, const Bytes& call, const Encode
 Bytes build_signed_extrinsic(const Metadata& metadata, const Bytes& call, const TxParams& params,
                              const Hash256& public_key, const ExtrinsicSigner& signer);
 
+// A signed extrinsic read back (what a node, e.g. the local dev chain serving author_submitExtrinsic, needs
+// to check the signature and apply the call).
+struct DecodedExtrinsic {
+  Hash256 signer{};               // MultiAddress::Id
+  std::string signature_kind;     // the MultiSignature variant: "Sr25519", "Ed25519", ...
+  Signature64 signature{};
+  Era era;
+  std::uint64_t nonce = 0;
+  u128 tip = 0;
+  Bytes extra;                    // raw, to rebuild the signing payload
+  Bytes call;                     // pallet index ‖ call index ‖ args
+  std::string pallet;
+  std::string call_name;
+  CallArgs args;                  // decoded by the metadata's argument types
+};
+
+// Parses Compact(len) ‖ 0x84 ‖ address ‖ signature ‖ extra ‖ call. Throws MetadataError for an unsigned or
+// non-v4 extrinsic, an address other than MultiAddress::Id, an unknown call, or bytes left over.
+DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& extrinsic);
+
+// The bytes the sender must have signed, with the additional data the node knows (spec and transaction
+// version, genesis, the era's birth block hash in `node_side.era_block_hash`).
+Bytes signing_payload_of(const Metadata& metadata, const DecodedExtrinsic& extrinsic, const TxParams& node_side);
+
 }  // namespace nineteen::chain::subtensor
