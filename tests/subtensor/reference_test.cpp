@@ -163,6 +163,14 @@ class PolkadotReference : public ::testing::TestWithParam<std::string> {
     });
     EXPECT_EQ(seen, signed_payload);
     EXPECT_EQ(hex(built), ref(name, "extrinsic"));
+
+    // polkadot's extrinsic reads back with our decoder, and its signing payload is the one we rebuild.
+    st::DecodedExtrinsic d = st::decode_signed_extrinsic(metadata_, st::hex_decode(ref(name, "extrinsic")));
+    EXPECT_EQ(d.signer, public_key());
+    EXPECT_EQ(d.nonce, reference_inputs::kNonce);
+    EXPECT_TRUE(d.tip == reference_inputs::kTip);
+    EXPECT_EQ(d.call, call);
+    EXPECT_EQ(st::signing_payload_of(metadata_, d, tx()), signed_payload);
   }
 
   st::Bytes set_weights_call(const std::vector<std::uint16_t>& dests, const std::vector<std::uint16_t>& weights) {
