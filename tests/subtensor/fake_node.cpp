@@ -1,14 +1,14 @@
 // FakeNode: Beast WebSocket sessions, one thread each, on 127.0.0.1 with an ephemeral port.
 #include "fake_node.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace fake_node {
 
@@ -24,7 +24,8 @@ FakeNode::FakeNode(Handler handler) : handler_(std::move(handler)) {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0)
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 16) != 0)
     throw std::runtime_error("fake node: cannot listen on loopback");
   socklen_t len = sizeof addr;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -121,7 +122,10 @@ void FakeNode::serve(int fd) {
       answer = R"({"jsonrpc":"2.0","id":)" + id + R"(,"error":)" + sb.GetString() + "}";
     }
     if (chatter) {
-      ws.write(asio::buffer(std::string(R"({"jsonrpc":"2.0","method":"chain_newHead","params":{"subscription":"x","result":{}}})")), ec);
+      ws.write(
+          asio::buffer(std::string(
+              R"({"jsonrpc":"2.0","method":"chain_newHead","params":{"subscription":"x","result":{}}})")),
+          ec);
       ws.write(asio::buffer(std::string(R"({"jsonrpc":"2.0","id":987654,"result":"0xdead"})")), ec);
     }
     ws.write(asio::buffer(answer), ec);

@@ -2,6 +2,8 @@
 // bad behaviour: dropping the socket, staying silent, answering garbage, notifications before answers.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -12,13 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include <rapidjson/document.h>
-
 namespace fake_node {
 
 // Thrown by a handler: the server answers a JSON-RPC error object.
 struct RpcFailure : std::runtime_error {
-  RpcFailure(std::int64_t c, const std::string& m, std::string d = "") : std::runtime_error(m), code(c), data(std::move(d)) {}
+  RpcFailure(std::int64_t c, const std::string& m, std::string d = "")
+      : std::runtime_error(m), code(c), data(std::move(d)) {}
   std::int64_t code;
   std::string data;
 };

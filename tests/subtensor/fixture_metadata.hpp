@@ -10,7 +10,9 @@
 
 namespace fixture_metadata {
 
-inline std::string path() { return std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex"; }
+inline std::string path() {
+  return std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex";
+}
 
 // The file's hex: Option<Vec<u8>> around the metadata, as Metadata_metadata_at_version answers.
 inline std::string at_version_hex() {

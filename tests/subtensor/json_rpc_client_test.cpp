@@ -1,8 +1,9 @@
 // The JSON-RPC client against a real WebSocket server on loopback: ids, timeouts, reconnects, garbage.
+#include "nineteen/chain/subtensor/json_rpc_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include "fake_node.hpp"
-#include "nineteen/chain/subtensor/json_rpc_client.hpp"
 
 namespace st = nineteen::chain::subtensor;
 using fake_node::FakeNode;
@@ -47,9 +48,11 @@ TEST(JsonRpcClient, ParsesEndpointUrls) {
   EXPECT_EQ(st::parse_ws_url("ws://127.0.0.1:9944").port, 9944);
   EXPECT_EQ(st::parse_ws_url("wss://node.example/rpc").target, "/rpc");
   EXPECT_EQ(st::parse_ws_url("ws://[::1]:9944").host, "::1");
-  EXPECT_NE(error_of([] { st::parse_ws_url("http://127.0.0.1:9944"); }).find("expected ws://host:port or wss://"),
+  EXPECT_NE(
+      error_of([] { st::parse_ws_url("http://127.0.0.1:9944"); }).find("expected ws://host:port or wss://"),
+      std::string::npos);
+  EXPECT_NE(error_of([] { st::parse_ws_url("ws://host:0"); }).find("port \"0\" is not 1..65535"),
             std::string::npos);
-  EXPECT_NE(error_of([] { st::parse_ws_url("ws://host:0"); }).find("port \"0\" is not 1..65535"), std::string::npos);
 }
 
 TEST(JsonRpcClient, AnswersMatchTheirRequestIds) {
@@ -73,7 +76,8 @@ TEST(JsonRpcClient, NodeErrorsAreNotRetriedAndCarryCodeAndData) {
     EXPECT_EQ(e.code(), 1010);
     EXPECT_EQ(e.node_message(), "Invalid Transaction");
     EXPECT_EQ(e.data(), "Custom error: 6");
-    EXPECT_NE(std::string(e.what()).find("fail: node error 1010: Invalid Transaction (Custom error: 6)"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("fail: node error 1010: Invalid Transaction (Custom error: 6)"),
+              std::string::npos);
   }
   EXPECT_EQ(node.requests.load(), 1);
 }
@@ -97,7 +101,8 @@ TEST(JsonRpcClient, SilentNodeTimesOutThenRetries) {
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
   node.silent_next = 100;
   std::string e = error_of([&] { rpc.call("d"); });
-  EXPECT_NE(e.find(node.url() + " d: waiting for the answer: timed out (after 3 attempts"), std::string::npos) << e;
+  EXPECT_NE(e.find(node.url() + " d: waiting for the answer: timed out (after 3 attempts"), std::string::npos)
+      << e;
 }
 
 TEST(JsonRpcClient, NobodyListeningIsAClearError) {
@@ -108,7 +113,9 @@ TEST(JsonRpcClient, NobodyListeningIsAClearError) {
   }
   st::JsonRpcClient rpc("ws://127.0.0.1:" + std::to_string(port), fast());
   std::string e = error_of([&] { rpc.call("x"); });
-  EXPECT_NE(e.find("connecting: Connection refused (after 3 attempts; is the node running"), std::string::npos) << e;
+  EXPECT_NE(e.find("connecting: Connection refused (after 3 attempts; is the node running"),
+            std::string::npos)
+      << e;
 }
 
 TEST(JsonRpcClient, GarbageAnswersSayWhatArrived) {
@@ -116,8 +123,10 @@ TEST(JsonRpcClient, GarbageAnswersSayWhatArrived) {
   st::JsonRpcClient rpc(node.url(), fast());
   node.garbage_next = 1;
   std::string e = error_of([&] { rpc.call("x"); });
-  EXPECT_NE(e.find("x: the node answered something that is not a JSON-RPC object: \"<html>502 Bad Gateway</html>\""),
-            std::string::npos)
+  EXPECT_NE(
+      e.find(
+          "x: the node answered something that is not a JSON-RPC object: \"<html>502 Bad Gateway</html>\""),
+      std::string::npos)
       << e;
   EXPECT_EQ(rpc.call_string("y"), "y:0");  // the next call works on a fresh socket
   std::string t = error_of([&] { rpc.call_string("block"); });

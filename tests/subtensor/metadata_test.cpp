@@ -1,11 +1,12 @@
 // Metadata that does not decode, and calls or values that do not fit it, give errors that say what and where.
+#include "nineteen/chain/subtensor/metadata.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "nineteen/chain/subtensor/extrinsic.hpp"
-#include "nineteen/chain/subtensor/metadata.hpp"
 #include "fixture_metadata.hpp"
+#include "nineteen/chain/subtensor/extrinsic.hpp"
 #include "nineteen/chain/subtensor/neuron_info.hpp"
 
 namespace st = nineteen::chain::subtensor;
@@ -17,7 +18,9 @@ const st::Metadata& v15() {
   return m;
 }
 
-st::Bytes v15_blob() { return fixture_metadata::blob(); }
+st::Bytes v15_blob() {
+  return fixture_metadata::blob();
+}
 
 template <typename F>
 std::string error_of(F&& f) {
@@ -45,7 +48,8 @@ TEST(Metadata, V15FixtureHasRuntimeApis) {
     for (const auto& f : api.methods)
       if (api.name == "NeuronInfoRuntimeApi" && f.name == "get_neurons_lite") found = true;
   EXPECT_TRUE(found);
-  EXPECT_TRUE(m.has_call("SubtensorModule", "commit_timelocked_weights") || m.has_call("SubtensorModule", "commit_crv3_weights"));
+  EXPECT_TRUE(m.has_call("SubtensorModule", "commit_timelocked_weights") ||
+              m.has_call("SubtensorModule", "commit_crv3_weights"));
   const auto& tempo = m.storage("SubtensorModule", "Tempo");
   EXPECT_TRUE(tempo.is_map);
   EXPECT_EQ(m.types.primitive_of(tempo.value_type), st::Primitive::u16);
@@ -53,7 +57,8 @@ TEST(Metadata, V15FixtureHasRuntimeApis) {
 
 TEST(Metadata, TruncatedBlobNamesTheByte) {
   st::Bytes blob = v15_blob();
-  for (std::size_t cut : {std::size_t{3}, std::size_t{5}, std::size_t{100}, blob.size() / 2, blob.size() - 1}) {
+  for (std::size_t cut :
+       {std::size_t{3}, std::size_t{5}, std::size_t{100}, blob.size() / 2, blob.size() - 1}) {
     st::Bytes part(blob.begin(), blob.begin() + static_cast<std::ptrdiff_t>(cut));
     std::string e = error_of([&] { st::decode_metadata(part); });
     EXPECT_NE(e.find("metadata: truncated at byte"), std::string::npos) << cut << ": " << e;
@@ -67,13 +72,16 @@ TEST(Metadata, WrongMagicAndUnsupportedVersionsAreNamed) {
   st::Bytes blob = v15_blob();
   st::Bytes v13 = blob;
   v13[4] = 13;
-  EXPECT_NE(error_of([&] { st::decode_metadata(v13); }).find("metadata: unsupported version 13"), std::string::npos);
+  EXPECT_NE(error_of([&] { st::decode_metadata(v13); }).find("metadata: unsupported version 13"),
+            std::string::npos);
   st::Bytes v16 = blob;
   v16[4] = 16;
-  EXPECT_NE(error_of([&] { st::decode_metadata(v16); }).find("metadata: unsupported version 16"), std::string::npos);
+  EXPECT_NE(error_of([&] { st::decode_metadata(v16); }).find("metadata: unsupported version 16"),
+            std::string::npos);
   st::Bytes json{'{', '"', 'e', 'r', 'r'};
   EXPECT_NE(error_of([&] { st::decode_metadata(json); }).find("not runtime metadata"), std::string::npos);
-  EXPECT_NE(error_of([] { st::decode_metadata_hex("0xzz"); }).find("metadata: expected hex"), std::string::npos);
+  EXPECT_NE(error_of([] { st::decode_metadata_hex("0xzz"); }).find("metadata: expected hex"),
+            std::string::npos);
   EXPECT_NE(error_of([] { st::decode_metadata_hex("0x00"); }).find("metadata"), std::string::npos);
 }
 
@@ -95,9 +103,12 @@ TEST(Metadata, CorruptedBytesNeverCrashTheDecoder) {
 
 TEST(Metadata, LookupsNameWhatIsMissing) {
   const auto& m = v15();
-  EXPECT_NE(error_of([&] { m.pallet("Subtensor"); }).find("no pallet \"Subtensor\" (pallets: System"), std::string::npos);
-  EXPECT_NE(error_of([&] { m.call("SubtensorModule", "commit_crv3_weights_v9"); }).find("has no call"), std::string::npos);
-  EXPECT_NE(error_of([&] { m.storage("SubtensorModule", "Tempi"); }).find("no storage entry \"Tempi\""), std::string::npos);
+  EXPECT_NE(error_of([&] { m.pallet("Subtensor"); }).find("no pallet \"Subtensor\" (pallets: System"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { m.call("SubtensorModule", "commit_crv3_weights_v9"); }).find("has no call"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { m.storage("SubtensorModule", "Tempi"); }).find("no storage entry \"Tempi\""),
+            std::string::npos);
   EXPECT_FALSE(m.module_error(7, {250, 0, 0, 0}));
   EXPECT_FALSE(m.module_error(250, {0, 0, 0, 0}));
   auto e = m.module_error(m.pallet("SubtensorModule").index, {0, 0, 0, 0});
@@ -114,20 +125,28 @@ TEST(Metadata, CallArgumentsAreCheckedAgainstTheirTypes) {
                         {"version_key", st::Value::uint(0)}};
   };
   std::vector<std::uint16_t> one{1};
-  EXPECT_NO_THROW(st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(1), st::Value::uint_list(one))));
-  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(70000), st::Value::uint_list(one))); })
-                .find("SubtensorModule.set_weights argument \"netuid\": expected u16, got 70000 (out of range)"),
-            std::string::npos);
-  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", args(st::Value::uint(1), st::Value::text("x"))); })
-                .find("argument \"dests\": expected Vec<u16>, got \"x\""),
+  EXPECT_NO_THROW(st::encode_call(m, "SubtensorModule", "set_weights",
+                                  args(st::Value::uint(1), st::Value::uint_list(one))));
+  EXPECT_NE(
+      printed_error([&] {
+        st::encode_call(m, "SubtensorModule", "set_weights",
+                        args(st::Value::uint(70000), st::Value::uint_list(one)));
+      }).find("SubtensorModule.set_weights argument \"netuid\": expected u16, got 70000 (out of range)"),
+      std::string::npos);
+  EXPECT_NE(printed_error([&] {
+              st::encode_call(m, "SubtensorModule", "set_weights",
+                              args(st::Value::uint(1), st::Value::text("x")));
+            }).find("argument \"dests\": expected Vec<u16>, got \"x\""),
             std::string::npos);
   st::CallArgs misnamed = args(st::Value::uint(1), st::Value::uint_list(one));
   misnamed[1].first = "uids";
-  EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", misnamed); })
-                .find("argument 1 is \"dests\" in this runtime, got \"uids\""),
+  EXPECT_NE(printed_error([&] {
+              st::encode_call(m, "SubtensorModule", "set_weights", misnamed);
+            }).find("argument 1 is \"dests\" in this runtime, got \"uids\""),
             std::string::npos);
   EXPECT_NE(printed_error([&] { st::encode_call(m, "SubtensorModule", "set_weights", {}); })
-                .find("set_weights takes 4 arguments (netuid: u16, dests: Vec<u16>, weights: Vec<u16>, version_key: u64), got 0"),
+                .find("set_weights takes 4 arguments (netuid: u16, dests: Vec<u16>, weights: Vec<u16>, "
+                      "version_key: u64), got 0"),
             std::string::npos);
 }
 
@@ -172,9 +191,10 @@ TEST(Metadata, NeuronInfoLiteLayoutMatchesTheRuntimeApiType) {
   ASSERT_EQ(fields.size(), def.fields.size());
   std::vector<std::string> names;
   for (const auto& f : def.fields) names.push_back(f.name.value_or("?"));
-  std::vector<std::string> expected{"hotkey", "coldkey", "uid", "netuid", "active", "axon_info", "prometheus_info",
-                                    "stake", "rank", "emission", "incentive", "consensus", "trust", "validator_trust",
-                                    "dividends", "last_update", "validator_permit", "pruning_score"};
+  std::vector<std::string> expected{
+      "hotkey",          "coldkey",         "uid",       "netuid",      "active",           "axon_info",
+      "prometheus_info", "stake",           "rank",      "emission",    "incentive",        "consensus",
+      "trust",           "validator_trust", "dividends", "last_update", "validator_permit", "pruning_score"};
   EXPECT_EQ(names, expected);
   EXPECT_TRUE(fields[2].as_uint() == 300);
   EXPECT_TRUE(fields[15].as_uint() == 1234567);
@@ -183,11 +203,12 @@ TEST(Metadata, NeuronInfoLiteLayoutMatchesTheRuntimeApiType) {
 
 TEST(Extrinsic, SignedExtrinsicReadsBack) {
   const auto& m = v15();
-  st::Bytes call = st::encode_call(m, "SubtensorModule", "set_weights",
-                                   {{"netuid", st::Value::uint(19)},
-                                    {"dests", st::Value::uint_list(std::vector<std::uint16_t>{1, 2})},
-                                    {"weights", st::Value::uint_list(std::vector<std::uint16_t>{32768, 65535})},
-                                    {"version_key", st::Value::uint(5)}});
+  st::Bytes call =
+      st::encode_call(m, "SubtensorModule", "set_weights",
+                      {{"netuid", st::Value::uint(19)},
+                       {"dests", st::Value::uint_list(std::vector<std::uint16_t>{1, 2})},
+                       {"weights", st::Value::uint_list(std::vector<std::uint16_t>{32768, 65535})},
+                       {"version_key", st::Value::uint(5)}});
   st::TxParams tx;
   tx.spec_version = 343;
   tx.transaction_version = 1;
@@ -224,5 +245,6 @@ TEST(Extrinsic, SignedExtrinsicReadsBack) {
   EXPECT_EQ(st::signing_payload_of(m, d, node_side), signed_payload);
 
   st::Bytes cut(x.begin(), x.end() - 1);
-  EXPECT_NE(error_of([&] { st::decode_signed_extrinsic(m, cut); }).find("extrinsic: truncated at byte 0"), std::string::npos);
+  EXPECT_NE(error_of([&] { st::decode_signed_extrinsic(m, cut); }).find("extrinsic: truncated at byte 0"),
+            std::string::npos);
 }

@@ -49,14 +49,15 @@ inline std::string json(const std::string& genesis, std::uint32_t spec) {
   for (int i = 0; i < 64; ++i) sig += "ab";
   return std::string("{") + "\"netuid\":" + std::to_string(kNetuid) + ",\"dests\":" + list(kDests) +
          ",\"weights\":" + list(kWeights) + ",\"long_dests\":" + list(ld) + ",\"long_weights\":" + list(lw) +
-         ",\"version_key\":\"" + std::to_string(kVersionKey) + "\",\"axon\":{\"version\":" +
-         std::to_string(kAxon.version) + ",\"ip\":\"" + std::to_string(kAxon.ip) +
-         "\",\"port\":" + std::to_string(kAxon.port) + ",\"ip_type\":" + std::to_string(kAxon.ip_type) +
-         ",\"protocol\":" + std::to_string(kAxon.protocol) + "},\"nonce\":" + std::to_string(kNonce) +
-         ",\"tip\":" + std::to_string(kTip) + ",\"era\":{\"current\":" + std::to_string(kEraCurrent) +
-         ",\"period\":" + std::to_string(kEraPeriod) + "},\"block_hash\":\"" + kBlockHash + "\",\"genesis\":\"" +
-         genesis + "\",\"spec_version\":" + std::to_string(spec) + ",\"transaction_version\":1,\"public_key\":\"" +
-         kPublicKey + "\",\"signature\":\"" + sig + "\"}";
+         ",\"version_key\":\"" + std::to_string(kVersionKey) +
+         "\",\"axon\":{\"version\":" + std::to_string(kAxon.version) + ",\"ip\":\"" +
+         std::to_string(kAxon.ip) + "\",\"port\":" + std::to_string(kAxon.port) +
+         ",\"ip_type\":" + std::to_string(kAxon.ip_type) + ",\"protocol\":" + std::to_string(kAxon.protocol) +
+         "},\"nonce\":" + std::to_string(kNonce) + ",\"tip\":" + std::to_string(kTip) +
+         ",\"era\":{\"current\":" + std::to_string(kEraCurrent) +
+         ",\"period\":" + std::to_string(kEraPeriod) + "},\"block_hash\":\"" + kBlockHash +
+         "\",\"genesis\":\"" + genesis + "\",\"spec_version\":" + std::to_string(spec) +
+         ",\"transaction_version\":1,\"public_key\":\"" + kPublicKey + "\",\"signature\":\"" + sig + "\"}";
 }
 
 }  // namespace reference_inputs

@@ -1,6 +1,8 @@
 // Byte-for-byte checks against @polkadot/types, run with Node as a real process on the same metadata:
-// the recorded mainnet metadata of @bitgo/sdk-coin-tao (V14, spec 219) and bittensor's V15 fixture (spec 343).
+// the recorded mainnet metadata of @bitgo/sdk-coin-tao (V14, spec 219) and bittensor's V15 fixture (spec
+// 343).
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,11 +10,9 @@
 #include <map>
 #include <sstream>
 
-#include <rapidjson/document.h>
-
+#include "fixture_metadata.hpp"
 #include "nineteen/chain/subtensor/extrinsic.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
-#include "fixture_metadata.hpp"
 #include "reference_inputs.hpp"
 
 namespace st = nineteen::chain::subtensor;
@@ -80,7 +80,8 @@ bool node_ready(std::string* why) {
 }
 
 std::string run_reference(const Source& s, const std::string& inputs_json) {
-  std::string cmd = "node " + kJsFolder + "/extrinsic_reference.mjs '" + s.path + "' '" + inputs_json + "' 2>/dev/null";
+  std::string cmd =
+      "node " + kJsFolder + "/extrinsic_reference.mjs '" + s.path + "' '" + inputs_json + "' 2>/dev/null";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return "";
   std::string out;
@@ -91,7 +92,9 @@ std::string run_reference(const Source& s, const std::string& inputs_json) {
   return out;
 }
 
-std::string hex(const st::Bytes& b) { return st::hex_encode(b); }
+std::string hex(const st::Bytes& b) {
+  return st::hex_encode(b);
+}
 
 class PolkadotReference : public ::testing::TestWithParam<std::string> {
  protected:
@@ -157,10 +160,11 @@ class PolkadotReference : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(signed_payload, raw);
     }
     st::Bytes seen;
-    st::Bytes built = st::build_signed_extrinsic(metadata_, call, tx(), public_key(), [&](const st::Bytes& p) {
-      seen = p;
-      return signature();
-    });
+    st::Bytes built =
+        st::build_signed_extrinsic(metadata_, call, tx(), public_key(), [&](const st::Bytes& p) {
+          seen = p;
+          return signature();
+        });
     EXPECT_EQ(seen, signed_payload);
     EXPECT_EQ(hex(built), ref(name, "extrinsic"));
 
@@ -173,7 +177,8 @@ class PolkadotReference : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(st::signing_payload_of(metadata_, d, tx()), signed_payload);
   }
 
-  st::Bytes set_weights_call(const std::vector<std::uint16_t>& dests, const std::vector<std::uint16_t>& weights) {
+  st::Bytes set_weights_call(const std::vector<std::uint16_t>& dests,
+                             const std::vector<std::uint16_t>& weights) {
     return st::encode_call(metadata_, "SubtensorModule", "set_weights",
                            {{"netuid", st::Value::uint(reference_inputs::kNetuid)},
                             {"dests", st::Value::uint_list(dests)},
@@ -267,12 +272,14 @@ TEST_P(PolkadotReference, StorageKeysMatch) {
   EXPECT_EQ(hex(metadata_.storage_key("System", "Account", {st::Value::bytes(public_key())})),
             ref("storage", "systemAccount"));
   EXPECT_EQ(hex(metadata_.storage_key("System", "Number")), ref("storage", "systemNumber"));
-  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "LastUpdate", {netuid})), ref("storage", "lastUpdate"));
+  EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "LastUpdate", {netuid})),
+            ref("storage", "lastUpdate"));
   EXPECT_EQ(hex(metadata_.storage_key("SubtensorModule", "Keys", {netuid, st::Value::uint(3)})),
             ref("storage", "keys"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Metadata, PolkadotReference, ::testing::Values(kBitgo, kV15),
-                         [](const auto& info) { return info.param == kBitgo ? "BitgoMainnetV14" : "BittensorV15"; });
+INSTANTIATE_TEST_SUITE_P(Metadata, PolkadotReference, ::testing::Values(kBitgo, kV15), [](const auto& info) {
+  return info.param == kBitgo ? "BitgoMainnetV14" : "BittensorV15";
+});
 
 }  // namespace

@@ -1,8 +1,9 @@
 // SCALE codec and hashers: known encodings, round trips, and truncated or garbage input refused clearly.
+#include "nineteen/chain/subtensor/scale.hpp"
+
 #include <gtest/gtest.h>
 
 #include "nineteen/chain/subtensor/hashers.hpp"
-#include "nineteen/chain/subtensor/scale.hpp"
 
 namespace st = nineteen::chain::subtensor;
 
@@ -48,7 +49,8 @@ TEST(ScaleCodec, RoundTripsEveryKind) {
   e.u64(0x0123456789ABCDEFULL);
   st::u128 big = (st::u128{0x1122334455667788ULL} << 64) | 0x99AABBCCDDEEFF00ULL;
   e.u128le(big);
-  for (st::u128 v : {st::u128{0}, st::u128{63}, st::u128{64}, st::u128{16384}, st::u128{1} << 40, big}) e.compact(v);
+  for (st::u128 v : {st::u128{0}, st::u128{63}, st::u128{64}, st::u128{16384}, st::u128{1} << 40, big})
+    e.compact(v);
   e.bytes({1, 2, 3});
   e.text("héllo");
   e.u8(1);  // Some
@@ -85,7 +87,10 @@ TEST(ScaleCodec, TruncatedInputNamesTheByteAndNeverReadsPast) {
   // A length prefix claiming more elements than bytes left is refused before allocating.
   st::Bytes lying{0xfe, 0xff, 0xff, 0xff, 0x01};
   st::ScaleDecoder l(lying, "vec");
-  EXPECT_NE(error_of([&] { l.length(1); }).find("vec: truncated at byte 0: a length of 1073741823 with only 1 bytes left"), std::string::npos);
+  EXPECT_NE(error_of([&] {
+              l.length(1);
+            }).find("vec: truncated at byte 0: a length of 1073741823 with only 1 bytes left"),
+            std::string::npos);
 
   st::Bytes wide{0xff};  // compact of 67 bytes
   st::ScaleDecoder w(wide, "x");
@@ -112,7 +117,8 @@ TEST(ScaleCodec, HexHelpers) {
   EXPECT_EQ(st::hex_decode("0x0aFF"), (st::Bytes{0x0a, 0xff}));
   EXPECT_EQ(st::hex_decode("0aff"), (st::Bytes{0x0a, 0xff}));
   EXPECT_EQ(st::hex_encode(st::Bytes{0x0a, 0xff}), "0x0aff");
-  EXPECT_NE(error_of([] { st::hex_decode("0xabc", "genesis"); }).find("genesis: expected hex"), std::string::npos);
+  EXPECT_NE(error_of([] { st::hex_decode("0xabc", "genesis"); }).find("genesis: expected hex"),
+            std::string::npos);
   EXPECT_EQ(st::u128_to_string((st::u128{1} << 64)), "18446744073709551616");
 }
 
@@ -122,7 +128,8 @@ TEST(Hashers, XxHash64ReferenceValues) {
   const std::string abc = "abc";
   EXPECT_EQ(st::xxhash64(reinterpret_cast<const std::uint8_t*>(abc.data()), 3, 0), 0x44BC2CF5AD770999ULL);
   const std::string fox = "The quick brown fox jumps over the lazy dog";
-  EXPECT_EQ(st::xxhash64(reinterpret_cast<const std::uint8_t*>(fox.data()), fox.size(), 0), 0x0B242D361FDA71BCULL);
+  EXPECT_EQ(st::xxhash64(reinterpret_cast<const std::uint8_t*>(fox.data()), fox.size(), 0),
+            0x0B242D361FDA71BCULL);
 }
 
 TEST(Hashers, WellKnownSubstrateStoragePrefixes) {

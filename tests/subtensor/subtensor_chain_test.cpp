@@ -1,5 +1,7 @@
 // SubtensorChain against a fake Subtensor node on loopback: it answers recorded-shaped SCALE built from the
 // V15 metadata fixture (spec 343), keeps blocks, storage, a nonce, and records what was submitted.
+#include "nineteen/chain/subtensor/subtensor_chain.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -7,7 +9,6 @@
 
 #include "fake_node.hpp"
 #include "fixture_metadata.hpp"
-#include "nineteen/chain/subtensor/subtensor_chain.hpp"
 #include "nineteen/keys/ss58.hpp"
 
 namespace st = nineteen::chain::subtensor;
@@ -19,7 +20,9 @@ const char* kGenesis = "0x2f0555cc76fc2840a25a6ea3b9637146806f1f44b090c175ffde2a
 constexpr std::uint16_t kNetuid = 19;
 
 // The bare "meta" blob, as state_getMetadata answers it.
-std::string bare_metadata_hex() { return st::hex_encode(fixture_metadata::blob()); }
+std::string bare_metadata_hex() {
+  return st::hex_encode(fixture_metadata::blob());
+}
 
 st::AccountId account(std::uint8_t fill) {
   st::AccountId a{};
@@ -48,8 +51,10 @@ st::Value zero(const st::TypeRegistry& t, std::uint32_t id) {
       if (d.primitive == st::Primitive::bool_) return st::Value::boolean(false);
       if (d.primitive == st::Primitive::str) return st::Value::text("");
       return st::Value::uint(0);
-    case st::TypeDef::Kind::compact: return st::Value::uint(0);
-    case st::TypeDef::Kind::sequence: return st::Value::list({});
+    case st::TypeDef::Kind::compact:
+      return st::Value::uint(0);
+    case st::TypeDef::Kind::sequence:
+      return st::Value::list({});
     case st::TypeDef::Kind::array: {
       if (t.primitive_of(d.element) == st::Primitive::u8) return st::Value::bytes(st::Bytes(d.length, 0));
       std::vector<st::Value> items;
@@ -73,7 +78,8 @@ st::Value zero(const st::TypeRegistry& t, std::uint32_t id) {
       for (const auto& f : v.fields) items.push_back(zero(t, f.type));
       return st::Value::variant(v.name, items);
     }
-    default: return st::Value::list({});
+    default:
+      return st::Value::list({});
   }
 }
 
@@ -121,7 +127,8 @@ class FakeSubtensor {
     neurons = {v, m, m2};
   }
 
-  void set_storage(const std::string& pallet, const std::string& entry, std::vector<st::Value> keys, const st::Value& v) {
+  void set_storage(const std::string& pallet, const std::string& entry, std::vector<st::Value> keys,
+                   const st::Value& v) {
     const auto& e = metadata.storage(pallet, entry);
     storage[st::hex_encode(metadata.storage_key(pallet, entry, keys))] =
         st::hex_encode(st::encode_value(metadata.types, e.value_type, v, entry));
@@ -175,7 +182,8 @@ class FakeSubtensor {
     auto param = [&](rapidjson::SizeType i) -> std::string {
       return params.IsArray() && params.Size() > i && params[i].IsString() ? params[i].GetString() : "";
     };
-    if (method == "state_getRuntimeVersion") return R"({"specName":"node-subtensor","specVersion":343,"transactionVersion":1})";
+    if (method == "state_getRuntimeVersion")
+      return R"({"specName":"node-subtensor","specVersion":343,"transactionVersion":1})";
     if (method == "state_getMetadata") return "\"" + metadata_hex + "\"";
     if (method == "chain_getHeader") {
       std::stringstream s;
@@ -196,7 +204,8 @@ class FakeSubtensor {
       return "null";
     }
     if (method == "state_call") {
-      if (param(0) != "NeuronInfoRuntimeApi_get_neurons_lite") throw fake_node::RpcFailure(-32000, "unknown api");
+      if (param(0) != "NeuronInfoRuntimeApi_get_neurons_lite")
+        throw fake_node::RpcFailure(-32000, "unknown api");
       if (param(1) != "0x1300") throw fake_node::RpcFailure(-32000, "bad netuid argument " + param(1));
       if (!neurons_answer.empty()) return "\"" + neurons_answer + "\"";
       return "\"" + st::hex_encode(st::encode_neurons_lite(neurons)) + "\"";
@@ -206,7 +215,8 @@ class FakeSubtensor {
       std::string at = param(1);
       if (!at.empty()) {
         for (const auto& [n, ev] : block_events)
-          if (hash_of(n) == at && key == st::hex_encode(metadata.storage_key("System", "Events"))) return "\"" + ev + "\"";
+          if (hash_of(n) == at && key == st::hex_encode(metadata.storage_key("System", "Events")))
+            return "\"" + ev + "\"";
       }
       auto it = storage.find(key);
       return it == storage.end() ? "null" : "\"" + it->second + "\"";
@@ -326,11 +336,12 @@ TEST_F(SubtensorChainTest, SetWeightsSubmitsTheExpectedExtrinsic) {
   ASSERT_EQ(fake_.submitted.size(), 1u);
   EXPECT_EQ(fake_.accounts_asked.back(), me());
   // Zeros dropped, sorted by uid, max-normalised to 65535: 30000/60000 → 32768.
-  st::Bytes call = st::encode_call(fake_.metadata, "SubtensorModule", "set_weights",
-                                   {{"netuid", st::Value::uint(kNetuid)},
-                                    {"dests", st::Value::uint_list(std::vector<std::uint16_t>{1, 2})},
-                                    {"weights", st::Value::uint_list(std::vector<std::uint16_t>{32768, 65535})},
-                                    {"version_key", st::Value::uint(5)}});
+  st::Bytes call =
+      st::encode_call(fake_.metadata, "SubtensorModule", "set_weights",
+                      {{"netuid", st::Value::uint(kNetuid)},
+                       {"dests", st::Value::uint_list(std::vector<std::uint16_t>{1, 2})},
+                       {"weights", st::Value::uint_list(std::vector<std::uint16_t>{32768, 65535})},
+                       {"version_key", st::Value::uint(5)}});
   EXPECT_EQ(fake_.submitted[0], expected_extrinsic(call, 1000, 7));
 }
 
@@ -341,7 +352,8 @@ TEST_F(SubtensorChainTest, DispatchErrorIsNamedWithItsFix) {
   EXPECT_FALSE(r.accepted);
   EXPECT_EQ(r.block, 1001u);
   EXPECT_EQ(r.reason,
-            "set_weights failed in block 1001: SubtensorModule.SettingWeightsTooFast: the subnet's WeightsSetRateLimit "
+            "set_weights failed in block 1001: SubtensorModule.SettingWeightsTooFast: the subnet's "
+            "WeightsSetRateLimit "
             "has not passed since this hotkey's last weights: wait, then set them again");
   fake_.fail_with = fake_.error_index("NeuronNoValidatorPermit");
   r = c.set_weights(me(), {1}, {1}, 5);
@@ -355,8 +367,9 @@ TEST_F(SubtensorChainTest, PoolRefusalNamesTheNodeMessage) {
   auto c = chain();
   auto r = c.set_weights(me(), {1}, {1}, 5);
   EXPECT_FALSE(r.accepted);
-  EXPECT_NE(r.reason.find("set_weights refused by the node: Invalid Transaction: Custom error: 6 (Subtensor's own"),
-            std::string::npos)
+  EXPECT_NE(
+      r.reason.find("set_weights refused by the node: Invalid Transaction: Custom error: 6 (Subtensor's own"),
+      std::string::npos)
       << r.reason;
 }
 
@@ -365,12 +378,14 @@ TEST_F(SubtensorChainTest, ClientSideRefusalsSubmitNothing) {
   fake_.neurons[0].last_update = 990;
   auto r = c.set_weights(me(), {1}, {1}, 5);
   EXPECT_FALSE(r.accepted);
-  EXPECT_EQ(r.reason, "rate limit: weights last set at block 990, the subnet allows one setting per 100 blocks: "
-                      "wait 90 more blocks (about 1080 s)");
+  EXPECT_EQ(r.reason,
+            "rate limit: weights last set at block 990, the subnet allows one setting per 100 blocks: "
+            "wait 90 more blocks (about 1080 s)");
   fake_.neurons[0].last_update = 800;
 
   r = c.set_weights(me(), {1}, {1}, 4);
-  EXPECT_NE(r.reason.find("version_key 4 is below the subnet's WeightsVersionKey 5"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("version_key 4 is below the subnet's WeightsVersionKey 5"), std::string::npos)
+      << r.reason;
 
   r = c.set_weights(me(), {1, 1}, {1, 2}, 5);
   EXPECT_EQ(r.reason, "uid 1 appears twice");
@@ -380,18 +395,22 @@ TEST_F(SubtensorChainTest, ClientSideRefusalsSubmitNothing) {
   r = c.set_weights(nineteen::keys::ss58_encode(account(0x11)), {1}, {1}, 5);
   EXPECT_NE(r.reason.find("this client signs as " + me() + " only"), std::string::npos);
 
-  fake_.set_storage("SubtensorModule", "CommitRevealWeightsEnabled", {st::Value::uint(kNetuid)}, st::Value::boolean(true));
+  fake_.set_storage("SubtensorModule", "CommitRevealWeightsEnabled", {st::Value::uint(kNetuid)},
+                    st::Value::boolean(true));
   r = c.set_weights(me(), {1}, {1}, 5);
-  EXPECT_NE(r.reason.find("has commit-reveal on (CommitRevealWeightsEnabled)"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("has commit-reveal on (CommitRevealWeightsEnabled)"), std::string::npos)
+      << r.reason;
 
   auto ro = chain(std::nullopt);
   r = ro.set_weights(me(), {1}, {1}, 5);
   EXPECT_NE(r.reason.find("no hotkey to sign with"), std::string::npos);
 
   fake_.neurons.erase(fake_.neurons.begin());
-  fake_.set_storage("SubtensorModule", "CommitRevealWeightsEnabled", {st::Value::uint(kNetuid)}, st::Value::boolean(false));
+  fake_.set_storage("SubtensorModule", "CommitRevealWeightsEnabled", {st::Value::uint(kNetuid)},
+                    st::Value::boolean(false));
   r = c.set_weights(me(), {1}, {1}, 5);
-  EXPECT_NE(r.reason.find("is not registered on subnet 19: run `btcli subnet register --netuid 19`"), std::string::npos)
+  EXPECT_NE(r.reason.find("is not registered on subnet 19: run `btcli subnet register --netuid 19`"),
+            std::string::npos)
       << r.reason;
   EXPECT_TRUE(fake_.submitted.empty());
 }
@@ -418,7 +437,8 @@ TEST_F(SubtensorChainTest, ServePostsZeroZeroZeroOneForLoopbackAndSkipsWhenUncha
   EXPECT_EQ(fake_.submitted[0], expected_extrinsic(call, 1000, 7));
 
   EXPECT_NE(c.serve(me(), "0.0.0.0", 8092).reason.find("not serving"), std::string::npos);
-  EXPECT_NE(c.serve(me(), "miner.example", 8092).reason.find("is not an IPv4 or IPv6 address"), std::string::npos);
+  EXPECT_NE(c.serve(me(), "miner.example", 8092).reason.find("is not an IPv4 or IPv6 address"),
+            std::string::npos);
   EXPECT_NE(c.serve(me(), "1.2.3.4", 0).reason.find("port 0"), std::string::npos);
 }
 
@@ -459,6 +479,8 @@ TEST_F(SubtensorChainTest, GarbageNeuronsAreAClearChainError) {
     FAIL() << "expected ChainError";
   } catch (const nineteen::chain::ChainError& e) {
     std::string msg = e.what();
-    EXPECT_NE(msg.find("NeuronInfoRuntimeApi_get_neurons_lite(19): neurons: truncated at byte"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("NeuronInfoRuntimeApi_get_neurons_lite(19): neurons: truncated at byte"),
+              std::string::npos)
+        << msg;
   }
 }

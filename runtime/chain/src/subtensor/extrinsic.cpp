@@ -53,7 +53,8 @@ std::uint64_t Era::birth(std::uint64_t current) const {
   return (std::max(current, phase) - phase) / period * period + phase;
 }
 
-Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std::string& call, const CallArgs& args) {
+Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std::string& call,
+                  const CallArgs& args) {
   CallInfo info = metadata.call(pallet, call);
   const auto& fields = info.variant->fields;
   const std::string what = pallet + "." + call;
@@ -61,8 +62,8 @@ Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std
     std::string names;
     for (const auto& f : fields)
       names += (names.empty() ? "" : ", ") + f.name.value_or("?") + ": " + metadata.types.describe(f.type);
-    throw MetadataError(what + " takes " + std::to_string(fields.size()) + " arguments (" + names + "), got " +
-                        std::to_string(args.size()));
+    throw MetadataError(what + " takes " + std::to_string(fields.size()) + " arguments (" + names +
+                        "), got " + std::to_string(args.size()));
   }
   ScaleEncoder out;
   out.u8(info.pallet_index);
@@ -70,10 +71,11 @@ Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string name = fields[i].name.value_or("");
     if (!name.empty() && args[i].first != name) {
-      throw MetadataError(what + " argument " + std::to_string(i) + " is \"" + name + "\" in this runtime, got \"" +
-                          args[i].first + "\"");
+      throw MetadataError(what + " argument " + std::to_string(i) + " is \"" + name +
+                          "\" in this runtime, got \"" + args[i].first + "\"");
     }
-    encode_value(metadata.types, fields[i].type, args[i].second, out, what + " argument \"" + args[i].first + "\"");
+    encode_value(metadata.types, fields[i].type, args[i].second, out,
+                 what + " argument \"" + args[i].first + "\"");
   }
   return out.take();
 }
@@ -190,8 +192,9 @@ DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& 
   try {
     ScaleDecoder in(bytes, "extrinsic");
     std::size_t len = in.length(1);
-    if (len != in.remaining()) in.fail("length prefix " + std::to_string(len) + " does not match the " +
-                                       std::to_string(in.remaining()) + " bytes that follow");
+    if (len != in.remaining())
+      in.fail("length prefix " + std::to_string(len) + " does not match the " +
+              std::to_string(in.remaining()) + " bytes that follow");
     std::uint8_t version = in.u8();
     if (version != (0x80 | 4)) {
       throw MetadataError("extrinsic: version byte " + std::to_string(version) +
@@ -199,7 +202,8 @@ DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& 
     }
     std::uint8_t address = in.u8();
     if (address != variant_index(metadata, metadata.address_type, "Id", 0))
-      throw MetadataError("extrinsic: the sender is not a MultiAddress::Id (variant " + std::to_string(address) + ")");
+      throw MetadataError("extrinsic: the sender is not a MultiAddress::Id (variant " +
+                          std::to_string(address) + ")");
     x.signer = in.array<32>();
     std::uint8_t kind = in.u8();
     x.signature_kind = "variant " + std::to_string(kind);
@@ -210,7 +214,8 @@ DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& 
       x.signature_kind = "Sr25519";
     }
     if (x.signature_kind != "Sr25519" && x.signature_kind != "Ed25519")
-      throw MetadataError("extrinsic: signature " + x.signature_kind + " is not a 64-byte sr25519/ed25519 signature");
+      throw MetadataError("extrinsic: signature " + x.signature_kind +
+                          " is not a 64-byte sr25519/ed25519 signature");
     x.signature = in.array<64>();
     std::size_t extra_start = in.position();
     for (const auto& ext : metadata.signed_extensions) {
@@ -236,10 +241,12 @@ DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& 
     for (const auto& v : metadata.types.get(*pallet->calls_type).def.variants)
       if (v.index == call_index) call = &v;
     if (!call)
-      throw MetadataError("extrinsic: pallet " + pallet->name + " has no call at index " + std::to_string(call_index));
+      throw MetadataError("extrinsic: pallet " + pallet->name + " has no call at index " +
+                          std::to_string(call_index));
     x.pallet = pallet->name;
     x.call_name = call->name;
-    for (const auto& f : call->fields) x.args.emplace_back(f.name.value_or(""), decode_value(metadata.types, f.type, in));
+    for (const auto& f : call->fields)
+      x.args.emplace_back(f.name.value_or(""), decode_value(metadata.types, f.type, in));
     in.expect_end();
   } catch (const ScaleError& e) {
     throw MetadataError(e.what());

@@ -19,7 +19,9 @@ constexpr std::uint64_t P3 = 0x165667B19E3779F9ULL;
 constexpr std::uint64_t P4 = 0x85EBCA77C2B2AE63ULL;
 constexpr std::uint64_t P5 = 0x27D4EB2F165667C5ULL;
 
-std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+std::uint64_t rotl(std::uint64_t x, int r) {
+  return (x << r) | (x >> (64 - r));
+}
 std::uint64_t read64(const std::uint8_t* p) {
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v |= std::uint64_t{p[i]} << (8 * i);
@@ -42,8 +44,12 @@ std::uint64_t merge(std::uint64_t acc, std::uint64_t val) {
 
 }  // namespace
 
-std::array<std::uint8_t, 16> blake2_128(const std::uint8_t* data, std::size_t size) { return blake2<16>(data, size); }
-std::array<std::uint8_t, 32> blake2_256(const std::uint8_t* data, std::size_t size) { return blake2<32>(data, size); }
+std::array<std::uint8_t, 16> blake2_128(const std::uint8_t* data, std::size_t size) {
+  return blake2<16>(data, size);
+}
+std::array<std::uint8_t, 32> blake2_256(const std::uint8_t* data, std::size_t size) {
+  return blake2<32>(data, size);
+}
 
 std::uint64_t xxhash64(const std::uint8_t* p, std::size_t len, std::uint64_t seed) {
   const std::uint8_t* end = p + len;
@@ -96,25 +102,39 @@ std::array<std::uint8_t, N> twox(const std::uint8_t* data, std::size_t size) {
   std::array<std::uint8_t, N> out{};
   for (std::size_t seed = 0; seed < N / 8; ++seed) {
     std::uint64_t h = xxhash64(data, size, seed);
-    for (int i = 0; i < 8; ++i) out[seed * 8 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      out[seed * 8 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(h >> (8 * i));
   }
   return out;
 }
 }  // namespace
 
-std::array<std::uint8_t, 8> twox64(const std::uint8_t* data, std::size_t size) { return twox<8>(data, size); }
-std::array<std::uint8_t, 16> twox128(const std::uint8_t* data, std::size_t size) { return twox<16>(data, size); }
-std::array<std::uint8_t, 32> twox256(const std::uint8_t* data, std::size_t size) { return twox<32>(data, size); }
+std::array<std::uint8_t, 8> twox64(const std::uint8_t* data, std::size_t size) {
+  return twox<8>(data, size);
+}
+std::array<std::uint8_t, 16> twox128(const std::uint8_t* data, std::size_t size) {
+  return twox<16>(data, size);
+}
+std::array<std::uint8_t, 32> twox256(const std::uint8_t* data, std::size_t size) {
+  return twox<32>(data, size);
+}
 
 const char* storage_hasher_name(StorageHasher h) {
   switch (h) {
-    case StorageHasher::blake2_128: return "Blake2_128";
-    case StorageHasher::blake2_256: return "Blake2_256";
-    case StorageHasher::blake2_128_concat: return "Blake2_128Concat";
-    case StorageHasher::twox128: return "Twox128";
-    case StorageHasher::twox256: return "Twox256";
-    case StorageHasher::twox64_concat: return "Twox64Concat";
-    case StorageHasher::identity: return "Identity";
+    case StorageHasher::blake2_128:
+      return "Blake2_128";
+    case StorageHasher::blake2_256:
+      return "Blake2_256";
+    case StorageHasher::blake2_128_concat:
+      return "Blake2_128Concat";
+    case StorageHasher::twox128:
+      return "Twox128";
+    case StorageHasher::twox256:
+      return "Twox256";
+    case StorageHasher::twox64_concat:
+      return "Twox64Concat";
+    case StorageHasher::identity:
+      return "Identity";
   }
   return "unknown";
 }
@@ -123,13 +143,29 @@ Bytes apply_storage_hasher(StorageHasher h, const Bytes& key) {
   Bytes out;
   auto put = [&](const auto& hash) { out.insert(out.end(), hash.begin(), hash.end()); };
   switch (h) {
-    case StorageHasher::blake2_128: put(blake2_128(key.data(), key.size())); break;
-    case StorageHasher::blake2_256: put(blake2_256(key.data(), key.size())); break;
-    case StorageHasher::blake2_128_concat: put(blake2_128(key.data(), key.size())); put(key); break;
-    case StorageHasher::twox128: put(twox128(key.data(), key.size())); break;
-    case StorageHasher::twox256: put(twox256(key.data(), key.size())); break;
-    case StorageHasher::twox64_concat: put(twox64(key.data(), key.size())); put(key); break;
-    case StorageHasher::identity: put(key); break;
+    case StorageHasher::blake2_128:
+      put(blake2_128(key.data(), key.size()));
+      break;
+    case StorageHasher::blake2_256:
+      put(blake2_256(key.data(), key.size()));
+      break;
+    case StorageHasher::blake2_128_concat:
+      put(blake2_128(key.data(), key.size()));
+      put(key);
+      break;
+    case StorageHasher::twox128:
+      put(twox128(key.data(), key.size()));
+      break;
+    case StorageHasher::twox256:
+      put(twox256(key.data(), key.size()));
+      break;
+    case StorageHasher::twox64_concat:
+      put(twox64(key.data(), key.size()));
+      put(key);
+      break;
+    case StorageHasher::identity:
+      put(key);
+      break;
   }
   return out;
 }

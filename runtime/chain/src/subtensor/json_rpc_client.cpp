@@ -2,7 +2,9 @@
 // with a deadline, so a silent node times out instead of hanging the caller.
 #include "nineteen/chain/subtensor/json_rpc_client.hpp"
 
-#include <thread>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,9 +13,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <thread>
 
 namespace nineteen::chain::subtensor {
 
@@ -48,8 +48,9 @@ WsUrl parse_ws_url(const std::string& url) {
     u.tls = true;
     rest = url.substr(6);
   } else {
-    throw ChainError("subtensor endpoint \"" + url +
-                     "\": expected ws://host:port or wss://host[:port] (e.g. wss://entrypoint-finney.opentensor.ai:443)");
+    throw ChainError(
+        "subtensor endpoint \"" + url +
+        "\": expected ws://host:port or wss://host[:port] (e.g. wss://entrypoint-finney.opentensor.ai:443)");
   }
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -57,7 +58,8 @@ WsUrl parse_ws_url(const std::string& url) {
   std::string port_text;
   if (!authority.empty() && authority[0] == '[') {
     auto close = authority.find(']');
-    if (close == std::string::npos) throw ChainError("subtensor endpoint \"" + url + "\": unclosed [ in the host");
+    if (close == std::string::npos)
+      throw ChainError("subtensor endpoint \"" + url + "\": unclosed [ in the host");
     u.host = authority.substr(1, close - 1);
     if (close + 1 < authority.size() && authority[close + 1] == ':') port_text = authority.substr(close + 2);
   } else {
@@ -118,7 +120,8 @@ class WsConnection : public RpcConnection {
         throw TransportError("TLS: cannot set the server name");
       ws_.next_layer().set_verify_callback(asio::ssl::host_name_verification(url.host));
       run(deadline, "TLS handshake", [&](auto done) {
-        ws_.next_layer().async_handshake(asio::ssl::stream_base::client, [done](beast::error_code ec) { done(ec); });
+        ws_.next_layer().async_handshake(asio::ssl::stream_base::client,
+                                         [done](beast::error_code ec) { done(ec); });
       });
     }
     ws_.set_option(websocket::stream_base::decorator(
@@ -138,9 +141,8 @@ class WsConnection : public RpcConnection {
 
   std::string read(Clock::time_point deadline) override {
     beast::flat_buffer buffer;
-    run(deadline, "waiting for the answer", [&](auto done) {
-      ws_.async_read(buffer, [done](beast::error_code ec, std::size_t) { done(ec); });
-    });
+    run(deadline, "waiting for the answer",
+        [&](auto done) { ws_.async_read(buffer, [done](beast::error_code ec, std::size_t) { done(ec); }); });
     return beast::buffers_to_string(buffer.data());
   }
 
@@ -238,7 +240,8 @@ rapidjson::Document JsonRpcClient::call(const std::string& method, const std::st
         doc.Parse(answer.c_str(), answer.size());
         if (doc.HasParseError() || !doc.IsObject()) {
           connection_.reset();
-          throw ChainError(url_ + " " + method + ": the node answered something that is not a JSON-RPC object: \"" +
+          throw ChainError(url_ + " " + method +
+                           ": the node answered something that is not a JSON-RPC object: \"" +
                            preview(answer) + "\" (is this a Substrate node's WebSocket RPC port?)");
         }
         auto idm = doc.FindMember("id");
@@ -248,7 +251,8 @@ rapidjson::Document JsonRpcClient::call(const std::string& method, const std::st
           std::int64_t code = 0;
           std::string message, data;
           if (err->value.IsObject()) {
-            if (err->value.HasMember("code") && err->value["code"].IsInt64()) code = err->value["code"].GetInt64();
+            if (err->value.HasMember("code") && err->value["code"].IsInt64())
+              code = err->value["code"].GetInt64();
             if (err->value.HasMember("message") && err->value["message"].IsString())
               message = err->value["message"].GetString();
             if (err->value.HasMember("data")) {
@@ -281,11 +285,13 @@ rapidjson::Document JsonRpcClient::call(const std::string& method, const std::st
       last_error = e.what();
     }
   }
-  throw ChainError(url_ + " " + method + ": " + last_error + " (after " + std::to_string(options_.max_attempts) +
+  throw ChainError(url_ + " " + method + ": " + last_error + " (after " +
+                   std::to_string(options_.max_attempts) +
                    " attempts; is the node running and is the endpoint a ws:// or wss:// RPC port?)");
 }
 
-std::string JsonRpcClient::call_string(const std::string& method, const std::string& params_json, bool allow_null) {
+std::string JsonRpcClient::call_string(const std::string& method, const std::string& params_json,
+                                       bool allow_null) {
   rapidjson::Document d = call(method, params_json);
   if (d.IsNull() && allow_null) return "";
   if (!d.IsString()) {

@@ -39,7 +39,10 @@ TypeDef read_type_def(ScaleDecoder& in) {
   TypeDef d;
   std::uint8_t tag = in.u8();
   switch (tag) {
-    case 0: d.kind = TypeDef::Kind::composite; d.fields = read_fields(in); break;
+    case 0:
+      d.kind = TypeDef::Kind::composite;
+      d.fields = read_fields(in);
+      break;
     case 1: {
       d.kind = TypeDef::Kind::variant;
       d.variants.resize(in.length(4));
@@ -51,8 +54,15 @@ TypeDef read_type_def(ScaleDecoder& in) {
       }
       break;
     }
-    case 2: d.kind = TypeDef::Kind::sequence; d.element = in.compact_u32(); break;
-    case 3: d.kind = TypeDef::Kind::array; d.length = in.u32(); d.element = in.compact_u32(); break;
+    case 2:
+      d.kind = TypeDef::Kind::sequence;
+      d.element = in.compact_u32();
+      break;
+    case 3:
+      d.kind = TypeDef::Kind::array;
+      d.length = in.u32();
+      d.element = in.compact_u32();
+      break;
     case 4: {
       d.kind = TypeDef::Kind::tuple;
       d.tuple.resize(in.length(1));
@@ -62,13 +72,22 @@ TypeDef read_type_def(ScaleDecoder& in) {
     case 5: {
       d.kind = TypeDef::Kind::primitive;
       std::uint8_t p = in.u8();
-      if (p > static_cast<std::uint8_t>(Primitive::i256)) in.fail("unknown primitive type " + std::to_string(p));
+      if (p > static_cast<std::uint8_t>(Primitive::i256))
+        in.fail("unknown primitive type " + std::to_string(p));
       d.primitive = static_cast<Primitive>(p);
       break;
     }
-    case 6: d.kind = TypeDef::Kind::compact; d.element = in.compact_u32(); break;
-    case 7: d.kind = TypeDef::Kind::bit_sequence; d.element = in.compact_u32(); d.bit_order = in.compact_u32(); break;
-    default: in.fail("unknown type definition tag " + std::to_string(tag));
+    case 6:
+      d.kind = TypeDef::Kind::compact;
+      d.element = in.compact_u32();
+      break;
+    case 7:
+      d.kind = TypeDef::Kind::bit_sequence;
+      d.element = in.compact_u32();
+      d.bit_order = in.compact_u32();
+      break;
+    default:
+      in.fail("unknown type definition tag " + std::to_string(tag));
   }
   return d;
 }
@@ -79,7 +98,8 @@ TypeRegistry read_registry(ScaleDecoder& in) {
   for (std::size_t i = 0; i < reg.types.size(); ++i) {
     auto& t = reg.types[i];
     t.id = in.compact_u32();
-    if (t.id != i) in.fail("type id " + std::to_string(t.id) + " out of order (expected " + std::to_string(i) + ")");
+    if (t.id != i)
+      in.fail("type id " + std::to_string(t.id) + " out of order (expected " + std::to_string(i) + ")");
     t.path = read_strings(in);
     t.params.resize(in.length(2));
     for (auto& p : t.params) {
@@ -149,8 +169,8 @@ void read_signed_extensions(ScaleDecoder& in, Metadata& m) {
 
 void check_type(const Metadata& m, std::uint32_t id, const std::string& where) {
   if (id >= m.types.types.size()) {
-    throw MetadataError("metadata: " + where + " refers to type " + std::to_string(id) + " but the registry has " +
-                        std::to_string(m.types.types.size()) + " types");
+    throw MetadataError("metadata: " + where + " refers to type " + std::to_string(id) +
+                        " but the registry has " + std::to_string(m.types.types.size()) + " types");
   }
 }
 
@@ -178,7 +198,8 @@ void check_references(const Metadata& m) {
       if (!t) continue;
       check_type(m, *t, where);
       if (m.types.get(*t).def.kind != TypeDef::Kind::variant)
-        throw MetadataError("metadata: " + where + ": calls/events/errors type " + std::to_string(*t) + " is not an enum");
+        throw MetadataError("metadata: " + where + ": calls/events/errors type " + std::to_string(*t) +
+                            " is not an enum");
     }
   }
   for (const auto& e : m.signed_extensions) {
@@ -190,7 +211,7 @@ void check_references(const Metadata& m) {
 }  // namespace
 
 const char* primitive_name(Primitive p) {
-  static const char* names[] = {"bool", "char", "str",  "u8",  "u16",  "u32",  "u64", "u128",
+  static const char* names[] = {"bool", "char", "str", "u8",  "u16", "u32",  "u64", "u128",
                                 "u256", "i8",   "i16", "i32", "i64", "i128", "i256"};
   return names[static_cast<int>(p)];
 }
@@ -207,17 +228,23 @@ std::string TypeRegistry::describe(std::uint32_t id) const {
   const auto& t = get(id);
   const auto& d = t.def;
   switch (d.kind) {
-    case TypeDef::Kind::primitive: return primitive_name(d.primitive);
-    case TypeDef::Kind::sequence: return "Vec<" + describe(d.element) + ">";
-    case TypeDef::Kind::array: return "[" + describe(d.element) + "; " + std::to_string(d.length) + "]";
-    case TypeDef::Kind::compact: return "Compact<" + describe(d.element) + ">";
-    case TypeDef::Kind::bit_sequence: return "BitVec";
+    case TypeDef::Kind::primitive:
+      return primitive_name(d.primitive);
+    case TypeDef::Kind::sequence:
+      return "Vec<" + describe(d.element) + ">";
+    case TypeDef::Kind::array:
+      return "[" + describe(d.element) + "; " + std::to_string(d.length) + "]";
+    case TypeDef::Kind::compact:
+      return "Compact<" + describe(d.element) + ">";
+    case TypeDef::Kind::bit_sequence:
+      return "BitVec";
     case TypeDef::Kind::tuple: {
       std::string s = "(";
       for (std::size_t i = 0; i < d.tuple.size(); ++i) s += (i ? ", " : "") + describe(d.tuple[i]);
       return s + ")";
     }
-    default: break;
+    default:
+      break;
   }
   if (!t.path.empty()) {
     if (t.path.back() == "Option" && !t.params.empty() && t.params[0].second) {
@@ -244,8 +271,10 @@ bool TypeRegistry::encodes_to_nothing(std::uint32_t id) const {
           for (auto e : d.tuple)
             if (!empty(e, depth + 1)) return false;
           return true;
-        case TypeDef::Kind::array: return d.length == 0 || empty(d.element, depth + 1);
-        default: return false;
+        case TypeDef::Kind::array:
+          return d.length == 0 || empty(d.element, depth + 1);
+        default:
+          return false;
       }
     }
   };
@@ -341,7 +370,8 @@ Bytes Metadata::storage_key(const std::string& pallet_name, const std::string& e
   }
   // Fewer keys than hashers give a prefix (for iterating a double map).
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    Bytes encoded = encode_value(types, key_types[i], keys[i], "storage " + what + " key " + std::to_string(i));
+    Bytes encoded =
+        encode_value(types, key_types[i], keys[i], "storage " + what + " key " + std::to_string(i));
     put(apply_storage_hasher(e.hashers[i], encoded));
   }
   return key;

@@ -27,8 +27,8 @@ void ScaleEncoder::compact(u128 v) {
 
 void ScaleDecoder::need(std::size_t n, const char* reading) const {
   if (n > size_ - pos_) {
-    throw ScaleError(what_ + ": truncated at byte " + std::to_string(pos_) + " reading " + reading + " (needs " +
-                     std::to_string(n) + " bytes, " + std::to_string(size_ - pos_) + " left)");
+    throw ScaleError(what_ + ": truncated at byte " + std::to_string(pos_) + " reading " + reading +
+                     " (needs " + std::to_string(n) + " bytes, " + std::to_string(size_ - pos_) + " left)");
   }
 }
 
@@ -38,7 +38,8 @@ void ScaleDecoder::fail(const std::string& message) const {
 
 void ScaleDecoder::expect_end() const {
   if (pos_ != size_) {
-    throw ScaleError(what_ + ": " + std::to_string(size_ - pos_) + " bytes left over after byte " + std::to_string(pos_));
+    throw ScaleError(what_ + ": " + std::to_string(size_ - pos_) + " bytes left over after byte " +
+                     std::to_string(pos_));
   }
 }
 
@@ -83,9 +84,13 @@ u128 ScaleDecoder::compact() {
   need(1, "a compact integer");
   std::uint8_t first = data_[pos_];
   switch (first & 3) {
-    case 0: ++pos_; return first >> 2;
-    case 1: return fixed(2) >> 2;
-    case 2: return fixed(4) >> 2;
+    case 0:
+      ++pos_;
+      return first >> 2;
+    case 1:
+      return fixed(2) >> 2;
+    case 2:
+      return fixed(4) >> 2;
     default: {
       std::size_t n = (first >> 2) + 4u;
       if (n > 16) fail("compact integer of " + std::to_string(n) + " bytes is wider than u128");
@@ -125,8 +130,8 @@ std::size_t ScaleDecoder::length(std::size_t min_element_size) {
   if (n > cap) {
     std::size_t left = size_ - pos_;
     pos_ = at;
-    throw ScaleError(what_ + ": truncated at byte " + std::to_string(at) + ": a length of " + u128_to_string(n) +
-                     " with only " + std::to_string(left) + " bytes left");
+    throw ScaleError(what_ + ": truncated at byte " + std::to_string(at) + ": a length of " +
+                     u128_to_string(n) + " with only " + std::to_string(left) + " bytes left");
   }
   return static_cast<std::size_t>(n);
 }

@@ -2,13 +2,13 @@
 // from the node's own metadata; refusals (client-side checks, pool errors, DispatchErrors) name the fix.
 #include "nineteen/chain/subtensor/subtensor_chain.hpp"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <thread>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "nineteen/keys/ss58.hpp"
 
@@ -29,10 +29,14 @@ constexpr const char* kModule = "SubtensorModule";
 
 std::uint64_t parse_hex_number(const std::string& text, const std::string& what) {
   std::string body = text.rfind("0x", 0) == 0 ? text.substr(2) : text;
-  if (body.empty() || body.size() > 16) throw ChainError(what + ": expected a hex number, got \"" + text + "\"");
+  if (body.empty() || body.size() > 16)
+    throw ChainError(what + ": expected a hex number, got \"" + text + "\"");
   std::uint64_t v = 0;
   for (char c : body) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int d = (c >= '0' && c <= '9')   ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : -1;
     if (d < 0) throw ChainError(what + ": expected a hex number, got \"" + text + "\"");
     v = (v << 4) | static_cast<std::uint64_t>(d);
   }
@@ -47,7 +51,8 @@ std::array<std::uint8_t, N> fixed_bytes(const std::string& hex, const std::strin
   } catch (const std::invalid_argument& e) {
     throw ChainError(e.what());
   }
-  if (b.size() != N) throw ChainError(what + ": expected " + std::to_string(N) + " bytes, got " + std::to_string(b.size()));
+  if (b.size() != N)
+    throw ChainError(what + ": expected " + std::to_string(N) + " bytes, got " + std::to_string(b.size()));
   std::array<std::uint8_t, N> out{};
   std::copy(b.begin(), b.end(), out.begin());
   return out;
@@ -64,21 +69,26 @@ std::string json_string_array(std::initializer_list<std::string> items) {
 
 std::string blocks_in_time(std::uint64_t blocks, double block_time_s) {
   return std::to_string(blocks) + " more blocks (about " +
-         std::to_string(static_cast<long long>(std::ceil(static_cast<double>(blocks) * block_time_s))) + " s)";
+         std::to_string(static_cast<long long>(std::ceil(static_cast<double>(blocks) * block_time_s))) +
+         " s)";
 }
 
 }  // namespace
 
 std::string subtensor_error_fix(const std::string& name) {
   static const std::map<std::string, std::string> fixes = {
-      {"SettingWeightsTooFast", "the subnet's WeightsSetRateLimit has not passed since this hotkey's last weights: "
-                                "wait, then set them again"},
-      {"IncorrectWeightVersionKey", "version_key is below the subnet's WeightsVersionKey: update the validator or "
-                                    "its version_key setting"},
-      {"NeuronNoValidatorPermit", "this hotkey has no validator permit on the subnet: permits go to the top "
-                                  "MaxAllowedValidators by stake; add stake (btcli stake add) and wait for an epoch"},
-      {"NotEnoughStakeToSetWeights", "the hotkey's stake is below the subnet's StakeThreshold: add stake with "
-                                     "btcli stake add"},
+      {"SettingWeightsTooFast",
+       "the subnet's WeightsSetRateLimit has not passed since this hotkey's last weights: "
+       "wait, then set them again"},
+      {"IncorrectWeightVersionKey",
+       "version_key is below the subnet's WeightsVersionKey: update the validator or "
+       "its version_key setting"},
+      {"NeuronNoValidatorPermit",
+       "this hotkey has no validator permit on the subnet: permits go to the top "
+       "MaxAllowedValidators by stake; add stake (btcli stake add) and wait for an epoch"},
+      {"NotEnoughStakeToSetWeights",
+       "the hotkey's stake is below the subnet's StakeThreshold: add stake with "
+       "btcli stake add"},
       {"HotKeyNotRegisteredInSubNet", "register the hotkey on this subnet first: btcli subnet register"},
       {"HotKeyNotRegisteredInNetwork", "register the hotkey on this subnet first: btcli subnet register"},
       {"HotKeyAccountNotExists", "register the hotkey on this subnet first: btcli subnet register"},
@@ -87,10 +97,12 @@ std::string subtensor_error_fix(const std::string& name) {
       {"UidVecContainInvalidOne", "a uid is not registered on the subnet: refresh the metagraph and drop it"},
       {"UidsLengthExceedUidsInSubNet", "more uids than the subnet has: refresh the metagraph"},
       {"WeightVecNotEqualSize", "uids and weights must have the same length"},
-      {"MaxWeightExceeded", "one weight exceeds the subnet's MaxWeightsLimit: spread the weights more evenly"},
+      {"MaxWeightExceeded",
+       "one weight exceeds the subnet's MaxWeightsLimit: spread the weights more evenly"},
       {"CommitRevealEnabled", "this subnet uses commit-reveal weights, which this client does not send yet"},
-      {"ServingRateLimitExceeded", "serve_axon is limited to once per ServingRateLimit blocks: wait, and skip it "
-                                   "when nothing changed"},
+      {"ServingRateLimitExceeded",
+       "serve_axon is limited to once per ServingRateLimit blocks: wait, and skip it "
+       "when nothing changed"},
       {"InvalidIpAddress", "post a public address (local setups post 0.0.0.1; the chain refuses 127.0.0.1)"},
       {"InvalidIpType", "the ip type must be 4 or 6"},
       {"InvalidPort", "the port must be 1..65535"},
@@ -116,7 +128,9 @@ std::string describe_dispatch_error(const Metadata& metadata, const Value& e) {
         error[0] = static_cast<std::uint8_t>(err.as_uint());
       }
       auto info = metadata.module_error(index, error);
-      if (!info) return "module error " + std::to_string(index) + "/" + std::to_string(error[0]) + " (not in the metadata)";
+      if (!info)
+        return "module error " + std::to_string(index) + "/" + std::to_string(error[0]) +
+               " (not in the metadata)";
       std::string text = info->pallet + "." + info->name;
       std::string fix = info->pallet == kModule ? subtensor_error_fix(info->name) : "";
       if (!fix.empty()) return text + ": " + fix;
@@ -124,7 +138,8 @@ std::string describe_dispatch_error(const Metadata& metadata, const Value& e) {
     }
   }
   std::string text = kind;
-  if (e.items().size() == 1 && e.items()[0].kind() == Value::Kind::variant) text += "." + e.items()[0].variant_name();
+  if (e.items().size() == 1 && e.items()[0].kind() == Value::Kind::variant)
+    text += "." + e.items()[0].variant_name();
   if (kind == "BadOrigin") text += ": the extrinsic was signed by a key this call does not accept";
   return text;
 }
@@ -144,7 +159,8 @@ WriteResult SubtensorChain::refuse(const std::string& reason) {
 }
 
 std::optional<std::string> SubtensorChain::signer_mismatch(const std::string& hotkey) const {
-  if (!signer_) return "this Subtensor client has no hotkey to sign with (read-only): give the node its hotkey";
+  if (!signer_)
+    return "this Subtensor client has no hotkey to sign with (read-only): give the node its hotkey";
   if (hotkey != signer_ss58_) {
     return "this client signs as " + signer_ss58_ + " only, not " + hotkey + ": a hotkey acts for itself";
   }
@@ -155,7 +171,8 @@ const SubtensorChain::Runtime& SubtensorChain::runtime_locked() {
   rapidjson::Document v = rpc_.call("state_getRuntimeVersion");
   if (!v.IsObject() || !v.HasMember("specVersion") || !v["specVersion"].IsUint() ||
       !v.HasMember("transactionVersion") || !v["transactionVersion"].IsUint()) {
-    throw ChainError(settings_.endpoint + " state_getRuntimeVersion: expected {specVersion, transactionVersion}");
+    throw ChainError(settings_.endpoint +
+                     " state_getRuntimeVersion: expected {specVersion, transactionVersion}");
   }
   std::uint32_t spec = v["specVersion"].GetUint();
   if (runtime_ && runtime_->spec_version == spec) return *runtime_;
@@ -168,7 +185,8 @@ const SubtensorChain::Runtime& SubtensorChain::runtime_locked() {
   auto r = std::make_unique<Runtime>(std::move(metadata));
   r->spec_version = spec;
   r->transaction_version = v["transactionVersion"].GetUint();
-  r->genesis = fixed_bytes<32>(rpc_.call_string("chain_getBlockHash", "[0]"), settings_.endpoint + " genesis hash");
+  r->genesis =
+      fixed_bytes<32>(rpc_.call_string("chain_getBlockHash", "[0]"), settings_.endpoint + " genesis hash");
   runtime_ = std::move(r);
   return *runtime_;
 }
@@ -189,7 +207,8 @@ std::uint64_t SubtensorChain::block_locked() {
 
 Hash256 SubtensorChain::block_hash_locked(std::uint64_t number) {
   std::string hex = rpc_.call_string("chain_getBlockHash", "[" + std::to_string(number) + "]", true);
-  if (hex.empty()) throw ChainError(settings_.endpoint + " chain_getBlockHash: no block " + std::to_string(number));
+  if (hex.empty())
+    throw ChainError(settings_.endpoint + " chain_getBlockHash: no block " + std::to_string(number));
   return fixed_bytes<32>(hex, settings_.endpoint + " block hash");
 }
 
@@ -230,13 +249,14 @@ u128 SubtensorChain::storage_uint_locked(const std::string& pallet, const std::s
 std::vector<NeuronLite> SubtensorChain::neurons_locked() {
   ScaleEncoder arg;
   arg.u16(settings_.netuid);
-  std::string hex = rpc_.call_string("state_call",
-                                     json_string_array({"NeuronInfoRuntimeApi_get_neurons_lite", hex_encode(arg.data())}));
+  std::string hex = rpc_.call_string(
+      "state_call", json_string_array({"NeuronInfoRuntimeApi_get_neurons_lite", hex_encode(arg.data())}));
   try {
     return decode_neurons_lite(hex_decode(hex, "neurons"));
   } catch (const std::exception& e) {
-    throw ChainError(settings_.endpoint + " NeuronInfoRuntimeApi_get_neurons_lite(" + std::to_string(settings_.netuid) +
-                     "): " + e.what() + " (the runtime's NeuronInfoLite layout differs from this client's)");
+    throw ChainError(settings_.endpoint + " NeuronInfoRuntimeApi_get_neurons_lite(" +
+                     std::to_string(settings_.netuid) + "): " + e.what() +
+                     " (the runtime's NeuronInfoLite layout differs from this client's)");
   }
 }
 
@@ -283,10 +303,11 @@ bool SubtensorChain::commit_reveal_enabled() {
 }
 
 WriteResult SubtensorChain::register_node(const Registration& registration) {
-  return refuse("registration on Subtensor is a coldkey operation (burned_register pays the burn from the coldkey): "
-                "run `btcli subnet register --netuid " + std::to_string(settings_.netuid) +
-                " --wallet.name <wallet> --wallet.hotkey <hotkey>` for " + registration.hotkey +
-                ", then start the node");
+  return refuse(
+      "registration on Subtensor is a coldkey operation (burned_register pays the burn from the coldkey): "
+      "run `btcli subnet register --netuid " +
+      std::to_string(settings_.netuid) + " --wallet.name <wallet> --wallet.hotkey <hotkey>` for " +
+      registration.hotkey + ", then start the node");
 }
 
 WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::vector<std::uint16_t>& uids,
@@ -307,7 +328,8 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
   if (pairs.empty()) return refuse("every weight is zero: nothing to set");
   std::sort(pairs.begin(), pairs.end());
   for (std::size_t i = 1; i < pairs.size(); ++i) {
-    if (pairs[i].first == pairs[i - 1].first) return refuse("uid " + std::to_string(pairs[i].first) + " appears twice");
+    if (pairs[i].first == pairs[i - 1].first)
+      return refuse("uid " + std::to_string(pairs[i].first) + " appears twice");
   }
   std::vector<std::uint16_t> dests, weights;
   for (const auto& [uid, v] : pairs) {
@@ -318,15 +340,18 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
   std::lock_guard<std::mutex> lock(mutex_);
   runtime_locked();
   Value netuid = Value::uint(settings_.netuid);
-  if (runtime_->metadata.pallet(kModule).storage_prefix.empty()) throw ChainError("metadata: SubtensorModule has no storage");
+  if (runtime_->metadata.pallet(kModule).storage_prefix.empty())
+    throw ChainError("metadata: SubtensorModule has no storage");
   bool has_cr = false;
-  for (const auto& e : runtime_->metadata.pallet(kModule).storage) has_cr = has_cr || e.name == "CommitRevealWeightsEnabled";
+  for (const auto& e : runtime_->metadata.pallet(kModule).storage)
+    has_cr = has_cr || e.name == "CommitRevealWeightsEnabled";
   if (has_cr && storage_uint_locked(kModule, "CommitRevealWeightsEnabled", {netuid}) != 0) {
-    return refuse("subnet " + std::to_string(settings_.netuid) +
-                  " has commit-reveal on (CommitRevealWeightsEnabled), so plain set_weights is refused by the chain; "
-                  "this client does not send drand-timelocked commits (commit_timelocked_weights) yet: ask the subnet "
-                  "owner to turn it off (btcli sudo set --param commit_reveal_weights_enabled --value false) or run "
-                  "a validator that commits");
+    return refuse(
+        "subnet " + std::to_string(settings_.netuid) +
+        " has commit-reveal on (CommitRevealWeightsEnabled), so plain set_weights is refused by the chain; "
+        "this client does not send drand-timelocked commits (commit_timelocked_weights) yet: ask the subnet "
+        "owner to turn it off (btcli sudo set --param commit_reveal_weights_enabled --value false) or run "
+        "a validator that commits");
   }
   auto chain_key = static_cast<std::uint64_t>(storage_uint_locked(kModule, "WeightsVersionKey", {netuid}));
   if (version_key < chain_key) {
@@ -339,15 +364,17 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
   for (const auto& n : neurons)
     if (n.hotkey == signer_->public_key) self = &n;
   if (!self) {
-    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " + std::to_string(settings_.netuid) +
-                  ": run `btcli subnet register --netuid " + std::to_string(settings_.netuid) + "` first");
+    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " +
+                  std::to_string(settings_.netuid) + ": run `btcli subnet register --netuid " +
+                  std::to_string(settings_.netuid) + "` first");
   }
   auto rate_limit = static_cast<std::uint64_t>(storage_uint_locked(kModule, "WeightsSetRateLimit", {netuid}));
   std::uint64_t block = block_locked();
   if (self->last_update != 0 && block < self->last_update + rate_limit) {
-    WriteResult r = refuse("rate limit: weights last set at block " + std::to_string(self->last_update) +
-                           ", the subnet allows one setting per " + std::to_string(rate_limit) + " blocks: wait " +
-                           blocks_in_time(self->last_update + rate_limit - block, settings_.block_time_s));
+    WriteResult r =
+        refuse("rate limit: weights last set at block " + std::to_string(self->last_update) +
+               ", the subnet allows one setting per " + std::to_string(rate_limit) + " blocks: wait " +
+               blocks_in_time(self->last_update + rate_limit - block, settings_.block_time_s));
     r.block = block;
     return r;
   }
@@ -364,9 +391,11 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
   if (port == 0) return refuse("port 0: the chain refuses it; give the port the node listens on");
   std::string posted = ip_text;
   if (ip_text == "127.0.0.1" || ip_text == "localhost" || ip_text == "::1") posted = "0.0.0.1";
-  if (posted == "0.0.0.0") return refuse("0.0.0.0 means \"not serving\" on Subtensor: give the public address");
+  if (posted == "0.0.0.0")
+    return refuse("0.0.0.0 means \"not serving\" on Subtensor: give the public address");
   auto ip = parse_ip(posted);
-  if (!ip) return refuse("\"" + ip_text + "\" is not an IPv4 or IPv6 address (Subtensor stores numbers, not names)");
+  if (!ip)
+    return refuse("\"" + ip_text + "\" is not an IPv4 or IPv6 address (Subtensor stores numbers, not names)");
 
   std::lock_guard<std::mutex> lock(mutex_);
   runtime_locked();
@@ -375,8 +404,9 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
   for (const auto& n : neurons)
     if (n.hotkey == signer_->public_key) self = &n;
   if (!self) {
-    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " + std::to_string(settings_.netuid) +
-                  ": run `btcli subnet register --netuid " + std::to_string(settings_.netuid) + "` first");
+    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " +
+                  std::to_string(settings_.netuid) + ": run `btcli subnet register --netuid " +
+                  std::to_string(settings_.netuid) + "` first");
   }
   if (self->axon.ip == ip->first && self->axon.port == port && self->axon.ip_type == ip->second) {
     WriteResult r;  // nothing changed: serve_axon is rate limited, so do not spend it
@@ -402,7 +432,8 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
 WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& call) {
   const Runtime& rt = runtime_locked();
   rapidjson::Document nonce_doc = rpc_.call("system_accountNextIndex", json_string_array({signer_ss58_}));
-  if (!nonce_doc.IsUint64()) throw ChainError(settings_.endpoint + " system_accountNextIndex: expected a number");
+  if (!nonce_doc.IsUint64())
+    throw ChainError(settings_.endpoint + " system_accountNextIndex: expected a number");
   std::uint64_t block = block_locked();
   TxParams tx;
   tx.spec_version = rt.spec_version;
@@ -419,15 +450,20 @@ WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& 
     std::string fix;
     std::string text = e.node_message() + (e.data().empty() ? "" : ": " + e.data());
     if (text.find("Custom error") != std::string::npos) {
-      fix = "Subtensor's own transaction check refused it (rate limit, registration, stake or version key; see "
-            "the subnet's hyperparameters)";
+      fix =
+          "Subtensor's own transaction check refused it (rate limit, registration, stake or version key; see "
+          "the subnet's hyperparameters)";
     } else if (text.find("outdated") != std::string::npos || text.find("Stale") != std::string::npos ||
                text.find("Priority is too low") != std::string::npos) {
       fix = "another transaction of this hotkey took the nonce: retry";
-    } else if (text.find("Inability to pay") != std::string::npos || text.find("Payment") != std::string::npos) {
+    } else if (text.find("Inability to pay") != std::string::npos ||
+               text.find("Payment") != std::string::npos) {
       fix = "the hotkey cannot pay the fee: fund it, or check that this call is free for registered hotkeys";
-    } else if (text.find("bad signature") != std::string::npos || text.find("BadProof") != std::string::npos) {
-      fix = "the signature does not verify: the hotkey file and its public key disagree, or the runtime changed";
+    } else if (text.find("bad signature") != std::string::npos ||
+               text.find("BadProof") != std::string::npos) {
+      fix =
+          "the signature does not verify: the hotkey file and its public key disagree, or the runtime "
+          "changed";
     }
     WriteResult r = refuse(what + " refused by the node: " + text + (fix.empty() ? "" : " (" + fix + ")"));
     r.block = block;
@@ -448,14 +484,15 @@ WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& 
          std::chrono::steady_clock::now() < deadline) {
     std::uint64_t head = block_locked();
     if (head < next) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long long>(settings_.inclusion_poll_s * 1000)));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(static_cast<long long>(settings_.inclusion_poll_s * 1000)));
       continue;
     }
     for (; next <= head; ++next) {
       Hash256 hash = block_hash_locked(next);
       rapidjson::Document b = rpc_.call("chain_getBlock", json_string_array({hex_encode(hash)}));
-      if (!b.IsObject() || !b.HasMember("block") || !b["block"].IsObject() || !b["block"].HasMember("extrinsics") ||
-          !b["block"]["extrinsics"].IsArray())
+      if (!b.IsObject() || !b.HasMember("block") || !b["block"].IsObject() ||
+          !b["block"].HasMember("extrinsics") || !b["block"]["extrinsics"].IsArray())
         throw ChainError(settings_.endpoint + " chain_getBlock: expected {block: {extrinsics: [...]}}");
       const auto& xs = b["block"]["extrinsics"];
       std::optional<std::uint32_t> index;
@@ -464,7 +501,8 @@ WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& 
       if (!index) continue;
       accepted.block = next;
       std::string events_hex = rpc_.call_string(
-          "state_getStorage", json_string_array({hex_encode(m.storage_key("System", "Events")), hex_encode(hash)}), true);
+          "state_getStorage",
+          json_string_array({hex_encode(m.storage_key("System", "Events")), hex_encode(hash)}), true);
       if (events_hex.empty()) return accepted;
       try {
         Bytes events = hex_decode(events_hex, "System.Events");
@@ -527,7 +565,8 @@ std::optional<ValidatorWeights> SubtensorChain::weights_of(const std::string& ho
   }
   if (w.uids.empty()) return std::nullopt;
   // The chain keeps no per-validator version key; report the subnet's current one.
-  w.version_key = static_cast<std::uint64_t>(storage_uint_locked(kModule, "WeightsVersionKey", {Value::uint(settings_.netuid)}));
+  w.version_key = static_cast<std::uint64_t>(
+      storage_uint_locked(kModule, "WeightsVersionKey", {Value::uint(settings_.netuid)}));
   return w;
 }
 
@@ -548,7 +587,8 @@ Incentives SubtensorChain::incentives() {
     bool present = false;
     for (const auto& e : m.pallet(kModule).storage) present = present || e.name == entry;
     if (present) {
-      out.epoch_block = static_cast<std::uint64_t>(storage_uint_locked(kModule, entry, {Value::uint(settings_.netuid)}));
+      out.epoch_block =
+          static_cast<std::uint64_t>(storage_uint_locked(kModule, entry, {Value::uint(settings_.netuid)}));
       break;
     }
   }

@@ -6,31 +6,51 @@ namespace {
 
 const char* kind_name(Value::Kind k) {
   switch (k) {
-    case Value::Kind::uint: return "an integer";
-    case Value::Kind::boolean: return "a boolean";
-    case Value::Kind::bytes: return "bytes";
-    case Value::Kind::text: return "text";
-    case Value::Kind::list: return "a list";
-    case Value::Kind::variant: return "a variant";
+    case Value::Kind::uint:
+      return "an integer";
+    case Value::Kind::boolean:
+      return "a boolean";
+    case Value::Kind::bytes:
+      return "bytes";
+    case Value::Kind::text:
+      return "text";
+    case Value::Kind::list:
+      return "a list";
+    case Value::Kind::variant:
+      return "a variant";
   }
   return "a value";
 }
 
-[[noreturn]] void mismatch(const TypeRegistry& types, std::uint32_t type, const Value& v, const std::string& what,
-                           const std::string& detail = "") {
+[[noreturn]] void mismatch(const TypeRegistry& types, std::uint32_t type, const Value& v,
+                           const std::string& what, const std::string& detail = "") {
   throw MetadataError(what + ": expected " + types.describe(type) + ", got " + v.describe() +
                       (detail.empty() ? "" : " (" + detail + ")"));
 }
 
 int primitive_width(Primitive p) {
   switch (p) {
-    case Primitive::u8: case Primitive::i8: return 1;
-    case Primitive::u16: case Primitive::i16: return 2;
-    case Primitive::u32: case Primitive::i32: case Primitive::char_: return 4;
-    case Primitive::u64: case Primitive::i64: return 8;
-    case Primitive::u128: case Primitive::i128: return 16;
-    case Primitive::u256: case Primitive::i256: return 32;
-    default: return 0;
+    case Primitive::u8:
+    case Primitive::i8:
+      return 1;
+    case Primitive::u16:
+    case Primitive::i16:
+      return 2;
+    case Primitive::u32:
+    case Primitive::i32:
+    case Primitive::char_:
+      return 4;
+    case Primitive::u64:
+    case Primitive::i64:
+      return 8;
+    case Primitive::u128:
+    case Primitive::i128:
+      return 16;
+    case Primitive::u256:
+    case Primitive::i256:
+      return 32;
+    default:
+      return 0;
   }
 }
 
@@ -39,8 +59,8 @@ bool is_u8(const TypeRegistry& types, std::uint32_t id) {
   return d.kind == TypeDef::Kind::primitive && d.primitive == Primitive::u8;
 }
 
-void encode(const TypeRegistry& types, std::uint32_t type, const Value& v, ScaleEncoder& out, const std::string& what,
-            int depth) {
+void encode(const TypeRegistry& types, std::uint32_t type, const Value& v, ScaleEncoder& out,
+            const std::string& what, int depth) {
   if (depth > 64) throw MetadataError(what + ": value nests deeper than 64 levels");
   const auto& d = types.get(type).def;
   switch (d.kind) {
@@ -131,7 +151,8 @@ void encode(const TypeRegistry& types, std::uint32_t type, const Value& v, Scale
       for (const auto& var : d.variants) {
         if (var.name != v.variant_name()) continue;
         if (v.items().size() != var.fields.size())
-          mismatch(types, type, v, what, var.name + " takes " + std::to_string(var.fields.size()) + " fields");
+          mismatch(types, type, v, what,
+                   var.name + " takes " + std::to_string(var.fields.size()) + " fields");
         out.u8(var.index);
         for (std::size_t i = 0; i < var.fields.size(); ++i)
           encode(types, var.fields[i].type, v.items()[i], out,
@@ -161,7 +182,8 @@ Value decode(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in, in
       for (int i = 0; i < width; ++i) x |= u128{b[static_cast<std::size_t>(i)]} << (8 * i);
       return Value::uint(x);
     }
-    case TypeDef::Kind::compact: return Value::uint(in.compact());
+    case TypeDef::Kind::compact:
+      return Value::uint(in.compact());
     case TypeDef::Kind::sequence: {
       if (is_u8(types, d.element)) return Value::bytes(in.bytes());
       std::size_t n = in.length(types.encodes_to_nothing(d.element) ? 0 : 1);
@@ -171,7 +193,8 @@ Value decode(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in, in
     }
     case TypeDef::Kind::array: {
       if (is_u8(types, d.element)) return Value::bytes(in.raw(d.length));
-      if (d.length > in.remaining() && !types.encodes_to_nothing(d.element)) in.fail("array longer than the input");
+      if (d.length > in.remaining() && !types.encodes_to_nothing(d.element))
+        in.fail("array longer than the input");
       std::vector<Value> items;
       for (std::uint32_t i = 0; i < d.length; ++i) items.push_back(decode(types, d.element, in, depth + 1));
       return Value::list(std::move(items));
@@ -207,12 +230,18 @@ Value decode(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in, in
 
 std::string Value::describe() const {
   switch (kind_) {
-    case Kind::uint: return u128_to_string(uint_);
-    case Kind::boolean: return uint_ ? "true" : "false";
-    case Kind::bytes: return std::to_string(bytes_.size()) + " bytes";
-    case Kind::text: return "\"" + as_text() + "\"";
-    case Kind::list: return "a list of " + std::to_string(items_.size());
-    case Kind::variant: return name_ + "(" + std::to_string(items_.size()) + " fields)";
+    case Kind::uint:
+      return u128_to_string(uint_);
+    case Kind::boolean:
+      return uint_ ? "true" : "false";
+    case Kind::bytes:
+      return std::to_string(bytes_.size()) + " bytes";
+    case Kind::text:
+      return "\"" + as_text() + "\"";
+    case Kind::list:
+      return "a list of " + std::to_string(items_.size());
+    case Kind::variant:
+      return name_ + "(" + std::to_string(items_.size()) + " fields)";
   }
   return kind_name(kind_);
 }
@@ -222,12 +251,15 @@ void encode_value(const TypeRegistry& types, std::uint32_t type, const Value& va
   encode(types, type, value, out, what, 0);
 }
 
-Bytes encode_value(const TypeRegistry& types, std::uint32_t type, const Value& value, const std::string& what) {
+Bytes encode_value(const TypeRegistry& types, std::uint32_t type, const Value& value,
+                   const std::string& what) {
   ScaleEncoder out;
   encode(types, type, value, out, what, 0);
   return out.take();
 }
 
-Value decode_value(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in) { return decode(types, type, in, 0); }
+Value decode_value(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in) {
+  return decode(types, type, in, 0);
+}
 
 }  // namespace nineteen::chain::subtensor

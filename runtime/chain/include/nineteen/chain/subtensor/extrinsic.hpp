@@ -54,7 +54,8 @@ using CallArgs = std::vector<std::pair<std::string, Value>>;
 
 // pallet index ‖ call index ‖ SCALE(args by the metadata's field types). Throws MetadataError when the
 // call is missing or an argument is missing, misnamed, extra or does not fit its type.
-Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std::string& call, const CallArgs& args);
+Bytes encode_call(const Metadata& metadata, const std::string& pallet, const std::string& call,
+                  const CallArgs& args);
 
 // Walks the metadata's signed extensions in order. Known ones: CheckSpecVersion, CheckTxVersion,
 // CheckGenesis, CheckMortality (or CheckEra), CheckNonce, ChargeTransactionPayment, ChargeAssetTxPayment,
@@ -75,17 +76,17 @@ Bytes build_signed_extrinsic(const Metadata& metadata, const Bytes& call, const 
 // A signed extrinsic read back (what a node, e.g. the local dev chain serving author_submitExtrinsic, needs
 // to check the signature and apply the call).
 struct DecodedExtrinsic {
-  Hash256 signer{};               // MultiAddress::Id
-  std::string signature_kind;     // the MultiSignature variant: "Sr25519", "Ed25519", ...
+  Hash256 signer{};            // MultiAddress::Id
+  std::string signature_kind;  // the MultiSignature variant: "Sr25519", "Ed25519", ...
   Signature64 signature{};
   Era era;
   std::uint64_t nonce = 0;
   u128 tip = 0;
-  Bytes extra;                    // raw, to rebuild the signing payload
-  Bytes call;                     // pallet index ‖ call index ‖ args
+  Bytes extra;  // raw, to rebuild the signing payload
+  Bytes call;   // pallet index ‖ call index ‖ args
   std::string pallet;
   std::string call_name;
-  CallArgs args;                  // decoded by the metadata's argument types
+  CallArgs args;  // decoded by the metadata's argument types
 };
 
 // Parses Compact(len) ‖ 0x84 ‖ address ‖ signature ‖ extra ‖ call. Throws MetadataError for an unsigned or
@@ -94,6 +95,7 @@ DecodedExtrinsic decode_signed_extrinsic(const Metadata& metadata, const Bytes& 
 
 // The bytes the sender must have signed, with the additional data the node knows (spec and transaction
 // version, genesis, the era's birth block hash in `node_side.era_block_hash`).
-Bytes signing_payload_of(const Metadata& metadata, const DecodedExtrinsic& extrinsic, const TxParams& node_side);
+Bytes signing_payload_of(const Metadata& metadata, const DecodedExtrinsic& extrinsic,
+                         const TxParams& node_side);
 
 }  // namespace nineteen::chain::subtensor

@@ -11,7 +11,9 @@ namespace nineteen::chain::subtensor {
 
 std::array<std::uint8_t, 16> blake2_128(const std::uint8_t* data, std::size_t size);
 std::array<std::uint8_t, 32> blake2_256(const std::uint8_t* data, std::size_t size);
-inline std::array<std::uint8_t, 32> blake2_256(const Bytes& b) { return blake2_256(b.data(), b.size()); }
+inline std::array<std::uint8_t, 32> blake2_256(const Bytes& b) {
+  return blake2_256(b.data(), b.size());
+}
 
 // xxHash64 (the reference algorithm) with a seed.
 std::uint64_t xxhash64(const std::uint8_t* data, std::size_t size, std::uint64_t seed);

@@ -2,13 +2,13 @@
 // per-request timeouts, reconnect with backoff on a dropped socket, and clear errors for garbage.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <rapidjson/document.h>
 
 #include "nineteen/chain/chain.hpp"
 
@@ -61,7 +61,8 @@ class JsonRpcClient {
   // `params_json` is a JSON array, e.g. R"(["0x1234"])". Returns the "result" member.
   rapidjson::Document call(const std::string& method, const std::string& params_json = "[]");
   // The result as a string (hex answers); throws unless it is one. `null` gives "" when allow_null.
-  std::string call_string(const std::string& method, const std::string& params_json = "[]", bool allow_null = false);
+  std::string call_string(const std::string& method, const std::string& params_json = "[]",
+                          bool allow_null = false);
 
   const std::string& url() const { return url_; }
   std::uint64_t connects() const;  // how many times a socket was opened (1 + reconnects)

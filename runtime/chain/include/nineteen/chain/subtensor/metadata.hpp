@@ -33,7 +33,23 @@ struct TypeVariant {
   std::vector<std::string> docs;
 };
 
-enum class Primitive : std::uint8_t { bool_, char_, str, u8, u16, u32, u64, u128, u256, i8, i16, i32, i64, i128, i256 };
+enum class Primitive : std::uint8_t {
+  bool_,
+  char_,
+  str,
+  u8,
+  u16,
+  u32,
+  u64,
+  u128,
+  u256,
+  i8,
+  i16,
+  i32,
+  i64,
+  i128,
+  i256
+};
 const char* primitive_name(Primitive p);
 
 struct TypeDef {
@@ -45,7 +61,7 @@ struct TypeDef {
   std::uint32_t length = 0;           // array
   std::vector<std::uint32_t> tuple;   // tuple
   Primitive primitive = Primitive::u8;
-  std::uint32_t bit_order = 0;        // bit_sequence
+  std::uint32_t bit_order = 0;  // bit_sequence
 };
 
 struct PortableType {
@@ -137,7 +153,8 @@ struct Metadata {
   std::uint8_t extrinsic_version = 0;
   std::vector<SignedExtension> signed_extensions;
   std::optional<std::uint32_t> extrinsic_type;  // V14: the UncheckedExtrinsic type
-  std::optional<std::uint32_t> address_type, call_type, signature_type;  // V15 (V14: from the extrinsic's params)
+  std::optional<std::uint32_t> address_type, call_type,
+      signature_type;  // V15 (V14: from the extrinsic's params)
   std::uint32_t runtime_type = 0;
   std::vector<RuntimeApi> apis;  // V15 only
 
@@ -149,15 +166,19 @@ struct Metadata {
   const StorageEntry& storage(const std::string& pallet, const std::string& entry) const;
   const PalletConstant& constant(const std::string& pallet, const std::string& name) const;
   // The full storage key: twox128(prefix) ‖ twox128(entry) ‖ hasher(SCALE(key_i)) for each key.
-  Bytes storage_key(const std::string& pallet, const std::string& entry, const std::vector<Value>& keys = {}) const;
-  std::optional<ModuleErrorInfo> module_error(std::uint8_t pallet_index, const std::array<std::uint8_t, 4>& error) const;
+  Bytes storage_key(const std::string& pallet, const std::string& entry,
+                    const std::vector<Value>& keys = {}) const;
+  std::optional<ModuleErrorInfo> module_error(std::uint8_t pallet_index,
+                                              const std::array<std::uint8_t, 4>& error) const;
 };
 
 // Decodes a "meta"-prefixed blob (what state_getMetadata returns, or the inner bytes of
 // Metadata_metadata_at_version). Throws MetadataError: "metadata: unsupported version N",
 // "metadata: truncated at byte B ...".
 Metadata decode_metadata(const std::uint8_t* data, std::size_t size);
-inline Metadata decode_metadata(const Bytes& bytes) { return decode_metadata(bytes.data(), bytes.size()); }
+inline Metadata decode_metadata(const Bytes& bytes) {
+  return decode_metadata(bytes.data(), bytes.size());
+}
 // Accepts the hex of either a bare metadata blob or an Option<Vec<u8>> around one (metadata_at_version).
 Metadata decode_metadata_hex(const std::string& hex);
 

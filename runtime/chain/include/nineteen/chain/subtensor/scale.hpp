@@ -32,10 +32,18 @@ class ScaleEncoder {
   void raw(const std::uint8_t* data, std::size_t size) { out_.insert(out_.end(), data, data + size); }
   void raw(const Bytes& bytes) { raw(bytes.data(), bytes.size()); }
   template <std::size_t N>
-  void raw(const std::array<std::uint8_t, N>& bytes) { raw(bytes.data(), N); }
+  void raw(const std::array<std::uint8_t, N>& bytes) {
+    raw(bytes.data(), N);
+  }
   // Vec<u8> / String: compact length, then the bytes.
-  void bytes(const Bytes& bytes) { compact(bytes.size()); raw(bytes); }
-  void text(const std::string& s) { compact(s.size()); raw(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+  void bytes(const Bytes& bytes) {
+    compact(bytes.size());
+    raw(bytes);
+  }
+  void text(const std::string& s) {
+    compact(s.size());
+    raw(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+  }
 
   const Bytes& data() const { return out_; }
   Bytes take() { return std::move(out_); }
@@ -80,7 +88,10 @@ class ScaleDecoder {
   std::string text();
   // Option<T>: reads the 0/1 tag; true = Some follows.
   bool option_tag();
-  void skip(std::size_t n) { need(n, "skipped bytes"); pos_ += n; }
+  void skip(std::size_t n) {
+    need(n, "skipped bytes");
+    pos_ += n;
+  }
 
   std::size_t position() const { return pos_; }
   std::size_t remaining() const { return size_ - pos_; }
@@ -103,7 +114,9 @@ class ScaleDecoder {
 // Hex with or without "0x"; throws std::invalid_argument naming `what` on odd length or a bad digit.
 Bytes hex_decode(const std::string& hex, const std::string& what = "hex");
 std::string hex_encode(const std::uint8_t* data, std::size_t size, bool prefix = true);
-inline std::string hex_encode(const Bytes& bytes, bool prefix = true) { return hex_encode(bytes.data(), bytes.size(), prefix); }
+inline std::string hex_encode(const Bytes& bytes, bool prefix = true) {
+  return hex_encode(bytes.data(), bytes.size(), prefix);
+}
 template <std::size_t N>
 std::string hex_encode(const std::array<std::uint8_t, N>& bytes, bool prefix = true) {
   return hex_encode(bytes.data(), N, prefix);

@@ -22,12 +22,12 @@ struct HotkeySigner {
 };
 
 struct SubtensorSettings {
-  std::string endpoint;     // ws://127.0.0.1:9944, wss://entrypoint-finney.opentensor.ai:443
+  std::string endpoint;  // ws://127.0.0.1:9944, wss://entrypoint-finney.opentensor.ai:443
   std::uint16_t netuid = 0;
   RpcOptions rpc;
-  std::uint64_t era_period = 64;     // blocks a signed extrinsic stays valid
+  std::uint64_t era_period = 64;  // blocks a signed extrinsic stays valid
   double block_time_s = 12;
-  std::uint32_t axon_version = 1;    // serve_axon's version field
+  std::uint32_t axon_version = 1;  // serve_axon's version field
   std::uint8_t axon_protocol = 4;
   // After author_submitExtrinsic, look for the extrinsic in this many new blocks to report a
   // DispatchError by name; 0 = report "accepted" once the pool takes it.
@@ -66,7 +66,8 @@ class SubtensorChain : public Chain {
   std::uint64_t block_locked();
   Hash256 block_hash_locked(std::uint64_t number);
   // Storage value decoded by its metadata type (the default when absent); integers and bools only.
-  u128 storage_uint_locked(const std::string& pallet, const std::string& entry, const std::vector<Value>& keys);
+  u128 storage_uint_locked(const std::string& pallet, const std::string& entry,
+                           const std::vector<Value>& keys);
   WriteResult submit_locked(const std::string& what, const Bytes& call);
   WriteResult refuse(const std::string& reason);
   std::optional<std::string> signer_mismatch(const std::string& hotkey) const;
@@ -80,7 +81,8 @@ class SubtensorChain : public Chain {
 };
 
 // A SCALE-encoded DispatchError (the dispatch_error of System.ExtrinsicFailed) in words, with the fix
-// when the error is one a validator or miner can act on (e.g. SettingWeightsTooFast: wait for the rate limit).
+// when the error is one a validator or miner can act on (e.g. SettingWeightsTooFast: wait for the rate
+// limit).
 std::string describe_dispatch_error(const Metadata& metadata, const Value& dispatch_error);
 // The advice for a SubtensorModule error name; empty when there is none.
 std::string subtensor_error_fix(const std::string& error_name);

@@ -17,13 +17,35 @@ class Value {
  public:
   enum class Kind { uint, boolean, bytes, text, list, variant };
 
-  static Value uint(u128 v) { Value x(Kind::uint); x.uint_ = v; return x; }
-  static Value boolean(bool v) { Value x(Kind::boolean); x.uint_ = v ? 1 : 0; return x; }
-  static Value bytes(Bytes v) { Value x(Kind::bytes); x.bytes_ = std::move(v); return x; }
+  static Value uint(u128 v) {
+    Value x(Kind::uint);
+    x.uint_ = v;
+    return x;
+  }
+  static Value boolean(bool v) {
+    Value x(Kind::boolean);
+    x.uint_ = v ? 1 : 0;
+    return x;
+  }
+  static Value bytes(Bytes v) {
+    Value x(Kind::bytes);
+    x.bytes_ = std::move(v);
+    return x;
+  }
   template <std::size_t N>
-  static Value bytes(const std::array<std::uint8_t, N>& v) { return bytes(Bytes(v.begin(), v.end())); }
-  static Value text(std::string v) { Value x(Kind::text); x.bytes_.assign(v.begin(), v.end()); return x; }
-  static Value list(std::vector<Value> v) { Value x(Kind::list); x.items_ = std::move(v); return x; }
+  static Value bytes(const std::array<std::uint8_t, N>& v) {
+    return bytes(Bytes(v.begin(), v.end()));
+  }
+  static Value text(std::string v) {
+    Value x(Kind::text);
+    x.bytes_.assign(v.begin(), v.end());
+    return x;
+  }
+  static Value list(std::vector<Value> v) {
+    Value x(Kind::list);
+    x.items_ = std::move(v);
+    return x;
+  }
   template <typename T>
   static Value uint_list(const std::vector<T>& v) {
     std::vector<Value> items;
@@ -31,7 +53,10 @@ class Value {
     return list(std::move(items));
   }
   static Value variant(std::string name, std::vector<Value> fields = {}) {
-    Value x(Kind::variant); x.name_ = std::move(name); x.items_ = std::move(fields); return x;
+    Value x(Kind::variant);
+    x.name_ = std::move(name);
+    x.items_ = std::move(fields);
+    return x;
   }
   static Value none() { return variant("None"); }
   static Value some(Value v) { return variant("Some", {std::move(v)}); }
@@ -59,7 +84,8 @@ class Value {
 // when they do not fit (a string for a u16, 70000 for a u16, 31 bytes for [u8; 32], ...).
 void encode_value(const TypeRegistry& types, std::uint32_t type, const Value& value, ScaleEncoder& out,
                   const std::string& what);
-Bytes encode_value(const TypeRegistry& types, std::uint32_t type, const Value& value, const std::string& what);
+Bytes encode_value(const TypeRegistry& types, std::uint32_t type, const Value& value,
+                   const std::string& what);
 
 // Decodes one value of `type` (signed integers become their two's-complement bits as uint;
 // u256/i256 and bit sequences become bytes). Throws ScaleError on truncated input.
