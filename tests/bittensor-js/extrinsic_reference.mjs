@@ -89,6 +89,8 @@ const tx = decorated.tx.subtensorModule;
 out.set_weights = sign(tx.setWeights(inputs.netuid, inputs.dests, inputs.weights, inputs.version_key));
 const a = inputs.axon;
 out.serve_axon = sign(tx.serveAxon(inputs.netuid, a.version, a.ip, a.port, a.ip_type, a.protocol, 0, 0));
+out.commit_weights = sign(tx.commitWeights(inputs.netuid, inputs.commit_hash));
+out.reveal_weights = sign(tx.revealWeights(inputs.netuid, inputs.dests, inputs.weights, inputs.salt, inputs.version_key));
 // A call whose signing payload is over 256 bytes (signed as its blake2b-256).
 out.long_set_weights = sign(tx.setWeights(inputs.netuid, inputs.long_dests, inputs.long_weights, inputs.version_key));
 

@@ -20,6 +20,8 @@ constexpr std::uint64_t kEraCurrent = 4898328;
 constexpr std::uint64_t kEraPeriod = 64;
 inline const std::vector<std::uint16_t> kDests{0, 3, 7};
 inline const std::vector<std::uint16_t> kWeights{65535, 1200, 9};
+inline const std::vector<std::uint16_t> kSalt{1, 2, 3, 4, 5, 6, 7, 8};
+inline const char* kCommitHash = "0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 struct Axon {
   std::uint32_t version;
   std::uint64_t ip;
@@ -48,10 +50,10 @@ inline std::string json(const std::string& genesis, std::uint32_t spec) {
   std::string sig = "0x";
   for (int i = 0; i < 64; ++i) sig += "ab";
   return std::string("{") + "\"netuid\":" + std::to_string(kNetuid) + ",\"dests\":" + list(kDests) +
-         ",\"weights\":" + list(kWeights) + ",\"long_dests\":" + list(ld) + ",\"long_weights\":" + list(lw) +
-         ",\"version_key\":\"" + std::to_string(kVersionKey) +
-         "\",\"axon\":{\"version\":" + std::to_string(kAxon.version) + ",\"ip\":\"" +
-         std::to_string(kAxon.ip) + "\",\"port\":" + std::to_string(kAxon.port) +
+         ",\"weights\":" + list(kWeights) + ",\"salt\":" + list(kSalt) + ",\"commit_hash\":\"" + kCommitHash +
+         "\"" + ",\"long_dests\":" + list(ld) + ",\"long_weights\":" + list(lw) + ",\"version_key\":\"" +
+         std::to_string(kVersionKey) + "\",\"axon\":{\"version\":" + std::to_string(kAxon.version) +
+         ",\"ip\":\"" + std::to_string(kAxon.ip) + "\",\"port\":" + std::to_string(kAxon.port) +
          ",\"ip_type\":" + std::to_string(kAxon.ip_type) + ",\"protocol\":" + std::to_string(kAxon.protocol) +
          "},\"nonce\":" + std::to_string(kNonce) + ",\"tip\":" + std::to_string(kTip) +
          ",\"era\":{\"current\":" + std::to_string(kEraCurrent) +

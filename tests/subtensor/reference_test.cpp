@@ -259,6 +259,21 @@ TEST_P(PolkadotReference, ServeAxonMatchesByteForByte) {
   check_signed("serve_axon", call);
 }
 
+TEST_P(PolkadotReference, CommitAndRevealWeightsMatchByteForByte) {
+  check_signed(
+      "commit_weights",
+      st::encode_call(metadata_, "SubtensorModule", "commit_weights",
+                      {{"netuid", st::Value::uint(reference_inputs::kNetuid)},
+                       {"commit_hash", st::Value::bytes(st::hex_decode(reference_inputs::kCommitHash))}}));
+  check_signed("reveal_weights",
+               st::encode_call(metadata_, "SubtensorModule", "reveal_weights",
+                               {{"netuid", st::Value::uint(reference_inputs::kNetuid)},
+                                {"uids", st::Value::uint_list(reference_inputs::kDests)},
+                                {"values", st::Value::uint_list(reference_inputs::kWeights)},
+                                {"salt", st::Value::uint_list(reference_inputs::kSalt)},
+                                {"version_key", st::Value::uint(reference_inputs::kVersionKey)}}));
+}
+
 TEST_P(PolkadotReference, EraEncodingMatches) {
   EXPECT_EQ(hex(st::Era::mortal(reference_inputs::kEraPeriod, reference_inputs::kEraCurrent).encode()),
             ref_["era"].GetString());
