@@ -121,6 +121,11 @@ void FakeNode::serve(int fd) {
       w.EndObject();
       answer = R"({"jsonrpc":"2.0","id":)" + id + R"(,"error":)" + sb.GetString() + "}";
     }
+    if (drop_after_next_submit && text.find("author_submitExtrinsic") != std::string::npos) {
+      drop_after_next_submit = false;
+      beast::get_lowest_layer(ws).shutdown(tcp::socket::shutdown_both, ec);
+      return;
+    }
     if (chatter) {
       ws.write(
           asio::buffer(std::string(

@@ -38,7 +38,10 @@ class FakeNode {
   std::atomic<int> drop_next{0};     // close the connection on receiving the next N requests
   std::atomic<int> silent_next{0};   // read but never answer the next N requests
   std::atomic<int> garbage_next{0};  // answer the next N requests with non-JSON text
-  std::atomic<bool> chatter{false};  // send a notification and a wrong-id answer before each real one
+  std::atomic<bool> chatter{false};
+  std::atomic<bool> drop_after_next_submit{
+      false};  // handle author_submitExtrinsic, then drop the socket  // send a notification and a wrong-id
+               // answer before each real one
   std::atomic<int> connections{0};
   std::atomic<int> requests{0};
 

@@ -229,6 +229,7 @@ class FakeSubtensor {
       submitted.push_back(param(0));
       submitted_at.push_back(block);
       if (pool_error) throw *pool_error;
+      if (pool_error_after_first && submitted.size() > 1) throw *pool_error_after_first;
       ++nonce;
       ++block;
       block_extrinsics[block] = {"0x280402000b50", param(0)};
@@ -253,6 +254,7 @@ class FakeSubtensor {
   std::map<std::uint64_t, std::string> block_events;
   std::optional<std::uint8_t> fail_with;
   std::optional<fake_node::RpcFailure> pool_error;
+  std::optional<fake_node::RpcFailure> pool_error_after_first;
 };
 
 class SubtensorChainTest : public ::testing::Test {
@@ -371,6 +373,18 @@ TEST_F(SubtensorChainTest, PoolRefusalNamesTheNodeMessage) {
       r.reason.find("set_weights refused by the node: Invalid Transaction: Custom error: 6 (Subtensor's own"),
       std::string::npos)
       << r.reason;
+}
+
+TEST_F(SubtensorChainTest, ResendAfterADroppedSocketIsNotARefusal) {
+  // The first submit reaches the pool but its answer is lost; the resend is answered "Already Imported".
+  node_.drop_after_next_submit = true;
+  fake_.pool_error_after_first = fake_node::RpcFailure(1013, "Transaction Already Imported");
+  auto c = chain();
+  auto r = c.set_weights(me(), {1}, {1}, 5);
+  EXPECT_TRUE(r.accepted) << r.reason;
+  EXPECT_EQ(r.block, 1001u);
+  EXPECT_EQ(fake_.submitted.size(), 2u);
+  EXPECT_EQ(fake_.submitted[0], fake_.submitted[1]);
 }
 
 TEST_F(SubtensorChainTest, ClientSideRefusalsSubmitNothing) {

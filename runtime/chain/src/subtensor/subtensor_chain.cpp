@@ -73,6 +73,27 @@ std::string blocks_in_time(std::uint64_t blocks, double block_time_s) {
          " s)";
 }
 
+// What to do about a transaction-pool refusal (author_submitExtrinsic's error), from its text.
+std::string pool_refusal_fix(const std::string& text) {
+  auto has = [&](const char* s) { return text.find(s) != std::string::npos; };
+  if (has("Custom error")) {
+    return "Subtensor's own transaction check refused it (rate limit, registration, stake or version key; "
+           "see "
+           "the subnet's hyperparameters)";
+  }
+  if (has("outdated") || has("Stale") || has("Priority is too low")) {
+    return "another transaction of this hotkey took the nonce: retry";
+  }
+  if (has("Inability to pay") || has("Payment")) {
+    return "the hotkey cannot pay the fee: fund it, or check that this call is free for registered hotkeys";
+  }
+  if (has("bad signature") || has("BadProof")) {
+    return "the signature does not verify: the hotkey file and its public key disagree, or the runtime "
+           "changed";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string subtensor_error_fix(const std::string& name) {
@@ -447,27 +468,14 @@ WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& 
   try {
     rpc_.call_string("author_submitExtrinsic", json_string_array({hex}));
   } catch (const RpcNodeError& e) {
-    std::string fix;
     std::string text = e.node_message() + (e.data().empty() ? "" : ": " + e.data());
-    if (text.find("Custom error") != std::string::npos) {
-      fix =
-          "Subtensor's own transaction check refused it (rate limit, registration, stake or version key; see "
-          "the subnet's hyperparameters)";
-    } else if (text.find("outdated") != std::string::npos || text.find("Stale") != std::string::npos ||
-               text.find("Priority is too low") != std::string::npos) {
-      fix = "another transaction of this hotkey took the nonce: retry";
-    } else if (text.find("Inability to pay") != std::string::npos ||
-               text.find("Payment") != std::string::npos) {
-      fix = "the hotkey cannot pay the fee: fund it, or check that this call is free for registered hotkeys";
-    } else if (text.find("bad signature") != std::string::npos ||
-               text.find("BadProof") != std::string::npos) {
-      fix =
-          "the signature does not verify: the hotkey file and its public key disagree, or the runtime "
-          "changed";
+    // A resend after a dropped socket finds the first copy in the pool: that is our extrinsic, go on.
+    if (text.find("Already Imported") == std::string::npos) {
+      std::string fix = pool_refusal_fix(text);
+      WriteResult r = refuse(what + " refused by the node: " + text + (fix.empty() ? "" : " (" + fix + ")"));
+      r.block = block;
+      return r;
     }
-    WriteResult r = refuse(what + " refused by the node: " + text + (fix.empty() ? "" : " (" + fix + ")"));
-    r.block = block;
-    return r;
   }
   WriteResult accepted;
   accepted.accepted = true;
