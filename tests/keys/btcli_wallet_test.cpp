@@ -159,6 +159,9 @@ TEST(BtcliWallet, BadFilesAreRefusedClearly) {
     EXPECT_NE(error.find("/w/miner/coldkey"), std::string::npos) << error;
     EXPECT_NE(error.find("never needs the coldkey's secret"), std::string::npos) << error;
   }
+  std::string hotkey_error = load_error("$NACLxxxx", "/w/miner/hotkeys/default");
+  EXPECT_NE(hotkey_error.find("/w/miner/hotkeys/default is a hotkey encrypted"), std::string::npos) << hotkey_error;
+  EXPECT_NE(hotkey_error.find("keys import --mnemonic"), std::string::npos) << hotkey_error;
 }
 
 TEST(BtcliWallet, WalletFolderHotkeyColdkeyAndErrors) {

@@ -89,6 +89,12 @@ void refuse_encrypted_keyfile(std::string_view text, const std::string& path) {
   if (starts_with(text, "$ANSIBLE_VAULT")) format = "in btcli's legacy Ansible Vault format";
   if (starts_with(text, "gAAAAA")) format = "in btcli's legacy Fernet format";
   if (!format) return;
+  if (fs::path(path).parent_path().filename() == "hotkeys") {
+    throw KeyFileError("key file " + path + " is a hotkey " + format +
+                       "; nineteen runs unattended and cannot ask for its password. Re-create the hotkey "
+                       "unencrypted (btcli's default, e.g. `btcli wallet regen-hotkey` from its mnemonic), or import "
+                       "it with `nineteen keys import --mnemonic \"...\" --out FILE`");
+  }
   throw KeyFileError("key file " + path + " is " + format +
                      "; nineteen does not read it. nineteen signs only with the hotkey and never needs the "
                      "coldkey's secret: give it the wallet's hotkey file (WALLET/hotkeys/HOTKEY, plaintext as btcli "
