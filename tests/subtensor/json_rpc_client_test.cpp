@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_node.hpp"
+#include "nineteen/chain/subtensor/json_rpc_server.hpp"
 
 namespace st = nineteen::chain::subtensor;
 using fake_node::FakeNode;
@@ -140,4 +141,36 @@ TEST(JsonRpcClient, WssToAPlainPortFailsInTheTlsHandshake) {
   st::JsonRpcClient rpc("wss://127.0.0.1:" + std::to_string(node.port()), o);
   std::string e = error_of([&] { rpc.call("x"); });
   EXPECT_NE(e.find("TLS handshake: "), std::string::npos) << e;
+}
+
+TEST(JsonRpcServer, AnswersRequestsAndErrorsInJsonRpcShape) {
+  st::JsonRpcServer::Handler h = [](const std::string& method,
+                                    const rapidjson::Value& params) -> std::string {
+    if (method == "refuse") throw st::RpcServerError(1010, "Invalid Transaction", "Custom error: 6");
+    if (method == "boom") throw std::runtime_error("state is corrupt");
+    return "\"" + method + ":" + std::to_string(params.Size()) + "\"";
+  };
+  EXPECT_EQ(st::JsonRpcServer::answer(h, R"({"jsonrpc":"2.0","id":3,"method":"m","params":[1,2]})"),
+            R"({"jsonrpc":"2.0","id":3,"result":"m:2"})");
+  EXPECT_EQ(
+      st::JsonRpcServer::answer(h, R"({"id":"a","method":"refuse"})"),
+      R"({"jsonrpc":"2.0","id":"a","error":{"code":1010,"message":"Invalid Transaction","data":"Custom error: 6"}})");
+  EXPECT_EQ(st::JsonRpcServer::answer(h, R"({"id":4,"method":"boom"})"),
+            R"({"jsonrpc":"2.0","id":4,"error":{"code":-32603,"message":"state is corrupt"}})");
+  EXPECT_EQ(st::JsonRpcServer::answer(h, "{nope"),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+  EXPECT_EQ(st::JsonRpcServer::answer(h, R"({"id":5})"),
+            R"({"jsonrpc":"2.0","id":5,"error":{"code":-32600,"message":"Invalid request: no method"}})");
+
+  st::JsonRpcServer server("127.0.0.1", 0, h);
+  st::JsonRpcClient a(server.url(), fast()), b(server.url(), fast());
+  EXPECT_EQ(a.call_string("x", "[1]"), "x:1");
+  EXPECT_EQ(b.call_string("y"), "y:0");
+  EXPECT_EQ(a.call_string("z"), "z:0");
+  try {
+    b.call("refuse");
+    FAIL();
+  } catch (const st::RpcNodeError& e) {
+    EXPECT_EQ(e.code(), 1010);
+  }
 }

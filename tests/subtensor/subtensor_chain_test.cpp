@@ -9,6 +9,7 @@
 
 #include "fake_node.hpp"
 #include "fixture_metadata.hpp"
+#include "nineteen/chain/subtensor/json_rpc_server.hpp"
 #include "nineteen/keys/ss58.hpp"
 
 namespace st = nineteen::chain::subtensor;
@@ -497,4 +498,25 @@ TEST_F(SubtensorChainTest, GarbageNeuronsAreAClearChainError) {
               std::string::npos)
         << msg;
   }
+}
+
+// The same client on the library's JsonRpcServer (what the local dev chain would serve with).
+TEST_F(SubtensorChainTest, WorksOnTheLibraryJsonRpcServer) {
+  st::JsonRpcServer server("127.0.0.1", 0, [this](const std::string& m, const rapidjson::Value& p) {
+    try {
+      return fake_.handle(m, p);
+    } catch (const fake_node::RpcFailure& f) {
+      throw st::RpcServerError(f.code, f.what(), f.data);
+    }
+  });
+  st::SubtensorSettings s = settings();
+  s.endpoint = server.url();
+  st::SubtensorChain c(s, signer_());
+  EXPECT_EQ(c.metagraph().size(), 3u);
+  EXPECT_EQ(c.params().tempo, 360u);
+  auto r = c.set_weights(me(), {1}, {1}, 5);
+  EXPECT_TRUE(r.accepted) << r.reason;
+  fake_.pool_error = fake_node::RpcFailure(1010, "Invalid Transaction", "Custom error: 6");
+  r = c.set_weights(me(), {1}, {1}, 5);
+  EXPECT_NE(r.reason.find("Custom error: 6"), std::string::npos) << r.reason;
 }
