@@ -23,8 +23,7 @@ const char* const kPrompts[] = {
 // The avatar image from an image answer (the OpenAI images shape, one chunk).
 image::RgbImage answer_image(std::string_view response, std::string& problem) {
   rapidjson::Document doc;
-  doc.Parse(response.data(), response.size());
-  if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 1 || !doc[0].IsObject() || !doc[0].HasMember("data") ||
+  if (!sdk::parse_json_bounded(doc, response).empty() || !doc.IsArray() || doc.Size() != 1 || !doc[0].IsObject() || !doc[0].HasMember("data") ||
       !doc[0]["data"].IsArray() || doc[0]["data"].Size() != 1 || !doc[0]["data"][0].IsObject() ||
       !doc[0]["data"][0].HasMember("b64_json") || !doc[0]["data"][0]["b64_json"].IsString()) {
     problem = "the answer is not one chunk {\"data\":[{\"b64_json\": PNG}]}";

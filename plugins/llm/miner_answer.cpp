@@ -6,6 +6,8 @@
 
 #include <rapidjson/document.h>
 
+#include "nineteen/sdk/json.hpp"
+
 namespace nineteen::llm {
 namespace {
 
@@ -63,8 +65,7 @@ std::string read_logprobs(const rapidjson::Value& choice, LlmTaskType type, size
 MinerAnswerRead read_miner_answer(std::string_view response, LlmTaskType type) {
   MinerAnswerRead out;
   rapidjson::Document doc;
-  doc.Parse(response.data(), response.size());
-  if (doc.HasParseError() || !doc.IsArray()) {
+  if (!sdk::parse_json_bounded(doc, response).empty() || !doc.IsArray()) {
     out.problem = "the answer is not a JSON array of chunks";
     return out;
   }

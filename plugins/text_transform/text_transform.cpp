@@ -133,8 +133,7 @@ class TextTransformTask : public nineteen::sdk::Task {
   // false with `problem` when malformed.
   static bool answer_words(std::string_view response, std::vector<std::string>& words, std::string& problem) {
     rapidjson::Document doc;
-    doc.Parse(response.data(), response.size());
-    if (doc.HasParseError() || !doc.IsArray()) {
+    if (!nineteen::sdk::parse_json_bounded(doc, response).empty() || !doc.IsArray()) {
       problem = "the answer is not a JSON array of chunks";
       return false;
     }

@@ -3,6 +3,8 @@
 
 #include <rapidjson/document.h>
 
+#include "nineteen/sdk/json.hpp"
+
 namespace gateway_testing {
 
 using namespace nineteen::validator;
@@ -72,10 +74,19 @@ std::vector<ContenderStatus> LoopbackRouting::contender_status() {
   return out;
 }
 
+std::optional<std::string> LoopbackRouting::refuse_request(const std::string&, const std::string& request) {
+  rapidjson::Document doc;
+  if (!nineteen::sdk::parse_json_bounded(doc, request).empty() || !doc.IsObject()) return "not a JSON object";
+  auto max_tokens = doc.FindMember("max_tokens");
+  if (max_tokens != doc.MemberEnd() && max_tokens->value.IsNumber() && max_tokens->value.GetDouble() < 0) {
+    return "request key \"max_tokens\": expected an integer >= 1";
+  }
+  return std::nullopt;
+}
+
 double LoopbackRouting::answer_work(const std::string&, const std::string&, const std::string& response_json) {
   rapidjson::Document doc;
-  doc.Parse(response_json.data(), response_json.size());
-  return !doc.HasParseError() && doc.IsArray() ? static_cast<double>(doc.Size()) : 0;
+  return nineteen::sdk::parse_json_bounded(doc, response_json).empty() && doc.IsArray() ? static_cast<double>(doc.Size()) : 0;
 }
 
 std::vector<ReportedAttempt> LoopbackRouting::finished() {

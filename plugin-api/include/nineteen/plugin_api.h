@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define NT_ABI_MAJOR 1
-#define NT_ABI_MINOR 0
+#define NT_ABI_MINOR 1
 
 /* The one symbol a plugin exports (type: nt_plugin_entry_fn). */
 #define NT_PLUGIN_ENTRY_SYMBOL "nineteen_plugin_entry"
@@ -222,7 +222,10 @@ typedef struct nt_plugin_api {
    * run many serve calls on one task at once (the miner limits concurrency itself). */
   nt_status* (*task_serve)(nt_task* task, nt_call* call, nt_slice request);
 
-  /* Checks n answers against the reference (the checking side). requests[i] is the request JSON,
+  /* Checks n answers against the reference (the checking side). Each quality is a finite number in
+   * [NT_QUALITY_MIN, NT_QUALITY_MAX]: 1 is a right answer, 0 a worthless one, and values below 0 are
+   * penalties (MECHANISM.md §6: -10 for an early stop) that the validator carries into its scores.
+   * The host treats any other value as the checker failing. requests[i] is the request JSON,
    * responses[i] the answer as a JSON array of the chunks the miner emitted, in order. Writes
    * qualities[i] (caller-owned array of n doubles) and, into *reasons, a JSON array of n strings
    * naming the rule that decided each quality (released by the caller). A malformed answer is a
@@ -234,7 +237,19 @@ typedef struct nt_plugin_api {
   /* The work one answer represents, in the task's work unit (tokens, steps, ...), into *out.
    * Same argument shapes as task_check for one answer. Thread-safe. */
   nt_status* (*task_work)(nt_task* task, nt_slice request, nt_slice response, double* out);
+
+  /* --- since 1.1 (read only when struct_size reaches it) --- */
+
+  /* Whether the task would serve `request` (borrowed JSON), without serving it: NULL when it would,
+   * NT_INVALID_ARGUMENT with a message for the user naming the key otherwise. Cheap: no model run.
+   * The gateway calls it before a user's request reaches any miner, so a request a miner would
+   * refuse (or that could harm one) never leaves the validator. Thread-safe. */
+  nt_status* (*task_validate)(nt_task* task, nt_slice request);
 } nt_plugin_api;
+
+/* The range of a checked quality (see task_check). */
+#define NT_QUALITY_MIN (-10.0)
+#define NT_QUALITY_MAX 1.0
 
 /* The entry point. `host` is valid until plugin_finalize returns (or until the library is unloaded
  * if plugin_init is never called). On success sets *out to a table with static storage in the

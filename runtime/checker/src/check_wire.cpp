@@ -1,5 +1,6 @@
 // Writing and reading the checker's JSON bodies with RapidJSON; every read error names the key.
 #include "check_wire.hpp"
+#include "nineteen/sdk/json.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -22,12 +23,8 @@ std::string to_text(const rapidjson::Value& v) {
 
 rapidjson::Document parse_object(std::string_view body, const char* what) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    throw WireError(std::string(what) + " is not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
-                        " at byte " + std::to_string(doc.GetErrorOffset()),
-                    "");
-  }
+  const std::string problem = sdk::parse_json_bounded(doc, body);
+  if (!problem.empty()) throw WireError(std::string(what) + ": " + problem, "");
   if (!doc.IsObject()) throw WireError(std::string(what) + ": expected a JSON object", "");
   return doc;
 }
@@ -184,8 +181,7 @@ std::string decode_job_id(std::string_view body) {
 
 std::string error_message(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject() &&
+  if (sdk::parse_json_bounded(doc, body).empty() && doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject() &&
       doc["error"].HasMember("message") && doc["error"]["message"].IsString()) {
     return doc["error"]["message"].GetString();
   }

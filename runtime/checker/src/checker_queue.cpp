@@ -240,11 +240,13 @@ CheckerQueue::CallResult CheckerQueue::call_check(const std::string& task, const
       r.ok = true;
       for (size_t i = 0; i < got.size() && r.ok; ++i) {
         const double q = got[i].quality;
-        // A NaN or out-of-range quality would poison the scores downstream: treat it as a failed call.
-        if (!std::isfinite(q) || q < 0 || q > 1) {
+        // The ABI's range (penalties included, MECHANISM.md §6's -10 for an early stop). A NaN or a
+        // value outside it would poison the scores downstream: treat it as a failed call.
+        if (!std::isfinite(q) || q < NT_QUALITY_MIN || q > NT_QUALITY_MAX) {
           r.ok = false;
           r.error = "task \"" + task + "\" check gave quality " + std::to_string(q) + " for answer " +
-                    std::to_string(i) + " of its batch; expected a number in [0, 1]";
+                    std::to_string(i) + " of its batch; expected a number in [" + std::to_string(NT_QUALITY_MIN) +
+                    ", " + std::to_string(NT_QUALITY_MAX) + "] (plugin_api.h)";
           break;
         }
         quality_sum += q;

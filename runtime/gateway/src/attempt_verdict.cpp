@@ -6,6 +6,9 @@ namespace nineteen::gateway {
 AttemptVerdict judge_attempt(const validator::QueryResult& result, std::size_t chunks_to_user) {
   if (result.outcome == scoring::Outcome::success) return AttemptVerdict::answered;
   if (chunks_to_user > 0) return AttemptVerdict::stream_cut;
+  // Sent, then closed with no response byte: a request that crashes a miner would otherwise be
+  // sent to the next one, and the next (issue 24). A refused or timed-out connection is not this.
+  if (result.status == 0 && result.transport == net::ClientErrorKind::connection_closed) return AttemptVerdict::dropped;
   switch (result.status) {
     case 400:  // the request itself is bad (its keys or values): every miner would say so
     case 413:

@@ -21,6 +21,7 @@
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
+#include "nineteen/net/openai_request.hpp"
 #include "nineteen/net/stream_relay.hpp"
 #include "nineteen/store/validator_store.hpp"
 
@@ -84,6 +85,17 @@ net::Response error_reply(int status, const std::string& message, const std::str
   return r;
 }
 
+// The key a plugin's refusal names (`request key "max_tokens": ...`), for the OpenAI error's param.
+std::optional<std::string> key_named_in(const std::string& message) {
+  const std::string marker = "key \"";
+  const size_t at = message.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  const size_t from = at + marker.size();
+  const size_t to = message.find('"', from);
+  if (to == std::string::npos || to == from || to - from > 64) return std::nullopt;
+  return message.substr(from, to - from);
+}
+
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 std::string task_list(const std::vector<validator::OrganicTask>& tasks) {
@@ -136,28 +148,19 @@ ReadRequest read_request(State& s, const net::Request& request) {
     return out;
   }
   out.key = a.key;
-  rapidjson::Document doc;
-  doc.Parse(request.body.data(), request.body.size());
-  if (doc.HasParseError()) {
-    out.error = error_reply(400,
-                            std::string("the request body is not valid JSON: ") +
-                                rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                                std::to_string(doc.GetErrorOffset()) + ")",
-                            "invalid_json");
-    return out;
-  }
-  if (!doc.IsObject()) {
-    out.error = error_reply(400, "the request body must be a JSON object", "invalid_json");
+  net::RequestHeadRead head = net::read_request_head(request.body);
+  if (head.error) {
+    out.error = error_reply(400, head.error->message, head.error->code,
+                            head.error->param.empty() ? std::nullopt : std::optional<std::string>(head.error->param));
     return out;
   }
   std::vector<validator::OrganicTask> tasks = s.routing.organic_tasks();
-  auto model = doc.FindMember("model");
-  if (model == doc.MemberEnd() || !model->value.IsString()) {
+  if (!head.head->model) {
     out.error = error_reply(400, "key \"model\": expected the task's name as a string, one of: " + task_list(tasks),
                             "invalid_request", "model");
     return out;
   }
-  const std::string name(model->value.GetString(), model->value.GetStringLength());
+  const std::string& name = *head.head->model;
   auto task = std::find_if(tasks.begin(), tasks.end(), [&](const validator::OrganicTask& t) { return t.name == name; });
   if (task == tasks.end()) {
     out.error = error_reply(404, "the model \"" + name + "\" does not exist here; GET /v1/models lists: " + task_list(tasks),
@@ -169,15 +172,16 @@ ReadRequest read_request(State& s, const net::Request& request) {
                             "wrong_endpoint", "model");
     return out;
   }
-  auto stream = doc.FindMember("stream");
-  if (stream != doc.MemberEnd() && !stream->value.IsBool() && !stream->value.IsNull()) {
-    out.error = error_reply(400, "key \"stream\": expected true or false", "invalid_request", "stream");
-    return out;
-  }
-  out.stream = stream != doc.MemberEnd() && stream->value.IsBool() && stream->value.GetBool();
+  out.stream = head.head->stream;
   if (out.stream && !task->stream) {
     out.error = error_reply(400, "the model \"" + name + "\" does not stream; send \"stream\": false", "invalid_request",
                             "stream");
+    return out;
+  }
+  // The task's own rules, before any miner sees the request: a request a miner would refuse (or
+  // that could harm one) never leaves the validator.
+  if (std::optional<std::string> refusal = s.routing.refuse_request(name, request.body)) {
+    out.error = error_reply(400, *refusal, "invalid_request", key_named_in(*refusal));
     return out;
   }
   out.task = *task;

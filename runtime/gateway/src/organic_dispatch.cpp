@@ -74,6 +74,7 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
       out.response_json = r.response_json;
       if (!streamed) out.body = whole_answer(r.response_json);
     }
+    const std::string refusal_text = r.miner_message;
     // The outcome (and the answer, to be checked) goes to the validator off the user's path.
     reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r)] {
       routing.organic_finished(task, hotkey, body, r);
@@ -83,10 +84,17 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
         return out;
       case AttemptVerdict::try_next:
         continue;
-      case AttemptVerdict::refused:  // the miner's word on the request goes to the user as it is
+      case AttemptVerdict::refused:  // the miner's word on the request goes to the user, as text
         out.status = out.attempts.back().status;
         out.code = "invalid_request";
-        out.body = "the miner refused the request: " + out.attempts.back().error;
+        out.body = "the miner refused the request: " + refusal_text;
+        return out;
+      case AttemptVerdict::dropped:
+        out.status = 502;
+        out.code = "request_dropped";
+        out.body = "the miner closed the connection without answering this request (uid " + std::to_string(c.uid) +
+                   "); it was not sent to another miner, as a request that breaks one might break the next. "
+                   "Check the request, or retry it once if it is well-formed";
         return out;
       case AttemptVerdict::stream_cut:
         out.status = 502;

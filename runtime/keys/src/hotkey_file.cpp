@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nineteen/keys/btcli_wallet.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::keys {
 namespace {
@@ -144,12 +145,9 @@ LoadedHotkey load_hotkey(const std::string& path) {
   }
 
   rapidjson::Document doc;
-  doc.Parse(text.c_str(), text.size());
+  const std::string problem = sdk::parse_json_bounded(doc, text);
   sodium_memzero(text.data(), text.size());
-  if (doc.HasParseError()) {
-    throw KeyFileError("key file " + path + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-                       rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  if (!problem.empty()) throw KeyFileError("key file " + path + ": " + problem);
   if (!doc.IsObject()) throw KeyFileError("key file " + path + ": expected a JSON object");
   auto string_field = [&](const char* name) -> std::optional<std::string> {
     auto it = doc.FindMember(name);

@@ -9,6 +9,7 @@
 #include <rapidjson/error/en.h>
 
 #include "nineteen/keys/ss58.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::keys {
 namespace {
@@ -34,11 +35,8 @@ std::string read_file(const std::string& path) {
 
 std::vector<NodeEntry> parse_node_list(const std::string& json_text, const std::string& what) {
   rapidjson::Document doc;
-  doc.Parse(json_text.c_str(), json_text.size());
-  if (doc.HasParseError()) {
-    throw std::runtime_error(what + ": invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-                             rapidjson::GetParseError_En(doc.GetParseError()));
-  }
+  const std::string problem = sdk::parse_json_bounded(doc, json_text);
+  if (!problem.empty()) throw std::runtime_error(what + ": " + problem);
   if (!doc.IsArray()) {
     throw std::runtime_error(what + ": expected a JSON array of {\"hotkey\", \"stake\", \"role\"}, got " +
                              type_name(doc));

@@ -15,6 +15,7 @@
 #include "nineteen/miner/miner_node.hpp"
 #include "nineteen/net/http_client.hpp"
 #include "nineteen/net/stop_signals.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::miner {
 namespace {
@@ -121,10 +122,10 @@ int query_command(const std::vector<std::string>& args) {
     return 1;
   }
   rapidjson::Document info;
-  info.Parse(health.body.c_str());
+  const bool parsed = sdk::parse_json_bounded(info, health.body).empty();
   std::string endpoint;
   std::string miner_hotkey = o.count("miner-hotkey") ? o["miner-hotkey"] : "";
-  if (!info.HasParseError() && info.IsObject()) {
+  if (parsed && info.IsObject()) {
     if (miner_hotkey.empty() && info.HasMember("hotkey") && info["hotkey"].IsString()) miner_hotkey = info["hotkey"].GetString();
     if (info.HasMember("tasks") && info["tasks"].IsArray()) {
       for (const auto& t : info["tasks"].GetArray()) {
@@ -142,8 +143,7 @@ int query_command(const std::vector<std::string>& args) {
 
   rapidjson::Document doc;
   std::string body = inline_or_file(o["request"]);
-  doc.Parse(body.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (!sdk::parse_json_bounded(doc, body).empty() || !doc.IsObject()) {
     std::cerr << "--request: expected a JSON object\n";
     return 2;
   }

@@ -228,40 +228,27 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
     if (!verdict.accepted()) return keys::refusal_response(verdict);
   }
 
-  rapidjson::Document doc;
-  doc.Parse(request.body.data(), request.body.size());
-  if (doc.HasParseError()) {
-    return net::error_response(400, "request body: invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) +
-                                        ": " + rapidjson::GetParseError_En(doc.GetParseError()),
-                               std::string("invalid_json"));
-  }
-  if (!doc.IsObject()) return net::error_response(400, "request body: expected a JSON object", std::string("invalid_json"));
+  net::RequestHeadRead head = net::read_request_head(request.body);
+  if (head.error) return net::error_response(400, "request body: " + head.error->message, head.error->code);
 
   const std::vector<ServedTask*>& candidates = by_endpoint.at(request.path);
   ServedTask* task = nullptr;
-  auto model = doc.FindMember("model");
-  if (model != doc.MemberEnd() && !model->value.IsString()) {
-    return net::error_response(400, "request key \"model\": expected a string (the task name)", std::string("invalid_type"));
-  }
-  if (model == doc.MemberEnd()) {
+  const std::optional<std::string>& model = head.head->model;
+  if (!model) {
     if (candidates.size() == 1) task = candidates.front();
   } else {
     for (ServedTask* t : candidates) {
-      if (t->settings.name == model->value.GetString()) task = t;
+      if (t->settings.name == *model) task = t;  // whole strings: "chat\u0000evil" never matches "chat"
     }
   }
   if (!task) {
     std::string served;
     for (ServedTask* t : candidates) served += (served.empty() ? "" : ", ") + t->settings.name;
-    std::string asked = model == doc.MemberEnd() ? "(none)" : model->value.GetString();
-    return net::error_response(404, "model " + asked + " is not served at " + request.path + " (served: " + served + ")",
+    return net::error_response(404, "model " + model.value_or("(none)") + " is not served at " + request.path +
+                                        " (served: " + served + ")",
                                std::string("model_not_found"));
   }
-  auto stream_member = doc.FindMember("stream");
-  if (stream_member != doc.MemberEnd() && !stream_member->value.IsBool() && !stream_member->value.IsNull()) {
-    return net::error_response(400, "request key \"stream\": expected true or false", std::string("invalid_type"));
-  }
-  const bool stream = stream_member != doc.MemberEnd() && stream_member->value.IsBool() && stream_member->value.GetBool();
+  const bool stream = head.head->stream;
   if (stream && !task->stream) {
     return net::error_response(400, "task " + task->settings.name + " does not stream; send \"stream\": false",
                                std::string("stream_not_supported"));

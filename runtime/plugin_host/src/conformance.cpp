@@ -11,6 +11,7 @@
 #include <rapidjson/writer.h>
 
 #include "nineteen/plugin_host/plugin_host.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::plugin_host {
 namespace {
@@ -47,8 +48,7 @@ bool ConformanceReport::passed() const {
 
 std::string perturb_json(const std::string& json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError()) return json + "~";
+  if (!sdk::parse_json_bounded(doc, json).empty()) return json + "~";
   perturb(doc, doc.GetAllocator());
   rapidjson::StringBuffer out;
   rapidjson::Writer<rapidjson::StringBuffer> writer(out);

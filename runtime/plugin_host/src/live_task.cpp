@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "nineteen/plugin_host/plugin_library.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::plugin_host {
 
@@ -46,8 +47,7 @@ LiveTask::LiveTask(std::shared_ptr<PluginLibrary> library, nt_task* task, std::s
   }
   info_.json = take(buffer);
   rapidjson::Document doc;
-  doc.Parse(info_.json.data(), info_.json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (!sdk::parse_json_bounded(doc, info_.json).empty() || !doc.IsObject()) {
     library_->api().task_destroy(task_);
     throw PluginError("task \"" + name_ + "\": describe returned invalid JSON: " + info_.json.substr(0, 80));
   }
@@ -106,11 +106,11 @@ std::vector<CheckOutcome> LiveTask::check(const std::vector<std::string>& reques
   throw_if_error(library_->api().task_check(task_, n, reqs.data(), resps.data(), qualities.data(), &reasons), "");
   std::string reasons_json = take(reasons);
   rapidjson::Document doc;
-  doc.Parse(reasons_json.data(), reasons_json.size());
+  const bool parsed = sdk::parse_json_bounded(doc, reasons_json).empty();
   std::vector<CheckOutcome> out(n);
   for (size_t i = 0; i < n; ++i) {
     out[i].quality = qualities[i];
-    if (!doc.HasParseError() && doc.IsArray() && i < doc.Size() && doc[static_cast<rapidjson::SizeType>(i)].IsString()) {
+    if (parsed && doc.IsArray() && i < doc.Size() && doc[static_cast<rapidjson::SizeType>(i)].IsString()) {
       out[i].reason = doc[static_cast<rapidjson::SizeType>(i)].GetString();
     }
   }
@@ -123,6 +123,13 @@ double LiveTask::work(std::string_view request, std::string_view response) {
   throw_if_error(library_->api().task_work(task_, nt_slice{request.data(), request.size()},
                                            nt_slice{response.data(), response.size()}, &out), "");
   return out;
+}
+
+void LiveTask::validate(std::string_view request) {
+  const nt_plugin_api& api = library_->api();
+  const bool has_validate = api.struct_size >= offsetof(nt_plugin_api, task_validate) + sizeof(void*);
+  if (!has_validate || !api.task_validate) return;
+  throw_if_error(api.task_validate(task_, nt_slice{request.data(), request.size()}), "");
 }
 
 void LiveTask::self_test() {

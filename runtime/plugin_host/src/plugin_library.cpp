@@ -13,6 +13,7 @@
 
 #include "nineteen/plugin_host/live_task.hpp"
 #include "nineteen/plugin_host/task_registry.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::plugin_host {
 
@@ -254,9 +255,9 @@ std::vector<TaskTypeInfo> PluginLibrary::task_types() const {
   nt_buffer buffer{};
   throw_if_error(api_->plugin_describe(plugin_, &buffer), name_ + ": plugin_describe");
   rapidjson::Document doc;
-  doc.Parse(buffer.data, buffer.size);
+  const bool parsed = sdk::parse_json_bounded(doc, std::string_view(buffer.data, buffer.size)).empty();
   nt_buffer_release(&buffer);
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("task_types") || !doc["task_types"].IsArray()) {
+  if (!parsed || !doc.IsObject() || !doc.HasMember("task_types") || !doc["task_types"].IsArray()) {
     throw PluginError(shown_path_.string() + ": plugin_describe did not return {\"task_types\":[...]}");
   }
   for (const auto& t : doc["task_types"].GetArray()) {

@@ -77,6 +77,7 @@ std::vector<std::string> settings_problems(const MechanismSettings& s) {
   check.in_range(s.task_scores.history.new_miner_factor, 0, 1, "task_scores.history.new_miner_factor");
 
   check.in_range(s.organic_routing.best_share, 0, 1, "organic_routing.best_share");
+  check.in_range(s.organic_routing.min_quality, -10, 1, "organic_routing.min_quality");
   return check.problems;
 }
 

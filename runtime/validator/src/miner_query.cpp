@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::validator {
 namespace {
@@ -51,10 +52,18 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
     return result;
   }
   if (!r.ok()) {
+    result.transport = r.error;
     result.error = std::string(net::client_error_kind_name(r.error)) + ": " + r.error_message;
     return result;
   }
   if (r.status != 200) {
+    result.miner_message = r.body.substr(0, 200);
+    rapidjson::Document doc;
+    if (sdk::parse_json_bounded(doc, r.body).empty() && doc.IsObject() && doc.HasMember("error") &&
+        doc["error"].IsObject() && doc["error"].HasMember("message") && doc["error"]["message"].IsString()) {
+      result.miner_message = std::string(doc["error"]["message"].GetString(), doc["error"]["message"].GetStringLength());
+      if (result.miner_message.size() > 500) result.miner_message = result.miner_message.substr(0, 497) + "...";
+    }
     result.error = "status " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
     return result;
   }
@@ -70,8 +79,7 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
     result.response_json = chunks + "]";
   } else {
     rapidjson::Document doc;
-    doc.Parse(r.body.data(), r.body.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    if (!sdk::parse_json_bounded(doc, r.body).empty() || !doc.IsObject()) {
       result.error = "the answer is not a JSON object";
       return result;
     }
@@ -103,8 +111,7 @@ CapacityAnswer query_capacity(net::HttpClient& client, const keys::Hotkey& valid
     return answer;
   }
   rapidjson::Document doc;
-  doc.Parse(r.body.data(), r.body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("capacities") || !doc["capacities"].IsObject()) {
+  if (!sdk::parse_json_bounded(doc, r.body).empty() || !doc.IsObject() || !doc.HasMember("capacities") || !doc["capacities"].IsObject()) {
     answer.error = "GET /capacity: expected {\"capacities\":{task: volume}}";
     return answer;
   }

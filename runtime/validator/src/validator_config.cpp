@@ -40,6 +40,8 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   c.history_periods = static_cast<size_t>(r.whole_number("history_periods", 1, 10000).value_or(24));
   c.mechanism.capacity_draw.synthetic_multiplier = r.number("synthetic_multiplier", 0, 1000).value_or(1.0);
   c.mechanism.synthetic_schedule.period_seconds = c.period_s;
+  c.mechanism.organic_routing.min_quality =
+      r.number("organic_min_quality", -10, 1).value_or(c.mechanism.organic_routing.min_quality);
   if (auto formula = r.string("period_formula")) {
     if (*formula == "ours") {
       c.mechanism.period_score.formula = scoring::PeriodScoreFormula::ours;

@@ -60,7 +60,20 @@ struct LiveStats {
   SystemClock::time_point last_429{};
   scoring::OutcomeCounts counts;  // this period
   size_t synthetic_to_skip = 0;   // pending synthetic requests replaced by organic ones
+  std::deque<double> recent_checks;  // the newest checked qualities (at most kRecentChecks), for routing
+
+  // Mean of the recent checked qualities; nullopt before the first check.
+  std::optional<double> recent_checked_quality() const {
+    if (recent_checks.empty()) return std::nullopt;
+    double sum = 0;
+    for (double q : recent_checks) sum += q;
+    return sum / static_cast<double>(recent_checks.size());
+  }
 };
+
+// How many of a contender's newest checks routing looks at: enough to forgive one odd answer, few
+// enough that a miner that starts answering wrong loses its users within a few checks.
+constexpr size_t kRecentChecks = 8;
 
 // A contender's figures at the last weight setting.
 struct Figures {
@@ -228,7 +241,11 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
       r.answering_429 = now - stats.last_429 < std::chrono::seconds(2);
       r.capacity_left = c.row.capacity - stats.counts.consumed;
       r.in_flight = static_cast<std::uint32_t>(stats.in_flight);
-      r.recent_quality = figures == s.figures.end() ? kPriorQuality : figures->second.quality;
+      // Routing trusts what checking saw lately, then the last weight setting, then a prior.
+      const std::optional<double> checked = stats.recent_checked_quality();
+      r.recent_quality = checked               ? *checked
+                         : figures == s.figures.end() ? kPriorQuality
+                                                      : figures->second.quality;
       r.period_score = figures == s.figures.end() ? kPriorPeriodScore : figures->second.period_score;
       routing.push_back(r);
       OrganicCandidate candidate;
@@ -262,7 +279,10 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
   std::uint16_t uid = 0;
   bool contender = false;
   // A miner refusing a user's malformed or oversized request did its job: not a failure of the miner.
-  const bool users_fault = result.status == 400 || result.status == 413 || result.status == 422;
+  // So is a connection the miner closed on receiving a user's request (the gateway sends such a
+  // request to no other miner): the request is suspected, not the miner.
+  const bool users_fault = result.status == 400 || result.status == 413 || result.status == 422 ||
+                           (result.status == 0 && result.transport == net::ClientErrorKind::connection_closed);
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     LiveStats& stats = s.live[{task, miner_hotkey}];
@@ -316,6 +336,20 @@ std::vector<ContenderStatus> ValidatorNode::contender_status() {
 }
 
 const keys::Hotkey& ValidatorNode::signing_key() const { return state_->hotkey; }
+
+std::optional<std::string> ValidatorNode::refuse_request(const std::string& task, const std::string& request) {
+  auto live = state_->parts.host->task(task);
+  if (!live) return "the task \"" + task + "\" is not loaded on this validator right now; retry later";
+  try {
+    live->validate(request);
+  } catch (const plugin_host::TaskCallError& e) {
+    if (e.code() == NT_INVALID_ARGUMENT) return std::string(e.what());
+    spdlog::warn("task {}: validate failed ({}): {}", task, plugin_host::code_name(e.code()), e.what());
+  } catch (const std::exception& e) {
+    spdlog::warn("task {}: validate failed: {}", task, e.what());
+  }
+  return std::nullopt;  // a validate that fails by itself does not stop users: the miner still checks
+}
 
 double ValidatorNode::answer_work(const std::string& task, const std::string& request, const std::string& response_json) {
   auto live = state_->parts.host->task(task);
@@ -709,9 +743,16 @@ void ValidatorNode::State::keep(const std::string& task, const std::string& mine
 }
 
 // Under `mutex`: the live stats of the current contenders, from the store's counters.
+// A contender's recent checks outlive the period: routing keeps what checking has seen.
 void ValidatorNode::State::reset_live() {
-  live.clear();
-  for (const Contender& c : contenders) live[{c.row.task, c.row.miner_hotkey}].counts = c.row.counts;
+  std::map<ContenderKey, LiveStats> previous;
+  previous.swap(live);
+  for (const Contender& c : contenders) {
+    LiveStats& stats = live[{c.row.task, c.row.miner_hotkey}];
+    stats.counts = c.row.counts;
+    auto before = previous.find({c.row.task, c.row.miner_hotkey});
+    if (before != previous.end()) stats.recent_checks = std::move(before->second.recent_checks);
+  }
 }
 
 void ValidatorNode::State::load_figures() {
@@ -793,6 +834,12 @@ bool ValidatorNode::State::check_batch(const std::vector<store::KeptAnswer>& ans
       const auto now = SystemClock::now();
       for (size_t i = 0; i < answers.size() && i < status.outcomes.size(); ++i) {
         parts.store->record_check(answers[i].id, status.outcomes[i].quality, status.outcomes[i].reason, now);
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      for (size_t i = 0; i < answers.size() && i < status.outcomes.size(); ++i) {
+        std::deque<double>& recent = live[{answers[i].task, answers[i].miner_hotkey}].recent_checks;
+        recent.push_back(status.outcomes[i].quality);
+        if (recent.size() > kRecentChecks) recent.pop_front();
       }
       return true;
     }

@@ -47,8 +47,7 @@ std::vector<nineteen::sdk::CheckResult> WordCountTask::check(const std::vector<s
   for (size_t i = 0; i < requests.size(); ++i) {
     size_t expected = count(requests[i]);
     rapidjson::Document doc;
-    doc.Parse(responses[i].data(), responses[i].size());
-    if (doc.HasParseError() || !doc.IsArray() || doc.Size() != 1 || !doc[0].IsObject() ||
+    if (!nineteen::sdk::parse_json_bounded(doc, responses[i]).empty() || !doc.IsArray() || doc.Size() != 1 || !doc[0].IsObject() ||
         !doc[0].HasMember("words") || !doc[0]["words"].IsUint64()) {
       out.push_back({0.0, "malformed answer: expected [{\"words\": N}]"});
       continue;

@@ -172,6 +172,9 @@ struct Glue {
       fill_buffer(reasons, json + "]");
     });
   }
+  static nt_status* task_validate(nt_task* task, nt_slice request) noexcept {
+    return guard("validate", [&] { of(task).validate(std::string_view(request.data, request.size)); });
+  }
   static nt_status* task_work(nt_task* task, nt_slice request, nt_slice response, double* out) noexcept {
     return guard("work", [&] {
       *out = of(task).work(std::string_view(request.data, request.size), std::string_view(response.data, response.size));
@@ -198,6 +201,7 @@ const nt_plugin_api* plugin_table(const char* name, const char* version) {
       &Glue<PluginClass>::task_serve,
       &Glue<PluginClass>::task_check,
       &Glue<PluginClass>::task_work,
+      &Glue<PluginClass>::task_validate,
   };
   return &table;
 }

@@ -1,6 +1,7 @@
 // Reading and writing the JSON that crosses the plugin boundary, with errors that name the key.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -17,15 +18,73 @@
 
 namespace nineteen::sdk {
 
-// Parses `text` as JSON; `what` names the thing for the error ("request", "config of task x").
-inline rapidjson::Document parse_json(std::string_view text, const std::string& what) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    throw Error(NT_INVALID_ARGUMENT, what + ": invalid JSON at byte " +
-                                         std::to_string(doc.GetErrorOffset()) + ": " +
-                                         rapidjson::GetParseError_En(doc.GetParseError()));
+// Bounds on JSON read from outside (a request, an answer, a file). Every reader of the project goes
+// through parse_json_bounded: RapidJSON's reader and writer recurse per nesting level, so an
+// unbounded depth would let 300 kB of "[[[[" run a thread off its stack.
+struct JsonLimits {
+  std::size_t max_depth = 64;  // arrays and objects nested deeper than this are refused
+  std::size_t max_bytes = 0;   // 0 = no limit of its own (the transport bounds the size)
+};
+
+inline constexpr std::size_t kJsonDefaultMaxDepth = 64;
+
+// The byte offset where `text` first nests deeper than `max_depth` (strings skipped), or npos.
+// A linear scan that holds no stack, so it is safe on any input.
+inline std::size_t json_depth_exceeded_at(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
   }
+  return std::string_view::npos;
+}
+
+// Parses `text` into `doc`: at most limits.max_depth levels deep, valid UTF-8 (invalid bytes inside
+// strings are refused, as OpenAI's API refuses them), no bytes after the value but whitespace.
+// Returns an empty string on success, otherwise what is wrong: it names the byte offset and the
+// limit, and never quotes the input (an error message must stay short whatever was sent).
+inline std::string parse_json_bounded(rapidjson::Document& doc, std::string_view text, const JsonLimits& limits = {}) {
+  if (limits.max_bytes && text.size() > limits.max_bytes) {
+    return "JSON of " + std::to_string(text.size()) + " bytes is over the limit of " +
+           std::to_string(limits.max_bytes) + " bytes";
+  }
+  const std::size_t deep = json_depth_exceeded_at(text, limits.max_depth);
+  if (deep != std::string_view::npos) {
+    return "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels (at byte " + std::to_string(deep) +
+           "); flatten it: no request or answer here needs that much nesting";
+  }
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) + ": " +
+           rapidjson::GetParseError_En(doc.GetParseError());
+  }
+  return {};
+}
+
+// Parses `text` as JSON within `limits`; `what` names the thing for the error ("request", "config of
+// task x"). Throws Error(NT_INVALID_ARGUMENT) naming `what`.
+inline rapidjson::Document parse_json(std::string_view text, const std::string& what, const JsonLimits& limits = {}) {
+  rapidjson::Document doc;
+  std::string problem = parse_json_bounded(doc, text, limits);
+  if (!problem.empty()) throw Error(NT_INVALID_ARGUMENT, what + ": " + problem);
   return doc;
 }
 
@@ -34,6 +93,32 @@ inline std::string to_json(const rapidjson::Value& value) {
   rapidjson::Writer<rapidjson::StringBuffer> writer(out);
   value.Accept(writer);
   return std::string(out.GetString(), out.GetSize());
+}
+
+// At most `max_chars` of `value` as JSON, with "..." when cut: for error messages, which must never
+// echo a whole (possibly huge) value back.
+inline std::string json_preview(const rapidjson::Value& value, std::size_t max_chars = 60) {
+  struct CappedStream {
+    typedef char Ch;
+    std::string text;
+    std::size_t cap;
+    bool cut = false;
+    void Put(char c) {
+      if (text.size() < cap) {
+        text.push_back(c);
+      } else {
+        cut = true;
+      }
+    }
+    void Flush() {}
+  } out{std::string(), max_chars};
+  rapidjson::Writer<CappedStream> writer(out);
+  value.Accept(writer);
+  if (out.cut) {
+    out.text.resize(max_chars > 3 ? max_chars - 3 : 0);
+    out.text += "...";
+  }
+  return out.text;
 }
 
 inline std::string json_quote(std::string_view s) {
@@ -136,8 +221,7 @@ class JsonObject {
   const std::string& what() const { return what_; }
 
   Error bad(const char* key, const std::string& expected, const rapidjson::Value& got) const {
-    std::string shown = to_json(got);
-    if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+    const std::string shown = json_preview(got, 60);
     return Error(NT_INVALID_ARGUMENT, what_ + " key \"" + key + "\": expected " + expected + ", got " + shown);
   }
 

@@ -119,6 +119,12 @@ class Task {
   virtual std::vector<CheckResult> check(const std::vector<std::string_view>& requests,
                                          const std::vector<std::string_view>& responses) = 0;
   virtual double work(std::string_view request, std::string_view response) = 0;
+  // Throws Error(NT_INVALID_ARGUMENT) naming the key when serve would refuse `request`; cheap (no
+  // model run). The default reads it as a bounded JSON object; override it with the task's own rules.
+  virtual void validate(std::string_view request) {
+    rapidjson::Document doc = parse_json(request, "request");
+    JsonObject object(doc, "request");
+  }
 
   // Default self-test: the task's own answer to a synthetic request must check as quality >= 0.99.
   virtual void self_test() {

@@ -15,6 +15,9 @@ enum class AttemptVerdict {
                  // nothing reached the user, so another contender may serve
   refused,       // the miner judged the request itself bad (400, 413, 422): another would too
   stream_cut,    // it failed after chunks reached the user; never join a second miner's chunks
+  dropped,       // the miner took the request and closed the connection without answering: the
+                 // request may be what broke it, so it goes to no other miner (the request's
+                 // fault, not the miner's)
 };
 
 // `chunks_to_user`: how many chunks of this attempt were already relayed to the user.

@@ -56,6 +56,9 @@ class LiveTask {
   std::vector<CheckOutcome> check(const std::vector<std::string>& requests,
                                   const std::vector<std::string>& responses);
   double work(std::string_view request, std::string_view response);
+  // Throws TaskCallError (NT_INVALID_ARGUMENT, a message for the user) when the task would refuse
+  // `request`. A plugin built before ABI 1.1 has no validate: every request passes here.
+  void validate(std::string_view request);
   void self_test();
 
   // serve, collecting the chunks into the JSON array form that check and work take.

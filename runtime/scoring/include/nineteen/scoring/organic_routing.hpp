@@ -1,8 +1,9 @@
 // MECHANISM.md §9: the order in which the gateway tries contenders for one organic request.
 //
 // The rule, exactly:
-//  1. Eligible: `healthy`, recent_failures ≤ max_recent_failures, not answering 429 right now, and
-//     capacity_left > 0.
+//  1. Eligible: `healthy`, recent_failures ≤ max_recent_failures, not answering 429 right now,
+//     capacity_left > 0, and recent_quality ≥ min_quality (a miner whose answers check wrong is
+//     never given a user, however idle it is; non-finite quality counts as below).
 //  2. Merit = max(recent_quality, 0) · max(period_score, 0) (non-finite counts as 0). Eligible
 //     contenders are sorted by merit, highest first (ties: lower in_flight, then input order); the
 //     best quarter, ⌈best_share · n⌉ and at least one, is the first tier, the rest the fallback tier.
@@ -39,6 +40,7 @@ struct OrganicRoutingSettings {
   double best_share = 0.25;               // the first tier is this share of eligible contenders
   std::uint32_t max_recent_failures = 2;  // more recent failures than this: not eligible
   std::size_t max_attempts = 5;           // longest list returned; 0 = every eligible contender
+  double min_quality = 0.5;               // below this recent quality: not eligible
 };
 
 // Indices into `contenders`, in the order to try them. Empty when none is eligible (answer 503).

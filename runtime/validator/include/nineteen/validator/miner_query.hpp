@@ -31,6 +31,8 @@ struct QueryResult {
   int status = 0;                  // HTTP status; 0 when none arrived
   std::string response_json;       // "[chunk, chunk, ...]" for a success; empty otherwise
   std::string error;               // why it was not a success
+  net::ClientErrorKind transport = net::ClientErrorKind::none;  // how the exchange broke, if it did
+  std::string miner_message;       // a non-200 answer's error.message (OpenAI shape), else its first bytes
   double first_byte_s = 0;
   double total_s = 0;
   size_t chunks = 0;

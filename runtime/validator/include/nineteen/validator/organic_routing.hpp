@@ -66,6 +66,9 @@ class OrganicRouting {
   virtual std::vector<ContenderStatus> contender_status() = 0;
   // The key organic requests to miners are signed with.
   virtual const keys::Hotkey& signing_key() const = 0;
+  // The task's own verdict on a user's request before any miner sees it (its plugin's validate):
+  // nullopt when it would be served, else the message for the user.
+  virtual std::optional<std::string> refuse_request(const std::string& task, const std::string& request) = 0;
   // The work of an answer in the task's unit (for usage accounting); 0 when it cannot be read.
   virtual double answer_work(const std::string& task, const std::string& request, const std::string& response_json) = 0;
 };

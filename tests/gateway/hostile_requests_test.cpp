@@ -1,0 +1,239 @@
+// Issue 24, tried as a hostile client would, over real sockets against real processes: a chain, a
+// checker, two miners and `nineteen validator` with its gateway. Every parser the network reaches
+// gets JSON nested 10⁶ deep (arrays and objects, in every field a request has) and invalid UTF-8;
+// each answers a clear 4xx, every process stays up, and a well-formed request is served right after.
+#include <gtest/gtest.h>
+#include <sys/types.h>
+#include <signal.h>
+
+#include <regex>
+#include <thread>
+
+#include <rapidjson/document.h>
+
+#include "child_process.hpp"
+#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/keys/signed_request_guard.hpp"
+#include "nineteen/net/http_client.hpp"
+#include "nineteen/sdk/json.hpp"
+
+using namespace std::chrono_literals;
+using test_support::ChildProcess;
+using test_support::ScratchDir;
+
+namespace {
+
+std::string error_code(const std::string& body) {
+  rapidjson::Document d;
+  if (!nineteen::sdk::parse_json_bounded(d, body).empty() || !d.IsObject() || !d.HasMember("error") ||
+      !d["error"].IsObject() || !d["error"].HasMember("code") || !d["error"]["code"].IsString()) {
+    return "(" + body.substr(0, 200) + ")";
+  }
+  return d["error"]["code"].GetString();
+}
+
+std::string error_message(const std::string& body) {
+  rapidjson::Document d;
+  if (!nineteen::sdk::parse_json_bounded(d, body).empty() || !d.IsObject() || !d.HasMember("error") ||
+      !d["error"].IsObject() || !d["error"].HasMember("message") || !d["error"]["message"].IsString()) {
+    return body.substr(0, 200);
+  }
+  return d["error"]["message"].GetString();
+}
+
+std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_objects(size_t depth) {
+  std::string out;
+  out.reserve(depth * 6 + 1);
+  for (size_t i = 0; i < depth; ++i) out += "{\"a\":";
+  out += "1";
+  out.append(depth, '}');
+  return out;
+}
+
+// Every deep shape to try: the whole body, and a deep value in each field a request may have.
+std::vector<std::pair<std::string, std::string>> deep_bodies(size_t depth, const std::string& model) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string arrays = nested_arrays(depth), objects = nested_objects(depth);
+  out.push_back({"arrays as the body", arrays});
+  out.push_back({"objects as the body", objects});
+  const std::string head = "{\"model\":\"" + model + "\",";
+  for (const char* field : {"model", "text", "messages", "prompt", "stop", "input", "max_tokens", "stream",
+                            "logprobs", "seed", "response_format", "tools", "extra"}) {
+    const std::string f = field;
+    out.push_back({"arrays in \"" + f + "\"", (f == "model" ? std::string("{") : head) + "\"" + f + "\":" + arrays + "}"});
+    out.push_back({"objects in \"" + f + "\"", (f == "model" ? std::string("{") : head) + "\"" + f + "\":" + objects + "}"});
+  }
+  return out;
+}
+
+bool alive(const ChildProcess& process) { return ::kill(process.pid(), 0) == 0; }
+
+}  // namespace
+
+TEST(HostileRequests, DeepJsonInvalidUtf8AndControlCharactersGetA4xxAndEveryProcessStaysUp) {
+  ScratchDir dir("hostile");
+  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
+  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(chain_url.empty()) << chain.output();
+  auto validator_key = nineteen::keys::Hotkey::generate();
+  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
+  nineteen::chain::ChainClient(chain_url, validator_key)
+      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  dir.write("tasks.toml",
+            "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"reverse\"\nmax_capacity = 1000\n"
+            "volume_per_request = 10\ntimeout_s = 2\n");
+
+  // Body limits raised to 8 MiB, so that 10⁶-deep bodies (2 MB and more) reach the JSON readers.
+  constexpr const char* kBig = "max_body_bytes = 8388608\n";
+  std::vector<std::unique_ptr<ChildProcess>> miners;
+  std::vector<std::string> miner_urls, miner_hotkeys;
+  for (const std::string name : {"miner1", "miner2"}) {
+    auto key = nineteen::keys::Hotkey::generate();
+    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
+    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
+    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url +
+                                  "\"\ntasks_file = \"tasks.toml\"\n" + kBig);
+    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
+                                                    dir.file(name + ".log")));
+    auto url = miners.back()->wait_for_line(std::regex("listening on (http://[0-9.:]+)"));
+    ASSERT_TRUE(url) << miners.back()->output();
+    miner_urls.push_back(*url);
+    miner_hotkeys.push_back(key.ss58_address());
+  }
+  dir.write("checker.toml", std::string("[checker]\nport = 0\ntasks_file = \"tasks.toml\"\n") + kBig);
+  ChildProcess checker(NINETEEN_BINARY, {"checker", "--config", dir.file("checker.toml")}, dir.file("checker.log"));
+  const std::string checker_url = checker.wait_for_line(std::regex("listening on (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(checker_url.empty()) << checker.output();
+
+  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "hostile"});
+  ASSERT_EQ(create_rc, 0) << created;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
+  const std::string key = m[1];
+
+  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
+                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 30\n"
+                                  "answer_timeout_s = 2\nchecker = \"" + checker_url + "\"\n"
+                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n" + kBig);
+  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
+  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(gateway.empty()) << validator.output();
+
+  nineteen::net::ClientOptions options;
+  options.timeouts.total = 60s;
+  nineteen::net::HttpClient client(options);
+  auto to_gateway = [&](const std::string& path, const std::string& body) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway + path;
+    r.body = body;
+    r.headers.set("Authorization", "Bearer " + key);
+    r.headers.set("Content-Type", "application/json");
+    return client.send(r);
+  };
+  auto to_miner = [&](size_t i, const std::string& body) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = miner_urls[i] + "/v1/text/transform";
+    r.body = body;
+    r.headers.set("Content-Type", "application/json");
+    nineteen::keys::add_signature_headers(r.headers, validator_key, miner_hotkeys[i], body);
+    return client.send(r);
+  };
+  auto to_checker = [&](const std::string& body) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = checker_url + "/check";
+    r.body = body;
+    return client.send(r);
+  };
+  auto to_chain = [&](const std::string& body) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = chain_url + "/set_weights";
+    r.body = body;
+    nineteen::keys::add_signature_headers(r.headers, validator_key, "nineteen-local-chain", body);
+    return client.send(r);
+  };
+  const std::string good = R"({"model":"reverse-words","text":"abc de"})";
+  auto network_serves = [&](const std::string& after) {
+    auto whole = to_gateway("/v1/text/transform", good);
+    EXPECT_EQ(whole.status, 200) << "after " << after << ": " << whole.body;
+    EXPECT_EQ(whole.body, R"({"words":["cba","ed"]})") << "after " << after;
+    for (const ChildProcess* p : {&chain, &checker, &validator, miners[0].get(), miners[1].get()}) {
+      EXPECT_TRUE(alive(*p)) << "after " << after << ": a process died\n" << p->output();
+    }
+  };
+
+  for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+    if (to_gateway("/v1/text/transform", good).status == 200) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  network_serves("start");
+
+  // Issue 24's inputs 1 and 3, exactly: 150000-deep arrays to the gateway and (signed) to a miner.
+  auto first = to_gateway("/v1/chat/completions", nested_arrays(150000));
+  EXPECT_EQ(first.status, 400) << first.body;
+  EXPECT_NE(error_message(first.body).find("nested deeper than 64 levels"), std::string::npos) << first.body;
+  auto third = to_miner(0, nested_arrays(150000));
+  EXPECT_EQ(third.status, 400) << third.body;
+  // Input 2: a deep "stop" in a well-formed chat request; the gateway never forwards it.
+  auto second = to_gateway("/v1/text/transform", R"({"model":"reverse-words","text":"hi","max_tokens":3,"stop":)" +
+                                                      nested_arrays(80000) + "}");
+  EXPECT_EQ(second.status, 400) << second.body;
+  network_serves("issue 24's inputs 1-3");
+
+  // 10⁶ deep, every shape, at every parser a network peer reaches.
+  for (const auto& [shape, body] : deep_bodies(1'000'000, "reverse-words")) {
+    auto g = to_gateway("/v1/text/transform", body);
+    EXPECT_EQ(g.status, 400) << "gateway, " << shape << ": " << g.body.substr(0, 300);
+    EXPECT_EQ(error_code(g.body), "invalid_json") << "gateway, " << shape;
+    auto mi = to_miner(1, body);
+    EXPECT_EQ(mi.status, 400) << "miner, " << shape << ": " << mi.body.substr(0, 300);
+    auto c = to_checker(body);
+    EXPECT_EQ(c.status, 400) << "checker, " << shape << ": " << c.body.substr(0, 300);
+    // The error message never echoes the input back.
+    EXPECT_LT(g.body.size(), 1000u) << shape;
+    EXPECT_LT(c.body.size(), 1000u) << shape;
+  }
+  // The chain's body limit is 1 MiB: as deep as fits under it.
+  for (const auto& [shape, body] : deep_bodies(150'000, "x")) {
+    auto r = to_chain(body);
+    EXPECT_GE(r.status, 400) << "chain, " << shape << ": " << r.body.substr(0, 300);
+    EXPECT_LT(r.status, 500) << "chain, " << shape << ": " << r.body.substr(0, 300);
+  }
+  // A checker batch whose request and answer texts are deep: the plugin's own reader refuses them
+  // (quality 0 or a refused batch, never a crash).
+  const std::string deep_text = nineteen::sdk::json_quote(nested_arrays(1'000'000));
+  auto batch = to_checker(R"({"items":[{"task":"reverse-words","request":)" + deep_text + R"(,"response":)" + deep_text + "}]}");
+  EXPECT_TRUE(batch.status == 202 || batch.status == 400) << batch.body.substr(0, 300);
+  network_serves("10^6-deep JSON everywhere");
+
+  // Invalid UTF-8 inside strings, and a lone surrogate escape: refused, not passed on.
+  for (const std::string& bad : {std::string("{\"model\":\"reverse-words\",\"text\":\"ab\xff\xfe cd\"}"),
+                                 std::string("{\"model\":\"reverse-words\",\"text\":\"\xc3\x28\"}"),
+                                 std::string("{\"model\":\"reverse-words\",\"text\":\"\\ud800x\"}"),
+                                 std::string("{\"model\":\"reverse-\xed\xa0\x80words\",\"text\":\"a\"}")}) {
+    auto g = to_gateway("/v1/text/transform", bad);
+    EXPECT_EQ(g.status, 400) << g.body;
+    EXPECT_EQ(error_code(g.body), "invalid_json") << g.body;
+    auto mi = to_miner(0, bad);
+    EXPECT_EQ(mi.status, 400) << mi.body;
+  }
+  // A model name with a NUL (or any control character) is not the task's name.
+  const std::string nul_model = R"({"model":"reverse-words\u0000evil","text":"abc"})";
+  auto g = to_gateway("/v1/text/transform", nul_model);
+  EXPECT_EQ(g.status, 400) << g.body;
+  EXPECT_NE(g.body.find("\"param\":\"model\""), std::string::npos) << g.body;
+  auto mi = to_miner(0, nul_model);
+  EXPECT_EQ(mi.status, 400) << mi.body;
+  // Trailing bytes after the value are not ignored.
+  EXPECT_EQ(to_gateway("/v1/text/transform", good + "garbage").status, 400);
+  network_serves("invalid UTF-8 and control characters");
+
+  validator.signal(SIGTERM);
+  EXPECT_EQ(validator.wait_exit(20s), 0) << validator.output();
+}
