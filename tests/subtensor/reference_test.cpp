@@ -221,6 +221,12 @@ TEST_P(PolkadotReference, MetadataDecodesAsPolkadotReadsIt) {
       EXPECT_EQ(info.variant->fields[i].type, args[i][1].GetUint());
     }
   }
+  // Every storage entry SubtensorChain reads exists in this runtime.
+  for (const char* entry : {"Tempo", "WeightsSetRateLimit", "WeightsVersionKey", "CommitRevealWeightsEnabled",
+                            "LastUpdate", "Weights"}) {
+    EXPECT_NO_THROW(metadata_.storage("SubtensorModule", entry)) << entry;
+  }
+  EXPECT_NO_THROW(metadata_.storage("System", "Events"));
   EXPECT_EQ(metadata_.call("SubtensorModule", "set_weights").call_index, 0);
   EXPECT_EQ(metadata_.call("SubtensorModule", "serve_axon").call_index, 4);
 
