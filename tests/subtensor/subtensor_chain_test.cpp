@@ -520,3 +520,19 @@ TEST_F(SubtensorChainTest, WorksOnTheLibraryJsonRpcServer) {
   r = c.set_weights(me(), {1}, {1}, 5);
   EXPECT_NE(r.reason.find("Custom error: 6"), std::string::npos) << r.reason;
 }
+
+TEST(HotkeySigner, Ed25519HotkeysAreRefusedWithTheFix) {
+  auto ed = nineteen::keys::Hotkey::generate(nineteen::keys::KeyScheme::ed25519);
+  try {
+    st::hotkey_signer(ed);
+    FAIL() << "expected ChainError";
+  } catch (const nineteen::chain::ChainError& e) {
+    EXPECT_NE(std::string(e.what()).find("is ed25519; Subtensor needs an sr25519 hotkey"), std::string::npos);
+  }
+  auto sr = nineteen::keys::Hotkey::generate();
+  st::HotkeySigner s = st::hotkey_signer(sr);
+  EXPECT_EQ(s.public_key, sr.public_key());
+  st::Bytes msg{1, 2, 3};
+  auto sig = s.sign(msg);
+  EXPECT_TRUE(nineteen::keys::sr25519_verify(sr.public_key(), msg.data(), msg.size(), sig));
+}

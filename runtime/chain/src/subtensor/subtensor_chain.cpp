@@ -165,6 +165,17 @@ std::string describe_dispatch_error(const Metadata& metadata, const Value& e) {
   return text;
 }
 
+HotkeySigner hotkey_signer(const keys::Hotkey& hotkey) {
+  if (hotkey.scheme() != keys::KeyScheme::sr25519) {
+    throw ChainError("hotkey " + hotkey.ss58_address() +
+                     " is ed25519; Subtensor needs an sr25519 hotkey: import the btcli hotkey "
+                     "(nineteen keys import) or generate a new one");
+  }
+  auto key = std::make_shared<const keys::Hotkey>(hotkey);
+  return HotkeySigner{key->public_key(),
+                      [key](const Bytes& payload) { return key->sign(payload.data(), payload.size()); }};
+}
+
 SubtensorChain::SubtensorChain(SubtensorSettings settings, std::optional<HotkeySigner> signer)
     : settings_(std::move(settings)), signer_(std::move(signer)), rpc_(settings_.endpoint, settings_.rpc) {
   if (signer_) signer_ss58_ = keys::ss58_encode(signer_->public_key);

@@ -12,6 +12,7 @@
 #include "nineteen/chain/subtensor/json_rpc_client.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
 #include "nineteen/chain/subtensor/neuron_info.hpp"
+#include "nineteen/keys/hotkey.hpp"
 
 namespace nineteen::chain::subtensor {
 
@@ -20,6 +21,10 @@ struct HotkeySigner {
   Hash256 public_key{};
   ExtrinsicSigner sign;
 };
+
+// The signer for a node's hotkey (a copy is kept). Subtensor extrinsics here carry MultiSignature::Sr25519,
+// so an ed25519 hotkey (older nineteen key files) throws ChainError saying to import a btcli hotkey.
+HotkeySigner hotkey_signer(const keys::Hotkey& hotkey);
 
 struct SubtensorSettings {
   std::string endpoint;  // ws://127.0.0.1:9944, wss://entrypoint-finney.opentensor.ai:443
