@@ -6,6 +6,7 @@
 
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "fake_node.hpp"
 #include "fixture_metadata.hpp"
@@ -232,9 +233,8 @@ class FakeSubtensor {
       if (pool_error) throw *pool_error;
       if (pool_error_after_first && submitted.size() > 1) throw *pool_error_after_first;
       ++nonce;
-      ++block;
-      block_extrinsics[block] = {"0x280402000b50", param(0)};
-      block_events[block] = events(fail_with);
+      pending.push_back(param(0));
+      if (include_on_submit) advance();
       return "\"" + hash_of(1'000'000 + block) + "\"";
     }
     throw fake_node::RpcFailure(-32601, "Method not found");
@@ -256,6 +256,17 @@ class FakeSubtensor {
   std::optional<std::uint8_t> fail_with;
   std::optional<fake_node::RpcFailure> pool_error;
   std::optional<fake_node::RpcFailure> pool_error_after_first;
+  bool include_on_submit = true;  // false: submitted extrinsics wait for advance()
+  std::vector<std::string> pending;
+
+  // A new block with a timestamp extrinsic and the pending ones (caller holds `mutex`, or no server runs).
+  void advance() {
+    ++block;
+    block_extrinsics[block] = {"0x280402000b50"};
+    for (const auto& x : pending) block_extrinsics[block].push_back(x);
+    if (!pending.empty()) block_events[block] = events(fail_with);
+    pending.clear();
+  }
 };
 
 class SubtensorChainTest : public ::testing::Test {
@@ -386,6 +397,34 @@ TEST_F(SubtensorChainTest, ResendAfterADroppedSocketIsNotARefusal) {
   EXPECT_EQ(r.block, 1001u);
   EXPECT_EQ(fake_.submitted.size(), 2u);
   EXPECT_EQ(fake_.submitted[0], fake_.submitted[1]);
+}
+
+TEST_F(SubtensorChainTest, ReadsGoOnWhileAWriteWaitsForItsBlock) {
+  fake_.include_on_submit = false;
+  st::SubtensorSettings s = settings();
+  s.block_time_s = 2;
+  s.inclusion_blocks = 1;
+  st::SubtensorChain c(s, signer_());
+  nineteen::chain::WriteResult r;
+  std::thread writer([&] { r = c.set_weights(me(), {1}, {1}, 5); });
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(fake_.mutex);
+      if (!fake_.pending.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.metagraph().size(), 3u);
+  EXPECT_EQ(c.params().tempo, 360u);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
+  {
+    std::lock_guard<std::mutex> lock(fake_.mutex);
+    fake_.advance();
+  }
+  writer.join();
+  EXPECT_TRUE(r.accepted) << r.reason;
+  EXPECT_EQ(r.block, 1001u);
 }
 
 TEST_F(SubtensorChainTest, ClientSideRefusalsSubmitNothing) {

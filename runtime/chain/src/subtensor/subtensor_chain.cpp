@@ -229,7 +229,7 @@ std::shared_ptr<const Metadata> SubtensorChain::metadata() {
   return runtime_locked().shared;
 }
 
-std::uint64_t SubtensorChain::block_locked() {
+std::uint64_t SubtensorChain::fetch_block_number() {
   rapidjson::Document h = rpc_.call("chain_getHeader");
   if (!h.IsObject() || !h.HasMember("number") || !h["number"].IsString()) {
     throw ChainError(settings_.endpoint + " chain_getHeader: expected a header with a hex \"number\"");
@@ -237,7 +237,7 @@ std::uint64_t SubtensorChain::block_locked() {
   return parse_hex_number(h["number"].GetString(), settings_.endpoint + " chain_getHeader number");
 }
 
-Hash256 SubtensorChain::block_hash_locked(std::uint64_t number) {
+Hash256 SubtensorChain::fetch_block_hash(std::uint64_t number) {
   std::string hex = rpc_.call_string("chain_getBlockHash", "[" + std::to_string(number) + "]", true);
   if (hex.empty())
     throw ChainError(settings_.endpoint + " chain_getBlockHash: no block " + std::to_string(number));
@@ -246,7 +246,7 @@ Hash256 SubtensorChain::block_hash_locked(std::uint64_t number) {
 
 std::uint64_t SubtensorChain::current_block() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return block_locked();
+  return fetch_block_number();
 }
 
 u128 SubtensorChain::storage_uint_locked(const std::string& pallet, const std::string& entry,
@@ -369,7 +369,7 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
     weights.push_back(static_cast<std::uint16_t>(std::lround(static_cast<double>(v) * 65535.0 / max)));
   }
 
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   runtime_locked();
   Value netuid = Value::uint(settings_.netuid);
   if (runtime_->metadata.pallet(kModule).storage_prefix.empty())
@@ -401,7 +401,7 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
                   std::to_string(settings_.netuid) + "` first");
   }
   auto rate_limit = static_cast<std::uint64_t>(storage_uint_locked(kModule, "WeightsSetRateLimit", {netuid}));
-  std::uint64_t block = block_locked();
+  std::uint64_t block = fetch_block_number();
   if (self->last_update != 0 && block < self->last_update + rate_limit) {
     WriteResult r =
         refuse("rate limit: weights last set at block " + std::to_string(self->last_update) +
@@ -415,7 +415,9 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
                             {"dests", Value::uint_list(dests)},
                             {"weights", Value::uint_list(weights)},
                             {"version_key", Value::uint(version_key)}});
-  return submit_locked("set_weights", call);
+  Submitted submitted = submit_locked("set_weights", call);
+  lock.unlock();  // reads from other threads go on while this waits for the block
+  return await_inclusion("set_weights", submitted);
 }
 
 WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& ip_text, std::uint16_t port) {
@@ -429,7 +431,7 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
   if (!ip)
     return refuse("\"" + ip_text + "\" is not an IPv4 or IPv6 address (Subtensor stores numbers, not names)");
 
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   runtime_locked();
   std::vector<NeuronLite> neurons = neurons_locked();
   const NeuronLite* self = nullptr;
@@ -456,23 +458,26 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
                             {"protocol", Value::uint(settings_.axon_protocol)},
                             {"placeholder1", Value::uint(0)},
                             {"placeholder2", Value::uint(0)}});
-  WriteResult r = submit_locked("serve_axon", call);
-  if (r.accepted) r.uid = self->uid;
+  const std::uint16_t uid = self->uid;
+  Submitted submitted = submit_locked("serve_axon", call);
+  lock.unlock();
+  WriteResult r = await_inclusion("serve_axon", submitted);
+  if (r.accepted) r.uid = uid;
   return r;
 }
 
-WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& call) {
+SubtensorChain::Submitted SubtensorChain::submit_locked(const std::string& what, const Bytes& call) {
   const Runtime& rt = runtime_locked();
   rapidjson::Document nonce_doc = rpc_.call("system_accountNextIndex", json_string_array({signer_ss58_}));
   if (!nonce_doc.IsUint64())
     throw ChainError(settings_.endpoint + " system_accountNextIndex: expected a number");
-  std::uint64_t block = block_locked();
+  std::uint64_t block = fetch_block_number();
   TxParams tx;
   tx.spec_version = rt.spec_version;
   tx.transaction_version = rt.transaction_version;
   tx.genesis_hash = rt.genesis;
   tx.era = Era::mortal(settings_.era_period, block);
-  tx.era_block_hash = block_hash_locked(tx.era.birth(block));
+  tx.era_block_hash = fetch_block_hash(tx.era.birth(block));
   tx.nonce = nonce_doc.GetUint64();
   Bytes extrinsic = build_signed_extrinsic(rt.metadata, call, tx, signer_->public_key, signer_->sign);
   const std::string hex = hex_encode(extrinsic);
@@ -483,32 +488,41 @@ WriteResult SubtensorChain::submit_locked(const std::string& what, const Bytes& 
     // A resend after a dropped socket finds the first copy in the pool: that is our extrinsic, go on.
     if (text.find("Already Imported") == std::string::npos) {
       std::string fix = pool_refusal_fix(text);
-      WriteResult r = refuse(what + " refused by the node: " + text + (fix.empty() ? "" : " (" + fix + ")"));
-      r.block = block;
-      return r;
+      Submitted refused;
+      refused.result = refuse(what + " refused by the node: " + text + (fix.empty() ? "" : " (" + fix + ")"));
+      refused.result.block = block;
+      return refused;
     }
   }
-  WriteResult accepted;
-  accepted.accepted = true;
-  accepted.block = block;
-  if (settings_.inclusion_blocks <= 0) return accepted;
+  Submitted s;
+  s.result.accepted = true;
+  s.result.block = block;
+  s.hex = hex;
+  s.metadata = rt.shared;
+  return s;
+}
 
+WriteResult SubtensorChain::await_inclusion(const std::string& what, const Submitted& s) {
+  WriteResult accepted = s.result;
+  if (!accepted.accepted || settings_.inclusion_blocks <= 0) return accepted;
   // Look for the extrinsic in the next blocks and read its outcome from System.Events.
-  const Metadata& m = rt.metadata;
+  const Metadata& m = *s.metadata;
+  const std::string& hex = s.hex;
+  const std::uint64_t block = s.result.block;
   std::uint64_t next = block + 1;
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<long long>(
                       (settings_.inclusion_blocks * settings_.block_time_s * 1.5 + 2) * 1000));
   while (next <= block + static_cast<std::uint64_t>(settings_.inclusion_blocks) &&
          std::chrono::steady_clock::now() < deadline) {
-    std::uint64_t head = block_locked();
+    std::uint64_t head = fetch_block_number();
     if (head < next) {
       std::this_thread::sleep_for(
           std::chrono::milliseconds(static_cast<long long>(settings_.inclusion_poll_s * 1000)));
       continue;
     }
     for (; next <= head; ++next) {
-      Hash256 hash = block_hash_locked(next);
+      Hash256 hash = fetch_block_hash(next);
       rapidjson::Document b = rpc_.call("chain_getBlock", json_string_array({hex_encode(hash)}));
       if (!b.IsObject() || !b.HasMember("block") || !b["block"].IsObject() ||
           !b["block"].HasMember("extrinsics") || !b["block"]["extrinsics"].IsArray())

@@ -68,12 +68,21 @@ class SubtensorChain : public Chain {
   struct Runtime;
   const Runtime& runtime_locked();
   std::vector<NeuronLite> neurons_locked();
-  std::uint64_t block_locked();
-  Hash256 block_hash_locked(std::uint64_t number);
+  // Plain RPC reads (the client serialises them itself): no lock needed.
+  std::uint64_t fetch_block_number();
+  Hash256 fetch_block_hash(std::uint64_t number);
   // Storage value decoded by its metadata type (the default when absent); integers and bools only.
   u128 storage_uint_locked(const std::string& pallet, const std::string& entry,
                            const std::vector<Value>& keys);
-  WriteResult submit_locked(const std::string& what, const Bytes& call);
+  // An extrinsic handed to the pool (or refused by it); `hex` is what to look for in the next blocks.
+  struct Submitted {
+    WriteResult result;
+    std::string hex;
+    std::shared_ptr<const Metadata> metadata;
+  };
+  Submitted submit_locked(const std::string& what, const Bytes& call);
+  // Without the lock: finds the extrinsic in up to inclusion_blocks blocks and reads its outcome.
+  WriteResult await_inclusion(const std::string& what, const Submitted& submitted);
   WriteResult refuse(const std::string& reason);
   std::optional<std::string> signer_mismatch(const std::string& hotkey) const;
 
