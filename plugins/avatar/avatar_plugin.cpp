@@ -58,6 +58,8 @@ class AvatarTask : public sdk::Task {
            ",\"size\":64}";
   }
 
+  void validate(std::string_view request) override { read_avatar_request(request, limits_); }
+
   void serve(std::string_view request, sdk::Call& call) override {
     const AvatarRequest r = read_avatar_request(request, limits_);
     std::vector<std::string> chunks = host_.invoke(target_, image_to_image_request(r), &call);

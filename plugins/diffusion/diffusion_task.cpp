@@ -25,6 +25,8 @@ sdk::TaskDescriptor DiffusionTask::describe() const {
 
 std::string DiffusionTask::synthesize(uint64_t seed) { return synthesize_image_request(seed, config_.type, limits_); }
 
+void DiffusionTask::validate(std::string_view request) { read_image_request(request, config_.type, limits_); }
+
 void DiffusionTask::serve(std::string_view request, sdk::Call& call) {
   GenerationSettings settings = read_image_request(request, config_.type, limits_);
   if (call.cancelled()) throw sdk::Cancelled();

@@ -20,6 +20,7 @@ class DiffusionTask : public sdk::Task {
   std::string synthesize(uint64_t seed) override;
   // Emits exactly one chunk: the whole images answer.
   void serve(std::string_view request, sdk::Call& call) override;
+  void validate(std::string_view request) override;
   // Regenerates each request and compares with the image decoded from the miner's answer.
   std::vector<sdk::CheckResult> check(const std::vector<std::string_view>& requests,
                                       const std::vector<std::string_view>& responses) override;

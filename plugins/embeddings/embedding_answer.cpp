@@ -52,7 +52,7 @@ MinerEmbeddings read_embeddings_answer(std::string_view chunks_json, size_t coun
   };
   rapidjson::Document doc;
   const std::string problem = sdk::parse_json_bounded(doc, chunks_json);
-  if (!problem.empty()) return refuse("the answer is not usable JSON: " + problem);
+  if (!problem.empty()) return refuse("the answer is not JSON within bounds: " + problem);
   if (!doc.IsArray() || doc.Size() != 1) {
     return refuse("expected the answer as a list of exactly one chunk (a non-streamed response object)");
   }

@@ -23,6 +23,7 @@ class EmbeddingsTask : public sdk::Task {
   // Tokenizes every input (truncated to max_input_tokens), embeds them in passes of max_batch and
   // emits one chunk: the whole OpenAI response object.
   void serve(std::string_view request, sdk::Call& call) override;
+  void validate(std::string_view request) override { parse(request); }
   // Recomputes every vector of every answer (all in one set of batched passes) and scores each
   // answer by its worst vector's cosine (embedding_quality.hpp); a wrong count, shape or format,
   // or an unreadable answer scores 0 with the reason.

@@ -1,6 +1,7 @@
 // The LLM task: OpenAI-shaped serving over the decode loop, checking, synthesis and work.
 #include "llm_task.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -34,6 +35,10 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
     throw Error(NT_INVALID_ARGUMENT, what + "\"max_tokens_limit\": expected at most max_context - 1 = " +
                                          std::to_string(max_context_ - 1) + ", got " + std::to_string(max_tokens_limit_));
   }
+  size_t longest_token = 1;
+  const int32_t vocab = static_cast<int32_t>(model_->tokenizer.vocab_size());
+  for (int32_t id = 0; id < vocab; ++id) longest_token = std::max(longest_token, model_->token_bytes(id).size());
+  max_prompt_bytes_ = static_cast<size_t>(max_context_) * longest_token;
   if (config_.type == LlmTaskType::Chat && !model_->chat_template) {
     throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": type \"chat\" needs a chat template, and model_dir \"" +
                                          config_.model_dir + "\" has none usable (" + model_->chat_template_error +
@@ -101,8 +106,24 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
 
 std::string LlmTask::synthesize(uint64_t seed) { return synthetic_json(seed, INT64_MAX); }
 
-void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
+GenerationRequest LlmTask::read_request(std::string_view request_json) const {
   GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_);
+  size_t bytes = request.prompt.size();
+  for (const text::ChatMessage& m : request.messages) bytes += m.content.size();
+  if (bytes > max_prompt_bytes_) {
+    const char* key = config_.type == LlmTaskType::Chat ? "messages" : "prompt";
+    throw Error(NT_INVALID_ARGUMENT, std::string("request key \"") + key + "\": " + std::to_string(bytes) +
+                                         " bytes of text cannot fit this model's context of " +
+                                         std::to_string(max_context_) + " tokens (at most " +
+                                         std::to_string(max_prompt_bytes_) + " bytes); shorten it");
+  }
+  return request;
+}
+
+void LlmTask::validate(std::string_view request_json) { read_request(request_json); }
+
+void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
+  GenerationRequest request = read_request(request_json);
   GenerationPlan plan;
   plan.prompt = encode_prompt(*model_, request);
   const int64_t prompt_tokens = static_cast<int64_t>(plan.prompt.size());

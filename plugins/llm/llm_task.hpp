@@ -8,6 +8,7 @@
 
 #include <nineteen/sdk/task.hpp>
 
+#include "generation_request.hpp"
 #include "llm_task_config.hpp"
 #include "loaded_model.hpp"
 
@@ -22,6 +23,8 @@ class LlmTask : public sdk::Task {
   sdk::TaskDescriptor describe() const override;
   std::string synthesize(uint64_t seed) override;
   void serve(std::string_view request, sdk::Call& call) override;
+  // The request's keys and values, and a prompt that can fit max_context, without tokenizing it.
+  void validate(std::string_view request) override;
   // MECHANISM.md §6: one teacher-forced pass over prompt + answer tokens for all answers together.
   std::vector<sdk::CheckResult> check(const std::vector<std::string_view>& requests,
                                       const std::vector<std::string_view>& responses) override;
@@ -35,12 +38,17 @@ class LlmTask : public sdk::Task {
 
  private:
   std::string synthetic_json(uint64_t seed, int64_t max_tokens_cap) const;
+  GenerationRequest read_request(std::string_view request_json) const;
 
   std::string name_;
   LlmTaskConfig config_;
   std::shared_ptr<const LoadedModel> model_;
   int64_t max_context_ = 0;
   int64_t max_tokens_limit_ = 0;
+  // No token spells more bytes than the vocabulary's longest, so a prompt longer than this cannot
+  // fit max_context: refused before tokenizing (a 900 kB prompt would otherwise cost its full
+  // tokenization and its memory before the context check).
+  size_t max_prompt_bytes_ = 0;
   std::atomic<uint64_t> answers_{0};
 };
 

@@ -52,8 +52,13 @@ const char* const kVocabulary[] = {
 
 class TextTransformTask : public nineteen::sdk::Task {
  public:
-  TextTransformTask(std::string name, Mode mode, size_t max_words, int word_delay_ms, bool lazy)
-      : name_(std::move(name)), mode_(mode), max_words_(max_words), word_delay_ms_(word_delay_ms), lazy_(lazy) {}
+  TextTransformTask(std::string name, Mode mode, size_t max_words, int word_delay_ms, bool lazy, bool stop_early)
+      : name_(std::move(name)),
+        mode_(mode),
+        max_words_(max_words),
+        word_delay_ms_(word_delay_ms),
+        lazy_(lazy),
+        stop_early_(stop_early) {}
 
   nineteen::sdk::TaskDescriptor describe() const override {
     const char* mode = mode_ == Mode::kReverse ? "reverse" : mode_ == Mode::kUpper ? "upper" : "rot13";
@@ -71,9 +76,15 @@ class TextTransformTask : public nineteen::sdk::Task {
     return "{\"text\":" + nineteen::sdk::json_quote(text) + ",\"stream\":true}";
   }
 
+  void validate(std::string_view request) override {
+    bool stream = false;
+    request_words(request, &stream);
+  }
+
   void serve(std::string_view request, nineteen::sdk::Call& call) override {
     bool stream = false;
     std::vector<std::string> words = request_words(request, &stream);
+    if (stop_early_ && words.size() > 1) words.resize(words.size() / 2);
     if (!stream) {
       std::string chunk = "{\"words\":[";
       for (size_t i = 0; i < words.size(); ++i) {
@@ -99,9 +110,9 @@ class TextTransformTask : public nineteen::sdk::Task {
     return out;
   }
 
-  // A lazy task's answers do not check by design: it only shows that it serves.
+  // A lazy or early-stopping task's answers do not check by design: it only shows that it serves.
   void self_test() override {
-    if (!lazy_) return Task::self_test();
+    if (!lazy_ && !stop_early_) return Task::self_test();
     nineteen::sdk::CollectingCall call;
     serve(synthesize(1), call);
   }
@@ -188,6 +199,12 @@ class TextTransformTask : public nineteen::sdk::Task {
     for (size_t i = 0; i < std::min(words.size(), got.size()); ++i) {
       if (got[i] == transform(mode_, words[i])) ++matching;
     }
+    // The early-stop rule of MECHANISM.md §6, as the LLM task has it: an answer that stops short
+    // while every word it gave is right saves the miner work it was paid for, a penalty.
+    if (got.size() < words.size() && matching == got.size()) {
+      return {kEarlyStopPenalty, "stopped after " + std::to_string(got.size()) + " of " + std::to_string(words.size()) +
+                                     " words: an early stop (penalty " + std::to_string(int(kEarlyStopPenalty)) + ")"};
+    }
     double quality = static_cast<double>(matching) / static_cast<double>(std::max(words.size(), got.size()));
     return {quality, std::to_string(matching) + " of " + std::to_string(std::max(words.size(), got.size())) +
                          " words match the reference"};
@@ -197,7 +214,9 @@ class TextTransformTask : public nineteen::sdk::Task {
   Mode mode_;
   size_t max_words_;
   int word_delay_ms_;
-  bool lazy_;  // scripted behaviour for test networks: echo the words untransformed
+  bool lazy_;        // scripted behaviour for test networks: echo the words untransformed
+  bool stop_early_;  // scripted behaviour for test networks: answer only the first half of the words
+  static constexpr double kEarlyStopPenalty = NT_QUALITY_MIN;
 };
 
 class TextTransformPlugin : public nineteen::sdk::Plugin {
@@ -226,7 +245,9 @@ class TextTransformPlugin : public nineteen::sdk::Plugin {
     int delay = static_cast<int>(config.integer_or("word_delay_ms", 0, 0, 10000));
     bool lazy = config.boolean_or("lazy", false);
     if (lazy) host().warn("task " + name + ": lazy = true: answers are made up (a scripted test behaviour)");
-    return std::make_unique<TextTransformTask>(name, mode, max_words, delay, lazy);
+    bool stop_early = config.boolean_or("stop_early", false);
+    if (stop_early) host().warn("task " + name + ": stop_early = true: answers stop half way (a scripted test behaviour)");
+    return std::make_unique<TextTransformTask>(name, mode, max_words, delay, lazy, stop_early);
   }
 };
 

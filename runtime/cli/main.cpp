@@ -1,4 +1,6 @@
 // `nineteen`: one binary for every role; this file only dispatches to the subcommands.
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "nineteen/net/fatal_signal_log.hpp"
 
 #ifdef NINETEEN_HAS_KEYS
 #include "nineteen/keys/keys_command.hpp"
@@ -73,6 +76,11 @@ int main(int argc, char** argv) {
   // when it is loaded, which is after this line (the host itself never links it). A user's own
   // setting wins.
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
+  // glibc's mmap threshold otherwise grows with every large free, so the memory of a burst of big
+  // requests stays in the heap for good; fixed, blocks of 256 kB and more go back at free.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  ::mallopt(M_ARENA_MAX, 4);
+  nineteen::net::install_fatal_signal_log("nineteen");
   std::vector<std::string> args(argv + 1, argv + argc);
   spdlog::set_level(spdlog::level::warn);
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");

@@ -208,13 +208,23 @@ TEST_F(CheckerQueueTest, APoisonedAnswerFailsOnlyItsOwnJob) {
   EXPECT_NE(b.error.find("poisoned"), std::string::npos) << b.error;
 }
 
-TEST_F(CheckerQueueTest, AQualityOutsideZeroToOneFailsTheJobInsteadOfScoring) {
+TEST_F(CheckerQueueTest, AQualityOutsideTheAbiRangeFailsTheJobInsteadOfScoring) {
   CheckerSettings settings;
   settings.max_attempts = 1;
   auto queue = make_queue(settings);
   JobStatus s = wait_finished(*queue, queue->submit({item("probe", "x", true, ",\"quality\":1.5")}));
   ASSERT_EQ(s.state, JobState::failed);
-  EXPECT_NE(s.error.find("expected a number in [0, 1]"), std::string::npos) << s.error;
+  EXPECT_NE(s.error.find("expected a number in [-10, 1]"), std::string::npos) << s.error;
+  queue = make_queue(settings);
+  s = wait_finished(*queue, queue->submit({item("probe", "x", true, ",\"quality\":-10.5")}));
+  ASSERT_EQ(s.state, JobState::failed);
+  EXPECT_NE(s.error.find("expected a number in [-10, 1]"), std::string::npos) << s.error;
+
+  // MECHANISM.md §6's penalty is inside the range: it is a result, not a failed call (issue 24).
+  queue = make_queue(settings);
+  s = wait_finished(*queue, queue->submit({item("probe", "x", true, ",\"quality\":-10")}));
+  ASSERT_EQ(s.state, JobState::done) << s.error;
+  EXPECT_EQ(s.outcomes.at(0).quality, -10.0);
 
   queue = make_queue(settings);
   s = wait_finished(*queue, queue->submit({item("probe", "x", true, ",\"quality\":0.25")}));

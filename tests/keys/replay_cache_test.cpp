@@ -57,3 +57,19 @@ TEST(ReplayCache, ConcurrentUseOfOneNonceAcceptsItOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(fresh.load(), 200);
 }
+
+TEST(ReplayCache, OneValidatorFillingItsWindowMovesNoOtherValidatorsFloor) {
+  // Issue 24: a validator sending nonces dated +119 s until the cache is full must not make every
+  // other validator's current nonces "below the floor".
+  ReplayCache cache(4, 120 * kSecond);
+  const std::int64_t now = 1000 * kSecond;
+  for (int i = 0; i < 50; ++i) {
+    cache.check_and_insert("greedy", "g" + std::to_string(i), now + 119 * kSecond + i, now);
+  }
+  EXPECT_EQ(cache.check_and_insert("honest", "h1", now, now), Outcome::fresh);
+  EXPECT_EQ(cache.check_and_insert("honest", "h2", now - 30 * kSecond, now), Outcome::fresh);
+  EXPECT_EQ(cache.check_and_insert("honest", "h1", now, now), Outcome::replayed);
+  // The greedy validator's own floor moved: its evicted nonces are refused, not forgotten.
+  EXPECT_EQ(cache.check_and_insert("greedy", "g0", now + 119 * kSecond, now), Outcome::below_floor);
+  EXPECT_LE(cache.size(), 4u + 2u) << "each window stays bounded";
+}

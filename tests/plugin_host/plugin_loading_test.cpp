@@ -30,13 +30,13 @@ TEST(PluginLoading, ShippedPluginExportsOnlyTheEntrySymbol) {
 
 TEST(PluginLoading, WrongMajorIsRefusedNamingBothVersionsAndTheFile) {
   fs::path f = fixture("wrong_major");
-  EXPECT_EQ(load_error(f), f.string() + ": plugin ABI 2.0 is not compatible with host ABI 1.0 (the major versions "
+  EXPECT_EQ(load_error(f), f.string() + ": plugin ABI 2.0 is not compatible with host ABI 1.1 (the major versions "
                                         "must be equal; rebuild the plugin against this host's SDK)");
 }
 
 TEST(PluginLoading, NewerMinorIsRefused) {
   fs::path f = fixture("newer_minor");
-  EXPECT_EQ(load_error(f), f.string() + ": plugin ABI 1.7 is newer than host ABI 1.0 (upgrade the host, or "
+  EXPECT_EQ(load_error(f), f.string() + ": plugin ABI 1.7 is newer than host ABI 1.1 (upgrade the host, or "
                                         "rebuild the plugin against this host's SDK)");
 }
 

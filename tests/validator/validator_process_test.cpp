@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
 #include <regex>
 #include <thread>
 
@@ -17,7 +18,13 @@ using test_support::ScratchDir;
 
 namespace {
 
-// Chain, three miners (honest, wrong, flaky) on the model-free task, and a validator's settings.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Chain, four miners (honest, wrong, flaky, early: stops half way) on the model-free task, and a
+// validator's settings.
 class LocalNetwork {
  public:
   explicit LocalNetwork(const ScratchDir& dir) : dir_(dir) {
@@ -38,12 +45,17 @@ class LocalNetwork {
     };
     write_catalogue("tasks.toml", "reverse");
     write_catalogue("tasks-wrong.toml", "upper");
-    for (const std::string behaviour : {"honest", "wrong", "flaky"}) {
+    write_catalogue("tasks-early.toml", "reverse");
+    dir.write("tasks-early.toml", read_text(dir.file("tasks-early.toml")) + "stop_early = true\n");
+    for (const std::string behaviour : {"honest", "wrong", "flaky", "early"}) {
       auto key = nineteen::keys::Hotkey::generate();
       nineteen::keys::save_hotkey(key, dir.file(behaviour + ".json"));
       nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
       std::string settings = "[miner]\nhotkey = \"" + behaviour + ".json\"\nchain = \"" + chain_url + "\"\ntasks_file = \"" +
-                             (behaviour == "wrong" ? "tasks-wrong.toml" : "tasks.toml") + "\"\n";
+                             (behaviour == "wrong"   ? "tasks-wrong.toml"
+                              : behaviour == "early" ? "tasks-early.toml"
+                                                     : "tasks.toml") +
+                             "\"\n";
       if (behaviour == "flaky") settings += "[miner.tasks.reverse-words]\nfail_rate = 0.5\n";
       dir.write(behaviour + ".toml", settings);
       miners_.push_back(std::make_unique<ChildProcess>(
@@ -51,6 +63,7 @@ class LocalNetwork {
           dir.file(behaviour + ".log")));
       EXPECT_TRUE(miners_.back()->wait_for_line(std::regex("listening on"))) << miners_.back()->output();
       uid_of[behaviour] = uid(key.ss58_address());
+      hotkey_of[behaviour] = key.ss58_address();
     }
     dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
                                     "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 3\n"
@@ -75,6 +88,7 @@ class LocalNetwork {
   std::string chain_url;
   nineteen::keys::Hotkey validator_key = nineteen::keys::Hotkey::generate();
   std::map<std::string, unsigned> uid_of;
+  std::map<std::string, std::string> hotkey_of;
 
  private:
   const ScratchDir& dir_;
@@ -116,6 +130,22 @@ TEST(ValidatorProcess, RanksHonestAboveFlakyAboveWrongOnTheChain) {
   EXPECT_GT(flaky, wrong);
   EXPECT_LT(wrong, 0.01);
   EXPECT_NE(validator->output().find("task reverse-words"), std::string::npos) << "the weight table is printed";
+
+  // The early stopper's −10 goes from the plugin's check through the checker and the store into
+  // its quality figure (Q_h < 0) and so to a zero weight (issue 24, item 4).
+  const double early = value[net.uid_of["early"]] / total;
+  EXPECT_LT(early, 0.01);
+  nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
+  auto latest = store.latest_weight_setting();
+  ASSERT_TRUE(latest);
+  bool seen = false;
+  for (const auto& r : store.weight_breakdowns(*latest)) {
+    if (r.miner_hotkey != net.hotkey_of["early"]) continue;
+    seen = true;
+    EXPECT_LT(r.figures.quality, 0) << "Q_h of the early stopper";
+    EXPECT_EQ(r.final_weight, 0);
+  }
+  EXPECT_TRUE(seen) << "the early stopper is in the weight breakdown";
 }
 
 TEST(ValidatorProcess, KillDashNineMidPeriodLosesNoCommittedRow) {

@@ -242,11 +242,11 @@ CheckerQueue::CallResult CheckerQueue::call_check(const std::string& task, const
         const double q = got[i].quality;
         // The ABI's range (penalties included, MECHANISM.md §6's -10 for an early stop). A NaN or a
         // value outside it would poison the scores downstream: treat it as a failed call.
+        static_assert(NT_QUALITY_MIN == -10.0 && NT_QUALITY_MAX == 1.0, "the message below names the range");
         if (!std::isfinite(q) || q < NT_QUALITY_MIN || q > NT_QUALITY_MAX) {
           r.ok = false;
           r.error = "task \"" + task + "\" check gave quality " + std::to_string(q) + " for answer " +
-                    std::to_string(i) + " of its batch; expected a number in [" + std::to_string(NT_QUALITY_MIN) +
-                    ", " + std::to_string(NT_QUALITY_MAX) + "] (plugin_api.h)";
+                    std::to_string(i) + " of its batch; expected a number in [-10, 1] (NT_QUALITY_MIN and NT_QUALITY_MAX of plugin_api.h)";
           break;
         }
         quality_sum += q;

@@ -2,6 +2,7 @@
 // weight tables read back from the validator's store.
 #include "nineteen/devnet/devnet.hpp"
 
+#include <cstring>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -52,6 +53,15 @@ void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// "exit 3", or "killed by SIGSEGV (exit 139)" for 128 + a signal.
+std::string exit_text(int code) {
+  if (code > 128 && code < 128 + 65) {
+    const char* name = ::strsignal(code - 128);
+    return std::string("killed by ") + (name ? name : "a signal") + ", exit " + std::to_string(code);
+  }
+  return "exit " + std::to_string(code);
 }
 
 // A loopback port nobody listens on (for the offline miner's published address).
@@ -395,9 +405,23 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
   int settings = 0;
   while (!s.stopping) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    if (s.validator) {
-      auto code = s.validator->wait_exit(std::chrono::milliseconds(0));
-      if (code) throw std::runtime_error("the validator stopped (exit " + std::to_string(*code) + "):\n" + s.validator->output());
+    // Every node is watched: the chain, checker and validator are the network (their loss stops the
+    // devnet); a miner that dies is reported once and the network goes on without it.
+    for (auto [name, process] : {std::pair<const char*, ChildProcess*>{"chain", s.chain.get()},
+                                 {"checker", s.checker.get()}, {"validator", s.validator.get()}}) {
+      if (!process) continue;
+      auto code = process->wait_exit(std::chrono::milliseconds(0));
+      if (code) throw std::runtime_error(std::string("the ") + name + " stopped (" + exit_text(*code) + "):\n" + process->output());
+    }
+    for (size_t i = 0; i < s.miners.size(); ++i) {
+      State::Miner& miner = s.miners[i];
+      if (!miner.process) continue;
+      if (auto code = miner.process->wait_exit(std::chrono::milliseconds(0))) {
+        const std::string name = "miner-" + std::to_string(i) + "-" + miner.behaviour;
+        print("devnet: " + name + " (" + miner.behaviour + ", " + miner.url + ") stopped (" + exit_text(*code) +
+              "); its log is " + (s.run / "logs" / (name + ".log")).string() + ". The network goes on without it.\n");
+        miner.process.reset();
+      }
     }
     auto latest = store.latest_weight_setting();
     if (!latest || latest == seen) continue;

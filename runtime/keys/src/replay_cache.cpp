@@ -1,5 +1,5 @@
-// A bounded set of used nonces. When full it forgets the oldest and remembers that it did (the
-// floor), so an evicted nonce can never be replayed: it is refused as unverifiable instead.
+// Bounded sets of used nonces, one per sender. When one is full it forgets its oldest and remembers
+// that it did (the floor), so an evicted nonce can never be replayed: it is refused as unverifiable.
 #include "nineteen/keys/replay_cache.hpp"
 
 #include <algorithm>
@@ -11,9 +11,18 @@ ReplayCache::ReplayCache(std::size_t max_entries, std::int64_t window_ns)
 
 void ReplayCache::expire(std::int64_t now_ns) {
   // Entries whose nonce time is outside the window are refused by the time check anyway.
-  while (!by_time_.empty() && by_time_.begin()->first < now_ns - window_ns_) {
-    seen_.erase(by_time_.begin()->second);
-    by_time_.erase(by_time_.begin());
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    Window& w = it->second;
+    while (!w.by_time.empty() && w.by_time.begin()->first < now_ns - window_ns_) {
+      w.seen.erase(w.by_time.begin()->second);
+      w.by_time.erase(w.by_time.begin());
+    }
+    // An empty window with a floor still in the acceptable range must stay, or that floor is lost.
+    if (w.by_time.empty() && w.floor_ns < now_ns - window_ns_) {
+      it = windows_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
@@ -21,22 +30,24 @@ ReplayCache::Outcome ReplayCache::check_and_insert(const std::string& who, const
                                                    std::int64_t nonce_ns, std::int64_t now_ns) {
   std::lock_guard<std::mutex> lock(mutex_);
   expire(now_ns);
-  if (nonce_ns <= floor_ns_) return Outcome::below_floor;
-  std::string key = who + "|" + nonce;
-  if (!seen_.insert(key).second) return Outcome::replayed;
-  by_time_.emplace(nonce_ns, std::move(key));
-  while (seen_.size() > max_entries_) {
-    auto oldest = by_time_.begin();
-    floor_ns_ = std::max(floor_ns_, oldest->first);
-    seen_.erase(oldest->second);
-    by_time_.erase(oldest);
+  Window& w = windows_[who];
+  if (nonce_ns <= w.floor_ns) return Outcome::below_floor;
+  if (!w.seen.insert(nonce).second) return Outcome::replayed;
+  w.by_time.emplace(nonce_ns, nonce);
+  while (w.seen.size() > max_entries_) {
+    auto oldest = w.by_time.begin();
+    w.floor_ns = std::max(w.floor_ns, oldest->first);
+    w.seen.erase(oldest->second);
+    w.by_time.erase(oldest);
   }
   return Outcome::fresh;
 }
 
 std::size_t ReplayCache::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return seen_.size();
+  std::size_t n = 0;
+  for (const auto& [who, w] : windows_) n += w.seen.size();
+  return n;
 }
 
 }  // namespace nineteen::keys

@@ -2,6 +2,7 @@
 #include "nineteen/miner/miner_node.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -53,6 +54,13 @@ class Slot {
   ServedTask& task_;
   MinerMetrics& metrics_;
 };
+
+// How long one answer may take in all: the task's first-byte timeout, 30 times over (an image or a
+// long completion is many steps). Past it the call is cancelled and its slot freed, even if the
+// plugin's serve never returns (it then finishes, or not, on a thread of its own).
+std::chrono::milliseconds answer_deadline(const ServedTask& task) {
+  return std::chrono::milliseconds(static_cast<long>(task.entry.timeout_s * 1000 * 30));
+}
 
 int status_for_code(int32_t code) {
   switch (code) {
@@ -282,7 +290,7 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
     std::string body = task->settings.upstream_model ? net::with_model(request.body, *task->settings.upstream_model)
                                                      : request.body;
     UpstreamTarget target{*task->settings.upstream + task->endpoint,
-                          std::chrono::milliseconds(static_cast<long>(task->entry.timeout_s * 1000 * 30))};
+                          answer_deadline(*task)};
     State* self = this;
     const std::string name = task->settings.name;
     return forward_to_upstream(
@@ -315,19 +323,56 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
   const int delay_ms = task.settings.chunk_delay_ms;
   const std::string name = task.settings.name;
 
+  auto control = std::make_shared<plugin_host::CallControl>();
   if (!stream) {
-    std::vector<std::string> chunks;
-    try {
-      live->serve(body, [&](std::string_view chunk) {
-        if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-        chunks.emplace_back(chunk);
-        return true;
-      });
-    } catch (const plugin_host::TaskCallError& e) {
+    // On a thread of its own, so that a serve that hangs costs that thread and not the slot.
+    struct Outcome {
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      bool done = false;
+      std::vector<std::string> chunks;
+      std::optional<plugin_host::TaskCallError> error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    std::thread([live, body, delay_ms, control, outcome] {
+      std::vector<std::string> chunks;
+      std::optional<plugin_host::TaskCallError> error;
+      try {
+        live->serve(
+            body,
+            [&](std::string_view chunk) {
+              if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+              chunks.emplace_back(chunk);
+              return true;
+            },
+            control.get());
+      } catch (const plugin_host::TaskCallError& e) {
+        error = e;
+      } catch (const std::exception& e) {  // nothing may escape a detached thread
+        error = plugin_host::TaskCallError(NT_INTERNAL, e.what());
+      }
+      std::lock_guard<std::mutex> lock(outcome->mutex);
+      outcome->chunks = std::move(chunks);
+      outcome->error = std::move(error);
+      outcome->done = true;
+      outcome->done_cv.notify_all();
+    }).detach();
+    std::unique_lock<std::mutex> lock(outcome->mutex);
+    if (!outcome->done_cv.wait_for(lock, answer_deadline(task), [&] { return outcome->done; })) {
+      control->cancelled = true;
+      metrics.record(name, 504, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+      return net::error_response(504, "task " + name + " did not answer within " +
+                                          std::to_string(answer_deadline(task).count() / 1000) +
+                                          " s; the call was cancelled",
+                                 std::string("timeout"));
+    }
+    if (outcome->error) {
+      const plugin_host::TaskCallError& e = *outcome->error;
       int status = status_for_code(e.code());
       metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
       return net::error_response(status, e.what(), std::string(nt_code_name(e.code())));
     }
+    std::vector<std::string> chunks = std::move(outcome->chunks);
     if (chunks.size() != 1) {
       metrics.record(name, 500, 0, 0);
       return net::error_response(500, "task " + name + " answered " + std::to_string(chunks.size()) +
@@ -343,7 +388,6 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
   State* self = this;
   ServedTask* served = &task;
   // The plugin polls the call's cancel flag, which the relay sets when the validator goes away.
-  auto control = std::make_shared<plugin_host::CallControl>();
   std::shared_ptr<std::atomic<bool>> cancelled(control, &control->cancelled);
   return net::relay_stream(
       [live, body, delay_ms, control](const net::ChunkPush& push) {
@@ -364,7 +408,7 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
         double work = status == 200 ? self->work_of(*served, body, response) : 0;
         self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
       },
-      slot, cancelled);
+      slot, cancelled, answer_deadline(task));
 }
 
 }  // namespace nineteen::miner

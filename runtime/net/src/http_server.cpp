@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "nineteen/net/fatal_signal_log.hpp"
 #include "nineteen/net/openai_error.hpp"
 #include "nineteen/net/sse_parser.hpp"
 
@@ -273,6 +274,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
     phase_ = Phase::handling;
     asio::post(server_.handler_pool, [self = shared_from_this(), request = std::move(request)] {
+      give_this_thread_a_signal_stack();  // a crash in a handler is reported, even a stack overflow
       self->run_handler(request);
     });
   }

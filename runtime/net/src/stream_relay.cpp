@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "nineteen/net/openai_error.hpp"
@@ -23,7 +24,11 @@ struct Channel {
 }  // namespace
 
 Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive,
-                   std::shared_ptr<std::atomic<bool>> cancelled) {
+                   std::shared_ptr<std::atomic<bool>> cancelled, std::chrono::milliseconds deadline) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point give_up_at = deadline.count() > 0 ? Clock::now() + deadline : Clock::time_point::max();
+  const std::string too_slow = "the task did not finish its answer within " + std::to_string(deadline.count() / 1000.0) +
+                               " s; the call was cancelled";
   auto channel = std::make_shared<Channel>();
   channel->cancelled = std::move(cancelled);
   auto worker = std::make_shared<std::thread>([producer = std::move(producer), channel] {
@@ -47,7 +52,13 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
 
   {
     std::unique_lock<std::mutex> lock(channel->mutex);
-    channel->changed.wait(lock, [&] { return channel->finished || !channel->chunks.empty(); });
+    if (!channel->changed.wait_until(lock, give_up_at, [&] { return channel->finished || !channel->chunks.empty(); })) {
+      *channel->cancelled = true;
+      lock.unlock();
+      worker->detach();  // a producer that never returns keeps its own thread, not the caller's
+      on_done(504, "[]");
+      return error_response(504, too_slow, std::string("timeout"));
+    }
     if (channel->chunks.empty()) {
       lock.unlock();
       worker->join();
@@ -58,10 +69,12 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
     }
   }
 
-  return Reply::stream([channel, worker, on_done = std::move(on_done), keep_alive](SseWriter& writer) {
+  return Reply::stream([channel, worker, on_done = std::move(on_done), keep_alive, give_up_at,
+                        too_slow](SseWriter& writer) {
     std::string response = "[";
     bool first = true;
     bool client_gone = false;
+    std::optional<Clock::time_point> cancelled_at;
     while (true) {
       std::string chunk;
       {
@@ -70,7 +83,20 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
                                   [&] { return channel->finished || !channel->chunks.empty(); });
         if (channel->chunks.empty()) {
           if (channel->finished) break;
-          if (writer.client_gone()) *channel->cancelled = true;
+          if (writer.client_gone()) client_gone = true;
+          if (client_gone || Clock::now() >= give_up_at) {
+            *channel->cancelled = true;
+            if (!cancelled_at) cancelled_at = Clock::now();
+          }
+          const bool overdue = Clock::now() >= give_up_at;
+          const bool ignores_cancel = cancelled_at && Clock::now() - *cancelled_at > std::chrono::seconds(2);
+          if (overdue || ignores_cancel) {
+            lock.unlock();
+            worker->detach();  // it may finish later, on its own thread; this stream ends now
+            on_done(client_gone ? 499 : 504, response + "]");
+            if (client_gone) return;
+            throw std::runtime_error(too_slow);  // an error event and no [DONE]: the stream is cut
+          }
           continue;
         }
         chunk = std::move(channel->chunks.front());

@@ -12,7 +12,7 @@ namespace {
 
 bool eligible(const RoutingContender& c, const OrganicRoutingSettings& settings) {
   return c.healthy && c.recent_failures <= settings.max_recent_failures && !c.answering_429 &&
-         c.capacity_left > 0 && std::isfinite(c.recent_quality) && c.recent_quality >= settings.min_quality;
+         c.capacity_left > 0 && (std::isfinite(c.recent_quality) ? c.recent_quality : 0.0) >= settings.min_quality;
 }
 
 double non_negative(double x) {

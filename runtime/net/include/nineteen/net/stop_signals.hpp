@@ -11,8 +11,12 @@ namespace nineteen::net {
 
 // While alive, a SIGINT or SIGTERM calls `on_signal(signal_number)` once, on a thread of its own
 // (not in signal context). Destroying it restores the default handling of both signals.
+// A signal always stops the process: if it is still running kLastResortStop after the first signal
+// (say, a plugin's serve that never returns holds a handler thread), it says so and exits with 1.
 class StopSignals {
  public:
+  static constexpr std::chrono::seconds kLastResortStop{20};
+
   explicit StopSignals(std::function<void(int)> on_signal);
   ~StopSignals();
   StopSignals(const StopSignals&) = delete;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,7 +28,12 @@ using ChunkProducer = std::function<RelayOutcome(const ChunkPush& push)>;
 using RelayDone = std::function<void(int status, const std::string& response_json)>;
 
 // `cancelled` is set when the client goes away (the producer may poll it between chunks).
+// `deadline` (0 = none) bounds the whole answer: past it `cancelled` is set, the answer ends with
+// 504 (before the first chunk) or a cut stream, and `keep_alive` is released even if the producer
+// never returns (its thread is then left to finish on its own). The same happens 2 s after a client
+// went away, so a producer that ignores cancellation holds no slot and no handler thread.
 Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive,
-                   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false));
+                   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false),
+                   std::chrono::milliseconds deadline = std::chrono::milliseconds(0));
 
 }  // namespace nineteen::net

@@ -3,7 +3,7 @@
 // The rule, exactly:
 //  1. Eligible: `healthy`, recent_failures ≤ max_recent_failures, not answering 429 right now,
 //     capacity_left > 0, and recent_quality ≥ min_quality (a miner whose answers check wrong is
-//     never given a user, however idle it is; non-finite quality counts as below).
+//     never given a user, however idle it is; a non-finite quality counts as 0).
 //  2. Merit = max(recent_quality, 0) · max(period_score, 0) (non-finite counts as 0). Eligible
 //     contenders are sorted by merit, highest first (ties: lower in_flight, then input order); the
 //     best quarter, ⌈best_share · n⌉ and at least one, is the first tier, the rest the fallback tier.
