@@ -2,6 +2,8 @@
 // handler or a long stream never stalls reading or writing for other connections.
 #include "nineteen/net/http_server.hpp"
 
+#include <malloc.h>
+
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -23,6 +25,9 @@
 #include "nineteen/net/sse_parser.hpp"
 
 namespace nineteen::net {
+
+// A request body this large is rare and costly: after it, the process returns free memory to the OS.
+constexpr std::size_t kLargeBodyBytes = 256 * 1024;
 namespace {
 
 namespace asio = boost::asio;
@@ -273,9 +278,17 @@ class Session : public std::enable_shared_from_this<Session> {
                                        requests_served_ < server_.options.max_requests_per_connection);
     parser_.reset();
     phase_ = Phase::handling;
-    asio::post(server_.handler_pool, [self = shared_from_this(), request = std::move(request)] {
+    asio::post(server_.handler_pool, [self = shared_from_this(), request = std::move(request)]() mutable {
       give_this_thread_a_signal_stack();  // a crash in a handler is reported, even a stack overflow
+      const bool large = request.body.size() >= kLargeBodyBytes;
       self->run_handler(request);
+      if (large) {
+        // A large body and everything parsed from it are freed by now; give their pages back, or a
+        // burst of big requests leaves the process that much bigger for good (glibc keeps freed
+        // memory in its per-thread arenas).
+        request = Request();
+        ::malloc_trim(0);
+      }
     });
   }
 
