@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <signal.h>
 
+#include <atomic>
 #include <regex>
 #include <thread>
 
@@ -236,4 +237,96 @@ TEST(HostileRequests, DeepJsonInvalidUtf8AndControlCharactersGetA4xxAndEveryProc
 
   validator.signal(SIGTERM);
   EXPECT_EQ(validator.wait_exit(20s), 0) << validator.output();
+}
+
+// Issue 24, item 5: with the honest miner busy, a user must not be answered by a miner whose
+// checked quality is 0 (it answers every request in the wrong transform).
+TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
+  ScratchDir dir("route-quality");
+  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
+  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(chain_url.empty()) << chain.output();
+  auto validator_key = nineteen::keys::Hotkey::generate();
+  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
+  nineteen::chain::ChainClient(chain_url, validator_key)
+      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  // A small capacity: a few synthetic requests a period, so users can reach the one slot.
+  const std::string task = "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"%s\"\nmax_capacity = 200\n"
+                           "volume_per_request = 10\ntimeout_s = 2\n";
+  auto catalogue = [&](const char* mode) {
+    std::string text = task;
+    text.replace(text.find("%s"), 2, mode);
+    return text;
+  };
+  dir.write("tasks.toml", catalogue("reverse"));
+  dir.write("tasks-wrong.toml", catalogue("upper"));
+  std::vector<std::unique_ptr<ChildProcess>> miners;
+  for (const std::string name : {"honest", "wrong"}) {
+    auto key = nineteen::keys::Hotkey::generate();
+    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
+    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
+    // The honest miner serves one request at a time, slowly: concurrent users find it full (429).
+    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url + "\"\ntasks_file = \"" +
+                                  (name == "wrong" ? "tasks-wrong.toml" : "tasks.toml") + "\"\n" +
+                                  (name == "honest" ? "[miner.tasks.reverse-words]\nconcurrency = 1\nchunk_delay_ms = 150\n" : ""));
+    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
+                                                    dir.file(name + ".log")));
+    ASSERT_TRUE(miners.back()->wait_for_line(std::regex("listening on"))) << miners.back()->output();
+  }
+  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "u"});
+  ASSERT_EQ(create_rc, 0) << created;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
+  const std::string key = m[1];
+  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
+                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 3\n"
+                                  "answer_timeout_s = 2\n"
+                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n");
+  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
+  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(gateway.empty()) << validator.output();
+
+  // Wait for the first weight setting: by then synthetic answers of both miners have been checked.
+  nineteen::chain::ChainClient reader(chain_url);
+  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
+    if (reader.weights_of(validator_key.ss58_address())) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(reader.weights_of(validator_key.ss58_address())) << validator.output();
+
+  // Bursts of 4 users at once, 5 times: the honest miner can take one; the rest get 503, never "ABC".
+  std::atomic<int> right{0}, wrong{0}, unavailable{0};
+  for (int burst = 0; burst < 5; ++burst) {
+    std::vector<std::thread> users;
+    for (int u = 0; u < 4; ++u) {
+      users.emplace_back([&] {
+        nineteen::net::HttpClient own;
+        nineteen::net::ClientRequest r;
+        r.method = "POST";
+        r.url = gateway + "/v1/text/transform";
+        r.body = R"({"model":"reverse-words","text":"abc de fgh ijk lmn opq rst uvw"})";
+        r.headers.set("Authorization", "Bearer " + key);
+        auto answer = own.send(r);
+        // The validator's synthetic requests keep the one slot busy too: a user retries a 503.
+        for (int retry = 0; retry < 20 && answer.status == 503; ++retry) {
+          ++unavailable;
+          std::this_thread::sleep_for(100ms);
+          answer = own.send(r);
+        }
+        if (answer.status == 200 && answer.body == R"({"words":["cba","ed","hgf","kji","nml","qpo","tsr","wvu"]})") {
+          ++right;
+        } else if (answer.status == 503) {
+          ++unavailable;
+        } else {
+          ++wrong;
+          ADD_FAILURE() << answer.status << " " << answer.body;
+        }
+      });
+    }
+    for (auto& t : users) t.join();
+  }
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(right.load(), 0);
+  for (const auto& miner : miners) EXPECT_TRUE(alive(*miner));
 }
