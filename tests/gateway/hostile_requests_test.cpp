@@ -330,3 +330,72 @@ TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
   EXPECT_GT(right.load(), 0);
   for (const auto& miner : miners) EXPECT_TRUE(alive(*miner));
 }
+
+// Issue 24, item 2's class: a request after which a miner dropped the connection without answering
+// is not sent to the next miner (each attempt would kill one); the user gets a clear 502 and the
+// miner is not blamed for it.
+TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
+  ScratchDir dir("request-dropped");
+  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
+  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(chain_url.empty()) << chain.output();
+  auto validator_key = nineteen::keys::Hotkey::generate();
+  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
+  nineteen::chain::ChainClient(chain_url, validator_key)
+      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  dir.write("tasks.toml", "[tasks.fragile]\nplugin = \"fixture_misbehaves\"\nmax_capacity = 1000\n"
+                          "volume_per_request = 10\ntimeout_s = 2\n");
+  std::vector<std::unique_ptr<ChildProcess>> miners;
+  for (const std::string name : {"m1", "m2", "m3"}) {
+    auto key = nineteen::keys::Hotkey::generate();
+    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
+    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
+    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url +
+                                  "\"\ntasks_file = \"tasks.toml\"\nplugins = \"" FIXTURE_PLUGIN_DIR "\"\n");
+    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
+                                                    dir.file(name + ".log")));
+    ASSERT_TRUE(miners.back()->wait_for_line(std::regex("listening on"))) << miners.back()->output();
+  }
+  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "u"});
+  ASSERT_EQ(create_rc, 0) << created;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
+  const std::string key = m[1];
+  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
+                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nplugins = \"" FIXTURE_PLUGIN_DIR
+                                  "\"\nperiod_s = 30\nanswer_timeout_s = 2\n"
+                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n");
+  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
+  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
+  ASSERT_FALSE(gateway.empty()) << validator.output();
+  nineteen::net::HttpClient client;
+  auto send = [&](const std::string& text) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway + "/v1/text/transform";
+    r.body = R"({"model":"fragile","text":")" + text + "\"}";
+    r.headers.set("Authorization", "Bearer " + key);
+    return client.send(r);
+  };
+  nineteen::net::ClientResult hello;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+    hello = send("hello");
+    if (hello.status == 200) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(hello.status, 200) << hello.body << validator.output();
+
+  auto killer = send("crash");
+  EXPECT_EQ(killer.status, 502) << killer.body;
+  EXPECT_EQ(error_code(killer.body), "request_dropped") << killer.body;
+  int dead = 0;
+  for (const auto& miner : miners) {
+    if (miner->wait_exit(1s)) ++dead;
+  }
+  EXPECT_EQ(dead, 1) << "only the first miner tried may die";
+  auto after = send("hello again");
+  EXPECT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.body, R"({"echo":"hello again"})");
+  EXPECT_TRUE(alive(validator));
+}
