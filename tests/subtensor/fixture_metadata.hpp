@@ -11,7 +11,7 @@
 namespace fixture_metadata {
 
 inline std::string path() {
-  return std::string(NINETEEN_SOURCE_DIR) + "/tests/subtensor/fixtures/metadata_v15_spec343.hex";
+  return std::string(NINETEEN_SOURCE_DIR) + "/runtime/chain/metadata/metadata_v15_spec343.hex";
 }
 
 // The file's hex: Option<Vec<u8>> around the metadata, as Metadata_metadata_at_version answers.
