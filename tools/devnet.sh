@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/bootstrap.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > build.configure.log 2>&1 || { cat build.configure.log; exit 1; }
+tools/configure.sh build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2
 if build/bin/nineteen help 2>/dev/null | grep -q '^  devnet'; then
   exec build/bin/nineteen devnet "$@"

@@ -228,6 +228,7 @@ class TextTransformPlugin : public nineteen::sdk::Plugin {
   }
 
   std::unique_ptr<nineteen::sdk::Task> create_task(const std::string& name, const JsonObject& config) override {
+    config.allow_only({"type", "mode", "max_words", "word_delay_ms", "lazy", "stop_early"});
     std::string type = config.string_or("type", "transform");
     if (type != "transform") throw config.bad("type", "\"transform\"", config.require("type"));
     std::string mode_name = config.string_or("mode", "reverse");

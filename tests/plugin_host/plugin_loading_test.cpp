@@ -72,7 +72,9 @@ TEST(PluginLoading, ThrowingTaskCreateBecomesAStatus) {
   auto host = host_with(dir, "[tasks.t]\nplugin = \"fixture_init_throws\"\n");
   auto s = status_of(*host, "t");
   EXPECT_EQ(s.state, "failed");
-  EXPECT_EQ(s.reason, "task \"t\" (nineteen_plugin_fixture_init_throws.so): task_create: fixture: model file is corrupt");
+  EXPECT_EQ(s.reason, dir.path().string() +
+                          "/tasks.toml:1: task \"t\" (nineteen_plugin_fixture_init_throws.so): task_create: fixture: "
+                          "model file is corrupt");
   EXPECT_EQ(host->task("t"), nullptr);
 }
 
@@ -117,14 +119,37 @@ enabled = false
                                 SHIPPED_PLUGIN_DIR "/nineteen_plugin_does_not_exist.so, " +
                                 FIXTURE_PLUGIN_DIR "/nineteen_plugin_does_not_exist.so");
   EXPECT_EQ(status_of(*host, "badmode").reason,
-            "task \"badmode\" (nineteen_plugin_text_transform.so): task \"badmode\" key \"mode\": expected one of "
-            "\"reverse\", \"upper\", \"rot13\", got \"sideways\"");
+            dir.path().string() +
+                "/tasks.toml:12: task \"badmode\" (nineteen_plugin_text_transform.so): key \"mode\": expected one of "
+                "\"reverse\", \"upper\", \"rot13\", got \"sideways\"");
 
   // Two tasks from one library, configured differently, both serve.
   EXPECT_EQ(host->task("reverse")->serve_collect(R"({"text":"abc de","stream":true})"),
             R"([{"index":0,"word":"cba"},{"index":1,"word":"ed"},{"done":true,"words":2}])");
   EXPECT_EQ(host->task("upper")->serve_collect(R"({"text":"abc de","stream":true})"),
             R"([{"index":0,"word":"ABC"},{"index":1,"word":"DE"},{"done":true,"words":2}])");
+}
+
+// Issue 20: `wieght = 0.3` went to the plugin as config, and the task ran with weight 1.
+TEST(PluginLoading, AMisspeltKeyKeepsTheTaskOutNamingFileTaskAndTheKeyMeant) {
+  TempDir dir;
+  auto host = host_with(dir, R"(
+[tasks.typo]
+plugin = "text_transform"
+mode = "upper"
+wieght = 0.3
+[tasks.fine]
+plugin = "text_transform"
+weight = 0.3
+)");
+  auto typo = status_of(*host, "typo");
+  EXPECT_EQ(typo.state, "failed");
+  EXPECT_EQ(typo.reason, dir.path().string() +
+                             "/tasks.toml:2: task \"typo\" (nineteen_plugin_text_transform.so): unknown key \"wieght\" "
+                             "(known: type, mode, max_words, word_delay_ms, lazy, stop_early); did you mean `weight` (a "
+                             "key of the task catalogue)?");
+  EXPECT_EQ(host->task("typo"), nullptr);
+  EXPECT_EQ(status_of(*host, "fine").state, "ready");
 }
 
 TEST(PluginLoading, CatalogueKeysMustAgreeWithTheDescriptor) {

@@ -1,9 +1,9 @@
 // Parses tasks.toml with toml++; one bad task entry is reported and skipped, never fatal to the rest.
 #include "nineteen/config/task_catalog.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -73,14 +73,6 @@ struct EntryReader {
   }
 };
 
-// Keys the catalogue owns; the rest go to the plugin.
-const std::set<std::string>& catalogue_keys() {
-  static const std::set<std::string> keys = {"plugin", "kind",       "endpoint",           "stream",
-                                             "weight", "max_capacity", "volume_per_request", "timeout_s",
-                                             "enabled"};
-  return keys;
-}
-
 TaskEntry read_entry(const std::string& file, const std::string& name, const toml::node& node) {
   TaskEntry entry;
   entry.name = name;
@@ -115,7 +107,8 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
 
   toml::table own;
   for (const auto& [key, value] : *table) {
-    if (!catalogue_keys().count(std::string(key.str()))) own.insert(key, value);
+    const auto& keys = catalogue_keys();
+    if (std::find(keys.begin(), keys.end(), std::string(key.str())) == keys.end()) own.insert(key, value);
   }
   std::ostringstream json;
   json << toml::json_formatter{own};
@@ -125,6 +118,13 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
 }
 
 }  // namespace
+
+const std::vector<std::string>& catalogue_keys() {
+  static const std::vector<std::string> keys = {"plugin", "kind",         "endpoint",           "stream",
+                                                "weight", "max_capacity", "volume_per_request", "timeout_s",
+                                                "enabled"};
+  return keys;
+}
 
 const TaskEntry* TaskCatalog::find(const std::string& name) const {
   for (const TaskEntry& t : tasks) {

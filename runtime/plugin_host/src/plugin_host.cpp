@@ -49,7 +49,13 @@ fs::path private_copy(const fs::path& file) {
 
 // Creates one catalogue task on `library` and checks it against the catalogue (no self-test yet).
 std::shared_ptr<LiveTask> make_task(PluginLibrary& library, const config::TaskEntry& entry) {
-  std::shared_ptr<LiveTask> task = library.create_task(entry.name, entry.plugin_config_json);
+  std::shared_ptr<LiveTask> task;
+  try {
+    task = library.create_task(entry.name, entry.plugin_config_json);
+  } catch (const PluginError& e) {
+    // A config the plugin refuses (an unknown or misspelt key, a bad value) is a line of tasks.toml.
+    throw PluginError(entry.source + ": " + e.what());
+  }
   const TaskInfo& info = task->info();
   auto mismatch = [&](const char* key, const std::string& catalogue, const std::string& plugin) {
     return PluginError(entry.source + ": task \"" + entry.name + "\" key \"" + key + "\" is \"" + catalogue +

@@ -275,7 +275,11 @@ std::shared_ptr<LiveTask> PluginLibrary::create_task(const std::string& task_nam
   if (status) {
     std::string message = status->message ? status->message : "(no message)";
     nt_status_release(status);
-    throw PluginError("task \"" + task_name + "\" (" + shown_path_.filename().string() + "): " + message);
+    // The SDK names the task itself ("task \"x\" key ..."): said once is enough.
+    const std::string named = "task \"" + task_name + "\"";
+    if (message.compare(0, named.size() + 1, named + " ") == 0) message = message.substr(named.size() + 1);
+    if (message.compare(0, named.size() + 2, named + ": ") == 0) message = message.substr(named.size() + 2);
+    throw PluginError(named + " (" + shown_path_.filename().string() + "): " + message);
   }
   if (!task) throw PluginError("task \"" + task_name + "\": task_create returned no task");
   return std::make_shared<LiveTask>(shared_from_this(), task, task_name);

@@ -1,9 +1,11 @@
 // Reading and writing the JSON that crosses the plugin boundary, with errors that name the key.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,6 +143,45 @@ inline const char* json_type_name(const rapidjson::Value& v) {
   return "unknown";
 }
 
+// The keys tasks.toml reads itself (runtime/config, catalogue_keys()); a test holds the two lists equal.
+inline constexpr const char* kCatalogueKeys[] = {"plugin", "kind",         "endpoint",           "stream",
+                                                 "weight", "max_capacity", "volume_per_request", "timeout_s",
+                                                 "enabled"};
+
+// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`, ignoring ASCII case.
+inline std::size_t key_distance(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The candidate nearest to `key` when it is close enough to be a typo of it (one edit for keys of
+// up to 4 letters, two for longer ones), else nullptr; the first of equals wins.
+inline const char* nearest_key(std::string_view key, const std::vector<const char*>& candidates) {
+  const std::size_t limit = key.size() <= 4 ? 1 : 2;
+  const char* best = nullptr;
+  std::size_t best_distance = limit + 1;
+  for (const char* c : candidates) {
+    const std::size_t distance = key_distance(key, c);
+    if (distance < best_distance) {
+      best = c;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
 // A JSON object read with checks. Every error names `what` and the key and says what was expected,
 // e.g. `request key "max_tokens": expected an integer >= 1, got "ten"`.
 class JsonObject {
@@ -152,6 +193,8 @@ class JsonObject {
   }
 
   // Refuses a key not in `known`: a misspelt key would otherwise fall back to its default silently.
+  // The message suggests the nearest key, of `known` or of the catalogue's own (kCatalogueKeys): the
+  // catalogue passes every key it does not read to the plugin, so a plugin is where `wieght` lands.
   void allow_only(std::initializer_list<const char*> known) const {
     for (const auto& member : value_.GetObject()) {
       const std::string key(member.name.GetString(), member.name.GetStringLength());
@@ -161,7 +204,18 @@ class JsonObject {
         found = found || key == k;
         list += (list.empty() ? "" : ", ") + std::string(k);
       }
-      if (!found) throw Error(NT_INVALID_ARGUMENT, what_ + ": unknown key \"" + key + "\" (known: " + list + ")");
+      if (found) continue;
+      std::string message = what_ + ": unknown key \"" + key + "\" (known: " + list + ")";
+      std::vector<const char*> candidates(known);
+      candidates.insert(candidates.end(), std::begin(kCatalogueKeys), std::end(kCatalogueKeys));
+      if (const char* near = nearest_key(key, candidates)) {
+        const bool catalogue = std::find_if(known.begin(), known.end(), [&](const char* k) {
+                                 return std::string_view(k) == near;
+                               }) == known.end();
+        message += std::string("; did you mean `") + near + "`" +
+                   (catalogue ? " (a key of the task catalogue)" : "") + "?";
+      }
+      throw Error(NT_INVALID_ARGUMENT, message);
     }
   }
 

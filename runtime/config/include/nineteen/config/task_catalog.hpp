@@ -42,6 +42,10 @@ class CatalogError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The keys the catalogue reads itself (plugin, weight, max_capacity, ...); every other key of a task's
+// table goes to its plugin, which refuses those it does not take (so a misspelt `wieght` is refused).
+const std::vector<std::string>& catalogue_keys();
+
 TaskCatalog load_task_catalog(const std::string& path);
 TaskCatalog parse_task_catalog(const std::string& toml_text, const std::string& file_name);
 
