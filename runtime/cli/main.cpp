@@ -52,7 +52,8 @@ models
   models make tiny-llama|tiny-bert --out DIR [...]
                                                  make a small deterministic model
 keys
-  keys new --out FILE | keys show FILE           ed25519 hotkeys
+  keys new --out FILE [--scheme sr25519|ed25519] a new hotkey (sr25519, as Bittensor's, by default)
+  keys import --wallet W --hotkey H --out FILE | keys show FILE   a btcli hotkey (or --mnemonic, --seed, --uri)
 nodes
   chain --config FILE                            the local chain (development and tests)
   chain register --chain URL --key FILE --stake N --role miner|validator [--ip IP --port P]

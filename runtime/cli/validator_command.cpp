@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/checker/check_service.hpp"
 #include "nineteen/checker/checker_queue.hpp"
 #include "nineteen/checker/http_check_client.hpp"
@@ -44,7 +44,7 @@ int validator_command(const std::vector<std::string>& args) {
   keys::Hotkey hotkey = keys::load_hotkey(config.hotkey_file).key;
 
   ValidatorParts parts;
-  parts.chain = std::make_shared<chain::ChainClient>(config.chain_url, hotkey);
+  parts.chain = chain::open_chain(config.chain_url, config.netuid, hotkey);
   parts.store = std::make_shared<store::SqliteValidatorStore>(config.db);
   plugin_host::PluginHostOptions options;
   for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
@@ -87,7 +87,8 @@ int validator_command(const std::vector<std::string>& args) {
     }
   }
 #endif
-  std::cout << "validator " << node.hotkey_address() << " running; chain " << config.chain_url << ", store "
+  std::cout << "validator " << node.hotkey_address() << " running; chain " << config.chain_url
+            << (config.netuid ? " netuid " + std::to_string(*config.netuid) : "") << ", store "
             << config.db << std::endl;
   net::StopSignals signals([&](int) { node.stop(); });
   node.wait();

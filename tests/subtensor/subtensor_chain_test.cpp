@@ -46,44 +46,7 @@ st::Signature64 fixed_signature() {
 }
 
 // A zero value of any type (first variant of enums), to fill event fields the test does not care about.
-st::Value zero(const st::TypeRegistry& t, std::uint32_t id) {
-  const auto& d = t.get(id).def;
-  switch (d.kind) {
-    case st::TypeDef::Kind::primitive:
-      if (d.primitive == st::Primitive::bool_) return st::Value::boolean(false);
-      if (d.primitive == st::Primitive::str) return st::Value::text("");
-      return st::Value::uint(0);
-    case st::TypeDef::Kind::compact:
-      return st::Value::uint(0);
-    case st::TypeDef::Kind::sequence:
-      return st::Value::list({});
-    case st::TypeDef::Kind::array: {
-      if (t.primitive_of(d.element) == st::Primitive::u8) return st::Value::bytes(st::Bytes(d.length, 0));
-      std::vector<st::Value> items;
-      for (std::uint32_t i = 0; i < d.length; ++i) items.push_back(zero(t, d.element));
-      return st::Value::list(items);
-    }
-    case st::TypeDef::Kind::tuple: {
-      std::vector<st::Value> items;
-      for (auto e : d.tuple) items.push_back(zero(t, e));
-      return st::Value::list(items);
-    }
-    case st::TypeDef::Kind::composite: {
-      if (d.fields.size() == 1) return zero(t, d.fields[0].type);
-      std::vector<st::Value> items;
-      for (const auto& f : d.fields) items.push_back(zero(t, f.type));
-      return st::Value::list(items);
-    }
-    case st::TypeDef::Kind::variant: {
-      const auto& v = d.variants.front();
-      std::vector<st::Value> items;
-      for (const auto& f : v.fields) items.push_back(zero(t, f.type));
-      return st::Value::variant(v.name, items);
-    }
-    default:
-      return st::Value::list({});
-  }
-}
+st::Value zero(const st::TypeRegistry& t, std::uint32_t id) { return st::zero_value(t, id); }
 
 const st::TypeVariant& variant_named(const st::TypeRegistry& t, std::uint32_t id, const std::string& name) {
   for (const auto& v : t.get(id).def.variants)

@@ -1,4 +1,5 @@
-// `nineteen chain`: the serve, register and show subcommands over ChainServer and ChainClient.
+// `nineteen chain`: the serve, register and show subcommands over ChainServer (HTTP), LocalSubtensorNode
+// (Substrate JSON-RPC) and the clients.
 #include "nineteen/chain/chain_command.hpp"
 
 #include <cmath>
@@ -9,6 +10,9 @@
 
 #include "nineteen/chain/chain_client.hpp"
 #include "nineteen/chain/chain_server.hpp"
+#include "nineteen/chain/open_chain.hpp"
+#include "nineteen/chain/subtensor/json_rpc_server.hpp"
+#include "nineteen/chain/subtensor/local_subtensor_node.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/stop_signals.hpp"
@@ -19,13 +23,15 @@ namespace {
 constexpr const char* kUsage =
     "usage:\n"
     "  nineteen chain --config FILE\n"
-    "      serve the local chain (settings: [chain] address, port, db, block_time_s, tempo, rate_limit,\n"
-    "      version_key)\n"
+    "      serve the local chain (settings: [chain] address, port, db, rpc_port, netuid, block_time_s, "
+    "tempo,\n"
+    "      rate_limit, version_key); with rpc_port it also speaks Substrate's JSON-RPC on ws://\n"
     "  nineteen chain register --chain URL --key FILE --stake N --role miner|validator\n"
     "                          [--ip IP --port P] [--coldkey SS58]\n"
-    "      register the key's hotkey; a dev chain grants the stake asked for\n"
-    "  nineteen chain show --chain URL\n"
-    "      print the metagraph and the last epoch's incentives\n";
+    "      register the key's hotkey on the local chain (its http:// URL); a dev chain grants the stake\n"
+    "      asked for\n"
+    "  nineteen chain show --chain URL [--netuid N]\n"
+    "      print the metagraph and the last epoch's incentives (http://, or ws:// / wss:// with --netuid)\n";
 
 class UsageProblem : public std::runtime_error {
  public:
@@ -63,10 +69,30 @@ std::string need(const std::map<std::string, std::string>& options, const std::s
 int serve_chain(const std::map<std::string, std::string>& options) {
   ChainSettings settings = load_chain_settings(need(options, "config"));
   ChainServer server(settings);
+  // The JSON-RPC face lives inside the server's lifetime: the guard stops the block clock (which calls the
+  // node) first, the RPC server and the node go next, the state (owned by `server`) last.
+  std::unique_ptr<subtensor::LocalSubtensorNode> node;
+  std::unique_ptr<subtensor::JsonRpcServer> rpc;
+  struct StopClockFirst {
+    ChainServer& server;
+    ~StopClockFirst() { server.stop(); }
+  } stop_clock_first{server};
+  std::string rpc_text = "JSON-RPC off (set rpc_port)";
+  if (settings.rpc_port) {
+    node = std::make_unique<subtensor::LocalSubtensorNode>(server.state(), settings.netuid);
+    auto* n = node.get();
+    rpc = std::make_unique<subtensor::JsonRpcServer>(
+        settings.address, *settings.rpc_port,
+        [n](const std::string& method, const rapidjson::Value& params) { return n->handle(method, params); });
+    server.on_block([n](std::uint64_t block) { n->on_block(block); });
+    rpc_text = "JSON-RPC " + rpc->url() + " netuid " + std::to_string(settings.netuid) + " (spec " +
+               std::to_string(node->spec_version()) + ")";
+  }
   const ChainParams& p = settings.params;
-  std::cout << "nineteen chain: serving " << server.base_url() << " (db " << settings.db << ", block "
-            << server.state().current_block() << ", block_time_s " << p.block_time_s << ", tempo " << p.tempo
-            << ", rate_limit " << p.rate_limit << ", version_key " << p.version_key << ")" << std::endl;
+  std::cout << "nineteen chain: serving " << server.base_url() << ", " << rpc_text << " (db " << settings.db
+            << ", block " << server.state().current_block() << ", block_time_s " << p.block_time_s
+            << ", tempo " << p.tempo << ", rate_limit " << p.rate_limit << ", version_key " << p.version_key
+            << ")" << std::endl;
   auto signals = net::stop_on_signals(server.http());
   server.http().wait();
   server.stop();
@@ -75,6 +101,14 @@ int serve_chain(const std::map<std::string, std::string>& options) {
 }
 
 int register_node(const std::map<std::string, std::string>& options) {
+  const std::string url = need(options, "chain");
+  if (chain_kind(url) != ChainKind::local_http) {
+    throw UsageProblem(
+        "--chain: registration goes to the local chain's http:// address (its JSON-RPC cannot "
+        "register: on Subtensor, registering is a coldkey operation; use `btcli subnet register`), "
+        "got \"" +
+        url + "\"");
+  }
   keys::LoadedHotkey loaded = keys::load_hotkey(need(options, "key"));
   Registration r;
   r.hotkey = loaded.key.ss58_address();
@@ -103,7 +137,7 @@ int register_node(const std::map<std::string, std::string>& options) {
   if (r.ip.empty() != (r.port == 0)) throw UsageProblem("--ip and --port go together");
   if (options.count("coldkey")) r.coldkey = options.at("coldkey");
 
-  ChainClient client(need(options, "chain"), loaded.key);
+  ChainClient client(url, loaded.key);
   WriteResult result = client.register_node(r);
   if (!result.accepted) {
     std::cerr << "nineteen chain register: refused: " << result.reason << "\n";
@@ -115,10 +149,19 @@ int register_node(const std::map<std::string, std::string>& options) {
 }
 
 int show_chain(const std::map<std::string, std::string>& options) {
-  ChainClient client(need(options, "chain"));
-  std::uint64_t block = client.current_block();
-  auto neurons = client.metagraph();
-  auto incentives = client.incentives();
+  std::optional<std::uint16_t> netuid;
+  if (options.count("netuid")) {
+    const std::string& text = options.at("netuid");
+    char* end = nullptr;
+    unsigned long n = std::strtoul(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || n > 65535)
+      throw UsageProblem("--netuid: expected 0..65535, got \"" + text + "\"");
+    netuid = static_cast<std::uint16_t>(n);
+  }
+  std::shared_ptr<Chain> client = open_chain(need(options, "chain"), netuid);
+  std::uint64_t block = client->current_block();
+  auto neurons = client->metagraph();
+  auto incentives = client->incentives();
   std::map<std::uint16_t, UidIncentive> by_uid;
   for (const auto& entry : incentives.by_uid) by_uid[entry.uid] = entry;
   std::cout << "block " << block << ", last epoch at block " << incentives.epoch_block << "\n";
@@ -144,7 +187,7 @@ int chain_command(const std::vector<std::string>& args) {
     if (args[0] == "register") {
       return register_node(read_options(args, 1, {"chain", "key", "stake", "role", "ip", "port", "coldkey"}));
     }
-    if (args[0] == "show") return show_chain(read_options(args, 1, {"chain"}));
+    if (args[0] == "show") return show_chain(read_options(args, 1, {"chain", "netuid"}));
     if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << kUsage;
       return 0;

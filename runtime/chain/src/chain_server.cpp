@@ -34,9 +34,11 @@ void ChainServer::tick_blocks(double block_time_s) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     if (wake_.wait_until(lock, next, [this] { return stopping_; })) break;
+    auto hook = on_block_;
     lock.unlock();
     try {
-      state_->advance_block();
+      std::uint64_t block = state_->advance_block();
+      if (hook) hook(block);
     } catch (const std::exception& e) {
       // The block did not advance (the write failed); try again at the next tick rather than stop the chain.
       spdlog::error("chain: cannot advance the block: {}", e.what());
@@ -45,6 +47,11 @@ void ChainServer::tick_blocks(double block_time_s) {
     next += period;
     if (next < clock::now()) next = clock::now() + period;  // after a stall, do not fire a burst of blocks
   }
+}
+
+void ChainServer::on_block(std::function<void(std::uint64_t)> hook) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  on_block_ = std::move(hook);
 }
 
 void ChainServer::stop() {

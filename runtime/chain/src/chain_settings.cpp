@@ -17,10 +17,12 @@ ChainSettings parse_chain_settings(const std::string& toml_text, const std::stri
                              config::shown_value(*chain_node));
   }
   config::SettingsTable<ChainSettingsError> r(file_name, *chain_node->as_table(), "chain.");
-  r.allow_only({"address", "port", "db", "block_time_s", "tempo", "rate_limit", "version_key"});
+  r.allow_only({"address", "port", "db", "rpc_port", "netuid", "block_time_s", "tempo", "rate_limit", "version_key"});
   settings.address = r.string("address").value_or(settings.address);
   settings.port = static_cast<std::uint16_t>(r.whole_number("port", 0, 65535).value_or(settings.port));
   settings.db = r.string("db").value_or(settings.db);
+  if (auto rpc_port = r.whole_number("rpc_port", 0, 65535)) settings.rpc_port = static_cast<std::uint16_t>(*rpc_port);
+  settings.netuid = static_cast<std::uint16_t>(r.whole_number("netuid", 0, 65535).value_or(settings.netuid));
   settings.params.block_time_s = r.number("block_time_s", 0.001, 3600).value_or(settings.params.block_time_s);
   settings.params.tempo = static_cast<std::uint64_t>(
       r.whole_number("tempo", 1, 1'000'000).value_or(static_cast<double>(settings.params.tempo)));

@@ -261,6 +261,14 @@ WriteResult LocalChainState::serve(const std::string& hotkey, const std::string&
 
 WriteResult LocalChainState::set_weights(const std::string& validator_hotkey, const std::vector<std::uint16_t>& uids,
                                          const std::vector<std::uint16_t>& values, std::uint64_t version_key) {
+  return apply_weights(validator_hotkey, {uids, values, version_key}).result;
+}
+
+LocalChainState::WeightsOutcome LocalChainState::apply_weights(const std::string& validator_hotkey,
+                                                               const WeightsSubmission& submission) {
+  const std::vector<std::uint16_t>& uids = submission.uids;
+  const std::vector<std::uint16_t>& values = submission.values;
+  const std::uint64_t version_key = submission.version_key;
   std::lock_guard<std::mutex> lock(mutex_);
   Neuron* submitter = find_locked(validator_hotkey);
   WeightsContext context;
@@ -273,7 +281,8 @@ WriteResult LocalChainState::set_weights(const std::string& validator_hotkey, co
     auto previous = weights_.find(submitter->uid);
     if (previous != weights_.end()) context.last_set_block = previous->second.block;
   }
-  if (auto reason = weights_refusal({uids, values, version_key}, context)) return refused(*reason, block_);
+  if (auto refusal = weights_check(submission, context))
+    return {refused(refusal->reason, block_), refusal->rule};
 
   ValidatorWeights w;
   w.hotkey = validator_hotkey;
@@ -312,7 +321,7 @@ WriteResult LocalChainState::set_weights(const std::string& validator_hotkey, co
   ok.accepted = true;
   ok.block = block_;
   ok.uid = w.uid;
-  return ok;
+  return {ok, std::nullopt};
 }
 
 std::optional<ValidatorWeights> LocalChainState::weights_of(const std::string& validator_hotkey) {

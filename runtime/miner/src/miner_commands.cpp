@@ -9,7 +9,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
-#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
@@ -68,19 +68,23 @@ int miner_command(const std::vector<std::string>& args) {
   if (config.nodes_file) {
     validators = validators_from_node_list(*config.nodes_file);
   } else if (config.chain_url) {
-    validators = validators_from_chain(*config.chain_url);
+    validators = validators_from_chain(*config.chain_url, config.netuid);
   } else {
     validators = no_validators();
   }
   MinerNode node(config, validators);
   if (config.chain_url) {
     // Publish where this miner listens, so validators find it.
-    chain::ChainClient chain(*config.chain_url, keys::load_hotkey(config.hotkey_file).key);
-    chain::WriteResult published = chain.serve(node.hotkey_address(), config.external_ip, node.port());
+    auto chain = chain::open_chain(*config.chain_url, config.netuid, keys::load_hotkey(config.hotkey_file).key);
+    chain::WriteResult published = chain->serve(node.hotkey_address(), config.external_ip, node.port());
     if (!published.accepted) {
-      throw std::runtime_error("the chain at " + *config.chain_url + " refused this miner's address: " +
-                               published.reason + " (register first: nineteen chain register --chain " +
-                               *config.chain_url + " --key " + config.hotkey_file + " --stake 0 --role miner)");
+      const bool local = chain::chain_kind(*config.chain_url) == chain::ChainKind::local_http;
+      throw std::runtime_error(
+          "the chain at " + *config.chain_url + " refused this miner's address: " + published.reason +
+          (local ? " (register first: nineteen chain register --chain " + *config.chain_url + " --key " +
+                       config.hotkey_file + " --stake 0 --role miner)"
+                 : " (register first: on Bittensor with btcli subnet register; on the local chain with "
+                   "nineteen chain register --chain <its http:// URL>)"));
     }
   }
   std::string tasks;

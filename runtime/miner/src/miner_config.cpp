@@ -1,6 +1,7 @@
 // Parses the miner's TOML settings; every error names the file, line, key and what was expected.
 #include "nineteen/miner/miner_config.hpp"
 
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/config/settings_table.hpp"
 
 namespace nineteen::miner {
@@ -14,7 +15,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   MinerConfig c;
   c.file = file_name;
   Table r(file_name, *miner, "miner.");
-  r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "min_validator_stake",
+  r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
                 "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks"});
   auto hotkey = r.path("hotkey");
   if (!hotkey) r.missing("hotkey", "a key file from `nineteen keys new`");
@@ -26,6 +27,14 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   if (auto p = r.path("plugins")) c.plugin_dirs.push_back(*p);
   c.nodes_file = r.path("nodes");
   c.chain_url = r.string("chain");
+  if (auto netuid = r.whole_number("netuid", 0, 65535)) c.netuid = static_cast<std::uint16_t>(*netuid);
+  if (c.chain_url) {
+    auto kind = chain::chain_kind(*c.chain_url);
+    if (!kind) r.fail(*r.get("chain"), "chain", chain::kChainUrlExpected);
+    if (kind == chain::ChainKind::subtensor && !c.netuid) {
+      r.missing("netuid", "the subnet's netuid: required when \"miner.chain\" is a ws:// or wss:// Subtensor endpoint");
+    }
+  }
   c.require_signatures = r.boolean("require_signatures").value_or(true);
   if (!c.nodes_file && !c.chain_url && c.require_signatures) {
     throw MinerConfigError(file_name + ": set \"miner.chain\" (the chain's URL) or \"miner.nodes\" (a JSON node list) "

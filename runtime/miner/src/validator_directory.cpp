@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/open_chain.hpp"
 
 namespace nineteen::miner {
 namespace {
@@ -50,7 +50,8 @@ class NodeListDirectory : public ValidatorDirectory {
 
 class ChainDirectory : public ValidatorDirectory {
  public:
-  ChainDirectory(const std::string& url, double refresh_s) : client_(url), refresh_(refresh_s) {}
+  ChainDirectory(const std::string& url, std::optional<std::uint16_t> netuid, double refresh_s)
+      : url_(url), client_(chain::open_chain(url, netuid)), refresh_(refresh_s) {}
 
   std::optional<double> stake_of(const std::string& hotkey) override {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -74,17 +75,18 @@ class ChainDirectory : public ValidatorDirectory {
     last_ = now;
     try {
       std::map<std::string, double> fresh;
-      for (const chain::Neuron& n : client_.metagraph()) {
+      for (const chain::Neuron& n : client_->metagraph()) {
         if (n.role == chain::NodeRole::validator) fresh[n.hotkey] = n.stake;
       }
       stakes_ = std::move(fresh);
       loaded_ = true;
     } catch (const std::exception& e) {
-      spdlog::warn("metagraph from {}: {} (keeping the last one read)", client_.base_url(), e.what());
+      spdlog::warn("metagraph from {}: {} (keeping the last one read)", url_, e.what());
     }
   }
 
-  chain::ChainClient client_;
+  std::string url_;
+  std::shared_ptr<chain::Chain> client_;
   double refresh_;
   std::mutex mutex_;
   std::map<std::string, double> stakes_;
@@ -100,8 +102,9 @@ class EmptyDirectory : public ValidatorDirectory {
 
 }  // namespace
 
-std::shared_ptr<ValidatorDirectory> validators_from_chain(const std::string& chain_url, double refresh_s) {
-  return std::make_shared<ChainDirectory>(chain_url, refresh_s);
+std::shared_ptr<ValidatorDirectory> validators_from_chain(const std::string& chain_url,
+                                                          std::optional<std::uint16_t> netuid, double refresh_s) {
+  return std::make_shared<ChainDirectory>(chain_url, netuid, refresh_s);
 }
 
 std::shared_ptr<ValidatorDirectory> no_validators() { return std::make_shared<EmptyDirectory>(); }

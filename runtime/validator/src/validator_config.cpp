@@ -1,6 +1,7 @@
 // Parses the validator's TOML settings; errors name the file, line and key.
 #include "nineteen/validator/validator_config.hpp"
 
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/config/settings_table.hpp"
 
 namespace nineteen::validator {
@@ -10,7 +11,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   const toml::table* v = root["validator"].as_table();
   if (!v) throw ValidatorConfigError(file_name + ": no [validator] table");
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
-  r.allow_only({"hotkey", "chain", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
+  r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
                 "history_periods", "synthetic_multiplier", "period_formula"});
 
@@ -20,8 +21,14 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   if (!hotkey) r.missing("hotkey", "a key file from `nineteen keys new`");
   c.hotkey_file = *hotkey;
   auto chain = r.string("chain");
-  if (!chain) r.missing("chain", "the chain's URL, e.g. \"http://127.0.0.1:9944\"");
+  if (!chain) r.missing("chain", chain::kChainUrlExpected);
   c.chain_url = *chain;
+  auto kind = chain::chain_kind(c.chain_url);
+  if (!kind) r.fail(*r.get("chain"), "chain", chain::kChainUrlExpected);
+  if (auto netuid = r.whole_number("netuid", 0, 65535)) c.netuid = static_cast<std::uint16_t>(*netuid);
+  if (kind == chain::ChainKind::subtensor && !c.netuid) {
+    r.missing("netuid", "the subnet's netuid: required when \"validator.chain\" is a ws:// or wss:// Subtensor endpoint");
+  }
   c.checker = r.string("checker").value_or("inline");
   if (c.checker != "inline" && c.checker.rfind("http://", 0) != 0) {
     r.fail(*r.get("checker"), "checker", "\"inline\" or an http:// URL of a `nineteen checker`");

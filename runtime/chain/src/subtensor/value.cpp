@@ -262,4 +262,42 @@ Value decode_value(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& 
   return decode(types, type, in, 0);
 }
 
+Value zero_value(const TypeRegistry& types, std::uint32_t type) {
+  const TypeDef& d = types.get(type).def;
+  switch (d.kind) {
+    case TypeDef::Kind::primitive:
+      if (d.primitive == Primitive::bool_) return Value::boolean(false);
+      if (d.primitive == Primitive::str) return Value::text("");
+      return Value::uint(0);
+    case TypeDef::Kind::compact:
+      return Value::uint(0);
+    case TypeDef::Kind::sequence:
+      return Value::list({});
+    case TypeDef::Kind::array: {
+      if (types.primitive_of(d.element) == Primitive::u8) return Value::bytes(Bytes(d.length, 0));
+      return Value::list(std::vector<Value>(d.length, zero_value(types, d.element)));
+    }
+    case TypeDef::Kind::tuple: {
+      std::vector<Value> items;
+      for (auto e : d.tuple) items.push_back(zero_value(types, e));
+      return Value::list(std::move(items));
+    }
+    case TypeDef::Kind::composite: {
+      if (d.fields.size() == 1) return zero_value(types, d.fields[0].type);
+      std::vector<Value> items;
+      for (const auto& f : d.fields) items.push_back(zero_value(types, f.type));
+      return Value::list(std::move(items));
+    }
+    case TypeDef::Kind::variant: {
+      if (d.variants.empty()) throw MetadataError("type " + types.describe(type) + " has no variant to zero");
+      const TypeVariant& v = d.variants.front();
+      std::vector<Value> items;
+      for (const auto& f : v.fields) items.push_back(zero_value(types, f.type));
+      return Value::variant(v.name, std::move(items));
+    }
+    default:
+      return Value::list({});
+  }
+}
+
 }  // namespace nineteen::chain::subtensor

@@ -26,10 +26,31 @@ struct WeightsContext {
   ChainParams params;
 };
 
-// nullopt when the submission is accepted, else the reason, checked in this order: registered,
-// role validator, stake > 0, as many values as uids, not empty, uids exist and are distinct,
-// max-upscaled (the largest value is 65535, MECHANISM.md §8), version_key ≥ the network's, and
-// at least rate_limit blocks since the validator's last setting.
+// Which rule refused a submission (the JSON-RPC face of the local chain names it as Subtensor's error).
+enum class WeightsRule {
+  not_registered,
+  not_validator,
+  no_stake,
+  length_mismatch,
+  empty,
+  unknown_uid,
+  duplicate_uid,
+  not_max_upscaled,
+  version_key,
+  rate_limit
+};
+
+struct WeightsRefusal {
+  WeightsRule rule;
+  std::string reason;
+};
+
+// nullopt when the submission is accepted, else the rule and the reason, checked in this order:
+// registered, role validator, stake > 0, as many values as uids, not empty, uids exist and are
+// distinct, max-upscaled (the largest value is 65535, MECHANISM.md §8), version_key ≥ the
+// network's, and at least rate_limit blocks since the validator's last setting.
+std::optional<WeightsRefusal> weights_check(const WeightsSubmission& submission, const WeightsContext& context);
+// The same, the reason only.
 std::optional<std::string> weights_refusal(const WeightsSubmission& submission, const WeightsContext& context);
 
 // One validator's vote in an epoch.

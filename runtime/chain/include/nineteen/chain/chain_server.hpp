@@ -2,6 +2,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +44,10 @@ class ChainServer {
   LocalChainState& state() { return *state_; }
   net::HttpServer& http() { return *http_; }
 
+  // Called on the clock's thread after each new block, with its number (e.g. the JSON-RPC face applying
+  // the extrinsics queued for that block). Replaces any earlier hook; may be set while blocks run.
+  void on_block(std::function<void(std::uint64_t block)> hook);
+
   // Stops the block clock and the HTTP server. Safe to call more than once.
   void stop();
 
@@ -54,6 +59,7 @@ class ChainServer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::function<void(std::uint64_t)> on_block_;
   std::thread clock_;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nineteen/chain/chain.hpp"
+#include "nineteen/chain/chain_rules.hpp"
 
 namespace nineteen::store {
 class SqliteDatabase;
@@ -43,6 +44,14 @@ class LocalChainState : public Chain {
                           const std::vector<std::uint16_t>& values, std::uint64_t version_key) override;
   std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
   Incentives incentives() override;
+
+  // set_weights, and which rule refused it (nullopt when accepted or refused for another reason), so
+  // the JSON-RPC face can name Subtensor's error for it.
+  struct WeightsOutcome {
+    WriteResult result;
+    std::optional<WeightsRule> refused_by;
+  };
+  WeightsOutcome apply_weights(const std::string& validator_hotkey, const WeightsSubmission& submission);
 
  private:
   void load();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -33,7 +34,8 @@ struct MinerConfig {
   std::string tasks_file;        // the catalogue
   std::vector<std::string> plugin_dirs;
   std::optional<std::string> nodes_file;  // validator stakes (JSON node list) until a chain is given
-  std::optional<std::string> chain_url;
+  std::optional<std::string> chain_url;  // http:// (the local chain) or ws:// / wss:// (Subtensor JSON-RPC)
+  std::optional<std::uint16_t> netuid;    // the subnet; required for ws:// and wss://
   double min_validator_stake = 0;
   int handler_threads = 32;
   size_t max_body_bytes = 4 * 1024 * 1024;

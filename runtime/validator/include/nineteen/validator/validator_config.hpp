@@ -14,7 +14,8 @@ namespace nineteen::validator {
 struct ValidatorConfig {
   std::string file;
   std::string hotkey_file;
-  std::string chain_url;
+  std::string chain_url;                // http:// (the local chain) or ws:// / wss:// (Subtensor JSON-RPC)
+  std::optional<std::uint16_t> netuid;  // the subnet; required for ws:// and wss://
   std::string checker = "inline";  // "inline" (in this process) or the URL of a `nineteen checker`
   std::string db;                  // the SQLite store
   std::string tasks_file;

@@ -91,4 +91,8 @@ Bytes encode_value(const TypeRegistry& types, std::uint32_t type, const Value& v
 // u256/i256 and bit sequences become bytes). Throws ScaleError on truncated input.
 Value decode_value(const TypeRegistry& types, std::uint32_t type, ScaleDecoder& in);
 
+// The zero of `type`: 0, false, "", empty sequences, zeroed arrays, an enum's first variant with zero fields.
+// For the fields a producer of events or storage does not care about (e.g. an event's DispatchInfo).
+Value zero_value(const TypeRegistry& types, std::uint32_t type);
+
 }  // namespace nineteen::chain::subtensor
