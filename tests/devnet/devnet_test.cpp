@@ -4,6 +4,7 @@
 #include <map>
 
 #include "child_process.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/devnet/devnet.hpp"
 #include "nineteen/net/http_client.hpp"
 
@@ -47,6 +48,21 @@ TEST(Devnet, BehavioursEarnTheWeightsTheMechanismPromises) {
   auto answer = client.send(request);
   EXPECT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(answer.body, R"({"words":["olleh","tenved"]})");
+
+  // The nodes ran on the chain's Substrate JSON-RPC (SubtensorChain): the miners' axons and the
+  // validator's weights read back through it.
+  ASSERT_EQ(devnet.chain_rpc_url().rfind("ws://", 0), 0u) << printed;
+  EXPECT_NE(printed.find(devnet.chain_rpc_url()), std::string::npos) << printed;
+  auto chain = nineteen::chain::open_chain(devnet.chain_rpc_url(), nineteen::devnet::Devnet::chain_netuid());
+  size_t serving = 0;
+  std::optional<nineteen::chain::ValidatorWeights> weights;
+  for (const auto& n : chain->metagraph()) {
+    if (n.role == nineteen::chain::NodeRole::miner && n.ip == "127.0.0.1" && n.port != 0) ++serving;
+    if (n.role == nineteen::chain::NodeRole::validator) weights = chain->weights_of(n.hotkey);
+  }
+  EXPECT_EQ(serving, options.miners.size()) << printed;
+  ASSERT_TRUE(weights.has_value()) << printed << devnet.validator_log();
+  EXPECT_FALSE(weights->uids.empty());
   devnet.stop();
 
   auto rows = devnet.latest_rows();

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
@@ -92,7 +93,10 @@ struct Devnet::State {
   bool llm = false;
   bool embeddings = false;
   bool images = false;
-  std::string chain_url, checker_url, gateway_url, api_key;
+  // The chain's HTTP address (registration: the dev chain grants stake) and its Substrate JSON-RPC, which
+  // every node talks to through SubtensorChain, as it would to Bittensor.
+  std::string chain_url, chain_rpc_url, checker_url, gateway_url, api_key;
+  static constexpr std::uint16_t netuid = 1;
 
   struct Miner {
     std::string behaviour;
@@ -224,7 +228,8 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
   std::ostringstream m;
   m << "# written by nineteen devnet: a miner that is " << miner.behaviour << "\n"
     << "[miner]\nhotkey = \"" << (dir / "keys" / ("miner-" + std::to_string(index) + ".json")).string() << "\"\n"
-    << "tasks_file = \"tasks.toml\"\nchain = \"" << chain_url << "\"\nhandler_threads = 16\n";
+    << "tasks_file = \"tasks.toml\"\nchain = \"" << chain_rpc_url << "\"\nnetuid = " << netuid
+    << "\nhandler_threads = 16\n";
   std::vector<std::string> tasks = {"reverse-words"};
   if (llm) tasks.push_back("chat-tiny-llama");
   if (embeddings && miner.behaviour != "lazy") tasks.push_back("embed-tiny-bert");
@@ -250,10 +255,15 @@ void Devnet::start() {
 
   // Chain.
   write_file(s.run / "chain" / "chain.toml",
-             "[chain]\naddress = \"127.0.0.1\"\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.5\ntempo = 20\n"
-             "rate_limit = 2\n");
+             "[chain]\naddress = \"127.0.0.1\"\nport = 0\nrpc_port = 0\nnetuid = " + std::to_string(State::netuid) +
+                 "\ndb = \"chain.db\"\nblock_time_s = 0.5\ntempo = 20\nrate_limit = 2\n");
   s.chain = s.launch("chain", {"chain", "--config", (s.run / "chain" / "chain.toml").string()}, "serving (http://[0-9.:]+)",
                      &s.chain_url);
+  if (auto rpc = s.chain->wait_for_line(std::regex("JSON-RPC (ws://[0-9.:]+)"), std::chrono::seconds(5))) {
+    s.chain_rpc_url = *rpc;
+  } else {
+    throw std::runtime_error("the chain did not print its JSON-RPC address (ws://); its log says:\n" + s.chain->output());
+  }
 
   // Keys and registration (the dev chain grants the stake asked for).
   s.validator_key = s.key_for("validator");
@@ -280,7 +290,9 @@ void Devnet::start() {
   for (size_t i = 0; i < s.miners.size(); ++i) {
     State::Miner& miner = s.miners[i];
     if (miner.behaviour == "offline") {
-      chain::ChainClient(s.chain_url, miner.key).serve(miner.key.ss58_address(), "127.0.0.1", closed_port());
+      chain::WriteResult served = chain::open_chain(s.chain_rpc_url, State::netuid, miner.key)
+                                      ->serve(miner.key.ss58_address(), "127.0.0.1", closed_port());
+      if (!served.accepted) throw std::runtime_error("the offline miner's serve_axon was refused: " + served.reason);
       continue;
     }
     write_file(miner.folder / "tasks.toml", s.catalogue(miner.behaviour));
@@ -293,8 +305,8 @@ void Devnet::start() {
   // Validator.
   write_file(s.run / "validator" / "tasks.toml", s.catalogue("honest"));
   std::ostringstream v;
-  v << "[validator]\nhotkey = \"" << (s.dir / "keys" / "validator.json").string() << "\"\nchain = \"" << s.chain_url
-    << "\"\nchecker = \"" << s.checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
+  v << "[validator]\nhotkey = \"" << (s.dir / "keys" / "validator.json").string() << "\"\nchain = \"" << s.chain_rpc_url
+    << "\"\nnetuid = " << State::netuid << "\nchecker = \"" << s.checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
     << "period_s = " << s.options.period_s << "\nanswer_timeout_s = " << std::max(5.0, s.options.period_s / 2)
     << "\nsynthetic_multiplier = " << s.options.synthetic_multiplier << "\nsenders = 8\n"
     << "\n[gateway]\naddress = \"127.0.0.1\"\nport = 0\n";
@@ -321,6 +333,8 @@ std::vector<MinerRow> Devnet::latest_rows() const {
 
 std::string Devnet::validator_log() const { return state_->validator ? state_->validator->output() : ""; }
 std::string Devnet::gateway_url() const { return state_->gateway_url; }
+std::string Devnet::chain_rpc_url() const { return state_->chain_rpc_url; }
+std::uint16_t Devnet::chain_netuid() { return State::netuid; }
 std::string Devnet::api_key() const { return state_->api_key; }
 
 namespace {
@@ -377,7 +391,8 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
   }
   {
     std::ostringstream hello;
-    hello << "devnet up in " << s.dir.string() << ": chain " << s.chain_url << ", checker " << s.checker_url << ", "
+    hello << "devnet up in " << s.dir.string() << ": chain " << s.chain_rpc_url << " (Substrate JSON-RPC, netuid "
+          << State::netuid << "; registration on " << s.chain_url << "), checker " << s.checker_url << ", "
           << s.miners.size() << " miners (";
     for (size_t i = 0; i < s.miners.size(); ++i) hello << (i ? ", " : "") << s.miners[i].behaviour;
     hello << "), periods of " << s.options.period_s << " s" << (s.llm ? "" : " (no LLM plugin: text task only)") << "\n";

@@ -2,6 +2,7 @@
 // miners with scripted behaviours), its data under one folder, printing the weights as they are set.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,6 +59,9 @@ class Devnet {
   std::string validator_log() const;
   // The validator's OpenAI-compatible gateway and a key made for it (empty when it is not built).
   std::string gateway_url() const;
+  // The chain's Substrate JSON-RPC (ws://), which the validator and the miners use, and its netuid.
+  std::string chain_rpc_url() const;
+  static std::uint16_t chain_netuid();
   std::string api_key() const;
 
   struct State;
