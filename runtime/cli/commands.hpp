@@ -17,6 +17,9 @@ int check_command(const std::vector<std::string>& args);
 int models_command(const std::vector<std::string>& args);
 int validator_command(const std::vector<std::string>& args);
 
+// True, after printing `text`, when --help or -h is among a subcommand's arguments.
+bool print_help_if_asked(const std::vector<std::string>& args, const char* text);
+
 // The catalogue: --tasks, else $NINETEEN_TASKS, else ./tasks.toml, else the source tree's.
 std::string tasks_file(const CommandLine& cl);
 // Loads the catalogue into a host with the folders from --plugins (repeatable by ':') and the defaults.
