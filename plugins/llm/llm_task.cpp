@@ -47,7 +47,12 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
 }
 
 sdk::TaskDescriptor LlmTask::describe() const {
-  return {name_, "text", endpoint_of(config_.type), true, "tokens", config_.model_name};
+  sdk::TaskDescriptor d{name_, "text", endpoint_of(config_.type), true, "tokens", config_.model_name};
+  // MECHANISM.md §6 reads the raw logprob and the id of every generated token.
+  d.check_needs = R"({"request":{"logprobs":true,"return_token_ids":true},)"
+                  R"("answer":[{"when":"logprobs","path":"choices[].logprobs","user_sees":null},)"
+                  R"({"when":"return_token_ids","path":"choices[].token_ids"}]})";
+  return d;
 }
 
 std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const {

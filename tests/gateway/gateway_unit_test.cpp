@@ -9,6 +9,7 @@
 #include "nineteen/gateway/api_key_gate.hpp"
 #include "nineteen/gateway/api_key_text.hpp"
 #include "nineteen/gateway/attempt_verdict.hpp"
+#include "nineteen/gateway/checkable_request.hpp"
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/gateway_settings.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
@@ -308,4 +309,42 @@ TEST(GatewayMetrics, PrometheusTextWithEscapedLabelsAndCumulativeBuckets) {
   EXPECT_NE(text.find("nineteen_gateway_request_seconds_bucket{task=\"chat\",le=\"+Inf\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("nineteen_gateway_miner_retries_total{task=\"chat\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("nineteen_gateway_miner_attempts_total{task=\"chat\",result=\"retried\"} 1\n"), std::string::npos);
+}
+
+// Issue 22: every organic answer stays checkable, and users see only what they asked for.
+namespace {
+const char* kLlmNeeds =
+    R"({"request":{"logprobs":true,"return_token_ids":true},)"
+    R"("answer":[{"when":"logprobs","path":"choices[].logprobs","user_sees":null},)"
+    R"({"when":"return_token_ids","path":"choices[].token_ids"}]})";
+}  // namespace
+
+TEST(CheckableRequest, AsksMinersForWhatTheCheckNeedsAndHidesItFromTheUser) {
+  using nineteen::gateway::make_checkable;
+  using nineteen::gateway::shape_for_user;
+  auto plain = make_checkable(R"({"model":"chat","messages":[{"role":"user","content":"hi"}]})", kLlmNeeds);
+  EXPECT_EQ(plain.body,
+            R"({"model":"chat","messages":[{"role":"user","content":"hi"}],"logprobs":true,"return_token_ids":true})");
+  ASSERT_EQ(plain.hidden.size(), 2u);
+  const std::string chunk =
+      R"({"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"token_ids":[7],)"
+      R"("logprobs":{"content":[{"token":"Hi","logprob":-0.5}]},"finish_reason":null}]})";
+  EXPECT_EQ(shape_for_user(chunk, plain.hidden),
+            R"({"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]})");
+
+  // A user who asked for logprobs keeps them; an explicit false is overridden and hidden.
+  auto with_logprobs = make_checkable(R"({"model":"chat","logprobs":true})", kLlmNeeds);
+  EXPECT_EQ(with_logprobs.body, R"({"model":"chat","logprobs":true,"return_token_ids":true})");
+  ASSERT_EQ(with_logprobs.hidden.size(), 1u);
+  EXPECT_EQ(with_logprobs.hidden[0].path, "choices[].token_ids");
+  auto said_no = make_checkable(R"({"model":"chat","logprobs":false})", kLlmNeeds);
+  EXPECT_EQ(said_no.body, R"({"model":"chat","logprobs":true,"return_token_ids":true})");
+  EXPECT_EQ(said_no.hidden.size(), 2u);
+
+  // A task without check_needs: the request and its answers pass untouched.
+  auto untouched = make_checkable(R"({"model":"embed","input":"a"})", "");
+  EXPECT_EQ(untouched.body, R"({"model":"embed","input":"a"})");
+  EXPECT_TRUE(untouched.hidden.empty());
+  EXPECT_EQ(shape_for_user("[not json", plain.hidden), "[not json");
+  EXPECT_THROW(make_checkable("{}", "[1]"), std::invalid_argument);
 }

@@ -15,6 +15,7 @@
 
 #include "nineteen/gateway/after_answer_queue.hpp"
 #include "nineteen/gateway/api_key_gate.hpp"
+#include "nineteen/gateway/checkable_request.hpp"
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
 #include "nineteen/gateway/organic_dispatch.hpp"
@@ -137,6 +138,7 @@ struct ReadRequest {
   std::optional<store::ApiKeyRecord> key;
   validator::OrganicTask task;
   bool stream = false;
+  CheckableRequest checkable;  // what miners get, and what the user's answer hides
 };
 
 ReadRequest read_request(State& s, const net::Request& request) {
@@ -184,20 +186,26 @@ ReadRequest read_request(State& s, const net::Request& request) {
     out.error = error_reply(400, *refusal, "invalid_request", key_named_in(*refusal));
     return out;
   }
+  try {
+    out.checkable = make_checkable(request.body, task->check_needs);
+  } catch (const std::exception& e) {  // the plugin's descriptor is wrong: serve, unchecked as before
+    spdlog::error("task {}: {}; its organic answers may not be checkable", name, e.what());
+    out.checkable = CheckableRequest{request.body, {}};
+  }
   out.task = *task;
   return out;
 }
 
 net::Reply serve_whole(const std::shared_ptr<State>& s, const net::Request& request, const ReadRequest& read,
                        Clock::time_point started) {
-  DispatchResult r = s->dispatch.serve(read.task, request.body, nullptr);
+  DispatchResult r = s->dispatch.serve(read.task, read.checkable.body, nullptr);
   count_attempts(*s, read.task.name, r);
   s->metrics.request_done(read.task.name, r.status, read.key_name);
   if (r.status != 200) return error_reply(r.status, r.body, r.code, std::nullopt, r.status == 503 ? 1 : 0);
   double total = seconds_since(started);
   s->metrics.latency(read.task.name, total, total);
-  bill(*s, *read.key, read.task.name, request.body, r.response_json);
-  return net::json_response(200, std::move(r.body));
+  bill(*s, *read.key, read.task.name, read.checkable.body, r.response_json);
+  return net::json_response(200, shape_for_user(r.body, read.checkable.hidden));
 }
 
 // The state is held by a plain pointer: stop() waits for every handler and stream to end before the
@@ -208,12 +216,13 @@ net::Reply serve_streamed(State* s, const net::Request& request, const ReadReque
     double first_byte_s = -1;
   };
   auto progress = std::make_shared<Progress>();
-  const std::string body = request.body;
+  const std::string body = read.checkable.body;
+  const std::vector<HiddenAnswerPart> hidden = read.checkable.hidden;
   const validator::OrganicTask task = read.task;
-  auto producer = [s, progress, task, body, started](const net::ChunkPush& push) {
+  auto producer = [s, progress, task, body, hidden, started](const net::ChunkPush& push) {
     progress->result = s->dispatch.serve(task, body, [&](std::string_view chunk) {
       if (progress->first_byte_s < 0) progress->first_byte_s = seconds_since(started);
-      return push(chunk);
+      return push(shape_for_user(std::string(chunk), hidden));
     });
     const DispatchResult& r = progress->result;
     return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};

@@ -56,6 +56,8 @@ LiveTask::LiveTask(std::shared_ptr<PluginLibrary> library, nt_task* task, std::s
   info_.endpoint = string_field(doc, "endpoint");
   info_.work_unit = string_field(doc, "work_unit");
   info_.model = string_field(doc, "model");
+  auto needs = doc.FindMember("check_needs");
+  if (needs != doc.MemberEnd() && needs->value.IsObject()) info_.check_needs = sdk::to_json(needs->value);
   auto stream = doc.FindMember("stream");
   info_.stream = stream != doc.MemberEnd() && stream->value.IsBool() && stream->value.GetBool();
 }

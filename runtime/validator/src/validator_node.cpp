@@ -219,7 +219,7 @@ std::vector<OrganicTask> ValidatorNode::organic_tasks() {
     auto live = s.parts.host->task(name);
     if (!live) continue;
     const auto& info = live->info();
-    tasks.push_back(OrganicTask{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name]});
+    tasks.push_back(OrganicTask{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name], info.check_needs});
   }
   return tasks;
 }

@@ -101,7 +101,7 @@ inline std::string to_json(const rapidjson::Value& value) {
 // echo a whole (possibly huge) value back.
 inline std::string json_preview(const rapidjson::Value& value, std::size_t max_chars = 60) {
   struct CappedStream {
-    typedef char Ch;
+    using Ch [[maybe_unused]] = char;  // RapidJSON's stream concept
     std::string text;
     std::size_t cap;
     bool cut = false;

@@ -22,11 +22,19 @@ struct TaskDescriptor {
   bool stream = false;
   std::string work_unit;  // tokens | steps | words ...
   std::string model;
+  // What the task's check needs from every answer, whatever the user asked (JSON; empty = nothing
+  // beyond the answer itself). The gateway asks miners for it and hides it from users who did not:
+  // {"request": {key: value, ...},                      keys set on the request sent to miners
+  //  "answer": [{"when": key, "path": "choices[].logprobs", "user_sees": null}, ...]}
+  // An "answer" entry hides `path` of every answer chunk from a user whose request lacked `when`:
+  // replaced by "user_sees" when given, removed otherwise ("a[].b": member b of each element of a).
+  std::string check_needs = {};
 
   std::string to_json() const {
     return std::string("{\"name\":") + json_quote(name) + ",\"kind\":" + json_quote(kind) +
            ",\"endpoint\":" + json_quote(endpoint) + ",\"stream\":" + (stream ? "true" : "false") +
-           ",\"work_unit\":" + json_quote(work_unit) + ",\"model\":" + json_quote(model) + "}";
+           ",\"work_unit\":" + json_quote(work_unit) + ",\"model\":" + json_quote(model) +
+           (check_needs.empty() ? std::string() : ",\"check_needs\":" + check_needs) + "}";
   }
 };
 

@@ -20,6 +20,7 @@ class PluginLibrary;
 struct TaskInfo {
   std::string name, kind, endpoint, work_unit, model;
   bool stream = false;
+  std::string check_needs;  // the descriptor's "check_needs" as JSON; empty when absent
   std::string json;  // as the plugin gave it
 };
 

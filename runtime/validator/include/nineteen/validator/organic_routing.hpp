@@ -22,6 +22,7 @@ struct OrganicTask {
   bool stream = false;
   std::string work_unit;
   size_t contenders = 0;
+  std::string check_needs;  // the task's descriptor "check_needs" (JSON), empty when none
 };
 
 // One contender to try for an organic request.
