@@ -158,7 +158,10 @@ int show_chain(const std::map<std::string, std::string>& options) {
       throw UsageProblem("--netuid: expected 0..65535, got \"" + text + "\"");
     netuid = static_cast<std::uint16_t>(n);
   }
-  std::shared_ptr<Chain> client = open_chain(need(options, "chain"), netuid);
+  const std::string url = need(options, "chain");
+  if (chain_kind(url) == ChainKind::subtensor && !netuid)
+    throw UsageProblem("--netuid: required with a ws:// or wss:// --chain (the subnet to show)");
+  std::shared_ptr<Chain> client = open_chain(url, netuid);
   std::uint64_t block = client->current_block();
   auto neurons = client->metagraph();
   auto incentives = client->incentives();
