@@ -92,5 +92,41 @@ TEST(StoreAnswers, ScoringSeesOnlyThisTasksAnswersOfTheLast72Hours) {
   EXPECT_EQ(store.checked_answers("chat", kT0, now + hours(1)).size(), 4u);
 }
 
+TEST(StoreAnswers, NothingLeavesWithoutARecordAndOrganicAnswersAreKeptAndCheckedFirst) {
+  TempStoreDir dir;
+  SqliteValidatorStore store(dir.file("v.sqlite"));
+  // Quota 3: one organic answer among synthetic ones stays; the oldest synthetic ones leave, recorded.
+  KeptAnswer organic = answer("chat", 0);
+  organic.synthetic = false;
+  store.keep_answer(organic, 3);
+  for (int n = 1; n <= 4; ++n) store.keep_answer(answer("chat", n), 3);
+  auto next = store.next_answers_to_check("chat", 10);
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_FALSE(next[0].synthetic) << "organic answers are checked first";
+  EXPECT_EQ(next[0].request, "{\"n\":0}");
+  // Miners take turns among the synthetic ones (n = 3 is miner 1, n = 4 miner 0).
+  EXPECT_NE(next[1].miner_hotkey, next[2].miner_hotkey);
+
+  EXPECT_TRUE(store.record_check(next[0].id, 1, "fine", kT0 + hours(1)));
+  EXPECT_TRUE(store.record_unchecked(next[1].id, "the checker failed on it", kT0 + hours(1)));
+  EXPECT_FALSE(store.record_unchecked(next[1].id, "again", kT0 + hours(1)));
+  KeptAnswer skipped = answer("chat", 9);
+  store.add_unchecked_answer(skipped, "not sampled (check_fraction 0.5)", kT0 + hours(1));
+
+  std::uint64_t checked = 0, unchecked = 0, pending = 0, organic_checked = 0;
+  for (const AnswerTally& t : store.answer_tallies(kT0)) {
+    EXPECT_EQ(t.task, "chat");
+    checked += t.checked;
+    unchecked += t.unchecked;
+    pending += t.pending;
+    organic_checked += t.organic_checked;
+  }
+  EXPECT_EQ(checked, 1u);
+  EXPECT_EQ(organic_checked, 1u);
+  EXPECT_EQ(unchecked, 4u) << "two over the quota, one the checker failed on, one not sampled";
+  EXPECT_EQ(pending, 1u);
+  EXPECT_EQ(checked + unchecked + pending, 6u) << "all six answers are accounted for";
+}
+
 }  // namespace
 }  // namespace nineteen::store

@@ -348,11 +348,18 @@ KeepResult SqliteValidatorStore::keep_answer(const KeptAnswer& a, std::size_t qu
   insert.bind(9, to_unix_ms(a.received_at)).run();
   KeepResult result;
   result.id = db_.last_insert_rowid();
-  auto drop = db_.prepare(
-      "DELETE FROM kept_answers WHERE task = ?1 AND id <= (SELECT id FROM kept_answers WHERE task = ?1 "
-      "ORDER BY id DESC LIMIT 1 OFFSET ?2)");
-  drop.bind(1, a.task).bind(2, as_int64(quota_per_task, "quota_per_task")).run();
-  result.dropped = static_cast<std::size_t>(db_.changes());
+  // Over the quota: the oldest synthetic answers leave first (organic ones are worth more to check),
+  // and each is recorded as unchecked.
+  auto over = db_.prepare(
+      "SELECT id FROM kept_answers WHERE task = ?1 ORDER BY synthetic DESC, id ASC "
+      "LIMIT max(0, (SELECT count(*) FROM kept_answers WHERE task = ?1) - ?2)");
+  over.bind(1, a.task).bind(2, as_int64(quota_per_task, "quota_per_task"));
+  std::vector<std::int64_t> overflow;
+  while (over.step()) overflow.push_back(over.column_int(0));
+  const std::string reason = "over the task's quota of " + std::to_string(quota_per_task) +
+                             " kept answers: the checkers did not keep up";
+  for (std::int64_t id : overflow) move_to_unchecked(id, reason, a.received_at);
+  result.dropped = overflow.size();
   transaction.commit();
   return result;
 }
@@ -392,6 +399,76 @@ bool SqliteValidatorStore::record_check(std::int64_t kept_answer_id, double qual
   remove.bind(1, kept_answer_id).run();
   transaction.commit();
   return true;
+}
+
+// Under mutex_, in a transaction.
+bool SqliteValidatorStore::move_to_unchecked(std::int64_t kept_answer_id, const std::string& reason, TimePoint at) {
+  auto move = db_.prepare(
+      "INSERT INTO unchecked_answers (task, miner_hotkey, uid, synthetic, reason, received_at_ms, recorded_at_ms) "
+      "SELECT task, miner_hotkey, uid, synthetic, ?1, received_at_ms, ?2 FROM kept_answers WHERE id = ?3");
+  move.bind(1, reason).bind(2, to_unix_ms(at)).bind(3, kept_answer_id).run();
+  if (db_.changes() == 0) return false;
+  auto remove = db_.prepare("DELETE FROM kept_answers WHERE id = ?1");
+  remove.bind(1, kept_answer_id).run();
+  return true;
+}
+
+void SqliteValidatorStore::add_unchecked_answer(const KeptAnswer& a, const std::string& reason, TimePoint at) {
+  require_text(a.task, "unchecked answer task");
+  require_text(a.miner_hotkey, "unchecked answer miner_hotkey");
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto insert = db_.prepare(
+      "INSERT INTO unchecked_answers (task, miner_hotkey, uid, synthetic, reason, received_at_ms, recorded_at_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, a.task).bind(2, a.miner_hotkey).bind(3, static_cast<int>(a.uid)).bind(4, a.synthetic ? 1 : 0);
+  insert.bind(5, reason).bind(6, to_unix_ms(a.received_at)).bind(7, to_unix_ms(at)).run();
+}
+
+bool SqliteValidatorStore::record_unchecked(std::int64_t kept_answer_id, const std::string& reason, TimePoint at) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SqliteTransaction transaction(db_);
+  if (!move_to_unchecked(kept_answer_id, reason, at)) return false;
+  transaction.commit();
+  return true;
+}
+
+std::vector<KeptAnswer> SqliteValidatorStore::next_answers_to_check(const std::string& task, std::size_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // turn = the answer's place in its miner's random order: turn 0 of every miner, then turn 1, ...
+  std::string sql = std::string("SELECT ") + kKeptAnswerColumns +
+                    " FROM (SELECT *, row_number() OVER (PARTITION BY task, miner_hotkey, synthetic ORDER BY random()) "
+                    "AS turn FROM kept_answers " +
+                    (task.empty() ? "WHERE ?1 = ?1" : "WHERE task = ?1") +
+                    ") ORDER BY synthetic ASC, turn ASC, random() LIMIT ?2";
+  auto query = db_.prepare(sql);
+  query.bind(1, task).bind(2, as_int64(limit, "limit"));
+  std::vector<KeptAnswer> out;
+  while (query.step()) out.push_back(read_kept_answer(query));
+  return out;
+}
+
+std::vector<AnswerTally> SqliteValidatorStore::answer_tallies(TimePoint since) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto query = db_.prepare(
+      "SELECT task, miner_hotkey, sum(checked), sum(unchecked), sum(pending), sum(organic_checked) FROM ("
+      " SELECT task, miner_hotkey, 1 AS checked, 0 AS unchecked, 0 AS pending, 1 - synthetic AS organic_checked"
+      "  FROM checked_answers WHERE checked_at_ms >= ?1"
+      " UNION ALL SELECT task, miner_hotkey, 0, 1, 0, 0 FROM unchecked_answers WHERE recorded_at_ms >= ?1"
+      " UNION ALL SELECT task, miner_hotkey, 0, 0, 1, 0 FROM kept_answers"
+      ") GROUP BY task, miner_hotkey ORDER BY task, miner_hotkey");
+  query.bind(1, to_unix_ms(since));
+  std::vector<AnswerTally> out;
+  while (query.step()) {
+    AnswerTally t;
+    t.task = query.column_text(0);
+    t.miner_hotkey = query.column_text(1);
+    t.checked = static_cast<std::uint64_t>(query.column_int(2));
+    t.unchecked = static_cast<std::uint64_t>(query.column_int(3));
+    t.pending = static_cast<std::uint64_t>(query.column_int(4));
+    t.organic_checked = static_cast<std::uint64_t>(query.column_int(5));
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 bool SqliteValidatorStore::drop_kept_answer(std::int64_t kept_answer_id) {

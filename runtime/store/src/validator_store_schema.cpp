@@ -134,6 +134,20 @@ CREATE TABLE api_key_usage (
        R"sql(
 ALTER TABLE api_keys ADD COLUMN work_per_minute REAL NOT NULL DEFAULT 0;
 )sql"},
+      {4, "answers that were kept but not checked, with why (they count neither for nor against a miner)",
+       R"sql(
+CREATE TABLE unchecked_answers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task TEXT NOT NULL,
+  miner_hotkey TEXT NOT NULL,
+  uid INTEGER NOT NULL,
+  synthetic INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  recorded_at_ms INTEGER NOT NULL
+);
+CREATE INDEX unchecked_answers_by_time ON unchecked_answers (recorded_at_ms);
+)sql"},
   };
   return migrations;
 }

@@ -13,7 +13,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
   r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
-                "history_periods", "synthetic_multiplier", "period_formula"});
+                "history_periods", "synthetic_multiplier", "period_formula", "organic_min_quality"});
 
   ValidatorConfig c;
   c.file = file_name;

@@ -47,6 +47,10 @@ class SqliteValidatorStore : public ValidatorStore {
   bool record_check(std::int64_t kept_answer_id, double quality, const std::string& reason,
                     TimePoint checked_at) override;
   bool drop_kept_answer(std::int64_t kept_answer_id) override;
+  void add_unchecked_answer(const KeptAnswer& answer, const std::string& reason, TimePoint at) override;
+  bool record_unchecked(std::int64_t kept_answer_id, const std::string& reason, TimePoint at) override;
+  std::vector<KeptAnswer> next_answers_to_check(const std::string& task, std::size_t limit) override;
+  std::vector<AnswerTally> answer_tallies(TimePoint since) override;
 
   std::int64_t add_checked_answer(const CheckedAnswerRecord& answer) override;
   std::vector<CheckedAnswerRecord> checked_answers(const std::string& task, TimePoint since,
@@ -70,6 +74,8 @@ class SqliteValidatorStore : public ValidatorStore {
   std::vector<ApiKeyUsage> api_key_usage(std::int64_t key_id, const std::string& day) override;
 
  private:
+  bool move_to_unchecked(std::int64_t kept_answer_id, const std::string& reason, TimePoint at);
+
   std::mutex mutex_;  // one connection, shared by the validator's threads
   SqliteDatabase db_;
 };

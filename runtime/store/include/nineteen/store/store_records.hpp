@@ -73,7 +73,18 @@ struct KeptAnswer {
 
 struct KeepResult {
   std::int64_t id = 0;
-  std::size_t dropped = 0;  // oldest answers of the same task dropped to stay within the quota
+  std::size_t dropped = 0;  // answers of the same task recorded as unchecked to stay within the quota
+};
+
+// What became of one contender's answers (issue 22: nothing is dropped without a record).
+struct AnswerTally {
+  std::string task;
+  std::string miner_hotkey;
+  std::uint64_t checked = 0;    // checked since the given time
+  std::uint64_t unchecked = 0;  // recorded as unchecked since then (over the quota, not sampled, ...)
+  std::uint64_t pending = 0;    // kept now, waiting for a checker
+  std::uint64_t organic_checked = 0;
+  std::uint64_t kept() const { return checked + unchecked + pending; }
 };
 
 // An answer the checker scored (MECHANISM.md §6).

@@ -55,8 +55,18 @@ class ValidatorStore {
                                                             std::size_t max_periods) = 0;
 
   // --- answers kept for checking
-  // Keeps `answer`; then drops the oldest of its task beyond `quota_per_task` (≥ 1).
+  // Keeps `answer`; then, beyond `quota_per_task` (≥ 1) answers of its task, records the oldest
+  // synthetic ones (then the oldest organic ones) as unchecked: nothing leaves without a record.
   virtual KeepResult keep_answer(const KeptAnswer& answer, std::size_t quota_per_task) = 0;
+  // Records an answer that will not be checked (e.g. not sampled by the check budget), with why.
+  virtual void add_unchecked_answer(const KeptAnswer& answer, const std::string& reason, TimePoint at) = 0;
+  // Moves a kept answer to the unchecked answers with why; false when it is gone already.
+  virtual bool record_unchecked(std::int64_t kept_answer_id, const std::string& reason, TimePoint at) = 0;
+  // The next answers to check: organic ones first, then each miner's in random order, miners taking
+  // turns, so no miner's answers wait behind another's. Every task when `task` is empty.
+  virtual std::vector<KeptAnswer> next_answers_to_check(const std::string& task, std::size_t limit) = 0;
+  // Per task and miner: checked and unchecked since `since`, and pending now.
+  virtual std::vector<AnswerTally> answer_tallies(TimePoint since) = 0;
   // Oldest first; every task when `task` is empty.
   virtual std::vector<KeptAnswer> answers_to_check(const std::string& task, std::size_t limit) = 0;
   virtual std::size_t kept_answer_count(const std::string& task) = 0;
