@@ -10,7 +10,7 @@
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/checker/check_service.hpp"
 #include "nineteen/checker/checker_queue.hpp"
-#include "nineteen/checker/http_check_client.hpp"
+#include "nineteen/checker/checker_pool.hpp"
 #include "nineteen/config/task_catalog.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/net/stop_signals.hpp"
@@ -59,7 +59,7 @@ int validator_command(const std::vector<std::string>& args) {
     settings.workers = config.checker_workers;
     parts.checker = checker::make_inline_checker(parts.host, settings);
   } else {
-    parts.checker = checker::make_http_checker(config.checker);
+    parts.checker = checker::make_http_checkers(config.checker_urls);
   }
 
   std::mutex print;

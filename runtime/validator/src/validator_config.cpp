@@ -13,7 +13,8 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
   r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
-                "history_periods", "synthetic_multiplier", "period_formula", "organic_min_quality"});
+                "history_periods", "synthetic_multiplier", "period_formula", "organic_min_quality",
+                "check_fraction"});
 
   ValidatorConfig c;
   c.file = file_name;
@@ -29,10 +30,19 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   if (kind == chain::ChainKind::subtensor && !c.netuid) {
     r.missing("netuid", "the subnet's netuid: required when \"validator.chain\" is a ws:// or wss:// Subtensor endpoint");
   }
-  c.checker = r.string("checker").value_or("inline");
-  if (c.checker != "inline" && c.checker.rfind("http://", 0) != 0) {
-    r.fail(*r.get("checker"), "checker", "\"inline\" or an http:// URL of a `nineteen checker`");
+  const char* checker_expected = "\"inline\", the http:// URL of a `nineteen checker`, or a list of such URLs";
+  if (const toml::node* checker = r.get("checker"); checker && checker->is_array()) {
+    c.checker_urls = *r.strings("checker", checker_expected);
+    if (c.checker_urls.empty()) r.fail(*checker, "checker", checker_expected);
+    c.checker = "remote";
+  } else {
+    c.checker = r.string("checker").value_or("inline");
+    if (c.checker != "inline") c.checker_urls = {c.checker};
   }
+  for (const std::string& url : c.checker_urls) {
+    if (url.rfind("http://", 0) != 0) r.fail(*r.get("checker"), "checker", checker_expected);
+  }
+  c.check_fraction = r.number("check_fraction", 0, 1).value_or(c.check_fraction);
   c.db = r.path("db").value_or(r.resolve("validator.db"));
   c.tasks_file = r.path("tasks_file").value_or(r.resolve("tasks.toml"));
   if (auto p = r.path("plugins")) c.plugin_dirs.push_back(*p);

@@ -739,6 +739,21 @@ void ValidatorNode::State::keep(const std::string& task, const std::string& mine
   kept.work = work;
   kept.response_time_s = result.total_s;
   kept.received_at = SystemClock::now();
+  // The check budget: every organic answer, and this share of the synthetic ones, drawn at random.
+  // An answer not drawn is recorded as unchecked: it counts neither for nor against the miner.
+  if (synthetic && config.check_fraction < 1) {
+    bool drawn;
+    {
+      std::lock_guard<std::mutex> lock(rng_mutex);
+      drawn = std::uniform_real_distribution<double>(0, 1)(rng) < config.check_fraction;
+    }
+    if (!drawn) {
+      std::ostringstream why;
+      why << "not drawn for checking (check_fraction " << config.check_fraction << ")";
+      parts.store->add_unchecked_answer(kept, why.str(), kept.received_at);
+      return;
+    }
+  }
   parts.store->keep_answer(kept, config.answers_kept_per_task);
 }
 
@@ -772,22 +787,18 @@ void ValidatorNode::State::run_check_pump() {
     bool worked = false;
     for (const std::string& task : served_tasks()) {
       if (stopping) break;
-      std::vector<store::KeptAnswer> answers = parts.store->answers_to_check(task, config.check_batch);
+      // Organic answers first, then each miner's in random order (the store's rule).
+      std::vector<store::KeptAnswer> answers = parts.store->next_answers_to_check(task, config.check_batch);
       if (answers.empty()) continue;
       worked = true;
       if (check_batch(answers)) continue;
-      if (answers.size() == 1) {
-        spdlog::error("dropping kept answer {} of {} from {}: the checker failed on it", answers[0].id, task,
-                      answers[0].miner_hotkey);
-        parts.store->drop_kept_answer(answers[0].id);
-        continue;
-      }
-      // One bad answer must not hold back the rest: check them one by one, dropping any that fail alone.
+      // One bad answer must not hold back the rest: check them one by one; one that fails alone is
+      // recorded as unchecked, with why.
       for (const store::KeptAnswer& a : answers) {
-        if (!check_batch({a})) {
-          spdlog::error("dropping kept answer {} of {} from {}: the checker failed on it", a.id, a.task, a.miner_hotkey);
-          parts.store->drop_kept_answer(a.id);
-        }
+        if (answers.size() > 1 && check_batch({a})) continue;
+        spdlog::error("kept answer {} of {} from {} stays unchecked: the checker failed on it", a.id, a.task,
+                      a.miner_hotkey);
+        parts.store->record_unchecked(a.id, "the checker failed on it", SystemClock::now());
       }
     }
     if (!worked) {

@@ -16,7 +16,9 @@ struct ValidatorConfig {
   std::string hotkey_file;
   std::string chain_url;                // http:// (the local chain) or ws:// / wss:// (Subtensor JSON-RPC)
   std::optional<std::uint16_t> netuid;  // the subnet; required for ws:// and wss://
-  std::string checker = "inline";  // "inline" (in this process) or the URL of a `nineteen checker`
+  std::string checker = "inline";  // "inline" (in this process), else checker_urls are used
+  std::vector<std::string> checker_urls;  // `nineteen checker` servers; batches spread over them
+  double check_fraction = 1;       // the share of synthetic answers sampled for checking (organic: all)
   std::string db;                  // the SQLite store
   std::string tasks_file;
   std::vector<std::string> plugin_dirs;
