@@ -4,11 +4,13 @@
 
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <rapidjson/document.h>
 
 #include "child_process.hpp"
+#include "nineteen/checker/checker_pool.hpp"
 #include "nineteen/checker/http_check_client.hpp"
 #include "nineteen/net/http_client.hpp"
 
@@ -40,11 +42,11 @@ class CheckerProcessTest : public ::testing::Test {
     std::filesystem::remove(gate);  // never leave a worker held
   }
 
-  std::string start_checker(const std::string& extra = "") {
-    dir.write("checker.toml", std::string("[checker]\ntasks_file = \"tasks.toml\"\nplugins = \"") + CHECKER_PLUGIN_DIR +
+  std::string start_checker(const std::string& extra = "", const std::string& name = "checker") {
+    dir.write(name + ".toml", std::string("[checker]\ntasks_file = \"tasks.toml\"\nplugins = \"") + CHECKER_PLUGIN_DIR +
                                   "\"\nworkers = 1\nmax_queued_items = 4\nretry_delay_ms = 1\n" + extra);
-    checker = std::make_unique<ChildProcess>(CHECKER_MAIN, std::vector<std::string>{"--config", dir.file("checker.toml")},
-                                             dir.file("checker.log"));
+    checker = std::make_unique<ChildProcess>(CHECKER_MAIN, std::vector<std::string>{"--config", dir.file(name + ".toml")},
+                                             dir.file(name + ".log"));
     auto url = checker->wait_for_line(std::regex("^checker listening on (http://[0-9.]+:[0-9]+)$"));
     EXPECT_TRUE(url) << checker->output();
     return url.value_or("http://127.0.0.1:1");
@@ -251,4 +253,43 @@ TEST(HttpChecker, NothingListeningIsAClearError) {
   // Not an id this checker could have given: no request is made.
   EXPECT_EQ(service->poll("../health").state, JobState::unknown);
   EXPECT_THROW(nineteen::checker::make_http_checker("https://example.org"), std::invalid_argument);
+}
+
+// Issue 22: `checker = [a, b]` spreads batches over two real checking servers; one that goes down is
+// skipped (its batches go to the other) and nothing is lost.
+TEST_F(CheckerProcessTest, APoolSpreadsBatchesOverCheckersAndSkipsOneThatIsDown) {
+  const std::string first = start_checker();
+  std::unique_ptr<ChildProcess> first_process = std::move(checker);
+  const std::string second = start_checker("", "second");
+  ASSERT_NE(first, second);
+  auto pool = nineteen::checker::make_http_checkers({first, second});
+  std::set<std::string> used;
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = pool->submit({{"reverse-words", kRequest, kRightAnswer}});
+    used.insert(id.substr(0, id.find(':')));
+    JobStatus s = wait_finished(*pool, id);
+    ASSERT_EQ(s.state, JobState::done) << s.error;
+    EXPECT_EQ(s.outcomes.at(0).quality, 1.0);
+  }
+  EXPECT_EQ(used.size(), 2u) << "batches went round-robin to both checkers";
+
+  first_process->signal(SIGKILL);
+  first_process->wait_exit(5s);
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = pool->submit({{"reverse-words", kRequest, kWrongAnswer}});
+    EXPECT_EQ(id.substr(0, 2), "1:") << "the dead checker is skipped";
+    JobStatus s = wait_finished(*pool, id);
+    ASSERT_EQ(s.state, JobState::done) << s.error;
+    EXPECT_NEAR(s.outcomes.at(0).quality, 1.0 / 3, 1e-9);
+  }
+  // Both down: a clear error naming each.
+  checker->signal(SIGKILL);
+  checker->wait_exit(5s);
+  try {
+    pool->submit({{"reverse-words", kRequest, kRightAnswer}});
+    ADD_FAILURE() << "a pool with every checker down accepted a batch";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(first), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(second), std::string::npos) << e.what();
+  }
 }

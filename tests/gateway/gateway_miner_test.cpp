@@ -146,7 +146,12 @@ class GatewayWithMiners : public ::testing::Test {
                           "[miner.tasks.embed-tiny]\nconcurrency = 4\n",
                           "llm-tasks.toml");
     }
-    OrganicTask chat{"chat-tiny", "text", "/v1/chat/completions", true, "tokens", 0};
+    // The LLM plugin's descriptor says what its check needs; the gateway asks for it and hides it.
+    const std::string llm_check_needs =
+        R"({"request":{"logprobs":true,"return_token_ids":true},)"
+        R"("answer":[{"when":"logprobs","path":"choices[].logprobs","user_sees":null},)"
+        R"({"when":"return_token_ids","path":"choices[].token_ids"}]})";
+    OrganicTask chat{"chat-tiny", "text", "/v1/chat/completions", true, "tokens", 0, llm_check_needs};
     OrganicTask completions{"completions-tiny", "text", "/v1/completions", true, "tokens", 0};
     OrganicTask embeddings{"embed-tiny", "embedding", "/v1/embeddings", false, "tokens", 0};
     routing->add_task(chat, {llm->candidate(chat.endpoint)});
@@ -601,12 +606,17 @@ TEST_F(GatewayWithMiners, ChatAndCompletionsOnTheTinyLlmStreamedAndWhole) {
     d.Parse(e.data.c_str());
     ASSERT_TRUE(d.IsObject()) << e.data;
     EXPECT_STREQ(d["object"].GetString(), "chat.completion.chunk");
+    if (d["choices"].Empty()) continue;  // the usage chunk
     const auto& choice = d["choices"][0];
     if (choice["delta"].HasMember("content")) streamed_text += choice["delta"]["content"].GetString();
+    EXPECT_FALSE(d.HasMember("usage")) << "usage comes in a chunk of its own: " << e.data;
   }
   rapidjson::Document last;
   last.Parse(s.events.back().data.c_str());
-  EXPECT_TRUE(last.HasMember("usage")) << "the llm plugin puts usage on its final chunk: " << s.events.back().data;
+  // include_usage: usage in a final chunk of its own with empty choices, as OpenAI sends it.
+  EXPECT_TRUE(last.HasMember("usage")) << s.events.back().data;
+  EXPECT_TRUE(last["choices"].IsArray() && last["choices"].Empty()) << s.events.back().data;
+  EXPECT_STREQ(last["model"].GetString(), "chat-tiny") << "the model the client asked for";
 
   auto whole = client.send(post("/v1/chat/completions", "{\"model\":\"chat-tiny\"," + messages + "}", key));
   ASSERT_EQ(whole.status, 200) << whole.body;
@@ -652,7 +662,14 @@ TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientWorksUnchanged) {
   const auto& streamed = cases["streamed_chat"];
   EXPECT_GT(streamed["chunks"].GetInt(), 1) << out;
   EXPECT_STREQ(streamed["finish_reason"].GetString(), "length") << out;
+  // Issue 20 (5) and 22: usage in a chunk of its own, the model as asked, no logprobs or ids unasked.
+  EXPECT_TRUE(streamed["usage_chunk"].GetBool()) << out;
+  ASSERT_EQ(streamed["models"].Size(), 1u) << out;
+  EXPECT_STREQ(streamed["models"][0].GetString(), "chat-tiny") << out;
+  EXPECT_FALSE(streamed["leaked"].GetBool()) << out;
   const auto& chat = cases["chat"];
+  EXPECT_STREQ(chat["model"].GetString(), "chat-tiny") << out;
+  EXPECT_FALSE(chat["leaked"].GetBool()) << out;
   EXPECT_STREQ(chat["object"].GetString(), "chat.completion");
   EXPECT_EQ(std::string(chat["content"].GetString()), std::string(streamed["content"].GetString())) << out;
   EXPECT_GT(chat["completion_tokens"].GetInt(), 0);

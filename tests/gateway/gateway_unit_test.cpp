@@ -325,26 +325,49 @@ TEST(CheckableRequest, AsksMinersForWhatTheCheckNeedsAndHidesItFromTheUser) {
   auto plain = make_checkable(R"({"model":"chat","messages":[{"role":"user","content":"hi"}]})", kLlmNeeds);
   EXPECT_EQ(plain.body,
             R"({"model":"chat","messages":[{"role":"user","content":"hi"}],"logprobs":true,"return_token_ids":true})");
-  ASSERT_EQ(plain.hidden.size(), 2u);
+  ASSERT_EQ(plain.shaping.hidden.size(), 2u);
   const std::string chunk =
       R"({"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"token_ids":[7],)"
       R"("logprobs":{"content":[{"token":"Hi","logprob":-0.5}]},"finish_reason":null}]})";
-  EXPECT_EQ(shape_for_user(chunk, plain.hidden),
+  EXPECT_EQ(shape_for_user(chunk, plain.shaping).at(0),
             R"({"id":"x","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]})");
 
   // A user who asked for logprobs keeps them; an explicit false is overridden and hidden.
   auto with_logprobs = make_checkable(R"({"model":"chat","logprobs":true})", kLlmNeeds);
   EXPECT_EQ(with_logprobs.body, R"({"model":"chat","logprobs":true,"return_token_ids":true})");
-  ASSERT_EQ(with_logprobs.hidden.size(), 1u);
-  EXPECT_EQ(with_logprobs.hidden[0].path, "choices[].token_ids");
+  ASSERT_EQ(with_logprobs.shaping.hidden.size(), 1u);
+  EXPECT_EQ(with_logprobs.shaping.hidden[0].path, "choices[].token_ids");
   auto said_no = make_checkable(R"({"model":"chat","logprobs":false})", kLlmNeeds);
   EXPECT_EQ(said_no.body, R"({"model":"chat","logprobs":true,"return_token_ids":true})");
-  EXPECT_EQ(said_no.hidden.size(), 2u);
+  EXPECT_EQ(said_no.shaping.hidden.size(), 2u);
 
   // A task without check_needs: the request and its answers pass untouched.
   auto untouched = make_checkable(R"({"model":"embed","input":"a"})", "");
   EXPECT_EQ(untouched.body, R"({"model":"embed","input":"a"})");
-  EXPECT_TRUE(untouched.hidden.empty());
-  EXPECT_EQ(shape_for_user("[not json", plain.hidden), "[not json");
+  EXPECT_TRUE(untouched.shaping.hidden.empty());
+  EXPECT_EQ(shape_for_user("[not json", plain.shaping), std::vector<std::string>{"[not json"});
   EXPECT_THROW(make_checkable("{}", "[1]"), std::invalid_argument);
+}
+
+// Issue 20, item 5: the model the client asked for, and usage in its own final chunk only when
+// stream_options.include_usage asks for it.
+TEST(CheckableRequest, AnswersNameTheModelAskedForAndStreamUsageComesAsOpenAISendsIt) {
+  const std::string final_chunk =
+      R"({"id":"c","object":"chat.completion.chunk","created":7,"model":"tiny-llama","choices":[{"index":0,)"
+      R"("delta":{},"token_ids":[],"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,)"
+      R"("completion_tokens":2,"total_tokens":5}})";
+  auto plain = make_checkable(R"({"model":"chat-tiny-llama","stream":true,"messages":[]})", kLlmNeeds);
+  EXPECT_EQ(shape_for_user(final_chunk, plain.shaping),
+            std::vector<std::string>{R"({"id":"c","object":"chat.completion.chunk","created":7,"model":"chat-tiny-llama",)"
+                                     R"("choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]})"});
+  auto with_usage = make_checkable(
+      R"({"model":"chat-tiny-llama","stream":true,"stream_options":{"include_usage":true},"messages":[]})", kLlmNeeds);
+  auto chunks = shape_for_user(final_chunk, with_usage.shaping);
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[1], R"({"id":"c","object":"chat.completion.chunk","created":7,"model":"chat-tiny-llama",)"
+                       R"("choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})");
+  // Not streamed: the whole answer keeps its usage.
+  auto whole = make_checkable(R"({"model":"chat-tiny-llama","messages":[]})", kLlmNeeds);
+  const auto shaped = shape_for_user(R"({"model":"tiny-llama","choices":[],"usage":{"total_tokens":5}})", whole.shaping);
+  EXPECT_EQ(shaped, std::vector<std::string>{R"({"model":"chat-tiny-llama","choices":[],"usage":{"total_tokens":5}})"});
 }

@@ -174,7 +174,8 @@ void Devnet::State::make_models() {
   }
   for (const auto& [name, kind, variant] : wanted) {
     fs::path out = dir / "models" / name;
-    if (fs::exists(out / "config.json")) continue;  // made before: cached
+    // Made before: cached (a diffusers folder has model_index.json at its top, not config.json).
+    if (fs::exists(out / "config.json") || fs::exists(out / "model_index.json")) continue;
     fs::create_directories(dir / "models");
     std::printf("making model %s (once; cached in %s)\n", name.c_str(), out.string().c_str());
     std::fflush(stdout);
@@ -192,11 +193,17 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
   t << "# written by nineteen devnet for a node that is " << behaviour << "\n";
   if (llm) {
     const std::string model = (dir / "models" / (behaviour == "wrong-model" ? "tiny-llama-wrong" : "tiny-llama")).string();
-    t << "[tasks.chat-tiny-llama]\nplugin = \"llm\"\ntype = \"chat\"\nmodel_dir = \"" << model << "\"\n"
-      << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
-      << "weight = 0.7\nmax_capacity = 4000\nvolume_per_request = 40\ntimeout_s = 5\n";
-    if (behaviour == "lazy") t << "lazy = true\n";
-    t << "\n";
+    // The same model serves chat and plain completions (the README's done list has both).
+    for (const char* type : {"chat", "completions"}) {
+      const bool chat = std::string(type) == "chat";
+      t << "[tasks." << (chat ? "chat" : "completions") << "-tiny-llama]\nplugin = \"llm\"\ntype = \"" << type
+        << "\"\nmodel_dir = \"" << model << "\"\n"
+        << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
+        << "weight = " << (chat ? "0.6" : "0.1") << "\nmax_capacity = " << (chat ? "4000" : "1000")
+        << "\nvolume_per_request = 40\ntimeout_s = 5\n";
+      if (behaviour == "lazy") t << "lazy = true\n";
+      t << "\n";
+    }
   }
   // The embeddings plugin has no made-up mode: a lazy miner does not serve it at all.
   if (embeddings && behaviour != "lazy") {
@@ -212,7 +219,7 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
         (dir / "models" / (behaviour == "wrong-model" ? "tiny-diffusion-wrong" : "tiny-diffusion")).string();
     for (const char* type : {"text-to-image", "image-to-image"}) {
       t << "[tasks." << type << "-tiny]\nplugin = \"diffusion\"\ntype = \"" << type << "\"\nmodel_dir = \"" << model
-        << "\"\nthreads = 1\nmax_side = 128\nweight = " << (std::string(type) == "text-to-image" ? "0.1" : "0")
+        << "\"\nthreads = 1\nmax_side = 128\nweight = " << (std::string(type) == "text-to-image" ? "0.1" : "0.05")
         << "\nmax_capacity = 800\nvolume_per_request = 10\ntimeout_s = 5\n\n";
     }
     t << "[tasks.avatar-tiny]\nplugin = \"avatar\"\ntarget = \"image-to-image-tiny\"\nmax_side = 128\n"
@@ -231,12 +238,10 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
     << "tasks_file = \"tasks.toml\"\nchain = \"" << chain_rpc_url << "\"\nnetuid = " << netuid
     << "\nhandler_threads = 16\n";
   std::vector<std::string> tasks = {"reverse-words"};
-  if (llm) tasks.push_back("chat-tiny-llama");
+  // Every task kind the project ships has contenders (issue 20).
+  if (llm) tasks.insert(tasks.end(), {"chat-tiny-llama", "completions-tiny-llama"});
   if (embeddings && miner.behaviour != "lazy") tasks.push_back("embed-tiny-bert");
-  if (images && miner.behaviour != "lazy") {
-    tasks.push_back("text-to-image-tiny");
-    tasks.push_back("avatar-tiny");
-  }
+  if (images && miner.behaviour != "lazy") tasks.insert(tasks.end(), {"text-to-image-tiny", "image-to-image-tiny", "avatar-tiny"});
   for (const std::string& task : tasks) {
     m << "[miner.tasks." << task << "]\n";
     m << "concurrency = " << (miner.behaviour == "full" ? 1 : 8) << "\n";

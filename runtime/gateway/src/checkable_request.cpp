@@ -57,13 +57,20 @@ void hide(rapidjson::Value& node, const std::vector<std::string>& parts, size_t 
 CheckableRequest make_checkable(const std::string& body, const std::string& check_needs) {
   CheckableRequest out;
   out.body = body;
+  rapidjson::Document request;
+  if (!sdk::parse_json_bounded(request, body).empty() || !request.IsObject()) return out;  // refused earlier
+  AnswerShaping& shaping = out.shaping;
+  if (request.HasMember("model") && request["model"].IsString()) shaping.model = request["model"].GetString();
+  shaping.stream = request.HasMember("stream") && request["stream"].IsTrue();
+  if (auto options = request.FindMember("stream_options"); options != request.MemberEnd() && options->value.IsObject()) {
+    auto usage = options->value.FindMember("include_usage");
+    shaping.include_usage = usage != options->value.MemberEnd() && usage->value.IsTrue();
+  }
   if (check_needs.empty()) return out;
   rapidjson::Document needs;
   if (!sdk::parse_json_bounded(needs, check_needs).empty() || !needs.IsObject()) {
     throw std::invalid_argument("the task's check_needs is not a JSON object");
   }
-  rapidjson::Document request;
-  if (!sdk::parse_json_bounded(request, body).empty() || !request.IsObject()) return out;  // refused earlier
   auto& alloc = request.GetAllocator();
   std::vector<std::string> added;
   auto wanted = needs.FindMember("request");
@@ -97,17 +104,36 @@ CheckableRequest make_checkable(const std::string& body, const std::string& chec
     HiddenAnswerPart part;
     part.path = entry["path"].GetString();
     if (entry.HasMember("user_sees")) part.user_sees = sdk::to_json(entry["user_sees"]);
-    out.hidden.push_back(std::move(part));
+    shaping.hidden.push_back(std::move(part));
   }
   return out;
 }
 
-std::string shape_for_user(const std::string& chunk, const std::vector<HiddenAnswerPart>& hidden) {
-  if (hidden.empty()) return chunk;
+std::vector<std::string> shape_for_user(const std::string& chunk, const AnswerShaping& shaping) {
   rapidjson::Document doc;
-  if (!sdk::parse_json_bounded(doc, chunk).empty() || !doc.IsObject()) return chunk;
-  for (const HiddenAnswerPart& part : hidden) hide(doc, split_path(part.path), 0, part, doc.GetAllocator());
-  return sdk::to_json(doc);
+  if (!sdk::parse_json_bounded(doc, chunk).empty() || !doc.IsObject()) return {chunk};
+  auto& alloc = doc.GetAllocator();
+  for (const HiddenAnswerPart& part : shaping.hidden) hide(doc, split_path(part.path), 0, part, alloc);
+  if (auto model = doc.FindMember("model"); model != doc.MemberEnd() && !shaping.model.empty()) {
+    model->value.SetString(shaping.model.data(), static_cast<rapidjson::SizeType>(shaping.model.size()), alloc);
+  }
+  auto usage = doc.FindMember("usage");
+  if (!shaping.stream || usage == doc.MemberEnd()) return {sdk::to_json(doc)};
+  // A stream: usage is not part of a content chunk. With include_usage it comes in a final chunk of
+  // its own, with empty choices, as OpenAI sends it.
+  rapidjson::Document final_chunk(rapidjson::kObjectType);
+  auto& final_alloc = final_chunk.GetAllocator();
+  for (const char* key : {"id", "object", "created", "model", "system_fingerprint"}) {
+    if (auto m = doc.FindMember(key); m != doc.MemberEnd()) {
+      final_chunk.AddMember(rapidjson::Value(key, final_alloc), rapidjson::Value(m->value, final_alloc), final_alloc);
+    }
+  }
+  final_chunk.AddMember("choices", rapidjson::Value(rapidjson::kArrayType), final_alloc);
+  final_chunk.AddMember("usage", rapidjson::Value(usage->value, final_alloc), final_alloc);
+  doc.EraseMember(usage);
+  std::vector<std::string> out = {sdk::to_json(doc)};
+  if (shaping.include_usage) out.push_back(sdk::to_json(final_chunk));
+  return out;
 }
 
 }  // namespace nineteen::gateway

@@ -190,13 +190,13 @@ ReadRequest read_request(State& s, const net::Request& request) {
     out.checkable = make_checkable(request.body, task->check_needs);
   } catch (const std::exception& e) {  // the plugin's descriptor is wrong: serve, unchecked as before
     spdlog::error("task {}: {}; its organic answers may not be checkable", name, e.what());
-    out.checkable = CheckableRequest{request.body, {}};
+    out.checkable = CheckableRequest{request.body, AnswerShaping{{}, name, out.stream, false}};
   }
   out.task = *task;
   return out;
 }
 
-net::Reply serve_whole(const std::shared_ptr<State>& s, const net::Request& request, const ReadRequest& read,
+net::Reply serve_whole(const std::shared_ptr<State>& s, const ReadRequest& read,
                        Clock::time_point started) {
   DispatchResult r = s->dispatch.serve(read.task, read.checkable.body, nullptr);
   count_attempts(*s, read.task.name, r);
@@ -205,24 +205,26 @@ net::Reply serve_whole(const std::shared_ptr<State>& s, const net::Request& requ
   double total = seconds_since(started);
   s->metrics.latency(read.task.name, total, total);
   bill(*s, *read.key, read.task.name, read.checkable.body, r.response_json);
-  return net::json_response(200, shape_for_user(r.body, read.checkable.hidden));
+  return net::json_response(200, shape_for_user(r.body, read.checkable.shaping).front());
 }
 
 // The state is held by a plain pointer: stop() waits for every handler and stream to end before the
 // state goes, and a strong reference here would make a cycle (state → server → stream → state).
-net::Reply serve_streamed(State* s, const net::Request& request, const ReadRequest& read, Clock::time_point started) {
+net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point started) {
   struct Progress {
     DispatchResult result;
     double first_byte_s = -1;
   };
   auto progress = std::make_shared<Progress>();
   const std::string body = read.checkable.body;
-  const std::vector<HiddenAnswerPart> hidden = read.checkable.hidden;
+  const AnswerShaping shaping = read.checkable.shaping;
   const validator::OrganicTask task = read.task;
-  auto producer = [s, progress, task, body, hidden, started](const net::ChunkPush& push) {
+  auto producer = [s, progress, task, body, shaping, started](const net::ChunkPush& push) {
     progress->result = s->dispatch.serve(task, body, [&](std::string_view chunk) {
       if (progress->first_byte_s < 0) progress->first_byte_s = seconds_since(started);
-      return push(shape_for_user(std::string(chunk), hidden));
+      bool more = true;
+      for (const std::string& shaped : shape_for_user(std::string(chunk), shaping)) more = push(shaped) && more;
+      return more;
     });
     const DispatchResult& r = progress->result;
     return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};
@@ -249,7 +251,7 @@ net::Reply serve_task(const std::shared_ptr<State>& s, const net::Request& reque
     s->metrics.request_done(read.task.name.empty() ? "-" : read.task.name, read.error->status, read.key_name);
     return *read.error;
   }
-  return read.stream ? serve_streamed(s.get(), request, read, started) : serve_whole(s, request, read, started);
+  return read.stream ? serve_streamed(s.get(), read, started) : serve_whole(s, read, started);
 }
 
 std::string models_json(const std::vector<validator::OrganicTask>& tasks) {

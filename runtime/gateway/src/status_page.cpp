@@ -68,13 +68,14 @@ std::string render_status_page(const StatusPageData& data) {
     }
     out += "<table class=\"contenders\">\n" +
            header_row({"uid", "hotkey", "capacity", "consumed", "requests", "429", "500", "in flight", "healthy",
-                       "quality", "period score", "speed bonus", "weight"});
+                       "checked / kept", "quality", "period score", "speed bonus", "weight"});
     for (const validator::ContenderStatus* c : contenders) {
       out += "<tr>" + num_cell(std::to_string(c->uid)) + cell(c->miner_hotkey) + num_cell(fixed(c->capacity, 1)) +
              num_cell(fixed(c->consumed, 1)) + num_cell(std::to_string(c->requests)) +
              num_cell(std::to_string(c->rate_limited)) + num_cell(std::to_string(c->failed)) +
              num_cell(std::to_string(c->in_flight)) +
              (c->healthy ? "<td class=\"ok\">yes</td>" : "<td class=\"bad\">no</td>") +
+             num_cell(std::to_string(c->checked) + " / " + std::to_string(c->checked + c->unchecked + c->pending)) +
              num_cell(fixed(c->recent_quality)) + num_cell(fixed(c->period_score)) + num_cell(fixed(c->speed_bonus)) +
              num_cell(fixed(c->weight, 5)) + "</tr>\n";
     }

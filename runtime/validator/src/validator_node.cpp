@@ -1,6 +1,7 @@
 // The validator's loops: periods and the synthetic timetable, the senders, the checking pump, weights.
 #include "nineteen/validator/validator_node.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -99,6 +100,7 @@ struct ValidatorNode::State {
   std::condition_variable changed;
   std::int64_t period_id = 0;  // 0: no period running
   SystemClock::time_point period_end;
+  SystemClock::time_point period_start;  // what checking did "this period" counts from
   std::vector<Contender> contenders;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> timetable;
   std::deque<SendJob> send_queue;
@@ -156,6 +158,7 @@ struct ValidatorNode::State {
   void reset_live();
   void load_figures();
   bool check_batch(const std::vector<store::KeptAnswer>& answers);
+  void check_or_record_unchecked(const std::vector<store::KeptAnswer>& answers);
 };
 
 ValidatorNode::ValidatorNode(ValidatorConfig config, ValidatorParts parts, ValidatorEvents events)
@@ -305,6 +308,17 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
 
 std::vector<ContenderStatus> ValidatorNode::contender_status() {
   State& s = *state_;
+  SystemClock::time_point since;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    since = s.period_start;
+  }
+  std::map<ContenderKey, store::AnswerTally> tallies;
+  try {
+    for (store::AnswerTally& t : s.parts.store->answer_tallies(since)) tallies[{t.task, t.miner_hotkey}] = t;
+  } catch (const std::exception& e) {
+    spdlog::warn("status: the answer tallies could not be read: {}", e.what());
+  }
   std::lock_guard<std::mutex> lock(s.mutex);
   std::vector<ContenderStatus> out;
   const auto now = SystemClock::now();
@@ -323,6 +337,12 @@ std::vector<ContenderStatus> ValidatorNode::contender_status() {
     st.in_flight = stats.in_flight;
     st.healthy = stats.consecutive_failures <= s.config.mechanism.organic_routing.max_recent_failures &&
                  now - stats.last_429 >= std::chrono::seconds(2);
+    if (auto t = tallies.find(key); t != tallies.end()) {
+      st.checked = t->second.checked;
+      st.unchecked = t->second.unchecked;
+      st.pending = t->second.pending;
+      st.organic_checked = t->second.organic_checked;
+    }
     auto f = s.figures.find(key);
     if (f != s.figures.end()) {
       st.recent_quality = f->second.quality;
@@ -425,6 +445,7 @@ void ValidatorNode::State::ensure_period() {
         std::lock_guard<std::mutex> lock(mutex);
         period_id = open->id;
         period_end = open->ends_at;
+        period_start = open->starts_at;
       }
       finish_period();
     }
@@ -503,6 +524,7 @@ void ValidatorNode::State::start_period() {
     std::lock_guard<std::mutex> lock(mutex);
     period_id = id;
     period_end = ends;
+    period_start = now;
     contenders = std::move(fresh);
     reset_live();
   }
@@ -535,6 +557,7 @@ void ValidatorNode::State::resume_period(const store::PeriodRecord& period) {
     std::lock_guard<std::mutex> lock(mutex);
     period_id = period.id;
     period_end = period.ends_at;
+    period_start = period.starts_at;
     contenders = std::move(resumed);
     reset_live();
   }
@@ -624,6 +647,11 @@ void ValidatorNode::State::try_set_weights() {
 
   std::ostringstream report;
   report << "weights after period " << last_closed_period << "\n" << format_weight_tables(result, hotkey_of);
+  try {
+    report << format_check_tallies(parts.store->answer_tallies(last_weights_set));
+  } catch (const std::exception& e) {
+    report << "checking: the tallies could not be read: " << e.what() << "\n";
+  }
   if (vector.uids.empty()) {
     report << "nothing to set: no miner has a weight yet\n";
     weights_pending = false;
@@ -785,26 +813,39 @@ void ValidatorNode::State::load_figures() {
 void ValidatorNode::State::run_check_pump() {
   while (!stopping) {
     bool worked = false;
-    for (const std::string& task : served_tasks()) {
-      if (stopping) break;
-      // Organic answers first, then each miner's in random order (the store's rule).
-      std::vector<store::KeptAnswer> answers = parts.store->next_answers_to_check(task, config.check_batch);
-      if (answers.empty()) continue;
-      worked = true;
-      if (check_batch(answers)) continue;
-      // One bad answer must not hold back the rest: check them one by one; one that fails alone is
-      // recorded as unchecked, with why.
-      for (const store::KeptAnswer& a : answers) {
-        if (answers.size() > 1 && check_batch({a})) continue;
-        spdlog::error("kept answer {} of {} from {} stays unchecked: the checker failed on it", a.id, a.task,
-                      a.miner_hotkey);
-        parts.store->record_unchecked(a.id, "the checker failed on it", SystemClock::now());
+    // Two passes: every task's organic answers, then (only when none is waiting) synthetic ones,
+    // task by task. Users' answers are what a validator sells: they are checked first.
+    for (const bool organic_pass : {true, false}) {
+      for (const std::string& task : served_tasks()) {
+        if (stopping) break;
+        // Organic answers first, then each miner's in random order (the store's rule).
+        std::vector<store::KeptAnswer> answers = parts.store->next_answers_to_check(task, config.check_batch);
+        if (organic_pass) {
+          auto synthetic = std::find_if(answers.begin(), answers.end(), [](const store::KeptAnswer& a) { return a.synthetic; });
+          answers.erase(synthetic, answers.end());
+        }
+        if (answers.empty()) continue;
+        worked = true;
+        check_or_record_unchecked(answers);
       }
+      if (worked) break;
     }
     if (!worked) {
       std::unique_lock<std::mutex> lock(mutex);
       changed.wait_for(lock, std::chrono::milliseconds(300), [&] { return stopping.load(); });
     }
+  }
+}
+
+// Checks `answers`; when the batch fails, one by one, and an answer that fails alone is recorded as
+// unchecked, with why (one bad answer must not hold back the rest).
+void ValidatorNode::State::check_or_record_unchecked(const std::vector<store::KeptAnswer>& answers) {
+  if (check_batch(answers)) return;
+  for (const store::KeptAnswer& a : answers) {
+    if (answers.size() > 1 && check_batch({a})) continue;
+    spdlog::error("kept answer {} of {} from {} stays unchecked: the checker failed on it", a.id, a.task,
+                  a.miner_hotkey);
+    parts.store->record_unchecked(a.id, "the checker failed on it", SystemClock::now());
   }
 }
 

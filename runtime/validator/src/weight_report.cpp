@@ -75,6 +75,29 @@ std::string format_weight_tables(const scoring::WeightsResult& result, const std
   return out.str();
 }
 
+std::string format_check_tallies(const std::vector<store::AnswerTally>& tallies) {
+  std::ostringstream out;
+  char line[256];
+  out << "checking since the last weights (kept = checked + unchecked + waiting)\n";
+  std::snprintf(line, sizeof line, "  %-24s %-14s %8s %8s %9s %8s %8s\n", "task", "miner", "kept", "checked", "(organic)",
+                "unchecked", "waiting");
+  out << line;
+  std::uint64_t kept = 0, checked = 0;
+  for (const store::AnswerTally& t : tallies) {
+    std::snprintf(line, sizeof line, "  %-24s %-14s %8llu %8llu %9llu %8llu %8llu\n", t.task.c_str(),
+                  short_key(t.miner_hotkey).c_str(), static_cast<unsigned long long>(t.kept()),
+                  static_cast<unsigned long long>(t.checked), static_cast<unsigned long long>(t.organic_checked),
+                  static_cast<unsigned long long>(t.unchecked), static_cast<unsigned long long>(t.pending));
+    out << line;
+    kept += t.kept();
+    checked += t.checked;
+  }
+  std::snprintf(line, sizeof line, "  checked %llu of %llu kept answers (%.1f%%)\n", static_cast<unsigned long long>(checked),
+                static_cast<unsigned long long>(kept), kept ? 100.0 * static_cast<double>(checked) / static_cast<double>(kept) : 100.0);
+  out << line;
+  return out.str();
+}
+
 std::vector<store::WeightBreakdownRecord> breakdown_rows(const scoring::WeightsResult& result,
                                                          const std::map<std::uint16_t, std::string>& hotkey_of) {
   std::map<std::uint16_t, const scoring::MinerWeight*> by_uid;

@@ -16,18 +16,23 @@ const stream = await client.chat.completions.create({
   model: "chat-tiny", messages, max_tokens: 6, temperature: 0, stream: true,
   stream_options: { include_usage: true },
 });
-let content = "", chunks = 0, finishReason = null;
+let content = "", chunks = 0, finishReason = null, usageChunk = false, models = new Set(), leaked = false;
 for await (const chunk of stream) {
   chunks++;
+  models.add(chunk.model);
   const choice = chunk.choices[0];
   if (choice?.delta?.content) content += choice.delta.content;
   if (choice?.finish_reason) finishReason = choice.finish_reason;
+  if (chunk.choices.length === 0 && chunk.usage) usageChunk = true;  // include_usage: a chunk of its own
+  if (choice && ("token_ids" in choice || choice.logprobs)) leaked = true;
 }
-print({ case: "streamed_chat", chunks, content, finish_reason: finishReason });
+print({ case: "streamed_chat", chunks, content, finish_reason: finishReason, usage_chunk: usageChunk,
+        models: [...models], leaked });
 
 const chat = await client.chat.completions.create({ model: "chat-tiny", messages, max_tokens: 6, temperature: 0 });
-print({ case: "chat", object: chat.object, content: chat.choices[0].message.content,
-        completion_tokens: chat.usage.completion_tokens });
+print({ case: "chat", object: chat.object, content: chat.choices[0].message.content, model: chat.model,
+        completion_tokens: chat.usage.completion_tokens,
+        leaked: "token_ids" in chat.choices[0] || chat.choices[0].logprobs != null });
 
 const completion = await client.completions.create({ model: "completions-tiny", prompt: "Once upon", max_tokens: 5 });
 print({ case: "completion", object: completion.object, text: completion.choices[0].text });

@@ -16,9 +16,17 @@ struct HiddenAnswerPart {
   std::optional<std::string> user_sees;  // JSON put in its place; nullopt: the member is removed
 };
 
+// How a user's copy of each answer chunk differs from the miner's.
+struct AnswerShaping {
+  std::vector<HiddenAnswerPart> hidden;  // what the check needed and the user did not ask for
+  std::string model;                     // the name the user asked for: the answer's "model" says it
+  bool stream = false;
+  bool include_usage = false;  // stream_options.include_usage: usage in a final chunk of its own
+};
+
 struct CheckableRequest {
-  std::string body;                       // the request as miners get it
-  std::vector<HiddenAnswerPart> hidden;   // what to hide from this user's answer chunks
+  std::string body;       // the request as miners get it
+  AnswerShaping shaping;  // how this user's answer chunks are shaped
 };
 
 // `check_needs` is the descriptor's JSON (empty = none). A request key counts as asked for by the
@@ -26,7 +34,10 @@ struct CheckableRequest {
 // check_needs (a plugin bug, named).
 CheckableRequest make_checkable(const std::string& body, const std::string& check_needs);
 
-// `chunk` with the hidden parts hidden; unchanged when there are none or it is not a JSON object.
-std::string shape_for_user(const std::string& chunk, const std::vector<HiddenAnswerPart>& hidden);
+// `chunk` as the user gets it, as OpenAI sends it: hidden parts hidden, "model" the name asked for
+// (not the checkpoint's folder), and in a stream "usage" only when include_usage asked for it, then
+// in a final chunk of its own with empty "choices". Usually one chunk, two for that final one; the
+// chunk unchanged when it is not a JSON object.
+std::vector<std::string> shape_for_user(const std::string& chunk, const AnswerShaping& shaping);
 
 }  // namespace nineteen::gateway

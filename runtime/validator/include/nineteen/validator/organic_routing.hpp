@@ -22,7 +22,7 @@ struct OrganicTask {
   bool stream = false;
   std::string work_unit;
   size_t contenders = 0;
-  std::string check_needs;  // the task's descriptor "check_needs" (JSON), empty when none
+  std::string check_needs = {};  // the task's descriptor "check_needs" (JSON), empty when none
 };
 
 // One contender to try for an organic request.
@@ -47,6 +47,8 @@ struct ContenderStatus {
   double period_score = 0;    // P_h at the last weight setting
   double speed_bonus = 0;
   double weight = 0;          // final weight at the last weight setting
+  // Its answers this period: checked, recorded as unchecked, waiting for a checker (issue 22).
+  std::uint64_t checked = 0, unchecked = 0, pending = 0, organic_checked = 0;
 };
 
 // Thread-safe; implemented by ValidatorNode.

@@ -29,6 +29,10 @@ std::vector<scoring::TaskInput> task_inputs(store::ValidatorStore& store, const 
 std::string format_weight_tables(const scoring::WeightsResult& result, const std::map<std::uint16_t, std::string>& hotkey_of,
                                  const std::map<std::uint16_t, std::string>& label_of = {});
 
+// What checking did with each contender's answers since the last weight setting: checked (of them
+// organic), unchecked (with the fraction of the kept answers that were checked), waiting.
+std::string format_check_tallies(const std::vector<store::AnswerTally>& tallies);
+
 // The breakdown rows stored for one weight setting.
 std::vector<store::WeightBreakdownRecord> breakdown_rows(const scoring::WeightsResult& result,
                                                          const std::map<std::uint16_t, std::string>& hotkey_of);
