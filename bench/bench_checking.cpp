@@ -2,7 +2,7 @@
 // into the checker queue, the same engine `nineteen checker` runs), per devnet task, beside the
 // synthetic volume the devnet's schedule asks one validator to check. Prints a table; asserts nothing.
 //
-//   bench_checking [--models DIR] [--answers N] [--period-s S] [--workers W]
+//   bench_checking [--models DIR] [--answers N] [--period-s S] [--multiplier M] [--workers W]
 //
 // DIR holds the tiny models as `nineteen devnet` makes them (default .devnet/models; missing ones are
 // made there with `nineteen-models`). Each task's answers are its own served answers to synthetic
@@ -94,7 +94,8 @@ bool make_model(const fs::path& binary_dir, const fs::path& models, const std::s
 int main(int argc, char** argv) {
   fs::path models = ".devnet/models";
   int answers = 64;
-  double period_s = 20;
+  double period_s = 20;          // the devnet's period
+  double multiplier = 4;          // the devnet's synthetic_multiplier
   int workers = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
@@ -102,8 +103,10 @@ int main(int argc, char** argv) {
     else if (key == "--answers") answers = std::max(16, std::atoi(argv[i + 1]));
     else if (key == "--period-s") period_s = std::atof(argv[i + 1]);
     else if (key == "--workers") workers = std::max(1, std::atoi(argv[i + 1]));
+    else if (key == "--multiplier") multiplier = std::atof(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: bench_checking [--models DIR] [--answers N] [--period-s S] [--workers W]\n");
+      std::fprintf(stderr,
+                   "usage: bench_checking [--models DIR] [--answers N] [--period-s S] [--multiplier M] [--workers W]\n");
       return 2;
     }
   }
@@ -178,11 +181,11 @@ int main(int argc, char** argv) {
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const double rate = static_cast<double>(checked) / seconds;
-    const double asked = kServingMiners * t.max_capacity * mean_share / t.volume_per_request / period_s;
+    const double asked = kServingMiners * t.max_capacity * mean_share * multiplier / t.volume_per_request / period_s;
     std::printf("%-24s %8zu %9.2f %12.1f %14.2f %8.1fx  %s (mean quality %.3f)\n", t.name.c_str(), checked, seconds,
                 rate, asked, rate / asked, rate >= asked ? "yes" : "NO", checked ? quality / checked : 0.0);
   }
-  std::printf("devnet asks/s = %d miners x max_capacity x E[m] %.4f / volume_per_request / period %.0f s\n",
-              kServingMiners, mean_share, period_s);
+  std::printf("devnet asks/s = %d miners x max_capacity x E[m] %.4f x M %.1f / volume_per_request / period %.0f s\n",
+              kServingMiners, mean_share, multiplier, period_s);
   return 0;
 }

@@ -351,8 +351,8 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
   for (const MinerRow& r : rows) tasks.insert(r.task);
   for (const std::string& task : tasks) {
     out << "task " << task << "\n";
-    std::snprintf(line, sizeof line, "  %-12s %4s %9s %7s %8s %7s %7s %8s\n", "behaviour", "uid", "capacity", "period",
-                  "quality", "speed+", "share", "weight");
+    std::snprintf(line, sizeof line, "  %-12s %4s %9s %13s %7s %8s %7s %10s %14s\n", "behaviour", "uid", "capacity",
+                  "checked/kept", "period", "quality", "speed+", "task share", "overall weight");
     out << line;
     std::vector<MinerRow> sorted;
     for (const MinerRow& r : rows) {
@@ -360,8 +360,10 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
     }
     std::sort(sorted.begin(), sorted.end(), [](const MinerRow& a, const MinerRow& b) { return a.task_share > b.task_share; });
     for (const MinerRow& r : sorted) {
-      std::snprintf(line, sizeof line, "  %-12s %4u %9.0f %7.3f %8.3f %+7.3f %7.3f %7.2f%%\n", r.behaviour.c_str(), r.uid,
-                    r.capacity, r.period_score, r.quality, r.speed_bonus, r.task_share, 100 * r.weight);
+      const std::string checked = std::to_string(r.checked) + "/" + std::to_string(r.kept);
+      std::snprintf(line, sizeof line, "  %-12s %4u %9.0f %13s %7.3f %8.3f %+7.3f %9.2f%% %13.2f%%\n", r.behaviour.c_str(),
+                    r.uid, r.capacity, checked.c_str(), r.period_score, r.quality, r.speed_bonus, 100 * r.task_share,
+                    100 * r.weight);
       out << line;
     }
   }
@@ -445,10 +447,17 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
     }
     auto latest = store.latest_weight_setting();
     if (!latest || latest == seen) continue;
+    static const auto started = std::chrono::system_clock::now() - std::chrono::hours(1);
     seen = latest;
+    std::map<std::pair<std::string, std::string>, store::AnswerTally> tallies;
+    for (store::AnswerTally& t : store.answer_tallies(started)) tallies[{t.task, t.miner_hotkey}] = t;
     std::vector<MinerRow> rows;
     for (const store::WeightBreakdownRecord& r : store.weight_breakdowns(*latest)) {
       MinerRow row;
+      if (auto t = tallies.find({r.task, r.miner_hotkey}); t != tallies.end()) {
+        row.checked = t->second.checked;
+        row.kept = t->second.kept();
+      }
       row.behaviour = behaviour_of.count(r.miner_hotkey) ? behaviour_of[r.miner_hotkey] : "?";
       row.hotkey = r.miner_hotkey;
       row.uid = r.figures.uid;

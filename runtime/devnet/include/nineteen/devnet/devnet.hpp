@@ -40,6 +40,7 @@ struct MinerRow {
   unsigned uid = 0;
   std::string task;
   double capacity = 0, period_score = 0, quality = 0, speed_bonus = 0, task_share = 0, weight = 0;
+  std::uint64_t checked = 0, kept = 0;  // its answers of this task since the devnet started
 };
 
 class Devnet {
