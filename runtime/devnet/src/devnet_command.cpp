@@ -12,6 +12,11 @@ namespace nineteen::devnet {
 int devnet_command(const std::vector<std::string>& args) {
   const std::string usage =
       "nineteen devnet [--dir DIR] [--miners B1,B2,...] [--periods K] [--period-s S] [--exit] [--no-llm]\n"
+      "                [--synthetic-multiplier M]\n"
+      "  a local chain, a checker, a validator with its gateway and miners with scripted behaviours\n"
+      "  --dir DIR        keys, cached models and the run's files (default .devnet)\n"
+      "  --periods K      stop after K weight settings (with --exit; otherwise Ctrl-C stops it)\n"
+      "  --period-s S     scoring period in seconds (default 20)\n"
       "  behaviours: honest, quantized, wrong-model, lazy, slow, flaky, full, offline";
   DevnetOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -21,7 +26,10 @@ int devnet_command(const std::vector<std::string>& args) {
       return args[++i];
     };
     try {
-      if (a == "--dir") {
+      if (a == "--help" || a == "-h") {
+        std::cout << "usage: " << usage << "\n";
+        return 0;
+      } else if (a == "--dir") {
         options.dir = value();
       } else if (a == "--miners") {
         options.miners.clear();
