@@ -235,6 +235,13 @@ TEST(HostileRequests, DeepJsonInvalidUtf8AndControlCharactersGetA4xxAndEveryProc
   EXPECT_EQ(to_gateway("/v1/text/transform", good + "garbage").status, 400);
   network_serves("invalid UTF-8 and control characters");
 
+  // The task's own rules at the gateway (issue 20, item 4): OpenAI's error object with `param`, and
+  // the request never reaches a miner.
+  auto missing = to_gateway("/v1/text/transform", R"({"model":"reverse-words"})");
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(error_code(missing.body), "invalid_request") << missing.body;
+  EXPECT_NE(missing.body.find("\"param\":\"text\""), std::string::npos) << missing.body;
+
   validator.signal(SIGTERM);
   EXPECT_EQ(validator.wait_exit(20s), 0) << validator.output();
 }
