@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nineteen/chain/chain.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/checker/check_service.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/request_signing.hpp"
@@ -130,7 +131,14 @@ struct ValidatorNode::State {
   // The schedule's randomness: unpredictable to miners (it includes the validator's secret) and the
   // same after a restart, so a resumed period keeps its timetable.
   uint64_t schedule_seed(std::int64_t period, const std::string& miner, const std::string& task) const {
+    // The schedule must be unguessable by miners: keyed by the validator's secret. A key loaded from
+    // btcli's privateKey alone has no seed (all zeros), so its schnorrkel secret keys it instead.
     std::string secret(reinterpret_cast<const char*>(hotkey.seed().data()), hotkey.seed().size());
+    if (!hotkey.has_seed()) {
+      const keys::Sr25519SecretKey& key = hotkey.sr25519_secret();
+      secret.assign(reinterpret_cast<const char*>(key.scalar.data()), key.scalar.size());
+      secret.append(reinterpret_cast<const char*>(key.nonce.data()), key.nonce.size());
+    }
     std::string digest = keys::sha256_hex(secret + ":" + std::to_string(period) + ":" + miner + ":" + task);
     return std::stoull(digest.substr(0, 16), nullptr, 16);
   }
@@ -183,9 +191,14 @@ void ValidatorNode::start() {
     registered = registered || (n.hotkey == s.hotkey.ss58_address() && n.role == chain::NodeRole::validator);
   }
   if (!registered) {
-    throw std::runtime_error("validator " + s.hotkey.ss58_address() + " is not registered as a validator on " +
-                             s.config.chain_url + "; register it first: nineteen chain register --chain " +
-                             s.config.chain_url + " --key " + s.config.hotkey_file + " --stake N --role validator");
+    const bool local = chain::chain_kind(s.config.chain_url) == chain::ChainKind::local_http;
+    throw std::runtime_error(
+        "validator " + s.hotkey.ss58_address() + " is not registered as a validator on " + s.config.chain_url +
+        "; register it first: " +
+        (local ? "nineteen chain register --chain " + s.config.chain_url + " --key " + s.config.hotkey_file +
+                     " --stake N --role validator"
+               : std::string("on Bittensor with btcli subnet register (and stake for a validator permit); on the "
+                             "local chain with nineteen chain register --chain <its http:// URL>")));
   }
   s.load_figures();
   for (size_t i = 0; i < s.config.senders; ++i) s.senders.emplace_back([&s] { s.run_sender(); });
