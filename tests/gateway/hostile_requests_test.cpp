@@ -71,57 +71,92 @@ std::vector<std::pair<std::string, std::string>> deep_bodies(size_t depth, const
 
 bool alive(const ChildProcess& process) { return ::kill(process.pid(), 0) == 0; }
 
+// A network on loopback in `dir`: a chain with a registered validator key, miners, an API key and
+// `nineteen validator` with its gateway, each a real process. The tests write their own catalogues.
+class LoopbackNetwork {
+ public:
+  explicit LoopbackNetwork(const ScratchDir& dir) : dir_(dir) {
+    dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+    chain = std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"chain", "--config", dir.file("chain.toml")},
+                                           dir.file("chain.log"));
+    chain_url = chain->wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
+    EXPECT_FALSE(chain_url.empty()) << chain->output();
+    nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
+    nineteen::chain::ChainClient(chain_url, validator_key)
+        .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+    auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "u"});
+    EXPECT_EQ(create_rc, 0) << created;
+    std::smatch m;
+    if (std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) api_key = m[1];
+  }
+
+  // A registered miner `name` with the catalogue `tasks_file` and more [miner] settings; its URL.
+  std::string start_miner(const std::string& name, const std::string& tasks_file, const std::string& settings = "") {
+    auto key = nineteen::keys::Hotkey::generate();
+    nineteen::keys::save_hotkey(key, dir_.file(name + ".json"));
+    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
+    dir_.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url + "\"\ntasks_file = \"" +
+                                   tasks_file + "\"\n" + settings);
+    miners.push_back(std::make_unique<ChildProcess>(
+        NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir_.file(name + ".toml")}, dir_.file(name + ".log")));
+    miner_hotkeys.push_back(key.ss58_address());
+    auto url = miners.back()->wait_for_line(std::regex("listening on (http://[0-9.:]+)"));
+    EXPECT_TRUE(url) << miners.back()->output();
+    return url.value_or("");
+  }
+
+  // `nineteen validator` on tasks.toml with more [validator] settings, then `gateway_settings`
+  // (which may add further tables); the gateway's URL.
+  std::string start_validator(const std::string& settings, const std::string& gateway_settings = "") {
+    dir_.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
+                                     "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nanswer_timeout_s = 2\n" +
+                                     settings + "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n" +
+                                     gateway_settings);
+    validator = std::make_unique<ChildProcess>(
+        NINETEEN_BINARY, std::vector<std::string>{"validator", "--config", dir_.file("validator.toml")},
+        dir_.file("validator.log"));
+    const std::string gateway = validator->wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
+    EXPECT_FALSE(gateway.empty()) << validator->output();
+    return gateway;
+  }
+
+  nineteen::keys::Hotkey validator_key = nineteen::keys::Hotkey::generate();
+  std::unique_ptr<ChildProcess> chain, validator;
+  std::vector<std::unique_ptr<ChildProcess>> miners;
+  std::vector<std::string> miner_hotkeys;
+  std::string chain_url, api_key;
+
+ private:
+  const ScratchDir& dir_;
+};
+
 }  // namespace
 
 TEST(HostileRequests, DeepJsonInvalidUtf8AndControlCharactersGetA4xxAndEveryProcessStaysUp) {
   ScratchDir dir("hostile");
-  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
-  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
-  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(chain_url.empty()) << chain.output();
-  auto validator_key = nineteen::keys::Hotkey::generate();
-  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
-  nineteen::chain::ChainClient(chain_url, validator_key)
-      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
+  const std::string& chain_url = net.chain_url;
+  const auto& validator_key = net.validator_key;
   dir.write("tasks.toml",
             "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"reverse\"\nmax_capacity = 1000\n"
             "volume_per_request = 10\ntimeout_s = 2\n");
 
   // Body limits raised to 8 MiB, so that 10⁶-deep bodies (2 MB and more) reach the JSON readers.
   constexpr const char* kBig = "max_body_bytes = 8388608\n";
-  std::vector<std::unique_ptr<ChildProcess>> miners;
-  std::vector<std::string> miner_urls, miner_hotkeys;
-  for (const std::string name : {"miner1", "miner2"}) {
-    auto key = nineteen::keys::Hotkey::generate();
-    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
-    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
-    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url +
-                                  "\"\ntasks_file = \"tasks.toml\"\n" + kBig);
-    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
-                                                    dir.file(name + ".log")));
-    auto url = miners.back()->wait_for_line(std::regex("listening on (http://[0-9.:]+)"));
-    ASSERT_TRUE(url) << miners.back()->output();
-    miner_urls.push_back(*url);
-    miner_hotkeys.push_back(key.ss58_address());
-  }
+  std::vector<std::string> miner_urls;
+  for (const std::string name : {"miner1", "miner2"}) miner_urls.push_back(net.start_miner(name, "tasks.toml", kBig));
+  const std::vector<std::string>& miner_hotkeys = net.miner_hotkeys;
   dir.write("checker.toml", std::string("[checker]\nport = 0\ntasks_file = \"tasks.toml\"\n") + kBig);
   ChildProcess checker(NINETEEN_BINARY, {"checker", "--config", dir.file("checker.toml")}, dir.file("checker.log"));
   const std::string checker_url = checker.wait_for_line(std::regex("listening on (http://[0-9.:]+)")).value_or("");
   ASSERT_FALSE(checker_url.empty()) << checker.output();
-
-  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "hostile"});
-  ASSERT_EQ(create_rc, 0) << created;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
-  const std::string key = m[1];
-
-  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
-                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 30\n"
-                                  "answer_timeout_s = 2\nchecker = \"" + checker_url + "\"\n"
-                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n" + kBig);
-  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
-  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(gateway.empty()) << validator.output();
+  const std::string key = net.api_key;
+  const std::string gateway = net.start_validator("period_s = 30\nchecker = \"" + checker_url + "\"\n", kBig);
+  ASSERT_FALSE(gateway.empty());
+  ChildProcess& chain = *net.chain;
+  ChildProcess& validator = *net.validator;
+  auto& miners = net.miners;
 
   nineteen::net::ClientOptions options;
   options.timeouts.total = 60s;
@@ -250,14 +285,8 @@ TEST(HostileRequests, DeepJsonInvalidUtf8AndControlCharactersGetA4xxAndEveryProc
 // checked quality is 0 (it answers every request in the wrong transform).
 TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
   ScratchDir dir("route-quality");
-  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
-  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
-  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(chain_url.empty()) << chain.output();
-  auto validator_key = nineteen::keys::Hotkey::generate();
-  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
-  nineteen::chain::ChainClient(chain_url, validator_key)
-      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
   // A small capacity: a few synthetic requests a period, so users can reach the one slot.
   const std::string task = "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"%s\"\nmax_capacity = 200\n"
                            "volume_per_request = 10\ntimeout_s = 2\n";
@@ -268,31 +297,16 @@ TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
   };
   dir.write("tasks.toml", catalogue("reverse"));
   dir.write("tasks-wrong.toml", catalogue("upper"));
-  std::vector<std::unique_ptr<ChildProcess>> miners;
-  for (const std::string name : {"honest", "wrong"}) {
-    auto key = nineteen::keys::Hotkey::generate();
-    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
-    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
-    // The honest miner serves one request at a time, slowly: concurrent users find it full (429).
-    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url + "\"\ntasks_file = \"" +
-                                  (name == "wrong" ? "tasks-wrong.toml" : "tasks.toml") + "\"\n" +
-                                  (name == "honest" ? "[miner.tasks.reverse-words]\nconcurrency = 1\nchunk_delay_ms = 150\n" : ""));
-    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
-                                                    dir.file(name + ".log")));
-    ASSERT_TRUE(miners.back()->wait_for_line(std::regex("listening on"))) << miners.back()->output();
-  }
-  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "u"});
-  ASSERT_EQ(create_rc, 0) << created;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
-  const std::string key = m[1];
-  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
-                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nperiod_s = 3\n"
-                                  "answer_timeout_s = 2\n"
-                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n");
-  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
-  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(gateway.empty()) << validator.output();
+  // The honest miner serves one request at a time, slowly: concurrent users find it full (429).
+  net.start_miner("honest", "tasks.toml", "[miner.tasks.reverse-words]\nconcurrency = 1\nchunk_delay_ms = 150\n");
+  net.start_miner("wrong", "tasks-wrong.toml");
+  const std::string key = net.api_key;
+  const std::string gateway = net.start_validator("period_s = 3\n");
+  ASSERT_FALSE(gateway.empty());
+  ChildProcess& validator = *net.validator;
+  const std::string& chain_url = net.chain_url;
+  const auto& validator_key = net.validator_key;
+  auto& miners = net.miners;
 
   // Wait for the first weight setting: by then synthetic answers of both miners have been checked.
   nineteen::chain::ChainClient reader(chain_url);
@@ -343,39 +357,17 @@ TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
 // miner is not blamed for it.
 TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   ScratchDir dir("request-dropped");
-  dir.write("chain.toml", "[chain]\nport = 0\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
-  ChildProcess chain(NINETEEN_BINARY, {"chain", "--config", dir.file("chain.toml")}, dir.file("chain.log"));
-  const std::string chain_url = chain.wait_for_line(std::regex("serving (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(chain_url.empty()) << chain.output();
-  auto validator_key = nineteen::keys::Hotkey::generate();
-  nineteen::keys::save_hotkey(validator_key, dir.file("validator.json"));
-  nineteen::chain::ChainClient(chain_url, validator_key)
-      .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
   dir.write("tasks.toml", "[tasks.fragile]\nplugin = \"fixture_misbehaves\"\nmax_capacity = 1000\n"
                           "volume_per_request = 10\ntimeout_s = 2\n");
-  std::vector<std::unique_ptr<ChildProcess>> miners;
-  for (const std::string name : {"m1", "m2", "m3"}) {
-    auto key = nineteen::keys::Hotkey::generate();
-    nineteen::keys::save_hotkey(key, dir.file(name + ".json"));
-    nineteen::chain::ChainClient(chain_url, key).register_node({key.ss58_address(), "", 0, nineteen::chain::NodeRole::miner, "", 0});
-    dir.write(name + ".toml", "[miner]\nhotkey = \"" + name + ".json\"\nchain = \"" + chain_url +
-                                  "\"\ntasks_file = \"tasks.toml\"\nplugins = \"" FIXTURE_PLUGIN_DIR "\"\n");
-    miners.push_back(std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"miner", "--config", dir.file(name + ".toml")},
-                                                    dir.file(name + ".log")));
-    ASSERT_TRUE(miners.back()->wait_for_line(std::regex("listening on"))) << miners.back()->output();
-  }
-  auto [create_rc, created] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "u"});
-  ASSERT_EQ(create_rc, 0) << created;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(created, m, std::regex("(nt-[0-9a-f]{32})"))) << created;
-  const std::string key = m[1];
-  dir.write("validator.toml", "[validator]\nhotkey = \"validator.json\"\nchain = \"" + chain_url +
-                                  "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\nplugins = \"" FIXTURE_PLUGIN_DIR
-                                  "\"\nperiod_s = 30\nanswer_timeout_s = 2\n"
-                                  "[gateway]\nport = 0\nkey_cache_s = 0\nusage_flush_s = 0.1\n");
-  ChildProcess validator(NINETEEN_BINARY, {"validator", "--config", dir.file("validator.toml")}, dir.file("validator.log"));
-  const std::string gateway = validator.wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)")).value_or("");
-  ASSERT_FALSE(gateway.empty()) << validator.output();
+  const std::string plugins = std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n";
+  for (const std::string name : {"m1", "m2", "m3"}) net.start_miner(name, "tasks.toml", plugins);
+  const std::string key = net.api_key;
+  const std::string gateway = net.start_validator(plugins + "period_s = 30\n");
+  ASSERT_FALSE(gateway.empty());
+  ChildProcess& validator = *net.validator;
+  auto& miners = net.miners;
   nineteen::net::HttpClient client;
   auto send = [&](const std::string& text) {
     nineteen::net::ClientRequest r;
