@@ -10,6 +10,7 @@ packages=(
   rapidjson-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libsodium-dev libpcre2-dev
+  libssl-dev  # wss:// to Subtensor endpoints (runtime/chain)
   libpng-dev libjpeg-dev  # the image tasks (sdk/image)
   python3 python3-numpy
   chromium  # the gateway's status page rendered headless (tests/gateway)
