@@ -15,7 +15,7 @@ namespace nineteen::net {
 // (say, a plugin's serve that never returns holds a handler thread), it says so and exits with 1.
 class StopSignals {
  public:
-  static constexpr std::chrono::seconds kLastResortStop{20};
+  static constexpr std::chrono::seconds kLastResortStop{30};
 
   explicit StopSignals(std::function<void(int)> on_signal);
   ~StopSignals();
