@@ -46,7 +46,9 @@ class OneMinerRouting : public nineteen::validator::OrganicRouting {
                         const nineteen::validator::QueryResult&) override {}
   std::vector<nineteen::validator::ContenderStatus> contender_status() override { return {}; }
   const nineteen::keys::Hotkey& signing_key() const override { return key_; }
-  std::optional<std::string> refuse_request(const std::string&, const std::string&) override { return std::nullopt; }
+  std::optional<nineteen::validator::RequestRefusal> refuse_request(const std::string&, const std::string&) override {
+    return std::nullopt;
+  }
   double answer_work(const std::string&, const std::string&, const std::string&) override { return 1; }
 
  private:

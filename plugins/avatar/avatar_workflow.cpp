@@ -16,6 +16,9 @@ namespace nineteen::avatar {
 AvatarRequest read_avatar_request(std::string_view json, const AvatarLimits& limits) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   sdk::JsonObject o(doc, "request");
+  o.allow_only_request_keys({"model", "image", "prompt", "negative_prompt", "identity_strength", "structure_strength",
+                             "steps", "seed", "size", "user", "stream"},
+                            {"n", "response_format", "quality", "style"});
   AvatarRequest r;
   image::ImageLimits image_limits;
   image_limits.max_side = 4 * limits.max_side;

@@ -8,6 +8,13 @@ namespace nineteen::diffusion {
 GenerationSettings read_image_request(std::string_view request, ImageTaskType type, const ImageRequestLimits& limits) {
   rapidjson::Document doc = sdk::parse_json(request, "request");
   sdk::JsonObject o(doc, "request");
+  // OpenAI's image keys, each honoured below or refused by name, never silently ignored.
+  const bool edit = type == ImageTaskType::ImageToImage;
+  o.allow_only_request_keys({"model", "prompt", "negative_prompt", "steps", "cfg_scale", "width", "height", "size",
+                             "seed", "n", "response_format", "user", "stream", "init_image",
+                             edit ? "strength" : "prompt"},
+                            {"quality", "style", "background", "moderation", "output_format", "output_compression",
+                             "partial_images", "image", "mask", "input_fidelity"});
   GenerationSettings s;
   s.prompt = o.string("prompt");
   if (s.prompt.empty() || s.prompt.size() > 4000) {
@@ -22,6 +29,32 @@ GenerationSettings read_image_request(std::string_view request, ImageTaskType ty
     if (*out % limits.size_multiple != 0) {
       throw o.bad(key, "a multiple of " + std::to_string(limits.size_multiple), o.require(key));
     }
+  }
+  // OpenAI's "size": "WIDTHxHEIGHT", honoured (not the default size in its place).
+  if (o.has("size")) {
+    if (o.has("width") || o.has("height")) {
+      throw sdk::Error(NT_INVALID_ARGUMENT, "request key \"size\": send either size or width and height, not both");
+    }
+    const std::string size = o.string("size");
+    const std::string expected = "\"WIDTHxHEIGHT\", each a multiple of " + std::to_string(limits.size_multiple) +
+                                 " from " + std::to_string(limits.size_multiple) + " to " +
+                                 std::to_string(limits.max_side) + " (this task's max_side)";
+    const size_t x = size.find('x');
+    int width = 0, height = 0;
+    try {
+      size_t used_w = 0, used_h = 0;
+      width = x == std::string::npos ? 0 : std::stoi(size.substr(0, x), &used_w);
+      height = x == std::string::npos ? 0 : std::stoi(size.substr(x + 1), &used_h);
+      if (used_w != x || used_h != size.size() - x - 1) width = 0;
+    } catch (const std::exception&) {
+      width = 0;
+    }
+    auto fits = [&](int side) {
+      return side >= limits.size_multiple && side <= limits.max_side && side % limits.size_multiple == 0;
+    };
+    if (!fits(width) || !fits(height)) throw o.bad("size", expected, o.require("size"));
+    s.width = width;
+    s.height = height;
   }
   s.seed = uint64_t(o.integer_or("seed", 0, 0, int64_t(1) << 53));
   if (o.has("n") && o.integer("n", 1, 1) != 1) throw o.bad("n", "1", o.require("n"));

@@ -10,6 +10,8 @@ using sdk::Error;
 EmbeddingsRequest EmbeddingsRequest::parse(std::string_view json, int64_t max_inputs, int64_t dimension) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   sdk::JsonObject o(doc, "request");
+  // OpenAI's embeddings keys, each honoured below or refused by name.
+  o.allow_only_request_keys({"model", "input", "encoding_format", "dimensions", "user", "stream"}, {"input_type"});
   EmbeddingsRequest r;
   const std::string expected_input =
       "a non-empty string or a list of 1 to " + std::to_string(max_inputs) + " non-empty strings";

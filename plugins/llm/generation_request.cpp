@@ -67,6 +67,17 @@ std::vector<std::string> read_stop(const JsonObject& req) {
 GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   JsonObject req(doc, "request");
+  // OpenAI's keys, each honoured below or refused by name: a request with `tools` or a
+  // `response_format` must not get plain text back as if they had been read.
+  const char* text_key = type == LlmTaskType::Chat ? "messages" : "prompt";
+  req.allow_only_request_keys(
+      {"model", text_key, "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
+       "stream", "stream_options", "logprobs", "top_logprobs", "n", "frequency_penalty", "presence_penalty",
+       "repetition_penalty", "return_token_ids", "user"},
+      {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "response_format", "logit_bias",
+       "audio", "modalities", "prediction", "reasoning_effort", "web_search_options", "service_tier", "store",
+       "metadata", "suffix", "echo", "best_of", "guided_json", "guided_regex", "guided_choice", "guided_grammar",
+       "grammar", "min_p", "messages", "prompt"});
   GenerationRequest r;
   r.type = type;
   if (type == LlmTaskType::Chat) {

@@ -109,6 +109,21 @@ TEST(Devnet, OrganicAnswersAreCheckedWithTheQualityTheirMinerEarns) {
   nineteen::devnet::Devnet devnet(options);
   devnet.start();
   ASSERT_FALSE(devnet.gateway_url().empty()) << devnet.validator_log();
+  {
+    // Issue 25, item 1: a key the task does not implement is refused by name at the gateway (by
+    // the task's own rules), not ignored.
+    nineteen::net::HttpClient client;
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = devnet.gateway_url() + "/v1/chat/completions";
+    r.body = R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":"hi"}],)"
+             R"("tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"tool_choice":"required"})";
+    r.headers.set("Authorization", "Bearer " + devnet.api_key());
+    auto refused = client.send(r);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("\"code\":\"unsupported_parameter\""), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("\"param\":\"tools\""), std::string::npos) << refused.body;
+  }
 
   struct Organic {
     const char* path;

@@ -74,12 +74,15 @@ std::vector<ContenderStatus> LoopbackRouting::contender_status() {
   return out;
 }
 
-std::optional<std::string> LoopbackRouting::refuse_request(const std::string&, const std::string& request) {
+std::optional<nineteen::validator::RequestRefusal> LoopbackRouting::refuse_request(const std::string&,
+                                                                                  const std::string& request) {
   rapidjson::Document doc;
-  if (!nineteen::sdk::parse_json_bounded(doc, request).empty() || !doc.IsObject()) return "not a JSON object";
+  if (!nineteen::sdk::parse_json_bounded(doc, request).empty() || !doc.IsObject()) {
+    return nineteen::validator::RequestRefusal{"not a JSON object"};
+  }
   auto max_tokens = doc.FindMember("max_tokens");
   if (max_tokens != doc.MemberEnd() && max_tokens->value.IsNumber() && max_tokens->value.GetDouble() < 0) {
-    return "request key \"max_tokens\": expected an integer >= 1";
+    return nineteen::validator::RequestRefusal{"request key \"max_tokens\": expected an integer >= 1"};
   }
   return std::nullopt;
 }

@@ -33,7 +33,8 @@ class LoopbackRouting : public nineteen::validator::OrganicRouting {
   std::vector<nineteen::validator::ContenderStatus> contender_status() override;
   const nineteen::keys::Hotkey& signing_key() const override { return key_; }
   // The test double's rule: a request whose "max_tokens" is negative is refused.
-  std::optional<std::string> refuse_request(const std::string& task, const std::string& request) override;
+  std::optional<nineteen::validator::RequestRefusal> refuse_request(const std::string& task,
+                                                                    const std::string& request) override;
   // The test double's work: the number of chunks in the answer.
   double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
 

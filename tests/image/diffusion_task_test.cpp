@@ -68,6 +68,34 @@ TEST(ImageRequest, SynthesizedRequestsAreValidAndVaried) {
   EXPECT_EQ(distinct.size(), 40u);
 }
 
+// Issue 25, item 1: OpenAI's `size` is honoured (not replaced by the default), its other image keys
+// refused by name.
+TEST(ImageRequest, OpenAiSizeIsHonouredAndOtherKeysAreRefusedByName) {
+  ImageRequestLimits limits;
+  limits.max_side = 128;
+  GenerationSettings s = read_image_request(R"({"prompt":"a cat","size":"128x64"})", ImageTaskType::TextToImage, limits);
+  EXPECT_EQ(s.width, 128);
+  EXPECT_EQ(s.height, 64);
+  for (const char* bad : {R"({"prompt":"a","size":"1024x1024"})", R"({"prompt":"a","size":"64"})",
+                          R"({"prompt":"a","size":"64x60"})", R"({"prompt":"a","size":"64x64x"})"}) {
+    try {
+      read_image_request(bad, ImageTaskType::TextToImage, limits);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const sdk::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("\"size\""), std::string::npos) << e.what();
+    }
+  }
+  for (const char* key : {"quality", "style", "background", "output_format"}) {
+    try {
+      read_image_request(std::string(R"({"prompt":"a",")") + key + R"(":"x"})", ImageTaskType::TextToImage, limits);
+      ADD_FAILURE() << key << " was accepted";
+    } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.code(), NT_UNIMPLEMENTED) << key;
+      EXPECT_NE(std::string(e.what()).find(std::string("\"") + key + "\": not supported"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ImageAnswer, RoundTripAndBrokenAnswers) {
   image::RgbImage img = procedural_image(9, 16, 8);
   std::string chunk = write_image_answer(img, 1700000000);

@@ -88,5 +88,31 @@ TEST(GenerationRequest, BadRequestsNameTheKey) {
   EXPECT_NE(chat_error("not json").find("invalid JSON"), std::string::npos);
 }
 
+// Issue 25, item 1: every key of OpenAI's chat and completions shapes is honoured or refused by
+// name; none is silently ignored (a `tools` request must not get plain text back).
+TEST(GenerationRequest, EveryOpenAiKeyIsHonouredOrRefusedByName) {
+  for (const char* key : {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "response_format",
+                          "logit_bias", "audio", "modalities", "prediction", "reasoning_effort", "web_search_options",
+                          "service_tier", "store", "metadata", "prompt"}) {
+    const std::string text = error_text([&] { chat("{" + kHello + ",\"" + key + "\":{}}"); }, NT_UNIMPLEMENTED);
+    EXPECT_NE(text.find(std::string("request key \"") + key + "\": not supported by this task"), std::string::npos)
+        << key << ": " << text;
+  }
+  for (const char* key : {"suffix", "echo", "best_of", "messages"}) {
+    const std::string text = error_text(
+        [&] { GenerationRequest::parse(std::string(R"({"prompt":"hi",")") + key + "\":1}", LlmTaskType::Completions, 256); },
+        NT_UNIMPLEMENTED);
+    EXPECT_NE(text.find(std::string("\"") + key + "\": not supported"), std::string::npos) << key << ": " << text;
+  }
+  // A key no API has: refused as unknown, with the nearest honoured key.
+  EXPECT_NE(chat_error("{" + kHello + R"(,"max_token":5})").find("did you mean `max_tokens`"), std::string::npos);
+  // Every honoured key at once is accepted.
+  EXPECT_NO_THROW(chat("{" + kHello +
+                       R"(,"model":"m","max_tokens":3,"max_completion_tokens":3,"temperature":1,"top_p":1,"top_k":5,)"
+                       R"("seed":1,"stop":"x","stream":true,"stream_options":{"include_usage":true},"logprobs":true,)"
+                       R"("top_logprobs":2,"n":1,"frequency_penalty":0,"presence_penalty":0,"repetition_penalty":1,)"
+                       R"("return_token_ids":true,"user":"u"})"));
+}
+
 }  // namespace
 }  // namespace nineteen::llm

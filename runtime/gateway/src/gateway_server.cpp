@@ -182,8 +182,8 @@ ReadRequest read_request(State& s, const net::Request& request) {
   }
   // The task's own rules, before any miner sees the request: a request a miner would refuse (or
   // that could harm one) never leaves the validator.
-  if (std::optional<std::string> refusal = s.routing.refuse_request(name, request.body)) {
-    out.error = error_reply(400, *refusal, "invalid_request", key_named_in(*refusal));
+  if (std::optional<validator::RequestRefusal> refusal = s.routing.refuse_request(name, request.body)) {
+    out.error = error_reply(400, refusal->message, refusal->code, key_named_in(refusal->message));
     return out;
   }
   try {

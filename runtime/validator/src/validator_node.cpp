@@ -370,13 +370,14 @@ std::vector<ContenderStatus> ValidatorNode::contender_status() {
 
 const keys::Hotkey& ValidatorNode::signing_key() const { return state_->hotkey; }
 
-std::optional<std::string> ValidatorNode::refuse_request(const std::string& task, const std::string& request) {
+std::optional<RequestRefusal> ValidatorNode::refuse_request(const std::string& task, const std::string& request) {
   auto live = state_->parts.host->task(task);
-  if (!live) return "the task \"" + task + "\" is not loaded on this validator right now; retry later";
+  if (!live) return RequestRefusal{"the task \"" + task + "\" is not loaded on this validator right now; retry later"};
   try {
     live->validate(request);
   } catch (const plugin_host::TaskCallError& e) {
-    if (e.code() == NT_INVALID_ARGUMENT) return std::string(e.what());
+    if (e.code() == NT_INVALID_ARGUMENT) return RequestRefusal{e.what()};
+    if (e.code() == NT_UNIMPLEMENTED) return RequestRefusal{e.what(), "unsupported_parameter"};
     spdlog::warn("task {}: validate failed ({}): {}", task, plugin_host::code_name(e.code()), e.what());
   } catch (const std::exception& e) {
     spdlog::warn("task {}: validate failed: {}", task, e.what());

@@ -219,6 +219,30 @@ class JsonObject {
     }
   }
 
+  // For a request: every key is either honoured (in `honoured`) or refused by name, never ignored.
+  // A key of the API's shape the task does not implement (`unsupported`, e.g. "tools") is refused
+  // with NT_UNIMPLEMENTED ("unsupported_parameter" to a user); any other unknown key with
+  // NT_INVALID_ARGUMENT, suggesting the nearest honoured key.
+  void allow_only_request_keys(std::initializer_list<const char*> honoured,
+                               std::initializer_list<const char*> unsupported) const {
+    for (const auto& member : value_.GetObject()) {
+      const std::string key(member.name.GetString(), member.name.GetStringLength());
+      auto is = [&](const char* k) { return key == k; };
+      if (std::any_of(honoured.begin(), honoured.end(), is)) continue;
+      if (std::any_of(unsupported.begin(), unsupported.end(), is)) {
+        throw Error(NT_UNIMPLEMENTED, what_ + " key \"" + key + "\": not supported by this task; remove it");
+      }
+      std::string message = what_ + " key \"" + key + "\": unknown to this task";
+      std::vector<const char*> candidates;
+      candidates.reserve(honoured.size());
+      for (const char* k : honoured) candidates.push_back(k);
+      if (const char* near = nearest_key(key, candidates)) {
+        message += std::string("; did you mean `") + near + "`?";
+      }
+      throw Error(NT_INVALID_ARGUMENT, message);
+    }
+  }
+
   bool has(const char* key) const {
     auto it = value_.FindMember(key);
     return it != value_.MemberEnd() && !it->value.IsNull();

@@ -51,6 +51,12 @@ struct ContenderStatus {
   std::uint64_t checked = 0, unchecked = 0, pending = 0, organic_checked = 0;
 };
 
+// Why a task refuses a user's request (its plugin's validate), for an OpenAI error.
+struct RequestRefusal {
+  std::string message;
+  std::string code = "invalid_request";  // or "unsupported_parameter": a key the task does not implement
+};
+
 // Thread-safe; implemented by ValidatorNode.
 class OrganicRouting {
  public:
@@ -70,8 +76,8 @@ class OrganicRouting {
   // The key organic requests to miners are signed with.
   virtual const keys::Hotkey& signing_key() const = 0;
   // The task's own verdict on a user's request before any miner sees it (its plugin's validate):
-  // nullopt when it would be served, else the message for the user.
-  virtual std::optional<std::string> refuse_request(const std::string& task, const std::string& request) = 0;
+  // nullopt when it would be served.
+  virtual std::optional<RequestRefusal> refuse_request(const std::string& task, const std::string& request) = 0;
   // The work of an answer in the task's unit (for usage accounting); 0 when it cannot be read.
   virtual double answer_work(const std::string& task, const std::string& request, const std::string& response_json) = 0;
 };

@@ -64,7 +64,7 @@ class ValidatorNode : public OrganicRouting {
                         const QueryResult& result) override;
   std::vector<ContenderStatus> contender_status() override;
   const keys::Hotkey& signing_key() const override;
-  std::optional<std::string> refuse_request(const std::string& task, const std::string& request) override;
+  std::optional<RequestRefusal> refuse_request(const std::string& task, const std::string& request) override;
   double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
 
   struct State;
