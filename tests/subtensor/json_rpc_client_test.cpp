@@ -159,6 +159,13 @@ TEST(JsonRpcServer, AnswersRequestsAndErrorsInJsonRpcShape) {
             R"({"jsonrpc":"2.0","id":4,"error":{"code":-32603,"message":"state is corrupt"}})");
   EXPECT_EQ(st::JsonRpcServer::answer(h, "{nope"),
             R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+  // Issue 24's class on the chain's RPC port: 10⁶-deep JSON is a parse error, not a stack overflow.
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  EXPECT_EQ(st::JsonRpcServer::answer(h, deep),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+  const std::string deep_params = R"({"id":6,"method":"m","params":)" + deep + "}";
+  EXPECT_EQ(st::JsonRpcServer::answer(h, deep_params),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
   EXPECT_EQ(st::JsonRpcServer::answer(h, R"({"id":5})"),
             R"({"jsonrpc":"2.0","id":5,"error":{"code":-32600,"message":"Invalid request: no method"}})");
 

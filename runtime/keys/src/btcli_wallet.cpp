@@ -16,6 +16,7 @@
 
 #include "nineteen/keys/bip39.hpp"
 #include "nineteen/keys/secret_uri.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::keys {
 namespace {
@@ -29,13 +30,8 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
-// Iterative parsing: a hostile file cannot recurse the reader off the stack.
-std::string parse_json(rapidjson::Document& doc, std::string_view text) {
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-  if (!doc.HasParseError()) return {};
-  return "invalid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " +
-         rapidjson::GetParseError_En(doc.GetParseError());
-}
+// The project's bounded reader: a hostile file cannot recurse the reader off the stack.
+std::string parse_json(rapidjson::Document& doc, std::string_view text) { return sdk::parse_json_bounded(doc, text); }
 
 // A string field; nullopt when absent, null or empty (btcli writes null for what it does not know).
 std::optional<std::string> string_field(const rapidjson::Document& doc, const char* name, const std::string& path) {

@@ -15,6 +15,8 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <thread>
 
+#include "nineteen/sdk/json.hpp"
+
 namespace nineteen::chain::subtensor {
 
 namespace asio = boost::asio;
@@ -237,8 +239,7 @@ rapidjson::Document JsonRpcClient::call(const std::string& method, const std::st
       for (;;) {
         answer = connection_->read(deadline);
         rapidjson::Document doc;
-        doc.Parse(answer.c_str(), answer.size());
-        if (doc.HasParseError() || !doc.IsObject()) {
+        if (!sdk::parse_json_bounded(doc, answer).empty() || !doc.IsObject()) {
           connection_.reset();
           throw ChainError(url_ + " " + method +
                            ": the node answered something that is not a JSON-RPC object: \"" +

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "nineteen/sdk/json.hpp"
+
 namespace nineteen::chain::subtensor {
 
 namespace asio = boost::asio;
@@ -143,8 +145,8 @@ std::string JsonRpcServer::url() const {
 
 std::string JsonRpcServer::answer(const Handler& handler, const std::string& request) {
   rapidjson::Document req;
-  req.Parse(request.c_str(), request.size());
-  if (req.HasParseError()) return error_answer("null", -32700, "Parse error");
+  // The bounded reader (depth, UTF-8): a hostile peer cannot recurse the parser off the stack.
+  if (!sdk::parse_json_bounded(req, request).empty()) return error_answer("null", -32700, "Parse error");
   if (!req.IsObject()) return error_answer("null", -32600, "Invalid request: expected one JSON object");
   std::string id = "null";
   if (req.HasMember("id") && (req["id"].IsNumber() || req["id"].IsString())) {
