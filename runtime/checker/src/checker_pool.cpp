@@ -23,7 +23,6 @@ std::string CheckerPool::submit(const std::vector<CheckItem>& items) {
   }
   std::string unreachable;
   std::optional<double> busy_for;
-  bool tried = false;
   // Two rounds: servers in backoff are tried only when every other one failed.
   for (int round = 0; round < 2; ++round) {
     for (size_t k = 0; k < members_.size(); ++k) {
@@ -33,7 +32,6 @@ std::string CheckerPool::submit(const std::vector<CheckItem>& items) {
         const bool resting = Clock::now() < health_[i].retry_at;
         if ((round == 0) == resting) continue;
       }
-      tried = true;
       try {
         std::string id = members_[i].service->submit(items);
         std::lock_guard<std::mutex> lock(mutex_);
@@ -60,7 +58,6 @@ std::string CheckerPool::submit(const std::vector<CheckItem>& items) {
     busy.retry_after_s = *busy_for;
     throw busy;
   }
-  (void)tried;
   throw std::runtime_error("no checker could take the batch: " + unreachable);
 }
 

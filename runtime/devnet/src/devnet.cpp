@@ -424,6 +424,8 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
   }
   store::SqliteValidatorStore store((s.run / "validator" / "validator.db").string());
   std::optional<std::int64_t> seen;
+  // The tables count every answer of this run: the store is new at each start.
+  const std::chrono::system_clock::time_point started{};
   int settings = 0;
   while (!s.stopping) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -447,7 +449,6 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
     }
     auto latest = store.latest_weight_setting();
     if (!latest || latest == seen) continue;
-    static const auto started = std::chrono::system_clock::now() - std::chrono::hours(1);
     seen = latest;
     std::map<std::pair<std::string, std::string>, store::AnswerTally> tallies;
     for (store::AnswerTally& t : store.answer_tallies(started)) tallies[{t.task, t.miner_hotkey}] = t;
