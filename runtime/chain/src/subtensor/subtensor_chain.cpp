@@ -190,6 +190,19 @@ WriteResult SubtensorChain::refuse(const std::string& reason) {
   return r;
 }
 
+// The signer's own neuron on the subnet; nullopt when its hotkey is not registered there.
+std::optional<NeuronLite> SubtensorChain::own_neuron_locked() {
+  for (NeuronLite& n : neurons_locked()) {
+    if (n.hotkey == signer_->public_key) return std::move(n);
+  }
+  return std::nullopt;
+}
+
+WriteResult SubtensorChain::not_registered() {
+  return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " + std::to_string(settings_.netuid) +
+                ": run `btcli subnet register --netuid " + std::to_string(settings_.netuid) + "` first");
+}
+
 std::optional<std::string> SubtensorChain::signer_mismatch(const std::string& hotkey) const {
   if (!signer_)
     return "this Subtensor client has no hotkey to sign with (read-only): give the node its hotkey";
@@ -391,15 +404,8 @@ WriteResult SubtensorChain::set_weights(const std::string& hotkey, const std::ve
                   std::to_string(chain_key) + ": update the validator or set its version_key to at least " +
                   std::to_string(chain_key));
   }
-  std::vector<NeuronLite> neurons = neurons_locked();
-  const NeuronLite* self = nullptr;
-  for (const auto& n : neurons)
-    if (n.hotkey == signer_->public_key) self = &n;
-  if (!self) {
-    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " +
-                  std::to_string(settings_.netuid) + ": run `btcli subnet register --netuid " +
-                  std::to_string(settings_.netuid) + "` first");
-  }
+  std::optional<NeuronLite> self = own_neuron_locked();
+  if (!self) return not_registered();
   auto rate_limit = static_cast<std::uint64_t>(storage_uint_locked(kModule, "WeightsSetRateLimit", {netuid}));
   std::uint64_t block = fetch_block_number();
   if (self->last_update != 0 && block < self->last_update + rate_limit) {
@@ -433,15 +439,8 @@ WriteResult SubtensorChain::serve(const std::string& hotkey, const std::string& 
 
   std::unique_lock<std::mutex> lock(mutex_);
   runtime_locked();
-  std::vector<NeuronLite> neurons = neurons_locked();
-  const NeuronLite* self = nullptr;
-  for (const auto& n : neurons)
-    if (n.hotkey == signer_->public_key) self = &n;
-  if (!self) {
-    return refuse("hotkey " + signer_ss58_ + " is not registered on subnet " +
-                  std::to_string(settings_.netuid) + ": run `btcli subnet register --netuid " +
-                  std::to_string(settings_.netuid) + "` first");
-  }
+  std::optional<NeuronLite> self = own_neuron_locked();
+  if (!self) return not_registered();
   if (self->axon.ip == ip->first && self->axon.port == port && self->axon.ip_type == ip->second) {
     WriteResult r;  // nothing changed: serve_axon is rate limited, so do not spend it
     r.accepted = true;

@@ -68,6 +68,8 @@ class SubtensorChain : public Chain {
   struct Runtime;
   const Runtime& runtime_locked();
   std::vector<NeuronLite> neurons_locked();
+  std::optional<NeuronLite> own_neuron_locked();
+  WriteResult not_registered();
   // Plain RPC reads (the client serialises them itself): no lock needed.
   std::uint64_t fetch_block_number();
   Hash256 fetch_block_hash(std::uint64_t number);
