@@ -106,7 +106,8 @@ TEST(Devnet, BehavioursEarnTheWeightsTheMechanismPromises) {
   // reference's top 20 count as distance 1: seen 0.917 for an honest one), and there are a handful
   // of checks per task, so the bar is "passes checking" (a wrong model scores 0), not a mean of 1.
   for (const auto& r : rows) {
-    if (r.behaviour == "quantized") EXPECT_GE(r.quality, 0.5) << r.task;
+    // A row with no checked answer yet (the checker is behind on images) has no quality to judge.
+    if (r.behaviour == "quantized" && r.checked > 0) EXPECT_GE(r.quality, 0.5) << r.task;
   }
   EXPECT_GT(w["quantized"], w["flaky"]);
   EXPECT_GT(w["quantized"], 0.25 * w["honest"] / 2);

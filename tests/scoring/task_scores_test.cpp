@@ -42,10 +42,13 @@ TEST(TaskScores, EveryFigureOfATwoMinerTask) {
   // A: q 1 and 0.25 → Q = (1 + 0.125)/2; speeds 100 and 50 → m = 50 + 0.3·50 = 65 (fastest: +0.25);
   //    history 1.0, 0.5, 1.0 → 0.857 · 0.25 (new miner); capacity 1000.
   // B: q 1 → Q = 1; speed 10 (slowest: −0.25); nine full periods → P = 1; capacity 100.
+  // MECHANISM.md §7's rank rule, as written (the default "measured" rule gives no bonus on two answers).
+  TaskScoreSettings rank_rule;
+  rank_rule.speed.rule = SpeedBonusRule::rank;
   const auto scores = score_task({
       contender(7, 1000, {{1, 100, 1}, {0.25, 100, 2}}, {{1.0, 50}, {0.5, 50}, {1.0, 50}}),
       contender(9, 100, {{1, 10, 1}}),
-  });
+  }, rank_rule);
   const auto& a = scores[0];
   const auto& b = scores[1];
   EXPECT_EQ(a.uid, 7);

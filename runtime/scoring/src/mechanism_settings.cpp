@@ -73,6 +73,9 @@ std::vector<std::string> settings_problems(const MechanismSettings& s) {
   check.in_range(s.task_scores.speed.percentile, 0, 1, "task_scores.speed.percentile");
   // Above 2 the slowest miner's (1 + bonus) would go negative.
   check.in_range(s.task_scores.speed.bonus_scale, 0, 2, "task_scores.speed.bonus_scale");
+  check.non_negative(s.task_scores.speed.dead_band_octaves, "task_scores.speed.dead_band_octaves");
+  check.positive(s.task_scores.speed.octaves_for_full_bonus, "task_scores.speed.octaves_for_full_bonus");
+  check.non_negative(s.task_scores.speed.confidence_z, "task_scores.speed.confidence_z");
   check.in_range(s.task_scores.history.decay, 0, 1, "task_scores.history.decay");
   check.in_range(s.task_scores.history.new_miner_factor, 0, 1, "task_scores.history.new_miner_factor");
 

@@ -55,7 +55,13 @@ void select_kth(double* v, std::size_t n, std::size_t k) {
 }  // namespace
 
 double speed_percentile(double* values, std::size_t count, double fraction) {
-  if (count == 0) return 0;
+  return speed_estimate(values, count, fraction, 0).speed;
+}
+
+SpeedEstimate speed_estimate(double* values, std::size_t count, double fraction, double confidence_z) {
+  SpeedEstimate out;
+  out.answers = count;
+  if (count == 0) return out;
   for (std::size_t i = 0; i < count; ++i)
     if (std::isnan(values[i])) values[i] = 0;  // NaN has no place in an order
   const double f = std::isfinite(fraction) ? std::clamp(fraction, 0.0, 1.0) : 0.0;
@@ -64,12 +70,28 @@ double speed_percentile(double* values, std::size_t count, double fraction) {
   const double between = position - static_cast<double>(below);
 
   select_kth(values, count, below);
-  const double low = values[below];
-  if (between == 0 || below + 1 >= count) return low;
-  // Everything past `below` is ≥ low, so the next order statistic is their minimum.
-  double high = values[below + 1];
-  for (std::size_t i = below + 2; i < count; ++i) high = std::min(high, values[i]);
-  return low + between * (high - low);
+  const double at_below = values[below];
+  out.speed = at_below;
+  if (between != 0 && below + 1 < count) {
+    // Everything past `below` is ≥ at_below, so the next order statistic is their minimum.
+    double next = values[below + 1];
+    for (std::size_t i = below + 2; i < count; ++i) next = std::min(next, values[i]);
+    out.speed = at_below + between * (next - at_below);
+  }
+  out.low = out.high = out.speed;
+  if (!(confidence_z > 0)) return out;
+  const double n = static_cast<double>(count);
+  const double half = confidence_z * std::sqrt(n * f * (1 - f));
+  const double last = n - 1;
+  const auto low_rank = static_cast<std::size_t>(std::clamp(std::floor(position - half), 0.0, last));
+  const auto high_rank = static_cast<std::size_t>(std::clamp(std::ceil(position + half), 0.0, last));
+  // Each selection keeps the earlier ones' order statistics where they were only if it works on
+  // the side it belongs to: the low rank is below `below`, the high rank above it.
+  select_kth(values, below + 1, low_rank);
+  out.low = values[low_rank];
+  select_kth(values + below, count - below, high_rank - below);
+  out.high = values[high_rank];
+  return out;
 }
 
 std::vector<SpeedRank> speed_ranks(const std::vector<double>& speeds, const SpeedBonusSettings& settings) {
@@ -91,6 +113,43 @@ std::vector<SpeedRank> speed_ranks(const std::vector<double>& speeds, const Spee
         n <= 1 ? 0.0 : settings.bonus_scale * (0.5 - shared_rank / static_cast<double>(n - 1));
     for (std::size_t k = start; k < end; ++k) ranks[order[k]] = {shared_rank, bonus};
     start = end;
+  }
+  return ranks;
+}
+
+std::vector<SpeedRank> speed_bonuses(const std::vector<SpeedEstimate>& estimates, const SpeedBonusSettings& settings) {
+  std::vector<double> speeds(estimates.size());
+  for (std::size_t i = 0; i < estimates.size(); ++i) speeds[i] = estimates[i].speed;
+  std::vector<SpeedRank> ranks = speed_ranks(speeds, settings);
+  if (settings.rule == SpeedBonusRule::rank) return ranks;
+
+  for (auto& r : ranks) r.bonus = 0;
+  if (estimates.size() <= 1) return ranks;
+  // The task's typical speed: the median m_h (NaN and negative count as 0, as in the percentile).
+  for (double& s : speeds)
+    if (!(s > 0) || !std::isfinite(s)) s = 0;
+  std::vector<double> sorted = speeds;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t mid = sorted.size() / 2;
+  const double median = sorted.size() % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  if (!(median > 0) || !std::isfinite(median)) return ranks;  // nothing measurable to compare with
+
+  const double full = settings.octaves_for_full_bonus > 0 ? settings.octaves_for_full_bonus : 1;
+  for (std::size_t i = 0; i < estimates.size(); ++i) {
+    const SpeedEstimate& e = estimates[i];
+    if (e.answers < settings.min_answers) continue;  // too little evidence either way
+    double excess = 0;  // octaves beyond what uncertainty and the dead band explain; signed
+    if (!(speeds[i] > 0)) {
+      excess = -INFINITY;  // no answer with a measurable speed at the percentile: the slowest there is
+    } else {
+      const double octaves = std::log2(speeds[i] / median);
+      // A low end of 0 (some answers without a measurable speed) leaves the interval unbounded.
+      const double uncertainty =
+          e.low > 0 && std::isfinite(e.high) ? (std::log2(e.high) - std::log2(e.low)) / 2 : INFINITY;
+      const double beyond = std::fabs(octaves) - uncertainty - settings.dead_band_octaves;
+      if (beyond > 0) excess = octaves > 0 ? beyond : -beyond;
+    }
+    ranks[i].bonus = settings.bonus_scale / 2 * std::clamp(excess / full, -1.0, 1.0);
   }
   return ranks;
 }

@@ -34,7 +34,8 @@ void measure_answers(const ContenderRecord& contender, const TaskScoreSettings& 
   if (checked == 0) return;
   const double quality = quality_sum / static_cast<double>(checked);
   out.quality = std::isfinite(quality) ? quality : 0;
-  out.speed = speed_percentile(speeds.data(), checked, settings.speed.percentile);
+  out.speed_estimate = speed_estimate(speeds.data(), checked, settings.speed.percentile, settings.speed.confidence_z);
+  out.speed = out.speed_estimate.speed;
 }
 
 }  // namespace
@@ -50,7 +51,7 @@ std::vector<ContenderBreakdown> score_task(const std::vector<ContenderRecord>& c
   speeds.reserve(most_answers);
 
   std::vector<std::size_t> ranked;  // contenders with checked answers: only they are ranked by speed
-  std::vector<double> ranked_speeds;
+  std::vector<SpeedEstimate> ranked_speeds;
   ranked.reserve(n);
   ranked_speeds.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -61,11 +62,11 @@ std::vector<ContenderBreakdown> score_task(const std::vector<ContenderRecord>& c
     measure_answers(contenders[i], settings, speeds, out);
     if (out.checked_answers > 0) {
       ranked.push_back(i);
-      ranked_speeds.push_back(out.speed);
+      ranked_speeds.push_back(out.speed_estimate);
     }
   }
 
-  const std::vector<SpeedRank> ranks = speed_ranks(ranked_speeds, settings.speed);
+  const std::vector<SpeedRank> ranks = speed_bonuses(ranked_speeds, settings.speed);
   double largest = 0;
   for (std::size_t k = 0; k < ranked.size(); ++k) {
     auto& out = result[ranked[k]];

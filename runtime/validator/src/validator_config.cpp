@@ -13,7 +13,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
   r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
-                "history_periods", "synthetic_multiplier", "period_formula", "organic_min_quality",
+                "history_periods", "synthetic_multiplier", "period_formula", "speed_bonus", "organic_min_quality",
                 "check_fraction"});
 
   ValidatorConfig c;
@@ -66,6 +66,15 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
       c.mechanism.period_score.formula = scoring::PeriodScoreFormula::reference;
     } else {
       r.fail(*r.get("period_formula"), "period_formula", "\"ours\" or \"reference\"");
+    }
+  }
+  if (auto rule = r.string("speed_bonus")) {
+    if (*rule == "measured") {
+      c.mechanism.task_scores.speed.rule = scoring::SpeedBonusRule::measured;
+    } else if (*rule == "rank") {
+      c.mechanism.task_scores.speed.rule = scoring::SpeedBonusRule::rank;
+    } else {
+      r.fail(*r.get("speed_bonus"), "speed_bonus", "\"measured\" or \"rank\"");
     }
   }
   return c;

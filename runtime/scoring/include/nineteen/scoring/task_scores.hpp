@@ -39,6 +39,7 @@ struct ContenderBreakdown {
   std::size_t checked_answers = 0;  // answers with a finite quality; 0 means the miner scores 0 here
   double quality = 0;               // Q_h
   double speed = 0;                 // m_h: the percentile of work/response_time
+  SpeedEstimate speed_estimate;     // m_h with its confidence interval
   double speed_rank = -1;           // 0 = fastest; −1 when not ranked (no checked answers)
   double speed_bonus = 0;
   double combined_quality = 0;     // CQ_h = max(Q_h, 0)·(1 + bonus)
