@@ -1,4 +1,4 @@
-// The weight rules of MECHANISM.md §8 and the epoch's stake-weighted incentives, as pure functions.
+// The weight rules of MECHANISM.md §8, as pure functions (the epoch: yuma_consensus_test.cpp).
 #include <gtest/gtest.h>
 
 #include "nineteen/chain/chain_rules.hpp"
@@ -77,38 +77,6 @@ TEST_F(RulesFixture, UidsMustExistOnceEachWithOneValueEach) {
   EXPECT_EQ(refusal(), "weights: 2 uids but 1 values; give one value per uid");
   submission = {{}, {}, 7};
   EXPECT_NE(refusal().find("the vector is empty"), std::string::npos);
-}
-
-TEST(EpochIncentives, TwoValidatorsOfDifferentStake) {
-  // A (stake 3) rates uid 1 best and uid 2 half; B (stake 1) rates uid 2 only.
-  auto result = epoch_incentives({{3, {1, 2}, {65535, 32768}}, {1, {2}, {65535}}});
-  ASSERT_EQ(result.size(), 2u);
-  EXPECT_EQ(result[0].uid, 1);
-  EXPECT_NEAR(result[0].incentive, 0.75, 1e-9);
-  EXPECT_EQ(result[1].uid, 2);
-  EXPECT_NEAR(result[1].incentive, (3 * (32768.0 / 65535) + 1) / 4, 1e-12);  // 0.625…
-  EXPECT_NEAR(result[0].share + result[1].share, 1.0, 1e-12);
-  EXPECT_NEAR(result[0].share, 0.75 / (0.75 + result[1].incentive), 1e-12);
-}
-
-TEST(EpochIncentives, EachVoteIsMaxNormalisedSoScaleDoesNotMatter) {
-  // The same preferences at a tenth of the scale give the same incentives.
-  auto full = epoch_incentives({{5, {0, 1}, {65535, 13107}}});
-  auto small = epoch_incentives({{5, {0, 1}, {6553, 1310}}});
-  ASSERT_EQ(full.size(), 2u);
-  ASSERT_EQ(small.size(), 2u);
-  EXPECT_NEAR(full[0].incentive, 1.0, 1e-12);
-  EXPECT_NEAR(small[0].incentive, 1.0, 1e-12);
-  EXPECT_NEAR(full[1].incentive, small[1].incentive, 1e-3);
-}
-
-TEST(EpochIncentives, VotesWithoutStakeOrWeightNeitherAddNorDilute) {
-  auto result = epoch_incentives({{2, {4}, {65535}}, {0, {5}, {65535}}, {7, {5}, {0}}});
-  ASSERT_EQ(result.size(), 1u);
-  EXPECT_EQ(result[0].uid, 4);
-  EXPECT_DOUBLE_EQ(result[0].incentive, 1.0);
-  EXPECT_DOUBLE_EQ(result[0].share, 1.0);
-  EXPECT_TRUE(epoch_incentives({}).empty());
 }
 
 }  // namespace

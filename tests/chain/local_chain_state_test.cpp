@@ -115,9 +115,18 @@ TEST(LocalChainState, AnEpochEveryTempoBlocksComputesIncentives) {
   EXPECT_EQ(chain.advance_block(), 4u);
   auto incentives = chain.incentives();
   EXPECT_EQ(incentives.epoch_block, 4u);
-  ASSERT_EQ(incentives.by_uid.size(), 2u);
-  EXPECT_NEAR(incentives.by_uid[0].incentive, 0.75, 1e-9);
-  EXPECT_NEAR(incentives.by_uid[1].incentive, (300 * (32768.0 / 65535) + 100) / 400, 1e-9);
+  // Yuma consensus: normalised weights w0 = 65535/98303 and w1 = 32768/98303 from uid 2 (stake 3/4);
+  // uid 3 (1/4) gives uid 1 everything, clipped at the consensus w1. Ranks 0.75·w0 and w1.
+  const double w0 = 65535.0 / 98303, w1 = 32768.0 / 98303;
+  ASSERT_EQ(incentives.by_uid.size(), 4u);  // two miners with incentive, two validators with dividends
+  EXPECT_NEAR(incentives.by_uid[0].incentive, 0.75 * w0 / (0.75 * w0 + w1), 1e-9);
+  EXPECT_NEAR(incentives.by_uid[1].incentive, w1 / (0.75 * w0 + w1), 1e-9);
+  EXPECT_NEAR(incentives.by_uid[1].consensus, w1, 1e-9);
+  EXPECT_NEAR(incentives.by_uid[3].validator_trust, w1, 1e-9);
+  // Bonds ΔB = clipped W ◦ S per column: uid 0 [1, 0], uid 1 [0.75, 0.25]: D = 0.9 and 0.1 of I.
+  const double i0 = incentives.by_uid[0].incentive, i1 = incentives.by_uid[1].incentive;
+  EXPECT_NEAR(incentives.by_uid[2].dividends, i0 + 0.75 * i1, 1e-9);
+  EXPECT_NEAR(incentives.by_uid[3].dividends, 0.25 * i1, 1e-9);
 }
 
 TEST(LocalChainState, ARestartContinuesFromTheStoredChain) {
@@ -140,9 +149,52 @@ TEST(LocalChainState, ARestartContinuesFromTheStoredChain) {
   ASSERT_TRUE(weights);
   EXPECT_EQ(weights->values, (std::vector<std::uint16_t>{65535}));
   EXPECT_EQ(chain.incentives().epoch_block, 4u);
-  ASSERT_EQ(chain.incentives().by_uid.size(), 1u);
+  ASSERT_EQ(chain.incentives().by_uid.size(), 2u);  // the miner's incentive, the validator's dividends
+  EXPECT_DOUBLE_EQ(chain.incentives().by_uid[1].dividends, 1.0);
   EXPECT_EQ(chain.advance_block(), 6u);
   EXPECT_EQ(chain.register_node(reg(3, NodeRole::miner, 0)).uid, 2);
+}
+
+TEST(LocalChainState, YumaBondsCarryOverARestart) {
+  // Two validators' bonds from epoch 1 shape epoch 2's dividends once one of them changes its
+  // weights; a chain restarted between the epochs must give the same dividends as one that was not.
+  auto run = [](const std::string& path, bool restart) {
+    auto setup = [&](LocalChainState& chain) {
+      chain.register_node(reg(1, NodeRole::miner, 0));
+      chain.register_node(reg(2, NodeRole::miner, 0));
+      chain.register_node(reg(3, NodeRole::validator, 300));
+      chain.register_node(reg(4, NodeRole::validator, 100));
+      EXPECT_TRUE(chain.set_weights(test_key(3).ss58_address(), {0, 1}, {65535, 65535}, 2).accepted);
+      EXPECT_TRUE(chain.set_weights(test_key(4).ss58_address(), {0, 1}, {65535, 65535}, 2).accepted);
+      for (int i = 0; i < 4; ++i) chain.advance_block();  // epoch at block 4
+    };
+    auto second = [&](LocalChainState& chain) {
+      EXPECT_TRUE(chain.set_weights(test_key(3).ss58_address(), {1}, {65535}, 2).accepted);
+      for (int i = 0; i < 4; ++i) chain.advance_block();  // epoch at block 8
+      return chain.incentives();
+    };
+    if (!restart) {
+      LocalChainState chain(path, params(1, 4));
+      setup(chain);
+      return second(chain);
+    }
+    { LocalChainState chain(path, params(1, 4)); setup(chain); }
+    LocalChainState chain(path, params(1, 4));
+    return second(chain);
+  };
+  TempChainDir a, b;
+  const Incentives straight = run(a.file("chain.sqlite"), false);
+  const Incentives restarted = run(b.file("chain.sqlite"), true);
+  ASSERT_EQ(straight.epoch_block, 8u);
+  ASSERT_EQ(straight.by_uid.size(), restarted.by_uid.size());
+  for (std::size_t i = 0; i < straight.by_uid.size(); ++i) {
+    EXPECT_EQ(straight.by_uid[i].uid, restarted.by_uid[i].uid);
+    EXPECT_DOUBLE_EQ(straight.by_uid[i].dividends, restarted.by_uid[i].dividends) << "uid " << straight.by_uid[i].uid;
+    EXPECT_DOUBLE_EQ(straight.by_uid[i].incentive, restarted.by_uid[i].incentive);
+  }
+  // The old bonds matter: validator uid 3 still holds bonds on miner uid 0 from epoch 1, and its
+  // share of dividends is not what a chain without memory would give (its ΔB alone: 0.25 of uid 1).
+  EXPECT_GT(straight.by_uid.back().dividends, 0.0);
 }
 
 TEST(LocalChainState, ANonSqliteFileIsRefusedNamingIt) {

@@ -168,16 +168,18 @@ int show_chain(const std::map<std::string, std::string>& options) {
   std::map<std::uint16_t, UidIncentive> by_uid;
   for (const auto& entry : incentives.by_uid) by_uid[entry.uid] = entry;
   std::cout << "block " << block << ", last epoch at block " << incentives.epoch_block << "\n";
-  std::printf("%5s  %-10s  %-48s  %12s  %-21s  %11s  %9s  %7s\n", "uid", "role", "hotkey", "stake", "address",
-              "last_update", "incentive", "share");
+  std::printf("%5s  %-10s  %-48s  %12s  %-21s  %11s  %9s  %7s  %9s  %9s\n", "uid", "role", "hotkey", "stake",
+              "address", "last_update", "incentive", "share", "dividends", "trust");
   for (const auto& n : neurons) {
     std::string address = n.ip.empty() ? "-" : n.ip + ":" + std::to_string(n.port);
     auto it = by_uid.find(n.uid);
     double incentive = it == by_uid.end() ? 0 : it->second.incentive;
     double share = it == by_uid.end() ? 0 : it->second.share;
-    std::printf("%5u  %-10s  %-48s  %12.3f  %-21s  %11llu  %9.4f  %6.2f%%\n", n.uid, role_name(n.role),
+    double dividends = it == by_uid.end() ? 0 : it->second.dividends;
+    double trust = it == by_uid.end() ? 0 : it->second.validator_trust;
+    std::printf("%5u  %-10s  %-48s  %12.3f  %-21s  %11llu  %9.4f  %6.2f%%  %9.4f  %9.4f\n", n.uid, role_name(n.role),
                 n.hotkey.c_str(), n.stake, address.c_str(), static_cast<unsigned long long>(n.last_update),
-                incentive, share * 100);
+                incentive, share * 100, dividends, trust);
   }
   return 0;
 }

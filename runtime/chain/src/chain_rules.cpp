@@ -1,4 +1,4 @@
-// Weight-setting rules (MECHANISM.md §8) and the epoch's stake-weighted incentive, as pure functions.
+// Weight-setting rules (MECHANISM.md §8), as pure functions.
 #include "nineteen/chain/chain_rules.hpp"
 
 #include <algorithm>
@@ -73,34 +73,6 @@ std::optional<std::string> weights_refusal(const WeightsSubmission& s, const Wei
   auto refusal = weights_check(s, c);
   if (!refusal) return std::nullopt;
   return refusal->reason;
-}
-
-std::vector<UidIncentive> epoch_incentives(const std::vector<ValidatorVote>& votes) {
-  std::map<std::uint16_t, double> weighted;  // uid → Σ stake · normalised weight
-  double total_stake = 0;
-  for (const auto& vote : votes) {
-    if (!(vote.stake > 0) || !std::isfinite(vote.stake) || vote.uids.size() != vote.values.size()) continue;
-    std::uint16_t largest = 0;
-    for (std::uint16_t v : vote.values) largest = std::max(largest, v);
-    if (largest == 0) continue;
-    total_stake += vote.stake;
-    for (std::size_t i = 0; i < vote.uids.size(); ++i) {
-      if (vote.values[i] == 0) continue;
-      weighted[vote.uids[i]] += vote.stake * (static_cast<double>(vote.values[i]) / largest);
-    }
-  }
-  std::vector<UidIncentive> out;
-  if (total_stake <= 0) return out;
-  double sum = 0;
-  for (const auto& [uid, value] : weighted) {
-    UidIncentive entry;
-    entry.uid = uid;
-    entry.incentive = value / total_stake;
-    sum += entry.incentive;
-    out.push_back(entry);
-  }
-  for (auto& entry : out) entry.share = sum > 0 ? entry.incentive / sum : 0;
-  return out;
 }
 
 }  // namespace nineteen::chain

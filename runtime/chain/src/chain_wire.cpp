@@ -97,6 +97,9 @@ class ObjectReader {
     return v.GetDouble();
   }
 
+  // A number a newer chain sends and an older one does not: 0 when absent.
+  double optional_number(const char* key) const { return find(key) ? number(key) : 0.0; }
+
   bool boolean(const char* key) const {
     const auto& v = require(key, "true or false");
     if (!v.IsBool()) fail(key, "true or false", &v);
@@ -203,6 +206,12 @@ std::string incentives_json(const Incentives& incentives) {
     w.Double(entry.incentive);
     w.Key("share");
     w.Double(entry.share);
+    w.Key("dividends");
+    w.Double(entry.dividends);
+    w.Key("consensus");
+    w.Double(entry.consensus);
+    w.Key("validator_trust");
+    w.Double(entry.validator_trust);
     w.EndObject();
   }
   w.EndArray();
@@ -332,8 +341,14 @@ Incentives read_incentives(const rapidjson::Value& doc, const std::string& what)
   const auto& entries = r.array("incentives");
   for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
     ObjectReader e(entries[i], what + " incentive " + std::to_string(i));
-    out.by_uid.push_back(
-        {static_cast<std::uint16_t>(e.uint("uid", 65535)), e.number("incentive"), e.number("share")});
+    UidIncentive u;
+    u.uid = static_cast<std::uint16_t>(e.uint("uid", 65535));
+    u.incentive = e.number("incentive");
+    u.share = e.number("share");
+    u.dividends = e.optional_number("dividends");
+    u.consensus = e.optional_number("consensus");
+    u.validator_trust = e.optional_number("validator_trust");
+    out.by_uid.push_back(u);
   }
   return out;
 }

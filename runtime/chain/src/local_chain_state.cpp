@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "nineteen/chain/chain_rules.hpp"
+#include "nineteen/chain/yuma_consensus.hpp"
 #include "nineteen/keys/ss58.hpp"
 #include "nineteen/store/schema_migrations.hpp"
 #include "nineteen/store/sqlite_database.hpp"
@@ -51,6 +52,18 @@ CREATE TABLE incentives (
   uid INTEGER PRIMARY KEY,
   incentive REAL NOT NULL,
   share REAL NOT NULL
+);
+)sql"},
+      {2, "local chain: Yuma consensus (dividends, consensus, validator trust; bonds kept between epochs)",
+       R"sql(
+ALTER TABLE incentives ADD COLUMN dividends REAL NOT NULL DEFAULT 0;
+ALTER TABLE incentives ADD COLUMN consensus REAL NOT NULL DEFAULT 0;
+ALTER TABLE incentives ADD COLUMN validator_trust REAL NOT NULL DEFAULT 0;
+CREATE TABLE bonds (
+  validator_uid INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (validator_uid, uid)
 );
 )sql"},
   };
@@ -127,11 +140,70 @@ void LocalChainState::load() {
     it->second.values.push_back(static_cast<std::uint16_t>(entries.column_int(2)));
   }
 
-  auto incentives = db_->prepare("SELECT uid, incentive, share FROM incentives ORDER BY uid");
+  auto incentives = db_->prepare(
+      "SELECT uid, incentive, share, dividends, consensus, validator_trust FROM incentives ORDER BY uid");
   while (incentives.step()) {
-    incentives_.by_uid.push_back({static_cast<std::uint16_t>(incentives.column_int(0)), incentives.column_double(1),
-                                  incentives.column_double(2)});
+    UidIncentive u;
+    u.uid = static_cast<std::uint16_t>(incentives.column_int(0));
+    u.incentive = incentives.column_double(1);
+    u.share = incentives.column_double(2);
+    u.dividends = incentives.column_double(3);
+    u.consensus = incentives.column_double(4);
+    u.validator_trust = incentives.column_double(5);
+    incentives_.by_uid.push_back(u);
   }
+
+  auto bonds = db_->prepare("SELECT validator_uid, uid, value FROM bonds");
+  while (bonds.step()) {
+    bonds_[static_cast<std::uint16_t>(bonds.column_int(0))][static_cast<std::uint16_t>(bonds.column_int(1))] =
+        static_cast<std::uint16_t>(bonds.column_int(2));
+  }
+}
+
+std::vector<UidIncentive> LocalChainState::run_epoch_locked(
+    std::map<std::uint16_t, std::map<std::uint16_t, std::uint16_t>>& bonds_out) const {
+  // Yuma consensus over every registered uid: validators vote with their stake (a neuron that
+  // re-registered as a miner since it voted has no permit), miners hold no stake here.
+  const std::size_t n = neurons_.size();
+  YumaInput input;
+  input.stake.resize(n);
+  input.validator_permit.resize(n);
+  input.weights.assign(n, std::vector<double>(n, 0));
+  input.bonds.assign(n, std::vector<double>(n, 0));
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool validator = neurons_[i].role == NodeRole::validator;
+    input.validator_permit[i] = validator;
+    input.stake[i] = validator ? neurons_[i].stake : 0;
+  }
+  for (const auto& [uid, w] : weights_) {
+    if (uid >= n) continue;
+    for (std::size_t k = 0; k < w.uids.size() && k < w.values.size(); ++k)
+      if (w.uids[k] < n) input.weights[uid][w.uids[k]] = w.values[k];
+  }
+  for (const auto& [validator, row] : bonds_)
+    for (const auto& [uid, value] : row)
+      if (validator < n && uid < n) input.bonds[validator][uid] = value / 65535.0;
+
+  const YumaOutput result = yuma_epoch(input);
+  const auto stored = bonds_to_u16(result.bonds);
+  bonds_out.clear();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (stored[i][j] != 0) bonds_out[static_cast<std::uint16_t>(i)][static_cast<std::uint16_t>(j)] = stored[i][j];
+
+  std::vector<UidIncentive> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (result.incentive[i] == 0 && result.dividends[i] == 0 && result.validator_trust[i] == 0) continue;
+    UidIncentive u;
+    u.uid = static_cast<std::uint16_t>(i);
+    u.incentive = result.incentive[i];
+    u.share = result.incentive[i];  // Yuma's incentive is normalised already
+    u.dividends = result.dividends[i];
+    u.consensus = result.consensus[i];
+    u.validator_trust = result.validator_trust[i];
+    out.push_back(u);
+  }
+  return out;
 }
 
 std::uint64_t LocalChainState::advance_block() {
@@ -139,15 +211,8 @@ std::uint64_t LocalChainState::advance_block() {
   const std::uint64_t next = block_ + 1;
   const bool epoch = params_.tempo > 0 && next % params_.tempo == 0;
   std::vector<UidIncentive> computed;
-  if (epoch) {
-    std::vector<ValidatorVote> votes;
-    for (const auto& [uid, w] : weights_) {
-      const Neuron& voter = neurons_[uid];
-      if (voter.role != NodeRole::validator) continue;  // re-registered as a miner since it voted
-      votes.push_back({voter.stake, w.uids, w.values});
-    }
-    computed = epoch_incentives(votes);
-  }
+  std::map<std::uint16_t, std::map<std::uint16_t, std::uint16_t>> new_bonds;
+  if (epoch) computed = run_epoch_locked(new_bonds);
   SqliteTransaction transaction(*db_);
   auto update = db_->prepare("UPDATE chain_blocks SET block = ?1, epoch_block = ?2 WHERE id = 1");
   update.bind(1, static_cast<std::int64_t>(next))
@@ -155,15 +220,29 @@ std::uint64_t LocalChainState::advance_block() {
       .run();
   if (epoch) {
     db_->exec("DELETE FROM incentives");
-    auto insert = db_->prepare("INSERT INTO incentives (uid, incentive, share) VALUES (?1, ?2, ?3)");
+    auto insert = db_->prepare(
+        "INSERT INTO incentives (uid, incentive, share, dividends, consensus, validator_trust) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     for (const auto& entry : computed) {
-      insert.bind(1, static_cast<int>(entry.uid)).bind(2, entry.incentive).bind(3, entry.share).run();
+      insert.bind(1, static_cast<int>(entry.uid)).bind(2, entry.incentive).bind(3, entry.share);
+      insert.bind(4, entry.dividends).bind(5, entry.consensus).bind(6, entry.validator_trust).run();
       insert.reset();
+    }
+    db_->exec("DELETE FROM bonds");
+    auto bond = db_->prepare("INSERT INTO bonds (validator_uid, uid, value) VALUES (?1, ?2, ?3)");
+    for (const auto& [validator, row] : new_bonds) {
+      for (const auto& [uid, value] : row) {
+        bond.bind(1, static_cast<int>(validator)).bind(2, static_cast<int>(uid)).bind(3, static_cast<int>(value)).run();
+        bond.reset();
+      }
     }
   }
   transaction.commit();
   block_ = next;
-  if (epoch) incentives_ = {next, std::move(computed)};
+  if (epoch) {
+    incentives_ = {next, std::move(computed)};
+    bonds_ = std::move(new_bonds);
+  }
   return block_;
 }
 

@@ -290,9 +290,11 @@ std::optional<std::string> LocalSubtensorNode::apply_serve_axon(const DecodedExt
 // ---- reads ----
 
 std::vector<NeuronLite> LocalSubtensorNode::neurons() const {
-  std::map<std::uint16_t, std::uint16_t> incentive;
-  for (const UidIncentive& u : state_.incentives().by_uid)
-    incentive[u.uid] = static_cast<std::uint16_t>(std::lround(std::clamp(u.incentive, 0.0, 1.0) * 65535));
+  std::map<std::uint16_t, UidIncentive> epoch;
+  for (const UidIncentive& u : state_.incentives().by_uid) epoch[u.uid] = u;
+  auto u16 = [](double proportion) {
+    return static_cast<std::uint16_t>(std::lround(std::clamp(proportion, 0.0, 1.0) * 65535));
+  };
   std::vector<NeuronLite> out;
   for (const Neuron& n : state_.metagraph()) {
     NeuronLite x;
@@ -310,8 +312,13 @@ std::vector<NeuronLite> LocalSubtensorNode::neurons() const {
       if (ip) x.axon = AxonInfo{n.last_update, 1, ip->first, n.port, ip->second, 4, 0, 0};
     }
     if (n.stake > 0) x.stake = {{x.coldkey, static_cast<std::uint64_t>(std::llround(n.stake * 1e9))}};
-    auto inc = incentive.find(n.uid);
-    x.incentive = inc == incentive.end() ? 0 : inc->second;
+    auto e = epoch.find(n.uid);
+    if (e != epoch.end()) {
+      x.incentive = u16(e->second.incentive);
+      x.dividends = u16(e->second.dividends);
+      x.consensus = u16(e->second.consensus);
+      x.validator_trust = u16(e->second.validator_trust);
+    }
     // LastUpdate is the block of the neuron's last weights, as on Subtensor (the rate limit counts from it).
     auto w = state_.weights_of(n.hotkey);
     x.last_update = w ? w->block : 0;

@@ -608,9 +608,15 @@ Incentives SubtensorChain::incentives() {
   Incentives out;
   double total = 0;
   for (const auto& n : neurons) {
-    if (n.incentive == 0) continue;
-    out.by_uid.push_back(UidIncentive{n.uid, n.incentive / 65535.0, 0});
-    total += n.incentive / 65535.0;
+    if (n.incentive == 0 && n.dividends == 0 && n.validator_trust == 0) continue;
+    UidIncentive u;
+    u.uid = n.uid;
+    u.incentive = n.incentive / 65535.0;
+    u.dividends = n.dividends / 65535.0;
+    u.consensus = n.consensus / 65535.0;
+    u.validator_trust = n.validator_trust / 65535.0;
+    out.by_uid.push_back(u);
+    total += u.incentive;
   }
   for (auto& u : out.by_uid) u.share = total > 0 ? u.incentive / total : 0;
   std::sort(out.by_uid.begin(), out.by_uid.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });

@@ -54,15 +54,20 @@ struct ValidatorWeights {
   std::uint64_t version_key = 0;
 };
 
+// One uid's result of the last epoch (Yuma consensus on the local chain, read from Subtensor's
+// neurons on Bittensor).
 struct UidIncentive {
   std::uint16_t uid = 0;
-  double incentive = 0;  // stake-weighted mean of the validators' max-normalised weights, in [0, 1]
-  double share = 0;      // incentive / Σ incentive: the uid's share of emission
+  double incentive = 0;  // I: the miner's share of incentive (normalised over uids)
+  double share = 0;      // incentive / Σ incentive
+  double dividends = 0;  // D: the validator's share of dividends (normalised over uids)
+  double consensus = 0;  // C: the stake-weighted median weight the validators gave this uid
+  double validator_trust = 0;  // Tv: how much of the validator's weight survived clipping at consensus
 };
 
 struct Incentives {
   std::uint64_t epoch_block = 0;  // the block of the epoch that computed them; 0 = no epoch yet
-  std::vector<UidIncentive> by_uid;  // ascending uid; uids nobody weighted are absent
+  std::vector<UidIncentive> by_uid;  // ascending uid; uids with nothing earned nor weighted are absent
 };
 
 // The network's rules for weights.

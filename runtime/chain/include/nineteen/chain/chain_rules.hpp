@@ -53,20 +53,6 @@ std::optional<WeightsRefusal> weights_check(const WeightsSubmission& submission,
 // The same, the reason only.
 std::optional<std::string> weights_refusal(const WeightsSubmission& submission, const WeightsContext& context);
 
-// One validator's vote in an epoch.
-struct ValidatorVote {
-  double stake = 0;
-  std::vector<std::uint16_t> uids;
-  std::vector<std::uint16_t> values;
-};
-
-// The local chain's consensus (a stand-in for Yuma consensus): each vote is max-normalised
-// (value / largest value, so every validator's favourite gets 1), and a uid's incentive is the
-// stake-weighted mean of those normalised weights over the validators that voted:
-//   incentive(u) = Σ_v stake_v · w_v(u) / Σ_v stake_v,   share(u) = incentive(u) / Σ incentive.
-// Votes with no positive stake or no positive value are left out (they neither add nor dilute).
-// Example: A (stake 3) gives uid 1 → 65535, uid 2 → 32768; B (stake 1) gives uid 2 → 65535:
-// incentive(1) = 3·1/4 = 0.75, incentive(2) = (3·0.5 + 1·1)/4 = 0.625.
-std::vector<UidIncentive> epoch_incentives(const std::vector<ValidatorVote>& votes);
+// The epoch itself is Yuma consensus: yuma_consensus.hpp.
 
 }  // namespace nineteen::chain

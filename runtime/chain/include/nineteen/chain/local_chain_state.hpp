@@ -65,6 +65,11 @@ class LocalChainState : public Chain {
   std::uint64_t block_ = 0;
   std::vector<Neuron> neurons_;                     // index = uid
   std::map<std::uint16_t, ValidatorWeights> weights_;  // validator uid → its last weights
+  // Yuma bonds as Subtensor stores them (u16, each column max-upscaled): validator uid → uid → bond.
+  std::map<std::uint16_t, std::map<std::uint16_t, std::uint16_t>> bonds_;
+  // One Yuma epoch over the current state; fills the bonds to store. The caller holds mutex_.
+  std::vector<UidIncentive> run_epoch_locked(
+      std::map<std::uint16_t, std::map<std::uint16_t, std::uint16_t>>& bonds_out) const;
   Incentives incentives_;
 };
 
