@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -112,6 +113,50 @@ TEST(Devnet, BehavioursEarnTheWeightsTheMechanismPromises) {
   EXPECT_GT(w["quantized"], w["flaky"]);
   EXPECT_GT(w["quantized"], 0.25 * w["honest"] / 2);
   EXPECT_NE(printed.find("overall"), std::string::npos);
+}
+
+
+// Issue 18, item 1: three validators (stakes 60/30/10) on the chain's Yuma consensus, the smallest
+// one colluding with the wrong-model miner. Text task only, so the run stays short.
+TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
+  test_support::ScratchDir dir("devnet-yuma");
+  nineteen::devnet::DevnetOptions options = test_options(dir, 2, {"honest", "honest", "wrong-model", "flaky"});
+  options.llm = false;
+  options.validators = nineteen::devnet::parse_validator_specs("honest:600,honest:300,favour:100");
+  nineteen::devnet::Devnet devnet(options);
+  devnet.start();
+  std::string printed;
+  devnet.run([&](const std::string& text) { printed += text; });
+  devnet.stop();
+  const auto rows = devnet.latest_consensus();
+  ASSERT_FALSE(rows.empty()) << printed;
+  std::cout << last_weights(printed);
+  std::map<std::string, std::vector<nineteen::devnet::ConsensusRow>> by_who;
+  for (const auto& r : rows) by_who[r.who].push_back(r);
+  ASSERT_EQ(by_who["validator honest"].size(), 2u);
+  ASSERT_EQ(by_who["validator favour"].size(), 1u);
+  ASSERT_EQ(by_who["wrong-model"].size(), 1u);
+  ASSERT_EQ(by_who["honest"].size(), 2u);
+  const auto& favour = by_who["validator favour"].front();
+  const auto& favoured = by_who["wrong-model"].front();
+  // The favouring validator did put its largest weight on the wrong-model miner...
+  ASSERT_EQ(favoured.weight_by_validator.size(), 3u);
+  EXPECT_GT(favoured.weight_by_validator[2], 0.3);
+  EXPECT_LT(favoured.weight_by_validator[0], 0.01);
+  // ...and consensus clipped it: the favoured miner's incentive stays at its honest share (0),
+  // within 1 %, and the colluder's dividends fall below its 10 % stake share, its trust below the
+  // honest validators'.
+  EXPECT_LT(favoured.incentive, 0.01);
+  EXPECT_LT(favour.dividends, 0.10);
+  for (const auto& honest : by_who["validator honest"]) {
+    EXPECT_GT(honest.validator_trust, favour.validator_trust + 0.2);
+    EXPECT_GT(honest.dividends / honest.stake_share, favour.dividends / favour.stake_share);
+  }
+  // The two identical honest miners share the incentive equally (within 5 %).
+  const double a = by_who["honest"][0].incentive, b = by_who["honest"][1].incentive;
+  EXPECT_GT(a, 0.2);
+  EXPECT_LT(std::fabs(a - b) / std::max(a, b), 0.05);
+  EXPECT_NE(printed.find("consensus (Yuma"), std::string::npos);
 }
 
 #ifdef NINETEEN_DEVNET_TEST_MODELS

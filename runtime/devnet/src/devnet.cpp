@@ -109,6 +109,18 @@ struct Devnet::State {
   std::vector<Miner> miners;
   keys::Hotkey validator_key = keys::Hotkey::generate();
 
+  // Validators after the first: honest ones are processes; a favouring one is scripted here.
+  struct ExtraValidator {
+    ValidatorSpec spec;
+    keys::Hotkey key = keys::Hotkey::generate();
+    fs::path folder;
+    std::unique_ptr<ChildProcess> process;
+    std::shared_ptr<chain::Chain> signer;  // favour: sets its weights through the chain's JSON-RPC
+    std::uint64_t copied_block = 0;        // favour: the first validator's weights it copied last
+  };
+  std::vector<ExtraValidator> extra_validators;
+  std::vector<ConsensusRow> consensus;
+
   std::atomic<bool> stopping{false};
   mutable std::mutex rows_mutex;
   std::vector<MinerRow> rows;
@@ -135,6 +147,9 @@ struct Devnet::State {
   }
 
   void make_models();
+  std::string validator_settings(const std::string& key_file, bool gateway) const;
+  void run_favouring_validators(chain::Chain& reader);
+  std::vector<ConsensusRow> read_consensus(chain::Chain& reader, const std::map<std::string, std::string>& behaviour_of);
   std::string catalogue(const std::string& behaviour) const;
   std::string miner_settings(const Miner& miner, size_t index) const;
 };
@@ -148,6 +163,15 @@ Devnet::Devnet(DevnetOptions options) : state_(std::make_unique<State>()) {
       for (const Behaviour& k : behaviours()) list += (list.empty() ? "" : ", ") + k.name;
       throw std::runtime_error("unknown miner behaviour \"" + b + "\" (known: " + list + ")");
     }
+  }
+  if (s.options.validators.empty() || s.options.validators.front().behaviour != "honest") {
+    throw std::runtime_error("the first validator must be honest (it serves the gateway and the tables)");
+  }
+  for (const ValidatorSpec& v : s.options.validators) {
+    if (v.behaviour != "honest" && v.behaviour != "favour") {
+      throw std::runtime_error("unknown validator behaviour \"" + v.behaviour + "\" (known: honest, favour)");
+    }
+    if (!(v.stake > 0)) throw std::runtime_error("a validator's stake must be above 0");
   }
   s.dir = fs::absolute(s.options.dir);
   s.run = s.dir / "run";
@@ -251,6 +275,117 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
   return m.str();
 }
 
+// db and tasks_file are relative to the settings file's own folder.
+std::string Devnet::State::validator_settings(const std::string& key_file, bool gateway) const {
+  std::ostringstream v;
+  v << "[validator]\nhotkey = \"" << key_file << "\"\nchain = \"" << chain_rpc_url << "\"\nnetuid = " << netuid
+    << "\nchecker = \"" << checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
+    << "period_s = " << options.period_s << "\nanswer_timeout_s = " << std::max(5.0, options.period_s / 2)
+    << "\nsynthetic_multiplier = " << options.synthetic_multiplier << "\nsenders = 8\n";
+  if (gateway) v << "\n[gateway]\naddress = \"127.0.0.1\"\nport = 0\n";
+  return v.str();
+}
+
+std::vector<ValidatorSpec> parse_validator_specs(const std::string& list) {
+  std::vector<ValidatorSpec> out;
+  std::stringstream items(list);
+  for (std::string item; std::getline(items, item, ',');) {
+    if (item.empty()) continue;
+    ValidatorSpec spec;
+    const size_t colon = item.find(':');
+    spec.behaviour = item.substr(0, colon);
+    if (colon != std::string::npos) {
+      const std::string stake = item.substr(colon + 1);
+      char* end = nullptr;
+      spec.stake = std::strtod(stake.c_str(), &end);
+      if (stake.empty() || *end != '\0' || !(spec.stake > 0)) {
+        throw std::invalid_argument("--validators: \"" + item + "\": the stake after ':' must be a number above 0");
+      }
+    }
+    out.push_back(spec);
+  }
+  if (out.empty()) throw std::invalid_argument("--validators: give at least one, e.g. honest:600,honest:300,favour:100");
+  return out;
+}
+
+// A favouring validator copies the first validator's weights once they are on the chain, then gives
+// its colluding miner the largest value and halves every other (max-upscaled, as the chain wants).
+void Devnet::State::run_favouring_validators(chain::Chain& reader) {
+  auto honest = reader.weights_of(validator_key.ss58_address());
+  if (!honest || honest->uids.empty()) return;
+  std::optional<std::uint16_t> favoured;
+  for (const Miner& m : miners) {
+    if (m.behaviour != "wrong-model") continue;
+    for (const chain::Neuron& n : reader.metagraph()) {
+      if (n.hotkey == m.key.ss58_address()) favoured = n.uid;
+    }
+    break;
+  }
+  if (!favoured && !miners.empty()) {
+    for (const chain::Neuron& n : reader.metagraph()) {
+      if (n.hotkey == miners.back().key.ss58_address()) favoured = n.uid;
+    }
+  }
+  if (!favoured) return;
+  for (ExtraValidator& v : extra_validators) {
+    if (v.spec.behaviour != "favour" || honest->block <= v.copied_block) continue;
+    std::map<std::uint16_t, std::uint32_t> values;
+    for (size_t k = 0; k < honest->uids.size(); ++k) values[honest->uids[k]] = honest->values[k] / 2;
+    values[*favoured] = 65535;
+    std::vector<std::uint16_t> uids, scaled;
+    for (const auto& [uid, value] : values) {
+      if (value == 0) continue;
+      uids.push_back(uid);
+      scaled.push_back(static_cast<std::uint16_t>(value));
+    }
+    chain::WriteResult r = v.signer->set_weights(v.key.ss58_address(), uids, scaled, honest->version_key);
+    if (r.accepted) v.copied_block = honest->block;  // refused (rate limit): tried again next round
+  }
+}
+
+std::vector<ConsensusRow> Devnet::State::read_consensus(chain::Chain& reader,
+                                                        const std::map<std::string, std::string>& behaviour_of) {
+  const chain::Incentives epoch = reader.incentives();
+  std::map<std::uint16_t, chain::UidIncentive> by_uid;
+  for (const auto& u : epoch.by_uid) by_uid[u.uid] = u;
+  std::vector<std::string> validator_keys = {validator_key.ss58_address()};
+  for (const ExtraValidator& v : extra_validators) validator_keys.push_back(v.key.ss58_address());
+  // Each validator's weights, normalised to sum 1, by uid.
+  std::vector<std::map<std::uint16_t, double>> weights(validator_keys.size());
+  for (size_t i = 0; i < validator_keys.size(); ++i) {
+    auto w = reader.weights_of(validator_keys[i]);
+    if (!w) continue;
+    double sum = 0;
+    for (std::uint16_t value : w->values) sum += value;
+    for (size_t k = 0; k < w->uids.size() && sum > 0; ++k) weights[i][w->uids[k]] = w->values[k] / sum;
+  }
+  double validator_stake = 0;
+  for (const ValidatorSpec& v : options.validators) validator_stake += v.stake;
+  std::vector<ConsensusRow> rows;
+  for (const chain::Neuron& n : reader.metagraph()) {
+    ConsensusRow row;
+    row.uid = n.uid;
+    auto validator = std::find(validator_keys.begin(), validator_keys.end(), n.hotkey);
+    if (validator != validator_keys.end()) {
+      const size_t index = static_cast<size_t>(validator - validator_keys.begin());
+      row.who = "validator " + options.validators[index].behaviour;
+      row.stake_share = options.validators[index].stake / validator_stake;
+    } else {
+      auto b = behaviour_of.find(n.hotkey);
+      row.who = b == behaviour_of.end() ? "?" : b->second;
+      for (const auto& w : weights) row.weight_by_validator.push_back(w.count(n.uid) ? w.at(n.uid) : 0.0);
+    }
+    if (auto u = by_uid.find(n.uid); u != by_uid.end()) {
+      row.consensus = u->second.consensus;
+      row.incentive = u->second.incentive;
+      row.dividends = u->second.dividends;
+      row.validator_trust = u->second.validator_trust;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 void Devnet::start() {
   State& s = *state_;
   fs::create_directories(s.dir);
@@ -273,7 +408,17 @@ void Devnet::start() {
   // Keys and registration (the dev chain grants the stake asked for).
   s.validator_key = s.key_for("validator");
   chain::ChainClient(s.chain_url, s.validator_key)
-      .register_node(chain::Registration{s.validator_key.ss58_address(), "", 1000, chain::NodeRole::validator, "", 0});
+      .register_node(chain::Registration{s.validator_key.ss58_address(), "", s.options.validators.front().stake,
+                                         chain::NodeRole::validator, "", 0});
+  for (size_t i = 1; i < s.options.validators.size(); ++i) {
+    State::ExtraValidator v;
+    v.spec = s.options.validators[i];
+    v.key = s.key_for("validator-" + std::to_string(i));
+    v.folder = s.run / ("validator-" + std::to_string(i) + "-" + v.spec.behaviour);
+    chain::ChainClient(s.chain_url, v.key)
+        .register_node(chain::Registration{v.key.ss58_address(), "", v.spec.stake, chain::NodeRole::validator, "", 0});
+    s.extra_validators.push_back(std::move(v));
+  }
   for (size_t i = 0; i < s.options.miners.size(); ++i) {
     State::Miner miner;
     miner.behaviour = s.options.miners[i];
@@ -307,17 +452,24 @@ void Devnet::start() {
                              "listening on (http://[0-9.:]+)", &miner.url);
   }
 
-  // Validator.
+  // Validators: the first serves the gateway; other honest ones score the same miners on their own.
   write_file(s.run / "validator" / "tasks.toml", s.catalogue("honest"));
-  std::ostringstream v;
-  v << "[validator]\nhotkey = \"" << (s.dir / "keys" / "validator.json").string() << "\"\nchain = \"" << s.chain_rpc_url
-    << "\"\nnetuid = " << State::netuid << "\nchecker = \"" << s.checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
-    << "period_s = " << s.options.period_s << "\nanswer_timeout_s = " << std::max(5.0, s.options.period_s / 2)
-    << "\nsynthetic_multiplier = " << s.options.synthetic_multiplier << "\nsenders = 8\n"
-    << "\n[gateway]\naddress = \"127.0.0.1\"\nport = 0\n";
-  write_file(s.run / "validator" / "validator.toml", v.str());
+  write_file(s.run / "validator" / "validator.toml",
+             s.validator_settings((s.dir / "keys" / "validator.json").string(), true));
   s.validator = s.launch("validator", {"validator", "--config", (s.run / "validator" / "validator.toml").string()},
                          "(running)", nullptr);
+  for (size_t i = 0; i < s.extra_validators.size(); ++i) {
+    State::ExtraValidator& v = s.extra_validators[i];
+    const std::string name = "validator-" + std::to_string(i + 1) + "-" + v.spec.behaviour;
+    if (v.spec.behaviour == "favour") {
+      v.signer = chain::open_chain(s.chain_rpc_url, State::netuid, v.key);
+      continue;
+    }
+    write_file(v.folder / "tasks.toml", s.catalogue("honest"));
+    write_file(v.folder / "validator.toml",
+               s.validator_settings((s.dir / "keys" / ("validator-" + std::to_string(i + 1) + ".json")).string(), false));
+    v.process = s.launch(name, {"validator", "--config", (v.folder / "validator.toml").string()}, "(running)", nullptr);
+  }
   if (auto url = s.validator->wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)"), std::chrono::seconds(5))) {
     s.gateway_url = *url;
     // A key for the person at the terminal (the gateway's own command, as an operator would run it).
@@ -334,6 +486,11 @@ void Devnet::start() {
 std::vector<MinerRow> Devnet::latest_rows() const {
   std::lock_guard<std::mutex> lock(state_->rows_mutex);
   return state_->rows;
+}
+
+std::vector<ConsensusRow> Devnet::latest_consensus() const {
+  std::lock_guard<std::mutex> lock(state_->rows_mutex);
+  return state_->consensus;
 }
 
 std::string Devnet::validator_log() const { return state_->validator ? state_->validator->output() : ""; }
@@ -386,6 +543,42 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
   return out.str();
 }
 
+std::string consensus_table(const std::vector<ConsensusRow>& rows, std::uint64_t epoch_block) {
+  std::ostringstream out;
+  char line[256];
+  out << "consensus (Yuma, the chain's epoch at block " << epoch_block << ")\n";
+  size_t validators = 0;
+  for (const ConsensusRow& r : rows) validators = std::max(validators, r.weight_by_validator.size());
+  std::snprintf(line, sizeof line, "  %-12s %4s", "miner", "uid");
+  out << line;
+  for (size_t i = 0; i < validators; ++i) {
+    std::snprintf(line, sizeof line, " %8s", ("w v" + std::to_string(i)).c_str());
+    out << line;
+  }
+  std::snprintf(line, sizeof line, " %10s %10s\n", "consensus", "incentive");
+  out << line;
+  for (const ConsensusRow& r : rows) {
+    if (r.who.rfind("validator", 0) == 0) continue;
+    std::snprintf(line, sizeof line, "  %-12s %4u", r.who.c_str(), r.uid);
+    out << line;
+    for (double w : r.weight_by_validator) {
+      std::snprintf(line, sizeof line, " %7.2f%%", 100 * w);
+      out << line;
+    }
+    std::snprintf(line, sizeof line, " %10.4f %9.2f%%\n", r.consensus, 100 * r.incentive);
+    out << line;
+  }
+  std::snprintf(line, sizeof line, "  %-18s %4s %8s %8s %10s\n", "validator", "uid", "stake", "trust", "dividends");
+  out << line;
+  for (const ConsensusRow& r : rows) {
+    if (r.who.rfind("validator", 0) != 0) continue;
+    std::snprintf(line, sizeof line, "  %-18s %4u %7.1f%% %8.3f %9.2f%%\n", r.who.c_str(), r.uid, 100 * r.stake_share,
+                  r.validator_trust, 100 * r.dividends);
+    out << line;
+  }
+  return out.str();
+}
+
 }  // namespace
 
 void Devnet::run(const std::function<void(const std::string&)>& print) {
@@ -402,7 +595,15 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
           << State::netuid << "; registration on " << s.chain_url << "), checker " << s.checker_url << ", "
           << s.miners.size() << " miners (";
     for (size_t i = 0; i < s.miners.size(); ++i) hello << (i ? ", " : "") << s.miners[i].behaviour;
-    hello << "), periods of " << s.options.period_s << " s" << (s.llm ? "" : " (no LLM plugin: text task only)") << "\n";
+    hello << ")";
+    if (!s.extra_validators.empty()) {
+      hello << ", " << s.options.validators.size() << " validators (";
+      for (size_t i = 0; i < s.options.validators.size(); ++i) {
+        hello << (i ? ", " : "") << s.options.validators[i].behaviour << " stake " << s.options.validators[i].stake;
+      }
+      hello << ")";
+    }
+    hello << ", periods of " << s.options.period_s << " s" << (s.llm ? "" : " (no LLM plugin: text task only)") << "\n";
     if (!s.gateway_url.empty()) {
       const std::string body = s.llm ? "{\"model\":\"chat-tiny-llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}],"
                                        "\"max_tokens\":20,\"stream\":true}"
@@ -423,6 +624,9 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
     print(hello.str());
   }
   store::SqliteValidatorStore store((s.run / "validator" / "validator.db").string());
+  std::shared_ptr<chain::Chain> reader =
+      s.extra_validators.empty() ? nullptr : chain::open_chain(s.chain_rpc_url, State::netuid);
+  auto last_favour = std::chrono::steady_clock::now();
   std::optional<std::int64_t> seen;
   // The tables count every answer of this run: the store is new at each start.
   const std::chrono::system_clock::time_point started{};
@@ -437,6 +641,14 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
       auto code = process->wait_exit(std::chrono::milliseconds(0));
       if (code) throw std::runtime_error(std::string("the ") + name + " stopped (" + exit_text(*code) + "):\n" + process->output());
     }
+    for (size_t i = 0; i < s.extra_validators.size(); ++i) {
+      ChildProcess* process = s.extra_validators[i].process.get();
+      if (!process) continue;
+      if (auto code = process->wait_exit(std::chrono::milliseconds(0))) {
+        throw std::runtime_error("validator " + std::to_string(i + 1) + " stopped (" + exit_text(*code) + "):\n" +
+                                 process->output());
+      }
+    }
     for (size_t i = 0; i < s.miners.size(); ++i) {
       State::Miner& miner = s.miners[i];
       if (!miner.process) continue;
@@ -445,6 +657,14 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
         print("devnet: " + name + " (" + miner.behaviour + ", " + miner.url + ") stopped (" + exit_text(*code) +
               "); its log is " + (s.run / "logs" / (name + ".log")).string() + ". The network goes on without it.\n");
         miner.process.reset();
+      }
+    }
+    if (reader && std::chrono::steady_clock::now() - last_favour > std::chrono::seconds(1)) {
+      last_favour = std::chrono::steady_clock::now();
+      try {
+        s.run_favouring_validators(*reader);
+      } catch (const std::exception& e) {
+        print(std::string("devnet: the favouring validator could not set weights: ") + e.what() + "\n");
       }
     }
     auto latest = store.latest_weight_setting();
@@ -476,7 +696,14 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
       s.rows = rows;
     }
     ++settings;
-    print("weights #" + std::to_string(settings) + "\n" + tables(rows, offline));
+    std::string consensus;
+    if (reader) {
+      std::vector<ConsensusRow> epoch = s.read_consensus(*reader, behaviour_of);
+      consensus = consensus_table(epoch, reader->incentives().epoch_block);
+      std::lock_guard<std::mutex> lock(s.rows_mutex);
+      s.consensus = std::move(epoch);
+    }
+    print("weights #" + std::to_string(settings) + "\n" + tables(rows, offline) + consensus);
     if (s.options.exit_after && s.options.periods > 0 && settings >= s.options.periods) break;
   }
 }
@@ -487,6 +714,9 @@ void Devnet::stop() {
   // Validator first (it stops sending), then miners, checker, chain; each gets SIGTERM, then time.
   std::vector<ChildProcess*> order;
   if (s.validator) order.push_back(s.validator.get());
+  for (auto& v : s.extra_validators) {
+    if (v.process) order.push_back(v.process.get());
+  }
   for (auto& m : s.miners) {
     if (m.process) order.push_back(m.process.get());
   }
@@ -497,6 +727,7 @@ void Devnet::stop() {
     if (!p->wait_exit(std::chrono::seconds(15))) p->signal(SIGKILL);
   }
   s.validator.reset();
+  for (auto& v : s.extra_validators) v.process.reset();
   for (auto& m : s.miners) m.process.reset();
   s.checker.reset();
   s.chain.reset();

@@ -12,12 +12,16 @@ namespace nineteen::devnet {
 int devnet_command(const std::vector<std::string>& args) {
   const std::string usage =
       "nineteen devnet [--dir DIR] [--miners B1,B2,...] [--periods K] [--period-s S] [--exit] [--no-llm]\n"
-      "                [--synthetic-multiplier M]\n"
+      "                [--synthetic-multiplier M] [--validators V1:STAKE,V2:STAKE,...]\n"
       "  a local chain, a checker, a validator with its gateway and miners with scripted behaviours\n"
       "  --dir DIR        keys, cached models and the run's files (default .devnet)\n"
       "  --periods K      stop after K weight settings (with --exit; otherwise Ctrl-C stops it)\n"
       "  --period-s S     scoring period in seconds (default 20)\n"
-      "  behaviours: honest, quantized, wrong-model, lazy, slow, flaky, full, offline";
+      "  --validators     e.g. honest:600,honest:300,favour:100 (default one honest validator); with more than\n"
+      "                   one, the chain's Yuma consensus is printed after each weight setting\n"
+      "  behaviours: honest, quantized, wrong-model, lazy, slow, flaky, full, offline\n"
+      "  validator behaviours: honest; favour (copies the first validator's weights and gives its colluding\n"
+      "  miner, the first wrong-model one, the largest weight)";
   DevnetOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -45,6 +49,8 @@ int devnet_command(const std::vector<std::string>& args) {
         options.exit_after = true;
       } else if (a == "--no-llm") {
         options.llm = false;
+      } else if (a == "--validators") {
+        options.validators = parse_validator_specs(value());
       } else if (a == "--synthetic-multiplier") {
         options.synthetic_multiplier = std::stod(value());
       } else {

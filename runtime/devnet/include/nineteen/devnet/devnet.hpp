@@ -21,16 +21,37 @@ struct Behaviour {
 };
 const std::vector<Behaviour>& behaviours();
 
+// One validator of the devnet. "honest" runs `nineteen validator` (the first one also serves the
+// gateway); "favour" is scripted inside the devnet: it copies the first validator's weights as soon as
+// they are on the chain and gives the miner it colludes with (the first wrong-model miner, else the
+// last miner) the largest weight, halving every other: Yuma consensus should clip it.
+struct ValidatorSpec {
+  std::string behaviour = "honest";
+  double stake = 1000;
+};
+// "honest:600,honest:300,favour:100" → three specs; throws std::invalid_argument naming the bad item.
+std::vector<ValidatorSpec> parse_validator_specs(const std::string& list);
+
 struct DevnetOptions {
   std::string dir = ".devnet";              // everything the network writes
   std::vector<std::string> miners = {"honest", "honest", "quantized", "wrong-model", "lazy",
                                      "slow",   "flaky",  "full",      "offline"};
+  std::vector<ValidatorSpec> validators = {{"honest", 1000}};  // the first must be honest
   int periods = 0;                          // stop after this many weight settings (0: never)
   bool exit_after = false;                  // with periods: stop by itself
   double period_s = 20;
   double synthetic_multiplier = 4;          // more synthetic load than a real network, to see behaviours
   bool llm = true;                          // the tiny LLM task, when its plugin was built
   std::string binary;                       // the `nineteen` to run (default: this one)
+};
+
+// One uid of the chain's last epoch (Yuma consensus), printed when the devnet has several validators.
+struct ConsensusRow {
+  std::string who;  // a miner's behaviour, or "validator honest" / "validator favour"
+  unsigned uid = 0;
+  double stake_share = 0;              // validators: their share of the validators' stake
+  std::vector<double> weight_by_validator;  // miners: each validator's normalised weight, in validator order
+  double consensus = 0, incentive = 0, dividends = 0, validator_trust = 0;
 };
 
 // One miner's row in the tables printed after a weight setting.
@@ -57,6 +78,8 @@ class Devnet {
 
   // The tables of the latest weight setting, by behaviour; empty before the first.
   std::vector<MinerRow> latest_rows() const;
+  // The chain's latest epoch after a weight setting, with several validators; empty otherwise.
+  std::vector<ConsensusRow> latest_consensus() const;
   std::string validator_log() const;
   // The validator's OpenAI-compatible gateway and a key made for it (empty when it is not built).
   std::string gateway_url() const;
