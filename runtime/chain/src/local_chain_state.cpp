@@ -187,8 +187,8 @@ std::vector<UidIncentive> LocalChainState::run_epoch_locked(
   const YumaOutput result = yuma_epoch(input);
   const auto stored = bonds_to_u16(result.bonds);
   bonds_out.clear();
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    for (std::size_t j = 0; j < stored[i].size(); ++j)
       if (stored[i][j] != 0) bonds_out[static_cast<std::uint16_t>(i)][static_cast<std::uint16_t>(j)] = stored[i][j];
 
   std::vector<UidIncentive> out;

@@ -32,7 +32,8 @@ struct YumaOutput {
   std::vector<double> dividends;        // D_i: Σ_j B_ij · I_j, normalised
   std::vector<double> validator_trust;  // Tv_i: Σ_j min(W_ij, C_j)
   std::vector<double> emission;         // (I + D) normalised; the stake when nothing was earned
-  std::vector<std::vector<double>> bonds;  // to store: the EMA bonds, each column max-upscaled to 1
+  // To store: the EMA bonds, each column max-upscaled to 1; n rows, empty for a uid that holds none.
+  std::vector<std::vector<double>> bonds;
 };
 
 YumaOutput yuma_epoch(const YumaInput& input, const YumaParams& params = {});
