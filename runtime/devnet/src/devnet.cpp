@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "nineteen/chain/chain_client.hpp"
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/net/http_client.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
 namespace nineteen::devnet {
@@ -120,6 +122,12 @@ struct Devnet::State {
   };
   std::vector<ExtraValidator> extra_validators;
   std::vector<ConsensusRow> consensus;
+
+  // The organic load driver (options.organic_burst > 0).
+  std::thread organic_driver;
+  mutable std::mutex organic_mutex;
+  std::map<int, std::uint64_t> organic_statuses;
+  void drive_organic_load();
 
   std::atomic<bool> stopping{false};
   mutable std::mutex rows_mutex;
@@ -481,11 +489,57 @@ void Devnet::start() {
       if (std::regex_search(out, m, std::regex("(nt-[0-9a-f]+)"))) s.api_key = m[1];
     }
   }
+  if (s.options.organic_burst > 0) {
+    if (s.api_key.empty()) throw std::runtime_error("organic load needs the gateway and an API key; the validator made none");
+    s.organic_driver = std::thread([&s] { s.drive_organic_load(); });
+  }
 }
 
 std::vector<MinerRow> Devnet::latest_rows() const {
   std::lock_guard<std::mutex> lock(state_->rows_mutex);
   return state_->rows;
+}
+
+std::map<int, std::uint64_t> Devnet::organic_statuses() const {
+  std::lock_guard<std::mutex> lock(state_->organic_mutex);
+  return state_->organic_statuses;
+}
+
+// Users as an OpenAI client sends them: bursts of concurrent requests through the gateway, the text
+// task always and the tiny chat when it is served, with fresh words each time.
+void Devnet::State::drive_organic_load() {
+  std::mt19937_64 rng(std::random_device{}());
+  const std::vector<std::string> words = {"river", "stone", "light", "quiet", "orbit", "maple", "signal", "harbor"};
+  auto next = std::chrono::steady_clock::now();
+  while (!stopping) {
+    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(options.organic_every_s));
+    std::vector<std::thread> burst;
+    for (int i = 0; i < options.organic_burst; ++i) {
+      std::string text;
+      for (int w = 0; w < 4; ++w) text += (w ? " " : "") + words[rng() % words.size()];
+      const bool chat = llm && i % 2 == 1;
+      net::ClientRequest request;
+      request.method = "POST";
+      request.url = gateway_url + (chat ? "/v1/chat/completions" : "/v1/text/transform");
+      request.body = chat ? R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
+                                R"("}],"max_tokens":8})"
+                          : R"({"model":"reverse-words","text":")" + text + R"("})";
+      request.headers.set("Authorization", "Bearer " + api_key);
+      request.headers.set("Content-Type", "application/json");
+      burst.emplace_back([this, request] {
+        int status = 0;  // 0: no answer at all (connection refused, timeout)
+        try {
+          status = net::HttpClient().send(request).status;
+        } catch (const std::exception&) {
+        }
+        std::lock_guard<std::mutex> lock(organic_mutex);
+        ++organic_statuses[status];
+      });
+    }
+    for (std::thread& t : burst) t.join();
+    while (!stopping && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 std::vector<ConsensusRow> Devnet::latest_consensus() const {
@@ -703,7 +757,15 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
       std::lock_guard<std::mutex> lock(s.rows_mutex);
       s.consensus = std::move(epoch);
     }
-    print("weights #" + std::to_string(settings) + "\n" + tables(rows, offline) + consensus);
+    std::string organic;
+    if (s.options.organic_burst > 0) {
+      std::lock_guard<std::mutex> lock(s.organic_mutex);
+      organic = "organic users so far (HTTP status: requests):";
+      for (const auto& [status, count] : s.organic_statuses)
+        organic += " " + (status ? std::to_string(status) : std::string("no answer")) + ": " + std::to_string(count);
+      organic += "\n";
+    }
+    print("weights #" + std::to_string(settings) + "\n" + tables(rows, offline) + consensus + organic);
     if (s.options.exit_after && s.options.periods > 0 && settings >= s.options.periods) break;
   }
 }
@@ -711,6 +773,7 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
 void Devnet::stop() {
   State& s = *state_;
   s.stopping = true;
+  if (s.organic_driver.joinable()) s.organic_driver.join();
   // Validator first (it stops sending), then miners, checker, chain; each gets SIGTERM, then time.
   std::vector<ChildProcess*> order;
   if (s.validator) order.push_back(s.validator.get());

@@ -13,12 +13,15 @@ int devnet_command(const std::vector<std::string>& args) {
   const std::string usage =
       "nineteen devnet [--dir DIR] [--miners B1,B2,...] [--periods K] [--period-s S] [--exit] [--no-llm]\n"
       "                [--synthetic-multiplier M] [--validators V1:STAKE,V2:STAKE,...]\n"
+      "                [--organic-burst N] [--organic-every-s S]\n"
       "  a local chain, a checker, a validator with its gateway and miners with scripted behaviours\n"
       "  --dir DIR        keys, cached models and the run's files (default .devnet)\n"
       "  --periods K      stop after K weight settings (with --exit; otherwise Ctrl-C stops it)\n"
       "  --period-s S     scoring period in seconds (default 20)\n"
       "  --validators     e.g. honest:600,honest:300,favour:100 (default one honest validator); with more than\n"
       "                   one, the chain's Yuma consensus is printed after each weight setting\n"
+      "  --organic-burst N  organic users: N requests at once through the gateway every --organic-every-s\n"
+      "                   seconds (default 1); 0 (default): synthetic load only\n"
       "  behaviours: honest, quantized, wrong-model, lazy, slow, flaky, full, offline\n"
       "  validator behaviours: honest; favour (copies the first validator's weights and gives its colluding\n"
       "  miner, the first wrong-model one, the largest weight)";
@@ -49,6 +52,10 @@ int devnet_command(const std::vector<std::string>& args) {
         options.exit_after = true;
       } else if (a == "--no-llm") {
         options.llm = false;
+      } else if (a == "--organic-burst") {
+        options.organic_burst = std::stoi(value());
+      } else if (a == "--organic-every-s") {
+        options.organic_every_s = std::stod(value());
       } else if (a == "--validators") {
         options.validators = parse_validator_specs(value());
       } else if (a == "--synthetic-multiplier") {

@@ -41,6 +41,11 @@ struct DevnetOptions {
   bool exit_after = false;                  // with periods: stop by itself
   double period_s = 20;
   double synthetic_multiplier = 4;          // more synthetic load than a real network, to see behaviours
+  // Organic users through the first validator's gateway: every burst_every_s seconds, organic_burst
+  // requests at once (0: no organic load). Bursts are what separates a miner that declares more
+  // than it can serve ("full") from an honest one.
+  int organic_burst = 0;
+  double organic_every_s = 1;
   bool llm = true;                          // the tiny LLM task, when its plugin was built
   std::string binary;                       // the `nineteen` to run (default: this one)
 };
@@ -78,6 +83,8 @@ class Devnet {
 
   // The tables of the latest weight setting, by behaviour; empty before the first.
   std::vector<MinerRow> latest_rows() const;
+  // Organic requests the driver sent and how they were answered, by HTTP status.
+  std::map<int, std::uint64_t> organic_statuses() const;
   // The chain's latest epoch after a weight setting, with several validators; empty otherwise.
   std::vector<ConsensusRow> latest_consensus() const;
   std::string validator_log() const;
