@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <cmath>
 
 namespace nineteen::scoring {
@@ -26,9 +29,12 @@ TEST(SyntheticSchedule, CountIsZeroForUnusableInputAndCappedForHugeOnes) {
   EXPECT_EQ(synthetic_request_count(INFINITY, 1, settings), 0u);
 }
 
-TEST(SyntheticSchedule, OffsetsAreEvenlySpacedInsideThePeriod) {
+constexpr auto kEven = SyntheticScheduleSettings::Spacing::even;
+constexpr auto kRandom = SyntheticScheduleSettings::Spacing::random;
+
+TEST(SyntheticSchedule, EvenOffsetsAreEvenlySpacedInsideThePeriod) {
   std::mt19937_64 rng(42);
-  const auto offsets = synthetic_send_offsets(16, 3600, rng);
+  const auto offsets = synthetic_send_offsets(16, 3600, rng, kEven);
   ASSERT_EQ(offsets.size(), 16u);
   EXPECT_GE(offsets.front(), 0);
   EXPECT_LT(offsets.front(), 3600.0 / 16);
@@ -38,21 +44,46 @@ TEST(SyntheticSchedule, OffsetsAreEvenlySpacedInsideThePeriod) {
 
 TEST(SyntheticSchedule, PhaseIsRandomButSeeded) {
   std::mt19937_64 a(5), b(5), c(6);
-  const auto first = synthetic_send_offsets(4, 60, a);
-  EXPECT_EQ(first, synthetic_send_offsets(4, 60, b));
-  EXPECT_NE(first, synthetic_send_offsets(4, 60, c));
+  for (auto spacing : {kEven, kRandom}) {
+    const auto first = synthetic_send_offsets(4, 60, a, spacing);
+    EXPECT_EQ(first, synthetic_send_offsets(4, 60, b, spacing));
+    EXPECT_NE(first, synthetic_send_offsets(4, 60, c, spacing));
+  }
+}
+
+TEST(SyntheticSchedule, RandomOffsetsHaveNoFixedIntervalAndBunchLikeAPoissonProcess) {
+  // Issue 18, item 4: the schedule must not reveal itself by timing. Gaps of a Poisson process are
+  // exponential: their coefficient of variation is 1 (even spacing: 0), and some requests come
+  // closer together than a tenth of the mean gap (P ≈ 1 − e^−0.1 ≈ 9.5 % of gaps).
+  std::mt19937_64 rng(7);
+  const auto offsets = synthetic_send_offsets(2000, 3600, rng, kRandom);
+  ASSERT_EQ(offsets.size(), 2000u);
+  EXPECT_TRUE(std::is_sorted(offsets.begin(), offsets.end()));
+  EXPECT_GE(offsets.front(), 0);
+  EXPECT_LT(offsets.back(), 3600);
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < offsets.size(); ++i) gaps.push_back(offsets[i] - offsets[i - 1]);
+  double mean = 0, var = 0;
+  for (double g : gaps) mean += g / gaps.size();
+  for (double g : gaps) var += (g - mean) * (g - mean) / gaps.size();
+  EXPECT_NEAR(std::sqrt(var) / mean, 1.0, 0.1);
+  const double close = std::count_if(gaps.begin(), gaps.end(), [&](double g) { return g < 0.1 * mean; });
+  EXPECT_NEAR(close / gaps.size(), 1 - std::exp(-0.1), 0.02);
 }
 
 TEST(SyntheticSchedule, NoOffsetsWithoutRequestsOrPeriod) {
   std::mt19937_64 rng(1);
-  EXPECT_TRUE(synthetic_send_offsets(0, 3600, rng).empty());
-  EXPECT_TRUE(synthetic_send_offsets(5, 0, rng).empty());
-  EXPECT_TRUE(synthetic_send_offsets(5, std::nan(""), rng).empty());
+  for (auto spacing : {kEven, kRandom}) {
+    EXPECT_TRUE(synthetic_send_offsets(0, 3600, rng, spacing).empty());
+    EXPECT_TRUE(synthetic_send_offsets(5, 0, rng, spacing).empty());
+    EXPECT_TRUE(synthetic_send_offsets(5, std::nan(""), rng, spacing).empty());
+  }
 }
 
 TEST(SyntheticSchedule, PlanCombinesCountAndOffsets) {
   SyntheticScheduleSettings settings;
   settings.period_seconds = 10;
+  settings.spacing = kEven;
   std::mt19937_64 rng(9);
   const auto plan = plan_synthetic_requests(100, 10, settings, rng);
   ASSERT_EQ(plan.size(), 10u);

@@ -13,6 +13,13 @@ struct SyntheticScheduleSettings {
   // Guard against a tiny volume_per_request asking for millions of requests (and the memory to plan
   // them). The reference's largest default is 120000 · 0.8 / 300 = 320 per contender.
   std::size_t max_requests_per_contender = 100000;
+  // How send times spread over the period. random (ours, the default): `count` independent uniform
+  // times, sorted: a Poisson process of that many arrivals, with no fixed interval for a miner to
+  // learn and the natural bunching of real users, so a miner that cannot take two requests at once is
+  // found out by synthetic load too. even (MECHANISM.md §3 as written): period/count apart with one
+  // random phase.
+  enum class Spacing { random, even };
+  Spacing spacing = Spacing::random;
 };
 
 // N_c = floor(capacity_to_score / volume_per_request), at most max_requests_per_contender.
@@ -20,10 +27,10 @@ struct SyntheticScheduleSettings {
 std::size_t synthetic_request_count(double capacity_to_score, double volume_per_request,
                                     const SyntheticScheduleSettings& settings = {});
 
-// `count` send times, in seconds from the start of the period, evenly spaced period/count apart with
-// one random phase in [0, period/count): every contender is probed across the whole period, and two
-// contenders' requests do not line up. Ascending, each in [0, period_seconds).
-std::vector<double> synthetic_send_offsets(std::size_t count, double period_seconds, std::mt19937_64& rng);
+// `count` send times, in seconds from the start of the period, as `spacing` says. Ascending, each in
+// [0, period_seconds).
+std::vector<double> synthetic_send_offsets(std::size_t count, double period_seconds, std::mt19937_64& rng,
+                                           SyntheticScheduleSettings::Spacing spacing);
 
 // The two steps above: the send offsets of one contender for one period.
 std::vector<double> plan_synthetic_requests(double capacity_to_score, double volume_per_request,
