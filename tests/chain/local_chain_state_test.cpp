@@ -11,6 +11,7 @@ namespace nineteen::chain {
 namespace {
 
 using testing::TempChainDir;
+using testing::expect_two_validator_epoch;
 using testing::test_key;
 
 ChainParams params(std::uint64_t rate_limit = 3, std::uint64_t tempo = 4) {
@@ -115,18 +116,7 @@ TEST(LocalChainState, AnEpochEveryTempoBlocksComputesIncentives) {
   EXPECT_EQ(chain.advance_block(), 4u);
   auto incentives = chain.incentives();
   EXPECT_EQ(incentives.epoch_block, 4u);
-  // Yuma consensus: normalised weights w0 = 65535/98303 and w1 = 32768/98303 from uid 2 (stake 3/4);
-  // uid 3 (1/4) gives uid 1 everything, clipped at the consensus w1. Ranks 0.75·w0 and w1.
-  const double w0 = 65535.0 / 98303, w1 = 32768.0 / 98303;
-  ASSERT_EQ(incentives.by_uid.size(), 4u);  // two miners with incentive, two validators with dividends
-  EXPECT_NEAR(incentives.by_uid[0].incentive, 0.75 * w0 / (0.75 * w0 + w1), 1e-9);
-  EXPECT_NEAR(incentives.by_uid[1].incentive, w1 / (0.75 * w0 + w1), 1e-9);
-  EXPECT_NEAR(incentives.by_uid[1].consensus, w1, 1e-9);
-  EXPECT_NEAR(incentives.by_uid[3].validator_trust, w1, 1e-9);
-  // Bonds ΔB = clipped W ◦ S per column: uid 0 [1, 0], uid 1 [0.75, 0.25]: D = 0.9 and 0.1 of I.
-  const double i0 = incentives.by_uid[0].incentive, i1 = incentives.by_uid[1].incentive;
-  EXPECT_NEAR(incentives.by_uid[2].dividends, i0 + 0.75 * i1, 1e-9);
-  EXPECT_NEAR(incentives.by_uid[3].dividends, 0.25 * i1, 1e-9);
+  expect_two_validator_epoch(incentives);
 }
 
 TEST(LocalChainState, ARestartContinuesFromTheStoredChain) {

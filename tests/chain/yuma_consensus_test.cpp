@@ -21,6 +21,11 @@ std::vector<double> self_row(std::size_t uid) {
   return row;
 }
 
+// Column 4 (server 1) of the stored u16 bonds of validators 0..3.
+void expect_stored_bonds(const std::vector<std::vector<std::uint16_t>>& stored, std::vector<std::uint16_t> want) {
+  for (std::size_t v = 0; v < want.size(); ++v) EXPECT_EQ(stored[v][4], want[v]) << "validator " << v;
+}
+
 void expect_near(const std::vector<double>& got, const std::vector<double>& want, const char* what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (std::size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i], want[i], kTolerance) << what << "[" << i << "]";
@@ -42,10 +47,7 @@ TEST(YumaConsensus, SubtensorsTestBondsFourEpochs) {
                0.2000042726},
               "nE");
   auto stored = bonds_to_u16(e.bonds);
-  EXPECT_EQ(stored[0][4], 16383);
-  EXPECT_EQ(stored[1][4], 32767);
-  EXPECT_EQ(stored[2][4], 49151);
-  EXPECT_EQ(stored[3][4], 65535);
+  expect_stored_bonds(stored, {16383, 32767, 49151, 65535});
 
   // Epoch 2: validator 0 sets a self-weight only (masked: its row is empty); its bonds decay.
   input.weights[0] = self_row(0);
@@ -54,10 +56,7 @@ TEST(YumaConsensus, SubtensorsTestBondsFourEpochs) {
   expect_near(e.dividends, {0.0899967032, 0.2022211233, 0.303334432, 0.404447741, 0, 0, 0, 0}, "D");
   expect_near(e.incentive, {0, 0, 0, 0, 0.0999975582, 0.2000012207, 0.2999926754, 0.4000085455}, "I");
   stored = bonds_to_u16(e.bonds);
-  EXPECT_EQ(stored[0][4], 14582);
-  EXPECT_EQ(stored[1][4], 32767);
-  EXPECT_EQ(stored[2][4], 49151);
-  EXPECT_EQ(stored[3][4], 65535);
+  expect_stored_bonds(stored, {14582, 32767, 49151, 65535});
 
   // Epoch 3: validator 1 too.
   input.weights[1] = self_row(1);
@@ -65,10 +64,7 @@ TEST(YumaConsensus, SubtensorsTestBondsFourEpochs) {
   e = yuma_epoch(input);
   expect_near(e.dividends, {0.0809936118, 0.1819995677, 0.3158592721, 0.421147548, 0, 0, 0, 0}, "D");
   stored = bonds_to_u16(e.bonds);
-  EXPECT_EQ(stored[0][4], 12603);
-  EXPECT_EQ(stored[1][4], 28321);
-  EXPECT_EQ(stored[2][4], 49151);
-  EXPECT_EQ(stored[3][4], 65535);
+  expect_stored_bonds(stored, {12603, 28321, 49151, 65535});
 
   // Epoch 4: validator 2 too. Only 40 % of the stake still weights the servers: below kappa, the
   // consensus is 0, every weight is clipped away, nothing is earned and emission follows stake.
