@@ -10,6 +10,7 @@
 #include "child_process.hpp"
 #include "nineteen/chain/chain_client.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
+#include "nineteen/store/sqlite_database.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
 using namespace std::chrono_literals;
@@ -76,6 +77,21 @@ class LocalNetwork {
                                             dir_.file(log));
     EXPECT_TRUE(v->wait_for_line(std::regex("running"))) << v->output();
     return v;
+  }
+
+  // The chain as an outage would take it: SIGKILL, then back on the same address and database file.
+  void kill_chain() {
+    chain_->signal(SIGKILL);
+    chain_->wait_exit(5s);
+    chain_.reset();
+  }
+  void restart_chain() {
+    const std::string port = chain_url.substr(chain_url.rfind(':') + 1);
+    dir_.write("chain.toml", "[chain]\nport = " + port +
+                                 "\ndb = \"chain.db\"\nblock_time_s = 0.1\ntempo = 10\nrate_limit = 2\n");
+    chain_ = std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"chain", "--config", dir_.file("chain.toml")},
+                                            dir_.file("chain-2.log"));
+    EXPECT_TRUE(chain_->wait_for_line(std::regex("serving (http://[0-9.:]+)"))) << chain_->output();
   }
 
   unsigned uid(const std::string& hotkey) {
@@ -207,4 +223,45 @@ TEST(ValidatorProcess, KillDashNineMidPeriodLosesNoCommittedRow) {
   bool closed = false;
   for (const auto& s : scores) closed = closed || s.period_id == period->id;
   EXPECT_TRUE(closed) << "the resumed period was closed into history";
+}
+
+// Issue 17, item 4: the chain is unreachable for several periods. The validator keeps scoring (the
+// miners are already known), says why it cannot set weights, loses no committed row, and sets
+// weights again by itself once the chain is back.
+TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
+  ScratchDir dir("validator-chain-outage");
+  LocalNetwork net(dir);
+  auto validator = net.start_validator("validator.log");
+  nineteen::chain::ChainClient chain(net.chain_url);
+  auto weights_block = [&]() -> uint64_t {
+    auto w = chain.weights_of(net.validator_key.ss58_address());
+    return w ? w->block : 0;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && weights_block() == 0) std::this_thread::sleep_for(200ms);
+  ASSERT_GT(weights_block(), 0u) << validator->output();
+
+  nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
+  const auto settings_before = store.latest_weight_setting();
+  net.kill_chain();
+  std::this_thread::sleep_for(10s);  // three periods of 3 s with the chain gone
+  ASSERT_FALSE(validator->wait_exit(0ms)) << "the validator stopped while the chain was down:\n" << validator->output();
+  // Periods went on closing: scoring does not need the chain.
+  const auto settings_during = store.latest_weight_setting();
+  EXPECT_GT(settings_during.value_or(0), settings_before.value_or(0)) << validator->output();
+
+  net.restart_chain();
+  const uint64_t restarted_at = chain.current_block();
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline && weights_block() <= restarted_at) std::this_thread::sleep_for(200ms);
+  EXPECT_GT(weights_block(), restarted_at) << "no weights after the chain came back:\n" << validator->output();
+  ASSERT_FALSE(validator->wait_exit(0ms)) << validator->output();
+  validator->signal(SIGTERM);
+  EXPECT_EQ(validator->wait_exit(30s).value_or(-1), 0) << validator->output();
+
+  // Nothing committed was lost or damaged.
+  nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+  auto check = db.prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.column_text(0), "ok");
 }

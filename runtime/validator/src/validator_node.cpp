@@ -470,13 +470,34 @@ void ValidatorNode::State::ensure_period() {
 
 void ValidatorNode::State::start_period() {
   const auto now = SystemClock::now();
-  std::vector<chain::Neuron> neurons = parts.chain->metagraph();
-  std::vector<store::NodeRecord> nodes;
-  for (const chain::Neuron& n : neurons) {
-    nodes.push_back(store::NodeRecord{n.uid, n.hotkey, n.coldkey, n.stake, chain::role_name(n.role), n.ip, n.port,
-                                      n.last_update});
+  std::vector<chain::Neuron> neurons;
+  try {
+    neurons = parts.chain->metagraph();
+    std::vector<store::NodeRecord> nodes;
+    for (const chain::Neuron& n : neurons) {
+      nodes.push_back(store::NodeRecord{n.uid, n.hotkey, n.coldkey, n.stake, chain::role_name(n.role), n.ip, n.port,
+                                        n.last_update});
+    }
+    parts.store->replace_nodes(nodes);
+  } catch (const chain::ChainError& e) {
+    // The chain is unreachable: score the miners it listed last time (kept in the store) rather
+    // than stop; weights wait for the chain (try_set_weights retries).
+    for (const store::NodeRecord& r : parts.store->nodes()) {
+      chain::Neuron n;
+      n.uid = r.uid;
+      n.hotkey = r.hotkey;
+      n.coldkey = r.coldkey;
+      n.stake = r.stake;
+      n.role = chain::parse_role(r.role).value_or(chain::NodeRole::miner);
+      n.ip = r.ip;
+      n.port = r.port;
+      n.last_update = r.last_update;
+      neurons.push_back(std::move(n));
+    }
+    if (neurons.empty()) throw;  // nothing known yet: nothing to score
+    spdlog::warn("validator: the chain is unreachable ({}); this period scores the {} nodes it listed last",
+                 e.what(), neurons.size());
   }
-  parts.store->replace_nodes(nodes);
 
   // Ask every miner that published an address for its capacities, a few at a time.
   std::vector<const chain::Neuron*> miners;
