@@ -6,7 +6,14 @@
 #include <sys/types.h>
 #include <signal.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <fstream>
+#include <iostream>
 #include <regex>
 #include <thread>
 
@@ -70,6 +77,61 @@ std::vector<std::pair<std::string, std::string>> deep_bodies(size_t depth, const
 }
 
 bool alive(const ChildProcess& process) { return ::kill(process.pid(), 0) == 0; }
+
+// A raw TCP client for what HttpClient would never send: half requests, broken framing.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& url) {
+    const std::string hostport = url.substr(url.find("//") + 2);
+    const auto colon = hostport.rfind(':');
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(std::stoi(hostport.substr(colon + 1))));
+    ::inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &addr.sin_addr);
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConnection() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  bool connected() const { return connected_; }
+  void send(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;  // the server closed on us: what it answered is still readable
+      sent += static_cast<size_t>(n);
+    }
+  }
+  // Everything until the server closes or 5 s pass without a byte.
+  std::string read_all() {
+    std::string out;
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd_, buffer, sizeof buffer, 0)) > 0;) out.append(buffer, static_cast<size_t>(n));
+    return out;
+  }
+  // The status line's code, or 0 when the server closed without one.
+  int status() {
+    const std::string answer = read_all();
+    return answer.rfind("HTTP/1.1 ", 0) == 0 ? std::stoi(answer.substr(9, 3)) : 0;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+long resident_kb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
 
 // A network on loopback in `dir`: a chain with a registered validator key, miners, an API key and
 // `nineteen validator` with its gateway, each a real process. The tests write their own catalogues.
@@ -397,4 +459,106 @@ TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   EXPECT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(after.body, R"({"echo":"hello again"})");
   EXPECT_TRUE(alive(validator));
+}
+
+// Issue 17, item 3: hostile clients with real sockets against the gateway. Hundreds of idle half
+// requests (slowloris), huge headers, a body larger than the limit, lying and negative
+// Content-Length, chunked garbage, bad and revoked keys, a rate-limit burst: each gets a clear 4xx or
+// a close, users keep being served meanwhile, and the validator's resident memory stays bounded.
+TEST(HostileRequests, SlowlorisHugeHeadersAndBrokenFramingLeaveUsersServed) {
+  ScratchDir dir("hostile-clients");
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
+  dir.write("tasks.toml", "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"reverse\"\nmax_capacity = 2000\n"
+                          "volume_per_request = 10\ntimeout_s = 2\n");
+  net.start_miner("honest", "tasks.toml");
+  const std::string gateway = net.start_validator("period_s = 3\n");
+  ASSERT_FALSE(gateway.empty());
+  nineteen::chain::ChainClient reader(net.chain_url);
+  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
+    if (reader.weights_of(net.validator_key.ss58_address())) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  auto serve_one = [&](const std::string& key) {
+    nineteen::net::HttpClient client;
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway + "/v1/text/transform";
+    r.body = R"({"model":"reverse-words","text":"still here"})";
+    r.headers.set("Authorization", "Bearer " + key);
+    return client.send(r);
+  };
+  auto served = serve_one(net.api_key);
+  ASSERT_EQ(served.status, 200) << served.body << net.validator->output();
+  const long rss_before = resident_kb(net.validator->pid());
+
+  // Slowloris: 300 connections that each send half a request head and then nothing.
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 300; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(gateway));
+    ASSERT_TRUE(idle.back()->connected()) << "connection " << i;
+    idle.back()->send("POST /v1/text/transform HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto r = serve_one(net.api_key);
+    EXPECT_EQ(r.status, 200) << "with 300 idle half requests open: " << r.body;
+  }
+
+  const std::string head = "POST /v1/text/transform HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + net.api_key + "\r\n";
+  const std::string body = R"({"model":"reverse-words","text":"ab"})";
+  {
+    RawConnection c(gateway);  // 64 KiB of headers
+    c.send(head + "X-Big: " + std::string(64 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_EQ(c.status(), 431);
+  }
+  {
+    RawConnection c(gateway);  // a declared body past the limit is refused before it is read
+    c.send(head + "Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{");
+    EXPECT_EQ(c.status(), 413);
+  }
+  {
+    RawConnection c(gateway);  // negative length
+    c.send(head + "Content-Length: -5\r\n\r\n" + body);
+    const int status = c.status();
+    EXPECT_TRUE(status == 400 || status == 0) << status;
+  }
+  {
+    RawConnection c(gateway);  // chunked garbage
+    c.send(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n");
+    const int status = c.status();
+    EXPECT_TRUE(status == 400 || status == 0) << status;
+  }
+  {
+    RawConnection c(gateway);  // a body shorter than its Content-Length, then the client goes away
+    c.send(head + "Content-Length: 1000\r\n\r\n" + body);
+  }
+  {
+    RawConnection c(gateway);  // not HTTP at all
+    c.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + std::string(512, '\xff'));
+    const int status = c.status();
+    EXPECT_TRUE(status == 400 || status == 0) << status;
+  }
+  // Bad keys: a made-up one, and one revoked while the gateway runs.
+  EXPECT_EQ(serve_one("nt-00000000000000000000000000000000").status, 401);
+  auto [made_rc, made] = test_support::run_nineteen({"apikey", "create", "--db", dir.file("validator.db"), "--name", "soon-revoked"});
+  ASSERT_EQ(made_rc, 0) << made;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(made, m, std::regex("(nt-[0-9a-f]{32})")));
+  const std::string revoked = m[1];
+  ASSERT_TRUE(std::regex_search(made, m, std::regex("API key ([0-9]+) ")));
+  const std::string revoked_id = m[1];
+  EXPECT_EQ(serve_one(revoked).status, 200);
+  auto [revoke_rc, revoke_out] = test_support::run_nineteen({"apikey", "revoke", revoked_id, "--db", dir.file("validator.db")});
+  ASSERT_EQ(revoke_rc, 0) << revoke_out;
+  EXPECT_EQ(serve_one(revoked).status, 401);
+
+  // The idle connections are still open; users are still served; the validator is up.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(serve_one(net.api_key).status, 200);
+  ASSERT_TRUE(alive(*net.validator)) << net.validator->output();
+  idle.clear();
+  const long rss_after = resident_kb(net.validator->pid());
+  EXPECT_LT(rss_after - rss_before, 64 * 1024) << "resident memory grew from " << rss_before << " kB to " << rss_after
+                                               << " kB";
+  std::cout << "validator resident memory: " << rss_before << " kB before, " << rss_after
+            << " kB after 300 idle connections and the hostile requests\n";
 }
