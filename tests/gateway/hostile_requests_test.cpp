@@ -562,3 +562,62 @@ TEST(HostileRequests, SlowlorisHugeHeadersAndBrokenFramingLeaveUsersServed) {
   std::cout << "validator resident memory: " << rss_before << " kB before, " << rss_after
             << " kB after 300 idle connections and the hostile requests\n";
 }
+
+// Issue 17, item 4: the miner serving a user's stream is killed (kill -9) half way. The user's
+// stream ends at once with an error event naming what happened (not a hang, not a silent cut), the
+// gateway stays up, and the next request gets a clear error while no miner is left.
+TEST(HostileRequests, AMinerKilledMidStreamEndsTheUsersStreamWithANamedError) {
+  ScratchDir dir("killed-mid-stream");
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
+  dir.write("tasks.toml", "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"reverse\"\nmax_capacity = 2000\n"
+                          "volume_per_request = 10\ntimeout_s = 10\nword_delay_ms = 300\n");
+  net.start_miner("a", "tasks.toml");
+  net.start_miner("b", "tasks.toml");
+  const std::string gateway = net.start_validator("period_s = 3\n");
+  ASSERT_FALSE(gateway.empty());
+  nineteen::chain::ChainClient reader(net.chain_url);
+  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
+    if (reader.weights_of(net.validator_key.ss58_address())) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  nineteen::net::HttpClient client;
+  nineteen::net::ClientRequest r;
+  r.method = "POST";
+  r.url = gateway + "/v1/text/transform";
+  r.body = R"({"model":"reverse-words","text":"one two three four five six seven eight nine ten eleven twelve","stream":true})";
+  r.headers.set("Authorization", "Bearer " + net.api_key);
+  std::vector<nineteen::net::SseEvent> events;
+  std::atomic<bool> killed{false};
+  std::chrono::steady_clock::time_point killed_at;
+  auto result = client.stream(r, [&](const nineteen::net::SseEvent& e) {
+    events.push_back(e);
+    if (events.size() == 2 && !killed) {
+      for (auto& miner : net.miners) miner->signal(SIGKILL);  // whichever serves this stream dies
+      killed_at = std::chrono::steady_clock::now();
+      killed = true;
+    }
+    return true;
+  });
+  ASSERT_TRUE(killed) << "the stream never reached two events: " << result.status << " " << result.body;
+  const double after_kill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
+  EXPECT_LT(after_kill_s, 5.0) << "the user's stream hung after the miner died";
+  EXPECT_LT(events.size(), 12u) << "all twelve words arrived from a killed miner";
+  bool named = false;
+  for (const auto& e : events) {
+    named = named || (e.data.find("\"code\":\"stream_error\"") != std::string::npos &&
+                      e.data.find("the miner's stream failed after 2 chunks") != std::string::npos);
+  }
+  EXPECT_TRUE(named) << "the stream ended without an error event naming the cut; last event: "
+                     << (events.empty() ? "" : events.back().data);
+  EXPECT_FALSE(result.done_seen) << "a cut stream must not end with [DONE] as if complete";
+
+  ASSERT_TRUE(alive(*net.validator)) << net.validator->output();
+  for (auto& miner : net.miners) miner->wait_exit(5s);
+  nineteen::net::ClientRequest again = r;
+  again.body = R"({"model":"reverse-words","text":"anyone there"})";
+  auto answer = client.send(again);
+  EXPECT_GE(answer.status, 500) << answer.body;
+  EXPECT_FALSE(error_message(answer.body).empty()) << answer.body;
+  ASSERT_TRUE(alive(*net.validator)) << net.validator->output();
+}
