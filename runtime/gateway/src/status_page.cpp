@@ -251,6 +251,24 @@ std::vector<std::string> task_names(const StatusPageData& data) {
   return names;
 }
 
+// Whether any chart of `task` has something to draw.
+bool has_history(const StatusPageData& data, const std::string& task) {
+  for (const auto& setting : data.weight_history) {
+    for (const auto& row : setting.rows) {
+      if (row.task == task) return true;
+    }
+  }
+  for (const auto& period : data.recent_periods) {
+    for (const auto& c : period.contenders) {
+      if (c.task == task && c.counts.total > 0) return true;
+    }
+  }
+  for (const auto& t : data.answer_times) {
+    if (t.task == task) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string html_escape(const std::string& text) { return net::html_escape(text); }
@@ -281,13 +299,17 @@ std::string render_status_page(const StatusPageData& data) {
     out += "<section class=\"task\"><h2>Task " + html_escape(task) +
            (endpoint.empty() ? "" : " <small>(" + html_escape(endpoint) + ")</small>") + "</h2>\n";
     const auto miners = chart_miners(data, task);
-    out += "<div class=\"charts\">" +
-           net::render_line_chart(weight_history_chart(data.weight_history, task, miners, "weight",
-                                                       "Weight per weight setting", final_weight_of)) +
-           net::render_line_chart(weight_history_chart(data.weight_history, task, miners, "period-score",
-                                                       "Period score P_h per weight setting", period_history_of)) +
-           net::render_line_chart(error_rate_chart(data, task, miners)) +
-           net::render_bar_chart(answer_time_chart(data, task, miners)) + "</div>\n";
+    if (!has_history(data, task)) {
+      out += "<p>No history yet: the charts appear after the first weight setting or closed period.</p>\n";
+    } else {
+      out += "<div class=\"charts\">" +
+             net::render_line_chart(weight_history_chart(data.weight_history, task, miners, "weight",
+                                                         "Weight per weight setting", final_weight_of)) +
+             net::render_line_chart(weight_history_chart(data.weight_history, task, miners, "period-score",
+                                                         "Period score P_h per weight setting", period_history_of)) +
+             net::render_line_chart(error_rate_chart(data, task, miners)) +
+             net::render_bar_chart(answer_time_chart(data, task, miners)) + "</div>\n";
+    }
     StatusTable contenders = contenders_table(data, &task);
     out += contenders.rows.empty() ? "<p>No contender this period.</p>\n" : "<h3>Contenders this period</h3>\n" +
                                                                                net::render_table_html(contenders);

@@ -139,7 +139,9 @@ std::string hotkey_html(const std::string& hotkey, const std::string& link) {
   return "<span class=\"hk\" title=\"" + full + "\">" + shown +
          "</span><button type=\"button\" class=\"copy\" title=\"copy the hotkey\" data-copy=\"" + full +
          "\" onclick=\"navigator.clipboard&amp;&amp;navigator.clipboard.writeText(this.dataset.copy)\">"
-         "&#x2398;</button>";
+         "<svg viewBox=\"0 0 16 16\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"5.5\" y=\"5.5\" "
+         "width=\"9\" height=\"9\" fill=\"none\" stroke=\"currentColor\"/><path d=\"M2.5 10.5v-8h8\" fill=\"none\" "
+         "stroke=\"currentColor\"/></svg></button>";
 }
 
 std::string render_table_html(const StatusTable& table) {
@@ -172,8 +174,8 @@ const char* status_page_css() {
          "th,td{border:1px solid #ccc;padding:.15em .4em;white-space:nowrap}th{background:#f0f0f0;text-align:left;white-space:normal;vertical-align:bottom}"
          "td.n{text-align:right;font-family:ui-monospace,monospace}td.h{font-family:ui-monospace,monospace}"
          ".bad{color:#a00}.ok{color:#070}button.copy{border:0;background:none;cursor:pointer;padding:0 .2em;"
-         "color:#555;font-size:.9em}.charts{display:flex;flex-wrap:wrap;gap:.8em}"
-         "figure.chart{margin:0;flex:1 1 300px;max-width:100%;min-width:0}figure.chart svg{width:100%;height:auto;"
+         "color:#666;vertical-align:middle}button.copy svg{display:block}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,380px),1fr));gap:.8em}"
+         "figure.chart{margin:0;min-width:0}figure.chart svg{width:100%;height:auto;"
          "display:block}figcaption{font-size:.8em}figcaption .key{display:inline-block;margin-right:.8em;"
          "white-space:nowrap}figcaption .sw{display:inline-block;width:.8em;height:.8em;margin-right:.2em;"
          "vertical-align:middle}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1em .8em;"

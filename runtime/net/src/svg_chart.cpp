@@ -44,7 +44,7 @@ std::string svg_open(const std::string& id, const std::string& title) {
   return "<figure class=\"chart\"><svg class=\"chart\" data-chart=\"" + html_escape(id) + "\" viewBox=\"0 0 " +
          num(kWidth, 0) + " " + num(kHeight, 0) + "\" role=\"img\" aria-label=\"" + html_escape(title) +
          "\">"
-         "<text x=\"" + num(kLeft, 0) + "\" y=\"15\" font-size=\"13\" font-weight=\"bold\">" + html_escape(title) +
+         "<text x=\"" + num(kLeft, 0) + "\" y=\"15\" font-size=\"15\" font-weight=\"bold\">" + html_escape(title) +
          "</text>";
 }
 
@@ -56,7 +56,7 @@ std::string y_axis(std::pair<double, double> range, int decimals) {
     const std::string y = num(y_of(v, range));
     out += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kWidth - kRight) + "\" y1=\"" + y + "\" y2=\"" + y +
            "\" stroke=\"#ddd\"/><text x=\"" + num(kLeft - 4) + "\" y=\"" + y +
-           "\" font-size=\"10\" text-anchor=\"end\" dominant-baseline=\"middle\">" + num(v, decimals) + "</text>";
+           "\" font-size=\"12\" text-anchor=\"end\" dominant-baseline=\"middle\">" + num(v, decimals) + "</text>";
   }
   return out;
 }
@@ -72,7 +72,7 @@ std::string legend(const std::vector<ChartSeries>& series) {
 
 std::string no_data(const std::string& id, const std::string& title) {
   return svg_open(id, title) + "<text x=\"" + num(kWidth / 2) + "\" y=\"" + num(kHeight / 2) +
-         "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#777\">no data yet</text></svg></figure>\n";
+         "\" font-size=\"14\" text-anchor=\"middle\" fill=\"#777\">no data yet</text></svg></figure>\n";
 }
 
 }  // namespace
@@ -98,7 +98,7 @@ std::string render_line_chart(const LineChart& chart) {
   if (n > 1) marks.push_back(n - 1);
   for (size_t i : marks) {
     const char* anchor = n == 1 ? "middle" : i == 0 ? "start" : i == n - 1 ? "end" : "middle";
-    out += "<text x=\"" + num(x_of(i)) + "\" y=\"" + num(kHeight - 8) + "\" font-size=\"10\" text-anchor=\"" + anchor +
+    out += "<text x=\"" + num(x_of(i)) + "\" y=\"" + num(kHeight - 8) + "\" font-size=\"12\" text-anchor=\"" + anchor +
            "\">" + html_escape(chart.x_labels[i]) + "</text>";
   }
   for (size_t s = 0; s < chart.series.size(); ++s) {
@@ -151,7 +151,7 @@ std::string render_bar_chart(const BarChart& chart) {
              series_colour(b) + "\"><title>" + html_escape(group.label) + " " + html_escape(chart.bar_names[b]) + ": " +
              num(*v, chart.decimals) + "</title></rect>";
     }
-    out += "<text x=\"" + num(centre) + "\" y=\"" + num(kHeight - 8) + "\" font-size=\"10\" text-anchor=\"middle\">" +
+    out += "<text x=\"" + num(centre) + "\" y=\"" + num(kHeight - 8) + "\" font-size=\"12\" text-anchor=\"middle\">" +
            html_escape(group.label) + "</text>";
   }
   std::vector<ChartSeries> keys;
