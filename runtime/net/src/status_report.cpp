@@ -230,7 +230,9 @@ std::string status_report_json(const StatusReport& report) {
       w.StartArray();
       for (const StatusCell& c : row) {
         if (c.kind == StatusCell::Kind::number) {
-          if (std::isfinite(c.number)) {
+          if (c.decimals <= 0 && std::isfinite(c.number) && std::fabs(c.number) < 9e15) {
+            w.Int64(std::llround(c.number));  // counts and ids as JSON integers
+          } else if (std::isfinite(c.number)) {
             w.Double(rounded(c.number, c.decimals));
           } else {
             w.Null();
