@@ -401,6 +401,27 @@ TEST_F(MinerProcessTest, OwnStatusPageShowsEachValidatorsTrafficToLocalClientsOn
   EXPECT_NE(page.body.find("title=\"" + validator.ss58_address() + "\""), std::string::npos);
   EXPECT_NE(page.body.find("no chain configured"), std::string::npos);
 
+  // In a real browser at a desktop's and a phone's width: nothing wider than the window, charts drawn.
+  if (std::system("command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1") == 0) {
+    for (int width : {1280, 390}) {
+      const std::string command = "timeout 60 node " + std::string(NINETEEN_SOURCE_DIR) +
+                                  "/tests/gateway/page_measure.mjs chromium " + url + "/ " + std::to_string(width) +
+                                  " " + dir.file("chromium") + " " + dir.file("miner.png") + " 2>&1";
+      std::string measured;
+      if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) measured.append(buffer, n);
+        EXPECT_EQ(::pclose(pipe), 0) << measured;
+      }
+      rapidjson::Document m;
+      m.Parse(measured.c_str());
+      ASSERT_TRUE(m.IsObject()) << measured;
+      EXPECT_LE(m["document"].GetInt(), width) << measured;
+      EXPECT_TRUE(m["overflowing"].Empty()) << measured;
+      EXPECT_EQ(m["charts"].GetInt(), 2) << measured;
+    }
+  }
+
   auto [code, out] = test_support::run_nineteen({"status", url});
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("nineteen miner"), std::string::npos) << out;

@@ -37,22 +37,9 @@ std::string utc_text(store::TimePoint t) {
   return text;
 }
 
-std::string url_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string miner_link(const std::string& hotkey) { return "/miner?hotkey=" + url_encode(hotkey); }
+// Hotkeys are SS58 (letters and digits): nothing to percent-encode. Anything else gets a link to the
+// 404 page that says so, never a broken page.
+std::string miner_link(const std::string& hotkey) { return "/miner?hotkey=" + hotkey; }
 
 std::string series_label(std::uint16_t uid, const std::string& hotkey) {
   return "uid " + std::to_string(uid) + " " + net::short_hotkey(hotkey);

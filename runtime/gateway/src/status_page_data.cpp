@@ -5,6 +5,7 @@
 #include <map>
 
 #include "nineteen/gateway/status_page.hpp"
+#include "nineteen/scoring/speed_bonus.hpp"
 #include "nineteen/store/validator_store.hpp"
 
 namespace nineteen::gateway {
@@ -19,15 +20,6 @@ std::vector<WeightSettingRows> read_weight_history(store::ValidatorStore& store,
   }
   std::reverse(out.begin(), out.end());
   return out;
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double at = p * static_cast<double>(values.size() - 1);
-  const auto low = static_cast<std::size_t>(std::floor(at));
-  const std::size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (values[high] - values[low]) * (at - static_cast<double>(low));
 }
 
 }  // namespace
@@ -62,7 +54,8 @@ StatusPageData read_status_page_data(store::ValidatorStore& store, validator::Or
       }
       for (auto& [hotkey, entry] : times) {
         data.answer_times.push_back(AnswerTimes{task.name, hotkey, entry.first, entry.second.size(),
-                                                percentile(entry.second, 0.5), percentile(entry.second, 0.99)});
+                                                scoring::speed_percentile(entry.second.data(), entry.second.size(), 0.5),
+                                                scoring::speed_percentile(entry.second.data(), entry.second.size(), 0.99)});
       }
     }
   } catch (const std::exception& e) {

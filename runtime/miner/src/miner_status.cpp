@@ -5,18 +5,10 @@
 #include <cmath>
 
 #include "nineteen/net/svg_chart.hpp"
+#include "nineteen/scoring/speed_bonus.hpp"
 
 namespace nineteen::miner {
 namespace {
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double at = p * static_cast<double>(values.size() - 1);
-  const auto low = static_cast<std::size_t>(std::floor(at));
-  const std::size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (values[high] - values[low]) * (at - static_cast<double>(low));
-}
 
 net::StatusTable tasks_table(const MinerStatusData& data) {
   net::StatusTable t{"tasks", "Tasks served", {"task", "endpoint", "capacity", "concurrency", "in flight", "upstream"}, {}};
@@ -104,8 +96,8 @@ std::vector<ValidatorTraffic> ValidatorTrafficLog::snapshot() const {
     v.validator_hotkey = key.first;
     v.task = key.second;
     std::vector<double> times(p.times.begin(), p.times.end());
-    v.p50_s = percentile(times, 0.5);
-    v.p99_s = percentile(times, 0.99);
+    v.p50_s = scoring::speed_percentile(times.data(), times.size(), 0.5);
+    v.p99_s = scoring::speed_percentile(times.data(), times.size(), 0.99);
     out.push_back(std::move(v));
   }
   return out;
