@@ -16,8 +16,9 @@
 namespace nineteen::devnet {
 namespace {
 
-// A live line on a terminal's stderr between the devnet's reports: time so far and the period it is
-// in. Nothing when stderr is not a terminal (logs and tests see only the reports).
+// A live line on a terminal's stderr between the devnet's reports: time so far, the period it is in
+// and the weight settings reported. Nothing when stderr is not a terminal (logs and tests see only
+// the reports).
 class LiveCounter {
  public:
   LiveCounter(double period_s, int periods) : period_s_(period_s > 0 ? period_s : 20), periods_(periods) {
@@ -27,7 +28,7 @@ class LiveCounter {
       while (!stopping_) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
         const int period = static_cast<int>(s / period_s_) + 1;
-        std::fprintf(stderr, "\r\033[K[devnet %.0f s, period %d%s]", s, period,
+        std::fprintf(stderr, "\r\033[K[devnet %.0f s, period %d, weight settings %d%s]", s, period, settings_,
                      periods_ > 0 ? (" of " + std::to_string(periods_)).c_str() : "");
         std::fflush(stderr);
         shown_ = true;
@@ -48,6 +49,7 @@ class LiveCounter {
   void print(const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex_);
     clear();
+    if (text.rfind("weights #", 0) == 0) ++settings_;
     std::cout << text << std::flush;
   }
 
@@ -62,6 +64,7 @@ class LiveCounter {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false, shown_ = false;
+  int settings_ = 0;  // weight settings reported so far
   std::thread thread_;
 };
 
