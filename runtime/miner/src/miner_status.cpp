@@ -15,15 +15,16 @@ net::StatusTable tasks_table(const MinerStatusData& data) {
   for (const auto& task : data.tasks) {
     t.rows.push_back({net::text_cell(task.name), net::text_cell(task.endpoint), net::number_cell(task.capacity, 1),
                       net::number_cell(static_cast<double>(task.concurrency), 0),
-                      net::number_cell(static_cast<double>(task.in_flight), 0), net::flag_cell(task.upstream)});
+                      net::number_cell(static_cast<double>(task.in_flight), 0),
+                      net::text_cell(task.upstream ? "yes" : "no")});
   }
   return t;
 }
 
 net::StatusTable traffic_table(const MinerStatusData& data) {
   net::StatusTable t{"validators", "Requests by validator since the miner started",
-                     {"validator", "task", "declared", "consumed", "requests", "answered", "429", "errors", "p50 s",
-                      "p99 s"},
+                     {"validator", "task", "declared per period", "served", "requests", "answered", "429", "errors",
+                      "p50 s", "p99 s"},
                      {}};
   for (const auto& v : data.traffic) {
     t.rows.push_back({v.validator_hotkey == "-" ? net::text_cell("(unsigned)") : net::hotkey_cell(v.validator_hotkey),
@@ -130,7 +131,7 @@ std::string render_miner_status_page(const MinerStatusData& data) {
   }
   out += "</dl>\n";
 
-  net::BarChart volume{"volume", "Declared vs consumed volume per validator", {"declared", "consumed"}, {}, 1};
+  net::BarChart volume{"volume", "Declared per period vs served since start", {"declared", "served"}, {}, 1};
   net::BarChart times{"latency", "Answer time per validator (s)", {"p50", "p99"}, {}, 3};
   for (const auto& v : data.traffic) {
     const std::string label = (v.validator_hotkey == "-" ? "unsigned" : net::short_hotkey(v.validator_hotkey)) +

@@ -20,8 +20,8 @@ struct ValidatorTraffic {
   std::string validator_hotkey;  // "-" for unsigned requests
   std::string task;
   std::uint64_t requests = 0, answered = 0, rate_limited = 0, errors = 0;
-  double work = 0;            // served in answered requests
-  double declared = 0;        // the capacity the miner declares to this validator now
+  double work = 0;            // served in answered requests (since start: the miner knows no periods)
+  double declared = 0;        // the capacity per period the miner declares to this validator now
   double p50_s = 0, p99_s = 0;  // over the last answered requests
 };
 
