@@ -61,6 +61,11 @@ void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::stri
   w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+void write_member(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const std::string& value) {
+  w.Key(key);
+  write_string(w, value);
+}
+
 double rounded(double v, int decimals) {
   if (!std::isfinite(v)) return 0;
   const double scale = std::pow(10.0, std::clamp(decimals, 0, 12));
@@ -195,10 +200,8 @@ std::string status_report_json(const StatusReport& report) {
   rapidjson::StringBuffer out;
   rapidjson::Writer<rapidjson::StringBuffer> w(out);
   w.StartObject();
-  w.Key("kind");
-  write_string(w, report.kind);
-  w.Key("title");
-  write_string(w, report.title);
+  write_member(w, "kind", report.kind);
+  write_member(w, "title", report.title);
   w.Key("facts");
   w.StartObject();
   for (const auto& [name, value] : report.facts) {
@@ -210,10 +213,8 @@ std::string status_report_json(const StatusReport& report) {
   w.StartArray();
   for (const StatusTable& t : report.tables) {
     w.StartObject();
-    w.Key("id");
-    write_string(w, t.id);
-    w.Key("title");
-    write_string(w, t.title);
+    write_member(w, "id", t.id);
+    write_member(w, "title", t.title);
     w.Key("columns");
     w.StartArray();
     for (const std::string& c : t.columns) write_string(w, c);
