@@ -416,8 +416,8 @@ TEST(MinerPage, ExplainsTheWeightStepByStepWithTheWorkedNumbers) {
   EXPECT_NE(html.find("data-chart=\"weight\""), std::string::npos);
   EXPECT_NE(html.find("<table class=\"period_scores\">"), std::string::npos);
 
-  const std::string missing = render_not_found_page("No miner <x>");
-  EXPECT_NE(missing.find("No miner &lt;x&gt;"), std::string::npos);
+  const std::string missing = render_message_page("Not found", "No miner <x>");
+  EXPECT_NE(missing.find("<h1>Not found</h1>\n<p>No miner &lt;x&gt;</p>"), std::string::npos) << missing;
 }
 
 TEST(GatewayMetrics, PrometheusTextWithEscapedLabelsAndCumulativeBuckets) {

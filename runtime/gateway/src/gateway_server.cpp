@@ -366,19 +366,21 @@ net::Router make_router(const std::shared_ptr<State>& s) {
   router.add("GET", "/miner", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
     const std::string hotkey = query_value(request.query, "hotkey");
     if (!looks_like_hotkey(hotkey)) {
-      return html_response(404, render_not_found_page("\"" + hotkey.substr(0, 100) +
-                                                      "\" is not a hotkey: expected /miner?hotkey= and an SS58 "
-                                                      "address of 40 to 60 letters and digits."));
+      return html_response(404, render_message_page("Not found", "\"" + hotkey.substr(0, 100) +
+                                                                      "\" is not a hotkey: expected /miner?hotkey= "
+                                                                      "and an SS58 address of 40 to 60 letters and "
+                                                                      "digits."));
     }
     std::optional<MinerPageData> data;
     try {
       data = read_miner_page_data(*s->store, s->routing, hotkey);
     } catch (const std::exception& e) {
-      return html_response(503, render_not_found_page("the store could not be read: " + std::string(e.what())));
+      return html_response(503, render_message_page("Unavailable", "The store could not be read: " + std::string(e.what())));
     }
     if (!data) {
-      return html_response(404, render_not_found_page("No miner " + hotkey +
-                                                      " here: it is not a contender now and has no stored weight."));
+      return html_response(404, render_message_page("Not found", "No miner " + hotkey +
+                                                                      " here: it is not a contender now and has no "
+                                                                      "stored weight."));
     }
     return html_response(200, render_miner_page(*data));
   }));

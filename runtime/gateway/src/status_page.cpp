@@ -316,9 +316,9 @@ std::string render_status_page(const StatusPageData& data) {
   return out + net::status_page_end();
 }
 
-std::string render_not_found_page(const std::string& what) {
-  return net::status_page_head("not found") + "<h1>Not found</h1>\n<p>" + html_escape(what) + "</p>\n" + nav_html() +
-         net::status_page_end();
+std::string render_message_page(const std::string& heading, const std::string& text) {
+  return net::status_page_head(heading) + "<h1>" + html_escape(heading) + "</h1>\n<p>" + html_escape(text) + "</p>\n" +
+         nav_html() + net::status_page_end();
 }
 
 std::string render_miner_page(const MinerPageData& data) {

@@ -62,7 +62,7 @@ std::string render_status_page(const StatusPageData& data);
 net::StatusReport status_report(const StatusPageData& data);
 
 // One miner's page. nullopt when the hotkey is not a contender nor in any stored weight setting:
-// the caller answers 404 with render_not_found_page.
+// the caller answers 404 with render_message_page.
 struct MinerPageData {
   std::string miner_hotkey;
   std::vector<WeightSettingRows> weight_history;                        // every task's rows, oldest first
@@ -75,7 +75,8 @@ std::optional<MinerPageData> read_miner_page_data(store::ValidatorStore& store, 
                                                   const std::string& miner_hotkey,
                                                   std::size_t history = kStatusHistory);
 std::string render_miner_page(const MinerPageData& data);
-std::string render_not_found_page(const std::string& what);
+// A page that only says something: "Not found" and why, or why the store could not be read.
+std::string render_message_page(const std::string& heading, const std::string& text);
 
 // &, <, >, " and ' as entities.
 std::string html_escape(const std::string& text);
