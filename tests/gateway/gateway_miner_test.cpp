@@ -614,6 +614,8 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
   EXPECT_NE(r.body.find("Weight setting 3, 2 rows"), std::string::npos);
   EXPECT_NE(r.body.find("<td class=\"n\">0.970</td>"), std::string::npos);
   EXPECT_NE(r.body.find("accepted at block 4242, 2 uids"), std::string::npos);
+  EXPECT_NE(r.body.find("Organic requests since the gateway started: 1 (1 answered, 0 refused, 0 failed: 0.0%)"),
+            std::string::npos) << "the request above, as the gateway counted it";
   // The first miner's weight over the three settings, its failed share this period, its answer times.
   EXPECT_NE(r.body.find("at #1: 0.600</title>"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("at #3: 0.800</title>"), std::string::npos);
@@ -665,7 +667,7 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
   }
   const std::string script = std::string(NINETEEN_SOURCE_DIR) + "/tests/gateway/page_measure.mjs";
   for (int width : {1280, 390}) {
-    for (const std::string page : {std::string("/"), "/miner?hotkey=" + first}) {
+    for (const std::string& page : {std::string("/"), "/miner?hotkey=" + first}) {
       const std::string png = dir.file("status-" + std::to_string(width) + ".png");
       auto [rc, measured] = run_command("timeout 60 node " + script + " " + chromium + " '" + gateway->base_url() + page +
                                         "' " + std::to_string(width) + " " + dir.file("chromium-profile") + " " + png +

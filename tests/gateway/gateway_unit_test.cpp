@@ -2,6 +2,7 @@
 // usage ledger over a real store file, escaping on the status page and in metrics.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
 
 #include "child_process.hpp"
@@ -378,7 +379,7 @@ TEST(StatusPage, ChartsEachMinersWeightAndPeriodScoreOverTheStoredSettings) {
   // The JSON carries the same facts.
   nineteen::net::StatusReport report = status_report(data);
   EXPECT_EQ(report.kind, "gateway");
-  ASSERT_EQ(report.tables.size(), 3u);
+  ASSERT_EQ(report.tables.size(), 4u);
   EXPECT_EQ(report.tables[1].id, "weights");
   EXPECT_EQ(report.tables[1].rows.size(), 3u);
   EXPECT_DOUBLE_EQ(report.tables[1].rows[0].back().number, 0.75);
@@ -418,6 +419,36 @@ TEST(MinerPage, ExplainsTheWeightStepByStepWithTheWorkedNumbers) {
 
   const std::string missing = render_message_page("Not found", "No miner <x>");
   EXPECT_NE(missing.find("<h1>Not found</h1>\n<p>No miner &lt;x&gt;</p>"), std::string::npos) << missing;
+}
+
+TEST(GatewayMetrics, OrganicSummaryPerTaskWithTheBucketsOfItsMedianAndP99) {
+  GatewayMetrics m;
+  for (int i = 0; i < 8; ++i) m.request_done("chat", 200, "k");
+  m.request_done("chat", 429, "k");
+  m.request_done("chat", 503, "other");
+  m.request_done("-", 401, "-");
+  // Answered in 0.02 s (x5), 0.2 s (x2) and 20 s (x1): the median is in the 0.025 bucket, the 99th
+  // percentile past the last one (10 s).
+  for (double t : {0.02, 0.02, 0.02, 0.02, 0.02, 0.2, 0.2, 20.0}) m.latency("chat", t / 2, t);
+  std::vector<OrganicSummary> all = m.organic_summaries();
+  ASSERT_EQ(all.size(), 1u) << "requests without a task are not a task's";
+  const OrganicSummary& chat = all[0];
+  EXPECT_EQ(chat.task, "chat");
+  EXPECT_EQ(chat.requests, 10u);
+  EXPECT_EQ(chat.answered, 8u);
+  EXPECT_EQ(chat.refused, 1u);
+  EXPECT_EQ(chat.failed, 1u);
+  EXPECT_DOUBLE_EQ(chat.p50_at_most_s, 0.025);
+  EXPECT_TRUE(std::isinf(chat.p99_at_most_s));
+
+  StatusPageData data;
+  data.tasks.push_back(nineteen::validator::OrganicTask{"chat", "text", "/v1/chat/completions", true, "tokens", 1, ""});
+  data.organic = all;
+  const std::string html = render_status_page(data);
+  EXPECT_NE(html.find("Organic requests since the gateway started: 10 (8 answered, 1 refused, 1 failed: 10.0%); "
+                      "total time p50 ≤ 0.025 s, p99 &gt; 10 s."),
+            std::string::npos)
+      << html;
 }
 
 TEST(GatewayMetrics, PrometheusTextWithEscapedLabelsAndCumulativeBuckets) {

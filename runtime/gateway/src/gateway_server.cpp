@@ -292,6 +292,12 @@ std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
   return std::string(out.GetString(), out.GetSize());
 }
 
+StatusPageData status_page_data(State& s) {
+  StatusPageData data = read_status_page_data(*s.store, s.routing);
+  data.organic = s.metrics.organic_summaries();
+  return data;
+}
+
 net::Response html_response(int status, std::string body) {
   net::Response r;
   r.status = status;
@@ -358,10 +364,10 @@ net::Router make_router(const std::shared_ptr<State>& s) {
     return r;
   }));
   router.add("GET", "/", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
-    return html_response(200, render_status_page(read_status_page_data(*s->store, s->routing)));
+    return html_response(200, render_status_page(status_page_data(*s)));
   }));
   router.add("GET", "/status.json", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
-    return net::json_response(200, net::status_report_json(status_report(read_status_page_data(*s->store, s->routing))));
+    return net::json_response(200, net::status_report_json(status_report(status_page_data(*s))));
   }));
   router.add("GET", "/miner", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
     const std::string hotkey = query_value(request.query, "hotkey");

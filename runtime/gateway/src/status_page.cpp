@@ -238,6 +238,39 @@ std::vector<std::string> task_names(const StatusPageData& data) {
   return names;
 }
 
+std::string bound_text(double seconds) {
+  if (seconds < 0) return "-";
+  if (!std::isfinite(seconds)) return "> " + fixed(GatewayMetrics::kBuckets.back(), 0) + " s";
+  return "≤ " + fixed(seconds, seconds < 0.01 ? 4 : 3) + " s";
+}
+
+// One line on the task's organic traffic as the gateway itself counted it.
+std::string organic_html(const StatusPageData& data, const std::string& task) {
+  for (const OrganicSummary& o : data.organic) {
+    if (o.task != task) continue;
+    const double failed_share = o.requests ? static_cast<double>(o.failed) / static_cast<double>(o.requests) : 0;
+    return "<p>Organic requests since the gateway started: " + std::to_string(o.requests) + " (" +
+           std::to_string(o.answered) + " answered, " + std::to_string(o.refused) + " refused, " +
+           std::to_string(o.failed) + " failed: " + fixed(100 * failed_share, 1) + "%); total time p50 " +
+           html_escape(bound_text(o.p50_at_most_s)) + ", p99 " + html_escape(bound_text(o.p99_at_most_s)) + ".</p>\n";
+  }
+  return "<p>No organic request since the gateway started.</p>\n";
+}
+
+StatusTable organic_table(const StatusPageData& data) {
+  StatusTable t{"organic", "Organic requests since the gateway started",
+                {"task", "requests", "answered", "refused", "failed", "p50 s at most", "p99 s at most"}, {}};
+  auto bound_cell = [](double s) { return s < 0 || !std::isfinite(s) ? net::text_cell(bound_text(s)) : net::number_cell(s, 4); };
+  for (const OrganicSummary& o : data.organic) {
+    t.rows.push_back({net::text_cell(o.task), net::number_cell(static_cast<double>(o.requests), 0),
+                      net::number_cell(static_cast<double>(o.answered), 0),
+                      net::number_cell(static_cast<double>(o.refused), 0),
+                      net::number_cell(static_cast<double>(o.failed), 0), bound_cell(o.p50_at_most_s),
+                      bound_cell(o.p99_at_most_s)});
+  }
+  return t;
+}
+
 // Whether any chart of `task` has something to draw.
 bool has_history(const StatusPageData& data, const std::string& task) {
   for (const auto& setting : data.weight_history) {
@@ -270,6 +303,7 @@ net::StatusReport status_report(const StatusPageData& data) {
   if (data.weight_setting_id) title += " (setting #" + std::to_string(*data.weight_setting_id) + ")";
   report.tables.push_back(weights_table(data.weights, title));
   report.tables.push_back(answer_times_table(data));
+  report.tables.push_back(organic_table(data));
   return report;
 }
 
@@ -285,6 +319,7 @@ std::string render_status_page(const StatusPageData& data) {
     }
     out += "<section class=\"task\"><h2>Task " + html_escape(task) +
            (endpoint.empty() ? "" : " <small>(" + html_escape(endpoint) + ")</small>") + "</h2>\n";
+    out += organic_html(data, task);
     const auto miners = chart_miners(data, task);
     if (!has_history(data, task)) {
       out += "<p>No history yet: the charts appear after the first weight setting or closed period.</p>\n";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/net/status_report.hpp"
 #include "nineteen/store/store_records.hpp"
 #include "nineteen/validator/organic_routing.hpp"
@@ -49,6 +50,7 @@ struct StatusPageData {
   std::optional<store::WeightSubmissionRecord> last_submission;
   std::vector<PeriodCounts> recent_periods;  // oldest first, the open one last
   std::vector<AnswerTimes> answer_times;
+  std::vector<OrganicSummary> organic;  // the gateway's own counters since it started
 };
 
 // How many weight settings and periods the charts show.
