@@ -16,6 +16,7 @@ int invoke_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int models_command(const std::vector<std::string>& args);
 int validator_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
 
 // True, after printing `text`, when --help or -h is among a subcommand's arguments.
 bool print_help_if_asked(const std::vector<std::string>& args, const char* text);

@@ -63,6 +63,7 @@ nodes
   validator --config FILE                        score miners and set weights (and serve the
                                                  OpenAI-compatible gateway when [gateway] is set)
   apikey create|list|revoke|usage --db FILE      the gateway's API keys
+  status URL [--json]                            a gateway's or a miner's status page in the terminal
   query --key FILE --miner URL --task NAME --request JSON|@FILE
                                                  send one signed request to a miner
 
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
     if (command == "invoke") return nineteen::cli::invoke_command(rest);
     if (command == "check") return nineteen::cli::check_command(rest);
     if (command == "models") return nineteen::cli::models_command(rest);
+    if (command == "status") return nineteen::cli::status_command(rest);
 #ifdef NINETEEN_HAS_KEYS
     if (command == "keys") return nineteen::keys::keys_command(rest);
 #endif

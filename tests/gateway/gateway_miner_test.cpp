@@ -24,6 +24,7 @@
 #include "nineteen/gateway/key_usage_ledger.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/net/http_client.hpp"
+#include "nineteen/net/status_report.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
 using namespace std::chrono_literals;
@@ -539,16 +540,67 @@ TEST_F(GatewayWithMiners, MetricsCountRequestsByTaskStatusAndKeyWithLatencies) {
             std::string::npos) << m;
 }
 
-TEST_F(GatewayWithMiners, StatusPageShowsContendersAndTheLastWeights) {
-  nineteen::store::WeightBreakdownRecord w;
-  w.miner_hotkey = healthy1->key.ss58_address();
-  w.task = "reverse-words";
-  w.task_weight = 1;
-  w.figures.uid = 1;
-  w.figures.quality = 0.97;
-  w.total_score = 0.6;
-  w.final_weight = 0.6;
-  store->record_weight_setting(std::chrono::system_clock::now(), {w});
+// Stores what a validator would have after a few periods: three weight settings of two miners (the
+// first's weight rising), a vector the chain accepted, an open period's counters and checked answers.
+static void store_a_validators_history(nineteen::store::ValidatorStore& store, const std::string& first,
+                                const std::string& second) {
+  const auto now = std::chrono::system_clock::now();
+  for (int setting = 1; setting <= 3; ++setting) {
+    std::vector<nineteen::store::WeightBreakdownRecord> rows;
+    for (int m = 0; m < 2; ++m) {
+      nineteen::store::WeightBreakdownRecord w;
+      w.miner_hotkey = m == 0 ? first : second;
+      w.task = "reverse-words";
+      w.task_weight = 1;
+      w.figures.uid = static_cast<std::uint16_t>(m + 1);
+      w.figures.checked_answers = 5;
+      w.figures.quality = 0.97;
+      w.figures.combined_quality = 0.97;
+      w.figures.scored_periods = static_cast<std::size_t>(setting);
+      w.figures.period_history = 0.25 * (m == 0 ? 1.0 : 0.5);
+      w.figures.capacity = 1000;
+      w.final_weight = m == 0 ? 0.5 + 0.1 * setting : 0.5 - 0.1 * setting;
+      w.total_score = w.final_weight;
+      w.figures.task_score = w.final_weight;
+      rows.push_back(w);
+    }
+    store.record_weight_setting(now, rows);
+  }
+  nineteen::store::WeightSubmissionRecord sub;
+  sub.weight_setting_id = 3;
+  sub.submitted_at = now;
+  sub.uids = {1, 2};
+  sub.values = {65535, 16384};
+  sub.block = 4242;
+  sub.accepted = true;
+  sub.result = "accepted";
+  store.record_weight_submission(sub);
+  const std::int64_t period = store.start_period(now - std::chrono::minutes(5), now + std::chrono::minutes(5));
+  nineteen::store::PeriodContender c;
+  c.period_id = period;
+  c.miner_hotkey = first;
+  c.uid = 1;
+  c.task = "reverse-words";
+  c.capacity = 1000;
+  c.counts.total = 8;
+  c.counts.failed = 2;
+  store.put_contenders({c});
+  for (int i = 0; i < 4; ++i) {
+    nineteen::store::CheckedAnswerRecord a;
+    a.task = "reverse-words";
+    a.miner_hotkey = first;
+    a.uid = 1;
+    a.quality = 1;
+    a.work = 3;
+    a.response_time_s = 0.1 * (i + 1);
+    a.checked_at = now - std::chrono::minutes(1);
+    store.add_checked_answer(a);
+  }
+}
+
+TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
+  const std::string first = healthy1->key.ss58_address(), second = healthy2->key.ss58_address();
+  store_a_validators_history(*store, first, second);
   routing->set_try_order("held-words", {healthy1->candidate(kTransform), healthy2->candidate(kTransform)});
   start_gateway();
   std::string key = make_key("ken");
@@ -558,33 +610,87 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersAndTheLastWeights) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers.get("Content-Type").value_or(""), "text/html; charset=utf-8");
   EXPECT_NE(r.body.find("Task reverse-words"), std::string::npos);
-  EXPECT_NE(r.body.find(healthy1->key.ss58_address()), std::string::npos);
-  EXPECT_NE(r.body.find("Weight setting 1, 1 rows"), std::string::npos);
+  EXPECT_NE(r.body.find("title=\"" + first + "\""), std::string::npos);
+  EXPECT_NE(r.body.find("Weight setting 3, 2 rows"), std::string::npos);
   EXPECT_NE(r.body.find("<td class=\"n\">0.970</td>"), std::string::npos);
+  EXPECT_NE(r.body.find("accepted at block 4242, 2 uids"), std::string::npos);
+  EXPECT_NE(r.body.find("Organic requests since the gateway started: 1 (1 answered, 0 refused, 0 failed: 0.0%)"),
+            std::string::npos) << "the request above, as the gateway counted it";
+  // The first miner's weight over the three settings, its failed share this period, its answer times.
+  EXPECT_NE(r.body.find("at #1: 0.600</title>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("at #3: 0.800</title>"), std::string::npos);
+  EXPECT_NE(r.body.find("at p1: 0.250</title>"), std::string::npos) << "2 of 8 failed in period 1";
+  EXPECT_NE(r.body.find("<title>uid 1 p50: 0.250</title>"), std::string::npos) << "median of 0.1 .. 0.4 s";
 
-  // Rendered by a real browser: a screenshot, and the page text as Chromium sees it.
+  // The same facts as JSON, and in the terminal through `nineteen status`.
+  auto json = get("/status.json");
+  ASSERT_EQ(json.status, 200);
+  nineteen::net::StatusReport report = nineteen::net::parse_status_report_json(json.body);
+  EXPECT_EQ(report.kind, "gateway");
+  ASSERT_GE(report.tables.size(), 2u);
+  EXPECT_EQ(report.tables[1].id, "weights");
+  ASSERT_EQ(report.tables[1].rows.size(), 2u);
+  EXPECT_EQ(report.tables[1].rows[0][3].text, first);
+  auto [code, out] = test_support::run_nineteen({"status", gateway->base_url()});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("accepted at block 4242"), std::string::npos) << out;
+  EXPECT_NE(out.find(nineteen::net::short_hotkey(first)), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("reverse-words +1 +1 +" + first.substr(0, 6)))) << out;
+  auto [json_code, json_out] = test_support::run_nineteen({"status", gateway->base_url() + "/", "--json"});
+  EXPECT_EQ(json_code, 0) << json_out;
+  EXPECT_EQ(nineteen::net::parse_status_report_json(json_out).tables[1].rows.size(), 2u) << json_out;
+  auto [bad_code, bad_out] = test_support::run_nineteen({"status", "http://127.0.0.1:1"});
+  EXPECT_NE(bad_code, 0);
+  EXPECT_NE(bad_out.find("http://127.0.0.1:1/status.json"), std::string::npos) << bad_out;
+
+  // One miner's page, and clear 404s for a hotkey it does not know or that is not one.
+  auto miner = get("/miner?hotkey=" + first);
+  ASSERT_EQ(miner.status, 200) << miner.body;
+  EXPECT_NE(miner.body.find("step by step"), std::string::npos);
+  EXPECT_NE(miner.body.find("65535 of 65535"), std::string::npos);
+  const std::string stranger = nineteen::keys::Hotkey::generate().ss58_address();
+  auto unknown = get("/miner?hotkey=" + stranger);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("No miner " + stranger), std::string::npos) << unknown.body;
+  for (const std::string query : {"", "?hotkey=", "?hotkey=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "?hotkey=%", "?x=1&hotkey"}) {
+    auto bad = get("/miner" + query);
+    EXPECT_EQ(bad.status, 404) << query;
+    EXPECT_NE(bad.body.find("is not a hotkey"), std::string::npos) << query << ": " << bad.body;
+    EXPECT_EQ(bad.body.find("<script>"), std::string::npos) << bad.body;
+  }
+
+  // Rendered by a real browser at a desktop's and a phone's width: nothing wider than the window, the
+  // charts drawn. page_measure.mjs asks Chromium over its debugging pipe and saves a screenshot.
   std::string chromium = on_path("chromium") ? "chromium" : on_path("chromium-browser") ? "chromium-browser" : "";
-  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (tools/bootstrap.sh installs it): browser check skipped";
-  // `timeout`: a browser that hangs fails the test instead of holding it.
-  chromium = "timeout 60 " + chromium;
-  std::string flags = " --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
-                      "--disable-sync --no-first-run --disable-dev-shm-usage --user-data-dir=" + dir.file("chromium-profile");
-  std::string png = dir.file("status.png");
-  auto [shot_rc, shot_out] = run_command(chromium + flags + " --window-size=1400,900 --screenshot=" + png + " " +
-                                         gateway->base_url() + "/ 2>&1");
-  EXPECT_EQ(shot_rc, 0) << shot_out;
-  std::ifstream in(png, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, 8);
-  EXPECT_EQ(std::string(magic + 1, 3), "PNG") << "no screenshot: " << shot_out;
-  EXPECT_GT(std::filesystem::file_size(png), 2000u) << "a blank screenshot?";
-  auto [dom_rc, dom] = run_command(chromium + flags + " --dump-dom " + gateway->base_url() + "/ 2>/dev/null");
-  EXPECT_EQ(dom_rc, 0);
-  EXPECT_NE(dom.find("Contenders this period"), std::string::npos) << dom;
-  EXPECT_NE(dom.find("<table class=\"contenders\">"), std::string::npos) << dom;
-  EXPECT_NE(dom.find(healthy2->key.ss58_address()), std::string::npos) << dom;
-  EXPECT_NE(dom.find("Last weights"), std::string::npos);
-  if (const char* keep = std::getenv("NINETEEN_GATEWAY_SCREENSHOT")) std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
+  if (chromium.empty() || !on_path("node")) {
+    GTEST_SKIP() << "chromium or node is not installed (tools/bootstrap.sh installs both): browser check skipped";
+  }
+  const std::string script = std::string(NINETEEN_SOURCE_DIR) + "/tests/gateway/page_measure.mjs";
+  for (int width : {1280, 390}) {
+    for (const std::string& page : {std::string("/"), "/miner?hotkey=" + first}) {
+      const std::string png = dir.file("status-" + std::to_string(width) + ".png");
+      auto [rc, measured] = run_command("timeout 60 node " + script + " " + chromium + " '" + gateway->base_url() + page +
+                                        "' " + std::to_string(width) + " " + dir.file("chromium-profile") + " " + png +
+                                        " 2>&1");
+      ASSERT_EQ(rc, 0) << measured;
+      rapidjson::Document m;
+      m.Parse(measured.c_str());
+      ASSERT_TRUE(m.IsObject()) << measured;
+      EXPECT_EQ(m["viewport"].GetInt(), width) << measured;
+      EXPECT_LE(m["document"].GetInt(), m["viewport"].GetInt()) << page << " overflows: " << measured;
+      EXPECT_TRUE(m["overflowing"].Empty()) << page << ": " << measured;
+      EXPECT_GE(m["charts"].GetInt(), page == "/" ? 4 : 2) << measured;
+      EXPECT_GT(std::filesystem::file_size(png), 10000u) << "a blank screenshot?";
+      // NINETEEN_GATEWAY_SCREENSHOT=FILE.png keeps the status page at 1280 px there, and the others beside it.
+      if (const char* keep = std::getenv("NINETEEN_GATEWAY_SCREENSHOT")) {
+        std::string to = keep;
+        if (width != 1280 || page != "/") {
+          to = to.substr(0, to.rfind(".png")) + "-" + std::to_string(width) + (page == "/" ? "" : "-miner") + ".png";
+        }
+        std::filesystem::copy_file(png, to, std::filesystem::copy_options::overwrite_existing);
+      }
+    }
+  }
 }
 
 #ifdef NINETEEN_GATEWAY_TEST_LLM

@@ -2,6 +2,7 @@
 // usage ledger over a real store file, escaping on the status page and in metrics.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
 
 #include "child_process.hpp"
@@ -281,7 +282,7 @@ TEST(StatusPage, EscapesEveryOutsideTextAndShowsContendersAndWeights) {
   std::string html = render_status_page(data);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("chat<b>"), std::string::npos);
-  EXPECT_NE(html.find("5F&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("title=\"5F&lt;script&gt;alert(1)&lt;/script&gt;\""), std::string::npos) << html;
   EXPECT_NE(html.find("Task chat&lt;b&gt;"), std::string::npos);
   EXPECT_NE(html.find("5F&quot;x&#39;"), std::string::npos);
   EXPECT_NE(html.find("Weight setting 4"), std::string::npos);
@@ -289,6 +290,165 @@ TEST(StatusPage, EscapesEveryOutsideTextAndShowsContendersAndWeights) {
   EXPECT_EQ(html.find("http"), std::string::npos) << "no external asset";
   data.weight_setting_id.reset();
   EXPECT_NE(render_status_page(data).find("No weights were set yet"), std::string::npos);
+}
+
+namespace {
+
+const std::string kHotkeyA = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+const std::string kHotkeyB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+const std::string kHotkeyC = "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y";
+
+// MECHANISM.md §7's example: E = 3, 2, 1 → task shares 0.750, 0.222, 0.028 (one task, w_t = 1).
+nineteen::store::WeightBreakdownRecord worked_row(const std::string& hotkey, std::uint16_t uid, double e, double share) {
+  nineteen::store::WeightBreakdownRecord w;
+  w.miner_hotkey = hotkey;
+  w.task = "chat";
+  w.task_weight = 1;
+  w.figures.uid = uid;
+  w.figures.checked_answers = 10;
+  w.figures.quality = 0.8;
+  w.figures.speed = 12;
+  w.figures.speed_rank = uid - 1;
+  w.figures.speed_bonus = 0.5 * (0.5 - (uid - 1) / 2.0);
+  w.figures.combined_quality = 0.8 * (1 + w.figures.speed_bonus);
+  w.figures.scored_periods = 9;
+  w.figures.period_history = 0.5;
+  w.figures.capacity = e / (w.figures.combined_quality * 0.5);
+  w.figures.effective_volume = e;
+  w.figures.task_score = share;
+  w.total_score = share;
+  w.final_weight = share;
+  return w;
+}
+
+StatusPageData worked_history(int settings) {
+  StatusPageData data;
+  nineteen::validator::OrganicTask task;
+  task.name = "chat";
+  task.endpoint = "/v1/chat/completions";
+  task.work_unit = "tokens";
+  data.tasks.push_back(task);
+  for (int i = 1; i <= settings; ++i) {
+    WeightSettingRows s{i, {worked_row(kHotkeyA, 1, 3, 27.0 / 36), worked_row(kHotkeyB, 2, 2, 8.0 / 36),
+                            worked_row(kHotkeyC, 3, 1, 1.0 / 36)}};
+    s.rows[0].final_weight = 0.5 + 0.25 * i / settings;  // A's weight rises over the settings
+    data.weight_history.push_back(s);
+  }
+  data.weight_setting_id = settings;
+  data.weights = data.weight_history.back().rows;
+  nineteen::store::WeightSubmissionRecord sub;
+  sub.accepted = true;
+  sub.block = 1234;
+  sub.uids = {1, 2, 3};
+  sub.values = {65535, 19418, 2427};
+  data.last_submission = sub;
+  return data;
+}
+
+}  // namespace
+
+TEST(StatusPage, ChartsEachMinersWeightAndPeriodScoreOverTheStoredSettings) {
+  StatusPageData data = worked_history(4);
+  PeriodCounts p1{7, {}};
+  nineteen::store::PeriodContender c;
+  c.miner_hotkey = kHotkeyA;
+  c.uid = 1;
+  c.task = "chat";
+  c.counts.total = 10;
+  c.counts.failed = 2;
+  p1.contenders.push_back(c);
+  data.recent_periods.push_back(p1);
+  data.answer_times.push_back(AnswerTimes{"chat", kHotkeyA, 1, 40, 0.25, 1.5});
+  const std::string html = render_status_page(data);
+  for (const char* chart : {"weight", "period-score", "error-rate", "latency"}) {
+    EXPECT_NE(html.find(std::string("data-chart=\"") + chart + "\""), std::string::npos) << chart;
+  }
+  // A's weight: 0.5625, 0.625, 0.6875, 0.75 over settings #1..#4, each a point with its value on hover.
+  EXPECT_NE(html.find("<title>uid 1 5Grwva\xE2\x80\xA6utQY at #1: 0.562</title>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<title>uid 1 5Grwva\xE2\x80\xA6utQY at #4: 0.750</title>"), std::string::npos);
+  EXPECT_NE(html.find("<title>uid 1 5Grwva\xE2\x80\xA6utQY at p7: 0.200</title>"), std::string::npos) << "2 of 10 failed";
+  EXPECT_NE(html.find("<title>uid 1 p99: 1.500</title>"), std::string::npos);
+  EXPECT_NE(html.find("accepted at block 1234, 3 uids"), std::string::npos);
+  // Hotkeys are short, with the full one in the title and a link to the miner's page.
+  EXPECT_NE(html.find("title=\"" + kHotkeyB + "\"><a href=\"/miner?hotkey=" + kHotkeyB + "\">5FHneW\xE2\x80\xA6" "94ty</a>"),
+            std::string::npos);
+  EXPECT_EQ(html.find(">" + kHotkeyB + "<"), std::string::npos) << "never the full hotkey as a cell's text";
+  EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
+  EXPECT_EQ(html.find("http"), std::string::npos) << "no outside asset";
+
+  // The JSON carries the same facts.
+  nineteen::net::StatusReport report = status_report(data);
+  EXPECT_EQ(report.kind, "gateway");
+  ASSERT_EQ(report.tables.size(), 4u);
+  EXPECT_EQ(report.tables[1].id, "weights");
+  EXPECT_EQ(report.tables[1].rows.size(), 3u);
+  EXPECT_DOUBLE_EQ(report.tables[1].rows[0].back().number, 0.75);
+}
+
+TEST(MinerPage, ExplainsTheWeightStepByStepWithTheWorkedNumbers) {
+  StatusPageData all = worked_history(2);
+  MinerPageData data;
+  data.miner_hotkey = kHotkeyB;
+  for (const auto& s : all.weight_history) {
+    WeightSettingRows mine{s.id, {}};
+    for (const auto& r : s.rows) {
+      if (r.miner_hotkey == kHotkeyB) mine.rows.push_back(r);
+    }
+    data.weight_history.push_back(mine);
+  }
+  data.last_setting_all_miners = all.weights;
+  data.last_submission = all.last_submission;
+  nineteen::store::PeriodScoreRecord p;
+  p.task = "chat";
+  p.miner_hotkey = kHotkeyB;
+  p.period_id = 9;
+  p.score = 0.5;
+  data.period_scores.push_back(p);
+  const std::string html = render_miner_page(data);
+  // B: rank 1 of 3 → bonus 0; CQ = 0.8·1 = 0.8; E = 0.8·0.5·5 = 2; s = 8 / 36 = 0.22222.
+  EXPECT_NE(html.find("rank 1 of 3 (0 = fastest)"), std::string::npos) << html;
+  EXPECT_NE(html.find("= <b>+0.000</b>"), std::string::npos);
+  EXPECT_NE(html.find("CQ_h = max(Q_h, 0)·(1 + bonus) = 0.800 · 1.000 = <b>0.800</b>"), std::string::npos);
+  EXPECT_NE(html.find("E_h = CQ_h · P_h · C = 0.800 · 0.500 · 5.0 = <b>2.0</b>"), std::string::npos);
+  EXPECT_NE(html.find("= 8.0 / 36.0 = <b>0.22222</b>"), std::string::npos);
+  EXPECT_NE(html.find("μ = 1: more than 8 scored periods"), std::string::npos);
+  EXPECT_NE(html.find("W_h = S_h / Σ S over 3 miners = 0.22222 / 1.00000 = <b>0.22222</b>"), std::string::npos);
+  EXPECT_NE(html.find("19418 of 65535"), std::string::npos);
+  EXPECT_NE(html.find("data-chart=\"weight\""), std::string::npos);
+  EXPECT_NE(html.find("<table class=\"period_scores\">"), std::string::npos);
+
+  const std::string missing = render_message_page("Not found", "No miner <x>");
+  EXPECT_NE(missing.find("<h1>Not found</h1>\n<p>No miner &lt;x&gt;</p>"), std::string::npos) << missing;
+}
+
+TEST(GatewayMetrics, OrganicSummaryPerTaskWithTheBucketsOfItsMedianAndP99) {
+  GatewayMetrics m;
+  for (int i = 0; i < 8; ++i) m.request_done("chat", 200, "k");
+  m.request_done("chat", 429, "k");
+  m.request_done("chat", 503, "other");
+  m.request_done("-", 401, "-");
+  // Answered in 0.02 s (x5), 0.2 s (x2) and 20 s (x1): the median is in the 0.025 bucket, the 99th
+  // percentile past the last one (10 s).
+  for (double t : {0.02, 0.02, 0.02, 0.02, 0.02, 0.2, 0.2, 20.0}) m.latency("chat", t / 2, t);
+  std::vector<OrganicSummary> all = m.organic_summaries();
+  ASSERT_EQ(all.size(), 1u) << "requests without a task are not a task's";
+  const OrganicSummary& chat = all[0];
+  EXPECT_EQ(chat.task, "chat");
+  EXPECT_EQ(chat.requests, 10u);
+  EXPECT_EQ(chat.answered, 8u);
+  EXPECT_EQ(chat.refused, 1u);
+  EXPECT_EQ(chat.failed, 1u);
+  EXPECT_DOUBLE_EQ(chat.p50_at_most_s, 0.025);
+  EXPECT_TRUE(std::isinf(chat.p99_at_most_s));
+
+  StatusPageData data;
+  data.tasks.push_back(nineteen::validator::OrganicTask{"chat", "text", "/v1/chat/completions", true, "tokens", 1, ""});
+  data.organic = all;
+  const std::string html = render_status_page(data);
+  EXPECT_NE(html.find("Organic requests since the gateway started: 10 (8 answered, 1 refused, 1 failed: 10.0%); "
+                      "total time p50 ≤ 0.025 s, p99 &gt; 10 s."),
+            std::string::npos)
+      << html;
 }
 
 TEST(GatewayMetrics, PrometheusTextWithEscapedLabelsAndCumulativeBuckets) {

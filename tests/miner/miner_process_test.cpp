@@ -1,9 +1,14 @@
 // Real `nineteen miner` processes on loopback, spoken to with signed requests as a validator would.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <signal.h>
 
 #include <filesystem>
 #include <future>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -331,4 +336,103 @@ TEST(MinerConfig, ErrorsNameTheFileAndKey) {
   std::tie(code, output) = test_support::run_nineteen({"miner", "--config", dir.file("bad3.toml")});
   EXPECT_EQ(code, 1);
   EXPECT_NE(output.find("missing.json"), std::string::npos) << output;
+}
+
+namespace {
+// A non-loopback IPv4 address of this machine, to reach a miner as a remote client would; empty when none.
+std::string non_loopback_ipv4() {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return {};
+  std::string found;
+  for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK)) continue;
+    char text[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
+    found = text;
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+}  // namespace
+
+TEST_F(MinerProcessTest, OwnStatusPageShowsEachValidatorsTrafficToLocalClientsOnly) {
+  std::string url = start_miner("address = \"0.0.0.0\"\n");
+  ASSERT_FALSE(url.empty());
+  const std::string port = url.substr(url.rfind(':') + 1);
+  url = "http://127.0.0.1:" + port;
+  // Two answers (2 and 3 words); slow-words holds one request at a time, so a second at once gets 429.
+  ASSERT_EQ(client.send(signed_post(url, R"({"model":"reverse-words","text":"ab cd"})", validator)).status, 200);
+  ASSERT_EQ(client.send(signed_post(url, R"({"model":"reverse-words","text":"ab cd ef"})", validator)).status, 200);
+  auto slow = std::async(std::launch::async, [&] {
+    nineteen::net::HttpClient other;
+    return other.send(signed_post(url, R"({"model":"slow-words","text":"a b c d e f"})", validator)).status;
+  });
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(client.send(signed_post(url, R"({"model":"slow-words","text":"a"})", validator)).status, 429);
+  EXPECT_EQ(slow.get(), 200);
+
+  nineteen::net::ClientRequest get;
+  get.url = url + "/status.json";
+  auto json = client.send(get);
+  ASSERT_EQ(json.status, 200) << json.body;
+  rapidjson::Document d;
+  d.Parse(json.body.c_str());
+  ASSERT_TRUE(d.IsObject()) << json.body;
+  EXPECT_STREQ(d["kind"].GetString(), "miner");
+  EXPECT_EQ(std::string(d["facts"]["hotkey"].GetString()), miner_key.ss58_address());
+  // validators: validator, task, declared, consumed, requests, answered, 429, errors, p50 s, p99 s
+  const auto& rows = d["tables"][1]["rows"];
+  std::map<std::pair<std::string, std::string>, const rapidjson::Value*> by;
+  for (const auto& row : rows.GetArray()) by[{row[0].GetString(), row[1].GetString()}] = &row;
+  ASSERT_EQ(by.size(), 2u) << json.body;
+  const auto& rich = *by.at({validator.ss58_address(), "reverse-words"});
+  EXPECT_NEAR(rich[2].GetDouble(), 4000.0 * 3000 / 3010, 0.1) << "capacity split by stake";
+  EXPECT_DOUBLE_EQ(rich[3].GetDouble(), 5) << "2 + 3 words served";
+  EXPECT_EQ(rich[4].GetInt(), 2);
+  const auto& slow_row = *by.at({validator.ss58_address(), "slow-words"});
+  EXPECT_EQ(slow_row[4].GetInt(), 2);
+  EXPECT_EQ(slow_row[6].GetInt(), 1) << "one 429";
+  EXPECT_GT(slow_row[8].GetDouble(), 0.5) << "six words at 150 ms each";
+
+  get.url = url + "/";
+  auto page = client.send(get);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("data-chart=\"volume\""), std::string::npos);
+  EXPECT_NE(page.body.find("title=\"" + validator.ss58_address() + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("no chain configured"), std::string::npos);
+
+  // In a real browser at a desktop's and a phone's width: nothing wider than the window, charts drawn.
+  if (std::system("command -v chromium >/dev/null 2>&1 && command -v node >/dev/null 2>&1") == 0) {
+    for (int width : {1280, 390}) {
+      const std::string command = "timeout 60 node " + std::string(NINETEEN_SOURCE_DIR) +
+                                  "/tests/gateway/page_measure.mjs chromium " + url + "/ " + std::to_string(width) +
+                                  " " + dir.file("chromium") + " " + dir.file("miner.png") + " 2>&1";
+      std::string measured;
+      if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) measured.append(buffer, n);
+        EXPECT_EQ(::pclose(pipe), 0) << measured;
+      }
+      rapidjson::Document m;
+      m.Parse(measured.c_str());
+      ASSERT_TRUE(m.IsObject()) << measured;
+      EXPECT_LE(m["document"].GetInt(), width) << measured;
+      EXPECT_TRUE(m["overflowing"].Empty()) << measured;
+      EXPECT_EQ(m["charts"].GetInt(), 2) << measured;
+    }
+  }
+
+  auto [code, out] = test_support::run_nineteen({"status", url});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("nineteen miner"), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("slow-words +[0-9.]+ +[0-9.]+ +2 +1 +1 +0 "))) << out;
+
+  // From another address the page is refused (loopback only unless miner.status_page_public).
+  const std::string ip = non_loopback_ipv4();
+  if (ip.empty()) GTEST_SKIP() << "no non-loopback address here: the remote refusal is not checked";
+  get.url = "http://" + ip + ":" + port + "/status.json";
+  auto remote = client.send(get);
+  ASSERT_TRUE(remote.ok()) << remote.error_message;
+  EXPECT_EQ(remote.status, 403) << remote.body;
+  EXPECT_NE(remote.body.find("status_page_public"), std::string::npos) << remote.body;
 }

@@ -1,13 +1,74 @@
 // `nineteen devnet`: options, Ctrl-C, and the final word.
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "nineteen/devnet/devnet.hpp"
 #include "nineteen/net/stop_signals.hpp"
 
 namespace nineteen::devnet {
+namespace {
+
+// A live line on a terminal's stderr between the devnet's reports: time so far, the period it is in
+// and the weight settings reported. Nothing when stderr is not a terminal (logs and tests see only
+// the reports).
+class LiveCounter {
+ public:
+  LiveCounter(double period_s, int periods) : period_s_(period_s > 0 ? period_s : 20), periods_(periods) {
+    if (!::isatty(STDERR_FILENO)) return;
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!stopping_) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        const int period = static_cast<int>(s / period_s_) + 1;
+        std::fprintf(stderr, "\r\033[K[devnet %.0f s, period %d, weight settings %d%s]", s, period, settings_,
+                     periods_ > 0 ? (" of " + std::to_string(periods_)).c_str() : "");
+        std::fflush(stderr);
+        shown_ = true;
+        wake_.wait_for(lock, std::chrono::seconds(1));
+      }
+    });
+  }
+  ~LiveCounter() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    clear();
+  }
+  // Prints a report on its own lines, then the live line again at its next tick.
+  void print(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    clear();
+    if (text.rfind("weights #", 0) == 0) ++settings_;
+    std::cout << text << std::flush;
+  }
+
+ private:
+  void clear() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+  const double period_s_;
+  const int periods_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false, shown_ = false;
+  int settings_ = 0;  // weight settings reported so far
+  std::thread thread_;
+};
+
+}  // namespace
 
 int devnet_command(const std::vector<std::string>& args) {
   const std::string usage =
@@ -77,9 +138,10 @@ int devnet_command(const std::vector<std::string>& args) {
   Devnet devnet(options);
   net::StopSignals signals([&](int) { devnet.stop(); });
   devnet.start();
-  devnet.run([](const std::string& text) {
-    std::cout << text << std::flush;
-  });
+  {
+    LiveCounter counter(options.period_s, options.periods);
+    devnet.run([&](const std::string& text) { counter.print(text); });
+  }
   devnet.stop();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("devnet stopped after %.0f s\n", seconds);

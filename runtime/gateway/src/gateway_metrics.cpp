@@ -1,6 +1,7 @@
 // Prometheus text exposition of the gateway's counters and latency histograms.
 #include "nineteen/gateway/gateway_metrics.hpp"
 
+#include <limits>
 #include <sstream>
 
 namespace nineteen::gateway {
@@ -50,6 +51,39 @@ void GatewayMetrics::retries(const std::string& task, std::uint64_t n) {
   if (n == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
   retries_[task] += n;
+}
+
+std::vector<OrganicSummary> GatewayMetrics::organic_summaries() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, OrganicSummary> by_task;
+  for (const auto& [key, n] : requests_) {
+    const auto& [task, status, key_name] = key;
+    if (task == "-") continue;
+    OrganicSummary& s = by_task[task];
+    s.requests += n;
+    if (status >= 200 && status < 300) s.answered += n;
+    if (status >= 400 && status < 500) s.refused += n;
+    if (status >= 500) s.failed += n;
+  }
+  // The bucket where the cumulative count first reaches the rank.
+  auto bound = [](const Histogram& h, double fraction) {
+    const double rank = fraction * static_cast<double>(h.count);
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      if (static_cast<double>(h.buckets[i]) >= rank) return kBuckets[i];
+    }
+    return std::numeric_limits<double>::infinity();
+  };
+  std::vector<OrganicSummary> out;
+  for (auto& [task, s] : by_task) {
+    s.task = task;
+    auto h = total_.find(task);
+    if (h != total_.end() && h->second.count > 0) {
+      s.p50_at_most_s = bound(h->second, 0.5);
+      s.p99_at_most_s = bound(h->second, 0.99);
+    }
+    out.push_back(s);
+  }
+  return out;
 }
 
 std::string GatewayMetrics::prometheus_text() const {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -23,6 +24,7 @@
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
 #include "nineteen/net/openai_request.hpp"
+#include "nineteen/net/status_report.hpp"
 #include "nineteen/net/stream_relay.hpp"
 #include "nineteen/store/validator_store.hpp"
 
@@ -290,6 +292,54 @@ std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
   return std::string(out.GetString(), out.GetSize());
 }
 
+StatusPageData status_page_data(State& s) {
+  StatusPageData data = read_status_page_data(*s.store, s.routing);
+  data.organic = s.metrics.organic_summaries();
+  return data;
+}
+
+net::Response html_response(int status, std::string body) {
+  net::Response r;
+  r.status = status;
+  r.headers.set("Content-Type", "text/html; charset=utf-8");
+  r.body = std::move(body);
+  return r;
+}
+
+// The value of `name` in a query string ("a=1&hotkey=5F..."), %XX and '+' decoded; empty when absent.
+std::string query_value(const std::string& query, const std::string& name) {
+  size_t at = 0;
+  while (at <= query.size()) {
+    size_t end = query.find('&', at);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(at, end - at);
+    if (pair.compare(0, name.size() + 1, name + "=") == 0) {
+      std::string out;
+      for (size_t i = name.size() + 1; i < pair.size(); ++i) {
+        const char c = pair[i];
+        if (c == '+') {
+          out += ' ';
+        } else if (c == '%' && i + 2 < pair.size() && std::isxdigit(static_cast<unsigned char>(pair[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(pair[i + 2]))) {
+          out += static_cast<char>(std::stoi(pair.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          out += c;
+        }
+      }
+      return out;
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+// SS58 is base58: letters and digits, 40 to 60 of them for any network's prefix.
+bool looks_like_hotkey(const std::string& text) {
+  return text.size() >= 40 && text.size() <= 60 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
 net::Router make_router(const std::shared_ptr<State>& s) {
   net::Router router;
   std::weak_ptr<State> weak = s;
@@ -314,19 +364,31 @@ net::Router make_router(const std::shared_ptr<State>& s) {
     return r;
   }));
   router.add("GET", "/", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
-    StatusPageData data;
-    data.tasks = s->routing.organic_tasks();
-    data.contenders = s->routing.contender_status();
-    try {
-      data.weight_setting_id = s->store->latest_weight_setting();
-      if (data.weight_setting_id) data.weights = s->store->weight_breakdowns(*data.weight_setting_id);
-    } catch (const std::exception& e) {
-      data.weights_error = e.what();
+    return html_response(200, render_status_page(status_page_data(*s)));
+  }));
+  router.add("GET", "/status.json", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
+    return net::json_response(200, net::status_report_json(status_report(status_page_data(*s))));
+  }));
+  router.add("GET", "/miner", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
+    const std::string hotkey = query_value(request.query, "hotkey");
+    if (!looks_like_hotkey(hotkey)) {
+      return html_response(404, render_message_page("Not found", "\"" + hotkey.substr(0, 100) +
+                                                                      "\" is not a hotkey: expected /miner?hotkey= "
+                                                                      "and an SS58 address of 40 to 60 letters and "
+                                                                      "digits."));
     }
-    net::Response r;
-    r.headers.set("Content-Type", "text/html; charset=utf-8");
-    r.body = render_status_page(data);
-    return r;
+    std::optional<MinerPageData> data;
+    try {
+      data = read_miner_page_data(*s->store, s->routing, hotkey);
+    } catch (const std::exception& e) {
+      return html_response(503, render_message_page("Unavailable", "The store could not be read: " + std::string(e.what())));
+    }
+    if (!data) {
+      return html_response(404, render_message_page("Not found", "No miner " + hotkey +
+                                                                      " here: it is not a contender now and has no "
+                                                                      "stored weight."));
+    }
+    return html_response(200, render_miner_page(*data));
   }));
   // Every endpoint a task describes, plus OpenAI's text endpoints so that such tasks added later
   // are routed without a restart. A task is found by "model", never by the path alone.

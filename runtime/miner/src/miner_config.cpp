@@ -16,7 +16,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   c.file = file_name;
   Table r(file_name, *miner, "miner.");
   r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
-                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks"});
+                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks", "status_page_public"});
   auto hotkey = r.path("hotkey");
   if (!hotkey) r.missing("hotkey", "a key file from `nineteen keys new`");
   c.hotkey_file = *hotkey;
@@ -45,6 +45,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   c.max_body_bytes =
       static_cast<size_t>(r.whole_number("max_body_bytes", 1024, 1e10).value_or(static_cast<double>(c.max_body_bytes)));
   c.dev_reload = r.boolean("dev_reload").value_or(false);
+  c.status_page_public = r.boolean("status_page_public").value_or(false);
 
   if (const toml::node* tasks = miner->get("tasks")) {
     if (!tasks->is_table()) r.fail(*tasks, "tasks", "a table of [miner.tasks.<name>] tables");

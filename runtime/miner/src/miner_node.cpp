@@ -13,6 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include "miner_metrics.hpp"
+#include "miner_status.hpp"
+#include "nineteen/chain/open_chain.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/net/http_client.hpp"
@@ -74,6 +76,16 @@ int status_for_code(int32_t code) {
   }
 }
 
+// The volume declared to one validator: a fixed one from the settings, else the task's capacity split
+// by the validator's share of all validators' stake.
+double declared_volume(const MinerTaskSettings& settings, const std::string& validator, double stake, double total) {
+  auto fixed = settings.capacity_per_validator.find(validator);
+  if (fixed != settings.capacity_per_validator.end()) return fixed->second;
+  return total > 0 ? settings.capacity * stake / total : settings.capacity;
+}
+
+constexpr auto kChainWeightsRefresh = std::chrono::seconds(30);
+
 }  // namespace
 
 struct MinerNode::State {
@@ -85,14 +97,27 @@ struct MinerNode::State {
   std::map<std::string, std::unique_ptr<ServedTask>> tasks;       // by task name
   std::map<std::string, std::vector<ServedTask*>> by_endpoint;    // endpoint → tasks
   MinerMetrics metrics;
+  ValidatorTrafficLog traffic;
   net::HttpClient upstream_client;
   std::unique_ptr<net::HttpServer> server;
+  // The chain's weights for the status page, read at most every kChainWeightsRefresh.
+  std::mutex chain_mutex;
+  std::shared_ptr<chain::Chain> chain;
+  Clock::time_point chain_read_at{};
+  MinerStatusData chain_part;  // uid, chain_weights, chain_note
 
+  void record(const std::string& validator, const std::string& task, int status, double seconds, double work) {
+    metrics.record(task, status, seconds, work);
+    traffic.record(validator, task, status, seconds, work);
+  }
   net::Reply handle_task(const net::Request& request);
   net::Reply handle_capacity(const net::Request& request);
   net::Reply handle_health() const;
+  std::optional<net::Response> refuse_status_page(const net::Request& request) const;
+  MinerStatusData status_data();
+  void read_chain_weights(MinerStatusData& data);
   net::Reply serve_plugin(ServedTask& task, const std::string& body, bool stream, std::shared_ptr<Slot> slot,
-                          Clock::time_point started);
+                          Clock::time_point started, const std::string& validator);
   double work_of(ServedTask& task, const std::string& body, const std::string& response);
 };
 
@@ -163,6 +188,17 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
     r.body = self->metrics.prometheus_text();
     return net::Reply(r);
   });
+  router.add("GET", "/", [self](const net::Request& r) -> net::Reply {
+    if (auto refused = self->refuse_status_page(r)) return *refused;
+    net::Response page;
+    page.headers.set("Content-Type", "text/html; charset=utf-8");
+    page.body = render_miner_status_page(self->status_data());
+    return page;
+  });
+  router.add("GET", "/status.json", [self](const net::Request& r) -> net::Reply {
+    if (auto refused = self->refuse_status_page(r)) return *refused;
+    return net::json_response(200, net::status_report_json(miner_status_report(self->status_data())));
+  });
   net::ServerOptions server_options;
   server_options.address = s.config.address;
   server_options.port = s.config.port;
@@ -216,13 +252,7 @@ net::Reply MinerNode::State::handle_capacity(const net::Request& request) {
   std::string body = "{\"validator\":\"" + verdict.validator_hotkey + "\",\"capacities\":{";
   bool first = true;
   for (const auto& [name, task] : tasks) {
-    double volume = task->settings.capacity;
-    auto fixed = task->settings.capacity_per_validator.find(verdict.validator_hotkey);
-    if (fixed != task->settings.capacity_per_validator.end()) {
-      volume = fixed->second;
-    } else if (total > 0) {
-      volume = task->settings.capacity * stake / total;  // split by the validator's share of stake
-    }
+    const double volume = declared_volume(task->settings, verdict.validator_hotkey, stake, total);
     body += std::string(first ? "" : ",") + "\"" + name + "\":" + std::to_string(volume);
     first = false;
   }
@@ -231,9 +261,11 @@ net::Reply MinerNode::State::handle_capacity(const net::Request& request) {
 
 net::Reply MinerNode::State::handle_task(const net::Request& request) {
   const auto started = Clock::now();
+  std::string validator = "-";  // unsigned
   if (config.require_signatures) {
     keys::Verdict verdict = guard->check(request);
     if (!verdict.accepted()) return keys::refusal_response(verdict);
+    validator = verdict.validator_hotkey;
   }
 
   net::RequestHeadRead head = net::read_request_head(request.body);
@@ -265,7 +297,7 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
   // Full: say so at once instead of queueing past the validator's timeout.
   if (task->in_flight.fetch_add(1) >= task->settings.concurrency) {
     task->in_flight.fetch_sub(1);
-    metrics.record(task->settings.name, 429, 0, 0);
+    record(validator, task->settings.name, 429, 0, 0);
     net::Response r = net::error_response(429, "task " + task->settings.name + " is at its concurrency limit of " +
                                                    std::to_string(task->settings.concurrency),
                                           std::string("rate_limited"));
@@ -281,7 +313,7 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
       fail = std::uniform_real_distribution<double>(0, 1)(task->behaviour_rng) < task->settings.fail_rate;
     }
     if (fail) {
-      metrics.record(task->settings.name, 500, 0, 0);
+      record(validator, task->settings.name, 500, 0, 0);
       return net::error_response(500, "scripted failure (miner setting fail_rate)", std::string("scripted_failure"));
     }
   }
@@ -295,12 +327,12 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
     const std::string name = task->settings.name;
     return forward_to_upstream(
         upstream_client, target, body, stream,
-        [self, name, started](int status, const std::string&) {
-          self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+        [self, name, started, validator](int status, const std::string&) {
+          self->record(validator, name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
         },
         slot);
   }
-  return serve_plugin(*task, request.body, stream, std::move(slot), started);
+  return serve_plugin(*task, request.body, stream, std::move(slot), started, validator);
 }
 
 double MinerNode::State::work_of(ServedTask& task, const std::string& body, const std::string& response) {
@@ -314,10 +346,11 @@ double MinerNode::State::work_of(ServedTask& task, const std::string& body, cons
 }
 
 net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& body, bool stream,
-                                          std::shared_ptr<Slot> slot, Clock::time_point started) {
+                                          std::shared_ptr<Slot> slot, Clock::time_point started,
+                                          const std::string& validator) {
   std::shared_ptr<plugin_host::LiveTask> live = host->task(task.settings.name);
   if (!live) {
-    metrics.record(task.settings.name, 503, 0, 0);
+    record(validator, task.settings.name, 503, 0, 0);
     return net::error_response(503, "task " + task.settings.name + " is not loaded right now", std::string("unavailable"));
   }
   const int delay_ms = task.settings.chunk_delay_ms;
@@ -360,7 +393,7 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
     std::unique_lock<std::mutex> lock(outcome->mutex);
     if (!outcome->done_cv.wait_for(lock, answer_deadline(task), [&] { return outcome->done; })) {
       control->cancelled = true;
-      metrics.record(name, 504, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+      record(validator, name, 504, std::chrono::duration<double>(Clock::now() - started).count(), 0);
       return net::error_response(504, "task " + name + " did not answer within " +
                                           std::to_string(answer_deadline(task).count() / 1000) +
                                           " s; the call was cancelled",
@@ -369,18 +402,18 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
     if (outcome->error) {
       const plugin_host::TaskCallError& e = *outcome->error;
       int status = status_for_code(e.code());
-      metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
+      record(validator, name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
       return net::error_response(status, e.what(), std::string(nt_code_name(e.code())));
     }
     std::vector<std::string> chunks = std::move(outcome->chunks);
     if (chunks.size() != 1) {
-      metrics.record(name, 500, 0, 0);
+      record(validator, name, 500, 0, 0);
       return net::error_response(500, "task " + name + " answered " + std::to_string(chunks.size()) +
                                           " chunks to a request that does not stream (expected exactly one)",
                                  std::string("internal"));
     }
     double work = work_of(task, body, "[" + chunks[0] + "]");
-    metrics.record(name, 200, std::chrono::duration<double>(Clock::now() - started).count(), work);
+    record(validator, name, 200, std::chrono::duration<double>(Clock::now() - started).count(), work);
     return net::json_response(200, std::move(chunks[0]));
   }
 
@@ -404,11 +437,78 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
         }
         return net::RelayOutcome{};
       },
-      [self, served, body, name, started](int status, const std::string& response) {
+      [self, served, body, name, started, validator](int status, const std::string& response) {
         double work = status == 200 ? self->work_of(*served, body, response) : 0;
-        self->metrics.record(name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
+        self->record(validator, name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
       },
       slot, cancelled, answer_deadline(task));
+}
+
+std::optional<net::Response> MinerNode::State::refuse_status_page(const net::Request& request) const {
+  if (config.status_page_public || is_loopback_address(request.remote_address)) return std::nullopt;
+  return net::error_response(403, "the miner's status page answers loopback clients only; set "
+                                  "\"miner.status_page_public\" = true in " + config.file + " to show it to others",
+                             std::string("forbidden"));
+}
+
+MinerStatusData MinerNode::State::status_data() {
+  MinerStatusData data;
+  data.hotkey = hotkey->ss58_address();
+  for (const auto& [name, task] : tasks) {
+    data.tasks.push_back(ServedTaskStatus{name, task->endpoint, task->settings.concurrency, task->in_flight.load(),
+                                          task->settings.capacity, task->settings.upstream.has_value()});
+  }
+  const double total = validators->total_validator_stake();
+  for (ValidatorTraffic& v : traffic.snapshot()) {
+    auto task = tasks.find(v.task);
+    if (task != tasks.end()) {
+      const double stake = v.validator_hotkey == "-" ? 0 : validators->stake_of(v.validator_hotkey).value_or(0);
+      v.declared = declared_volume(task->second->settings, v.validator_hotkey, stake, total);
+    }
+    data.traffic.push_back(std::move(v));
+  }
+  read_chain_weights(data);
+  return data;
+}
+
+// This miner's weight in each validator's last vector on the chain; kept for kChainWeightsRefresh so a
+// page that is reloaded often does not load the chain.
+void MinerNode::State::read_chain_weights(MinerStatusData& data) {
+  std::lock_guard<std::mutex> lock(chain_mutex);
+  if (!config.chain_url) {
+    data.chain_note = "no chain configured (\"miner.chain\"): the validators' weights are not read";
+    return;
+  }
+  if (chain_read_at == Clock::time_point{} || Clock::now() - chain_read_at > kChainWeightsRefresh) {
+    chain_read_at = Clock::now();
+    MinerStatusData fresh;
+    try {
+      if (!chain) chain = chain::open_chain(*config.chain_url, config.netuid);
+      const std::vector<chain::Neuron> neurons = chain->metagraph();
+      for (const chain::Neuron& n : neurons) {
+        if (n.hotkey == data.hotkey) fresh.uid = n.uid;
+      }
+      for (const chain::Neuron& n : neurons) {
+        if (n.role != chain::NodeRole::validator) continue;
+        ChainWeightFromValidator w{n.hotkey, n.uid, n.stake, std::nullopt, 0, 0};
+        if (std::optional<chain::ValidatorWeights> set = chain->weights_of(n.hotkey)) {
+          w.block = set->block;
+          for (std::size_t i = 0; i < set->uids.size() && i < set->values.size(); ++i) {
+            w.max_value = std::max(w.max_value, set->values[i]);
+            if (fresh.uid && set->uids[i] == *fresh.uid) w.value = set->values[i];
+          }
+        }
+        fresh.chain_weights.push_back(std::move(w));
+      }
+      if (!fresh.uid) fresh.chain_note = "this hotkey is not registered on the chain";
+    } catch (const std::exception& e) {
+      fresh.chain_note = std::string("the chain could not be read: ") + e.what();
+    }
+    chain_part = std::move(fresh);
+  }
+  data.uid = chain_part.uid;
+  data.chain_weights = chain_part.chain_weights;
+  data.chain_note = chain_part.chain_note;
 }
 
 }  // namespace nineteen::miner

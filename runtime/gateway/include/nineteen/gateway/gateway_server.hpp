@@ -20,7 +20,9 @@ namespace nineteen::gateway {
 //   GET  /v1/models                   the enabled tasks with at least one contender
 //   POST <each task's endpoint>        /v1/chat/completions, /v1/completions, ... ("model" = task name)
 //   GET  /metrics                      Prometheus text
-//   GET  /                             status page (HTML): contenders per task, the last weights
+//   GET  /                             status page (HTML): contenders, charts, the last weights
+//   GET  /status.json                  the same facts for `nineteen status` (net::StatusReport)
+//   GET  /miner?hotkey=<ss58>          one miner's weight step by step; 404 for an unknown hotkey
 class GatewayServer {
  public:
   // Binds and serves at once. The task endpoints are read from routing.organic_tasks() now (plus the

@@ -43,6 +43,9 @@ struct MinerConfig {
   // false: serve unsigned requests, as a plain OpenAI-compatible server (e.g. the upstream of another
   // miner on a private address). Never on an address validators reach.
   bool require_signatures = true;
+  // GET / and GET /status.json (the miner's own page) answer loopback clients only unless true: they
+  // tell who the miner's validators are and how it is doing.
+  bool status_page_public = false;
   // Tasks served. Empty `[miner.tasks]` means every enabled task of the catalogue, with defaults.
   std::vector<MinerTaskSettings> tasks;
 };

@@ -1,6 +1,7 @@
 // The miner node: serves its tasks' endpoints to signed validator requests, with a concurrency limit
 // per task (429 at once beyond it), optional forwarding to an upstream OpenAI-compatible server,
-// per-validator capacity at GET /capacity, GET /health and GET /metrics.
+// per-validator capacity at GET /capacity, GET /health and GET /metrics, and its own status page at
+// GET / and GET /status.json (loopback clients only unless miner.status_page_public).
 #pragma once
 
 #include <chrono>
