@@ -11,6 +11,7 @@
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/devnet/devnet.hpp"
 #include "nineteen/net/http_client.hpp"
+#include "nineteen/net/status_report.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
 namespace {
@@ -127,7 +128,23 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
   devnet.start();
   std::string printed;
   devnet.run([&](const std::string& text) { printed += text; });
+  // The first validator's status page shows every validator's weights beside the consensus.
+  nineteen::net::HttpClient client;
+  nineteen::net::ClientRequest page;
+  page.method = "GET";
+  page.url = devnet.gateway_url() + "/status.json";
+  const auto status = client.send(page);
   devnet.stop();
+  ASSERT_EQ(status.status, 200) << status.body;
+  const auto report = nineteen::net::parse_status_report_json(status.body);
+  size_t validator_columns = 0, consensus_rows = 0;
+  for (const auto& t : report.tables) {
+    if (t.id != "consensus") continue;
+    consensus_rows = t.rows.size();
+    for (const auto& c : t.columns) validator_columns += c.find(" weight") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(validator_columns, 3u) << status.body;
+  EXPECT_GE(consensus_rows, 3u) << status.body;
   const auto rows = devnet.latest_consensus();
   ASSERT_FALSE(rows.empty()) << printed;
   std::cout << last_weights(printed);

@@ -292,6 +292,43 @@ TEST(StatusPage, EscapesEveryOutsideTextAndShowsContendersAndWeights) {
   EXPECT_NE(render_status_page(data).find("No weights were set yet"), std::string::npos);
 }
 
+
+TEST(StatusPage, ShowsEachValidatorsWeightsBesideTheChainsConsensus) {
+  StatusPageData data;
+  ConsensusView view;
+  view.epoch_block = 80;
+  view.validators = {{"5Honest0000000000000000000000000000000000000", 0, 0.6, 1.0, 0.6306},
+                     {"5Favour<i>000000000000000000000000000000000000", 2, 0.1, 0.55, 0.0577}};
+  ConsensusView::Miner wrong;
+  wrong.hotkey = "5Wrong0000000000000000000000000000000000000000";
+  wrong.uid = 5;
+  wrong.weights = {0.0, 0.45};
+  wrong.consensus = 0;
+  wrong.incentive = 0;
+  view.miners.push_back(wrong);
+  data.consensus = view;
+  const std::string html = render_status_page(data);
+  EXPECT_NE(html.find("Chain consensus"), std::string::npos);
+  EXPECT_NE(html.find("epoch at block 80"), std::string::npos) << html;
+  EXPECT_NE(html.find("v2 weight"), std::string::npos);
+  EXPECT_NE(html.find("0.4500"), std::string::npos);
+  EXPECT_NE(html.find("0.0577"), std::string::npos);
+  EXPECT_EQ(html.find("<i>"), std::string::npos) << "escaped";
+  // The same tables in /status.json, read back as `nineteen status` does.
+  const auto report = nineteen::net::parse_status_report_json(nineteen::net::status_report_json(status_report(data)));
+  bool miners = false, validators = false;
+  for (const auto& t : report.tables) {
+    miners = miners || (t.id == "consensus" && t.rows.size() == 1 && t.columns.size() == 6);
+    validators = validators || (t.id == "consensus_validators" && t.rows.size() == 2);
+  }
+  EXPECT_TRUE(miners);
+  EXPECT_TRUE(validators);
+  // A chain that cannot be read says so on the page instead of failing it.
+  data.consensus = ConsensusView{};
+  data.consensus->error = "ws://127.0.0.1:9 state_call: connection refused";
+  EXPECT_NE(render_status_page(data).find("The chain could not be read: ws://127.0.0.1:9"), std::string::npos);
+}
+
 namespace {
 
 const std::string kHotkeyA = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include <rapidjson/document.h>
@@ -71,6 +73,21 @@ struct GatewayServer::State {
   AfterAnswerQueue after_answer;
   OrganicDispatch dispatch;
   std::unique_ptr<net::HttpServer> server;
+
+  // The chain's consensus for the status page, read at most every 10 s.
+  std::mutex consensus_mutex;
+  std::function<ConsensusView()> read_consensus;
+  std::optional<ConsensusView> consensus;
+  Clock::time_point consensus_read_at{};
+  std::optional<ConsensusView> consensus_view() {
+    std::lock_guard<std::mutex> lock(consensus_mutex);
+    if (!read_consensus) return std::nullopt;
+    if (!consensus || Clock::now() - consensus_read_at > std::chrono::seconds(10)) {
+      consensus = read_consensus();
+      consensus_read_at = Clock::now();
+    }
+    return consensus;
+  }
 };
 
 namespace {
@@ -295,6 +312,7 @@ std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
 StatusPageData status_page_data(State& s) {
   StatusPageData data = read_status_page_data(*s.store, s.routing);
   data.organic = s.metrics.organic_summaries();
+  data.consensus = s.consensus_view();
   return data;
 }
 
@@ -420,6 +438,12 @@ GatewayServer::GatewayServer(GatewaySettings settings, validator::OrganicRouting
 GatewayServer::~GatewayServer() { stop(); }
 
 std::string GatewayServer::base_url() const { return state_->server->base_url(); }
+
+void GatewayServer::set_consensus_source(std::function<ConsensusView()> read) {
+  std::lock_guard<std::mutex> lock(state_->consensus_mutex);
+  state_->read_consensus = std::move(read);
+  state_->consensus.reset();
+}
 
 void GatewayServer::stop() {
   if (state_->stopped.exchange(true)) return;

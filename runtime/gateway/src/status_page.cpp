@@ -178,6 +178,31 @@ StatusTable weights_table(const std::vector<store::WeightBreakdownRecord>& rows,
   return t;
 }
 
+// Each validator's weight on each miner beside the chain's consensus and the incentive it gave.
+StatusTable consensus_miners_table(const ConsensusView& view) {
+  StatusTable t{"consensus", "Chain consensus, epoch at block " + std::to_string(view.epoch_block), {"uid", "miner"}, {}};
+  for (const auto& v : view.validators) t.columns.push_back("v" + std::to_string(v.uid) + " weight");
+  t.columns.insert(t.columns.end(), {"consensus", "incentive"});
+  for (const auto& m : view.miners) {
+    std::vector<net::StatusCell> row = {net::number_cell(m.uid, 0), net::hotkey_cell(m.hotkey, miner_link(m.hotkey))};
+    for (double w : m.weights) row.push_back(net::number_cell(w, 4));
+    row.push_back(net::number_cell(m.consensus, 4));
+    row.push_back(net::number_cell(m.incentive, 4));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+StatusTable consensus_validators_table(const ConsensusView& view) {
+  StatusTable t{"consensus_validators", "Validators in the last epoch",
+                {"uid", "validator", "stake share", "trust", "dividends"}, {}};
+  for (const auto& v : view.validators) {
+    t.rows.push_back({net::number_cell(v.uid, 0), net::hotkey_cell(v.hotkey), net::number_cell(v.stake_share, 4),
+                      net::number_cell(v.trust, 4), net::number_cell(v.dividends, 4)});
+  }
+  return t;
+}
+
 StatusTable answer_times_table(const StatusPageData& data) {
   StatusTable t{"answer_times", "Answer time of checked answers, last 24 h",
                 {"task", "uid", "hotkey", "answers", "p50 s", "p99 s"}, {}};
@@ -304,6 +329,10 @@ net::StatusReport status_report(const StatusPageData& data) {
   report.tables.push_back(weights_table(data.weights, title));
   report.tables.push_back(answer_times_table(data));
   report.tables.push_back(organic_table(data));
+  if (data.consensus && data.consensus->error.empty()) {
+    report.tables.push_back(consensus_miners_table(*data.consensus));
+    report.tables.push_back(consensus_validators_table(*data.consensus));
+  }
   return report;
 }
 
@@ -336,6 +365,22 @@ std::string render_status_page(const StatusPageData& data) {
     out += contenders.rows.empty() ? "<p>No contender this period.</p>\n" : "<h3>Contenders this period</h3>\n" +
                                                                                net::render_table_html(contenders);
     out += "</section>\n";
+  }
+
+  if (data.consensus) {
+    out += "<h2>Chain consensus</h2>\n";
+    if (!data.consensus->error.empty()) {
+      out += "<p class=\"bad\">The chain could not be read: " + html_escape(data.consensus->error) + "</p>\n";
+    } else if (data.consensus->validators.empty()) {
+      out += "<p>No validator has set weights on the chain yet.</p>\n";
+    } else {
+      out += "<p>The chain's epoch at block " + std::to_string(data.consensus->epoch_block) +
+             ": each validator's weight on each miner as set on the chain, beside the consensus (the "
+             "stake-weighted median) and the incentive the epoch gave; then each validator's trust (its "
+             "weight that survived clipping at the consensus) and dividends.</p>\n" +
+             net::render_table_html(consensus_miners_table(*data.consensus)) +
+             net::render_table_html(consensus_validators_table(*data.consensus));
+    }
   }
 
   out += "<h2>Last weights</h2>\n";

@@ -2,12 +2,14 @@
 // miners (MECHANISM.md §9), with API keys, limits, usage, Prometheus metrics and a status page.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 // The whole public surface the validator and the CLI use: the server, its settings and `apikey`.
 #include "nineteen/gateway/api_key_command.hpp"
 #include "nineteen/gateway/gateway_settings.hpp"
+#include "nineteen/gateway/status_page.hpp"
 #include "nineteen/validator/organic_routing.hpp"
 
 namespace nineteen::store {
@@ -34,6 +36,9 @@ class GatewayServer {
   GatewayServer& operator=(const GatewayServer&) = delete;
 
   std::string base_url() const;
+  // Lets the status page show the chain's consensus: each validator's weights beside it. Read at
+  // most every 10 s (a page view must not hammer the chain's RPC).
+  void set_consensus_source(std::function<ConsensusView()> read);
   // Stops serving (requests in flight get a short grace), then reports every outcome still queued
   // and writes the usage. Safe to call more than once.
   void stop();

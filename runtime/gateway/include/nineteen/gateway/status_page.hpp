@@ -18,6 +18,9 @@
 namespace nineteen::store {
 class ValidatorStore;
 }
+namespace nineteen::chain {
+class Chain;
+}
 
 namespace nineteen::gateway {
 
@@ -40,6 +43,29 @@ struct AnswerTimes {
   double p50_s = 0, p99_s = 0;
 };
 
+// The chain's last epoch as every validator sees it: each validator's weights beside the consensus
+// (Yuma on the local chain; Subtensor's own on Bittensor).
+struct ConsensusView {
+  std::uint64_t epoch_block = 0;
+  struct Validator {
+    std::string hotkey;
+    std::uint16_t uid = 0;
+    double stake_share = 0;  // of the validators' stake
+    double trust = 0, dividends = 0;
+  };
+  struct Miner {
+    std::string hotkey;
+    std::uint16_t uid = 0;
+    std::vector<double> weights;  // each validator's normalised weight on it, in `validators` order
+    double consensus = 0, incentive = 0;
+  };
+  std::vector<Validator> validators;  // those that have set weights
+  std::vector<Miner> miners;          // those any validator weighted
+  std::string error;                  // why the chain could not be read, if so
+};
+// Reads it; a chain error goes into `error`, never thrown.
+ConsensusView read_consensus_view(chain::Chain& chain);
+
 struct StatusPageData {
   std::vector<validator::OrganicTask> tasks;
   std::vector<validator::ContenderStatus> contenders;
@@ -51,6 +77,7 @@ struct StatusPageData {
   std::vector<PeriodCounts> recent_periods;  // oldest first, the open one last
   std::vector<AnswerTimes> answer_times;
   std::vector<OrganicSummary> organic;  // the gateway's own counters since it started
+  std::optional<ConsensusView> consensus;  // when the gateway knows its chain
 };
 
 // How many weight settings and periods the charts show.
