@@ -12,6 +12,7 @@
 #include <future>
 #include <regex>
 #include <sstream>
+#include <set>
 #include <thread>
 
 #include <rapidjson/document.h>
@@ -259,6 +260,12 @@ TEST_F(GatewayWithMiners, StreamsTheMinersChunksAsSentAndAnswersWholeRequests) {
 
 TEST_F(GatewayWithMiners, ModelsListsTheTasksThatHaveAContender) {
   routing->add_task(text_task("nobody-serves"), {});
+  OrganicTask priced = text_task("priced-words");
+  priced.listing = R"({"context_length":4096,"max_output_length":512,"quantization":"bf16",)"
+                   R"("supported_sampling_parameters":["temperature","seed"],"supported_features":["streaming"]})";
+  priced.price_per_million_input_tokens = 0.25;
+  priced.price_per_million_output_tokens = 2;
+  routing->add_task(priced, {healthy2->candidate(kTransform)});
   start_gateway();
   std::string key = make_key("bob");
   auto r = get("/v1/models", key);
@@ -275,6 +282,17 @@ TEST_F(GatewayWithMiners, ModelsListsTheTasksThatHaveAContender) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "reverse-words"), ids.end());
   EXPECT_NE(std::find(ids.begin(), ids.end(), "held-words"), ids.end());
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "nobody-serves"), ids.end());
+  // What the task's listing and the operator's price say, in OpenRouter's provider-listing fields.
+  const size_t at = static_cast<size_t>(std::find(ids.begin(), ids.end(), "priced-words") - ids.begin());
+  ASSERT_LT(at, ids.size());
+  const auto& listed = d["data"][static_cast<rapidjson::SizeType>(at)];
+  EXPECT_EQ(listed["context_length"].GetInt(), 4096);
+  EXPECT_EQ(listed["max_output_length"].GetInt(), 512);
+  EXPECT_STREQ(listed["quantization"].GetString(), "bf16");
+  EXPECT_EQ(listed["supported_sampling_parameters"].Size(), 2u);
+  EXPECT_STREQ(listed["supported_features"][0].GetString(), "streaming");
+  EXPECT_STREQ(listed["pricing"]["prompt"].GetString(), "0.00000025");
+  EXPECT_STREQ(listed["pricing"]["completion"].GetString(), "0.000002");
   EXPECT_EQ(get("/v1/models").status, 401);
 }
 
@@ -344,6 +362,75 @@ TEST_F(GatewayWithMiners, OverTheRequestLimitIs429WithRetryAfter) {
   EXPECT_EQ(e.code, "rate_limit_exceeded");
   // Another key is not affected.
   EXPECT_EQ(client.send(post(kTransform, body, make_key("erin", 3))).status, 200);
+}
+
+TEST_F(GatewayWithMiners, EveryAnswerCarriesAnXRequestIdEchoingAWellFormedOne) {
+  GatewaySettings settings;
+  settings.max_body_bytes = 4096;
+  start_gateway(settings);
+  std::string key = make_key("ida");
+  const std::string body = R"({"model":"reverse-words","text":"abc"})";
+  const std::regex fresh("req_[0-9a-f]{32}");
+  auto id_of = [](const nineteen::net::ClientResult& r) { return r.headers.get("x-request-id").value_or("(none)"); };
+
+  auto traced = post(kTransform, body, key);
+  traced.headers.set("X-Request-Id", "trace-42.a:b_c");
+  auto echoed = client.send(traced);
+  EXPECT_EQ(echoed.status, 200) << echoed.body;
+  EXPECT_EQ(id_of(echoed), "trace-42.a:b_c");
+  auto spoofed = post(kTransform, body, key);
+  spoofed.headers.set("X-Request-Id", "two words;" + std::string(200, 'x'));
+  auto replaced = client.send(spoofed);
+  EXPECT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_TRUE(std::regex_match(id_of(replaced), fresh)) << id_of(replaced);
+
+  // Errors too, the server's own (unknown path, too large a body) included; each its own id.
+  std::set<std::string> ids;
+  std::vector<std::pair<int, nineteen::net::ClientResult>> answers = {
+      {200, client.send(post(kTransform, body, key))},
+      {401, client.send(post(kTransform, body, ""))},
+      {400, client.send(post(kTransform, "{not json", key))},
+      {404, get("/v1/no-such-endpoint", key)},
+      {413, client.send(post(kTransform, std::string(5000, ' '), key))},
+      {200, stream(kTransform, R"({"model":"reverse-words","text":"abc de","stream":true})", key).result}};
+  for (const auto& [status, answer] : answers) {
+    EXPECT_EQ(answer.status, status) << answer.body;
+    EXPECT_TRUE(std::regex_match(id_of(answer), fresh)) << status << ": " << id_of(answer);
+    ids.insert(id_of(answer));
+  }
+  EXPECT_EQ(ids.size(), answers.size()) << "every answer its own id";
+}
+
+TEST_F(GatewayWithMiners, RateLimitHeadersSayWhereTheKeysLimitsStand) {
+  start_gateway();
+  std::string key = make_key("judy", 3, 1000);
+  const std::string body = R"({"model":"reverse-words","text":"abc"})";
+  auto seconds_of = [](const std::string& reset) {
+    std::smatch m;
+    return std::regex_match(reset, m, std::regex("([0-9]+(\\.[0-9]+)?)s")) ? std::stod(m[1]) : -1.0;
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto r = i == 2 ? stream(kTransform, R"({"model":"reverse-words","text":"abc","stream":true})", key).result
+                    : client.send(post(kTransform, body, key));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers.get("x-ratelimit-limit-requests").value_or(""), "3");
+    EXPECT_EQ(r.headers.get("x-ratelimit-remaining-requests").value_or(""), std::to_string(2 - i));
+    // 3 a minute: each request used is 20 s to win back.
+    const double reset = seconds_of(r.headers.get("x-ratelimit-reset-requests").value_or(""));
+    EXPECT_GT(reset, 20.0 * (i + 1) - 5) << i;
+    EXPECT_LE(reset, 20.0 * (i + 1)) << i;
+    EXPECT_EQ(r.headers.get("x-ratelimit-limit-work-per-day").value_or(""), "1000");
+    EXPECT_FALSE(r.headers.has("x-ratelimit-limit-tokens")) << "no work-per-minute limit on this key";
+  }
+  auto refused = client.send(post(kTransform, body, key));
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.get("x-ratelimit-remaining-requests").value_or(""), "0");
+
+  auto models = get("/v1/models", make_key("kim", 5));
+  EXPECT_EQ(models.headers.get("x-ratelimit-remaining-requests").value_or(""), "4");
+  auto unlimited = client.send(post(kTransform, body, make_key("lou")));
+  EXPECT_EQ(unlimited.status, 200);
+  EXPECT_FALSE(unlimited.headers.has("x-ratelimit-limit-requests")) << "a key without limits has no such headers";
 }
 
 TEST_F(GatewayWithMiners, AFullMinerAndADeadOneAreSkippedAndTheUserGetsAFullAnswer) {

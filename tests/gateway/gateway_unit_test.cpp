@@ -13,6 +13,8 @@
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/gateway_settings.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/model_listing.hpp"
+#include "nineteen/gateway/rate_limit_headers.hpp"
 #include "nineteen/gateway/request_rate_bucket.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
@@ -370,4 +372,69 @@ TEST(CheckableRequest, AnswersNameTheModelAskedForAndStreamUsageComesAsOpenAISen
   auto whole = make_checkable(R"({"model":"chat-tiny-llama","messages":[]})", kLlmNeeds);
   const auto shaped = shape_for_user(R"({"model":"tiny-llama","choices":[],"usage":{"total_tokens":5}})", whole.shaping);
   EXPECT_EQ(shaped, std::vector<std::string>{R"({"model":"chat-tiny-llama","choices":[],"usage":{"total_tokens":5}})"});
+}
+
+TEST(RateLimitHeaders, ResetTimesAreWrittenAsOpenAiDoesAndRemainingIsRoundedDown) {
+  EXPECT_EQ(reset_duration_text(0), "0s");
+  EXPECT_EQ(reset_duration_text(-3), "0s");
+  EXPECT_EQ(reset_duration_text(0.25), "250ms");
+  EXPECT_EQ(reset_duration_text(1), "1s");
+  EXPECT_EQ(reset_duration_text(20), "20s");
+  EXPECT_EQ(reset_duration_text(1.5), "1.5s");
+  EXPECT_EQ(reset_duration_text(360), "6m0s");
+  EXPECT_EQ(reset_duration_text(3723), "1h2m3s");
+  auto headers = rate_limit_headers({KeyLimitState{"requests", 60, 58.7, 1.3}, KeyLimitState{"tokens", 1000, -5, 61}});
+  ASSERT_EQ(headers.size(), 6u);
+  EXPECT_EQ(headers[0], std::make_pair(std::string("x-ratelimit-limit-requests"), std::string("60")));
+  EXPECT_EQ(headers[1], std::make_pair(std::string("x-ratelimit-remaining-requests"), std::string("58")));
+  EXPECT_EQ(headers[2], std::make_pair(std::string("x-ratelimit-reset-requests"), std::string("1.3s")));
+  EXPECT_EQ(headers[4].second, "0") << "a key in debt has none left, not a negative number";
+  EXPECT_EQ(headers[5].second, "1m1s");
+}
+
+TEST_F(GatewayStoreTest, AdmissionSaysWhereEachOfTheKeysLimitsStands) {
+  KeyUsageLedger ledger(store);
+  add_key("nt-limited", 3, 500, 100);
+  ApiKeyGate gate(store, ledger, 0ms);
+  Admission a = gate.admit("Bearer nt-limited");
+  ASSERT_EQ(a.status, 200) << a.message;
+  ASSERT_EQ(a.limits.size(), 3u);
+  EXPECT_EQ(a.limits[0].name, "work-per-day");
+  EXPECT_DOUBLE_EQ(a.limits[0].remaining, 500);
+  EXPECT_EQ(a.limits[1].name, "tokens");
+  EXPECT_DOUBLE_EQ(a.limits[1].remaining, 100);
+  EXPECT_EQ(a.limits[2].name, "requests");
+  EXPECT_NEAR(a.limits[2].remaining, 2, 1e-3);
+  EXPECT_NEAR(a.limits[2].reset_s, 20, 0.01);  // one request used of 3 a minute
+  gate.charge_work(*a.key, 40);
+  a = gate.admit("Bearer nt-limited");
+  EXPECT_NEAR(a.limits[1].remaining, 60, 0.1);
+  EXPECT_NEAR(a.limits[1].reset_s, 24, 0.1);  // 40 of 100 a minute to refill
+  EXPECT_NEAR(a.limits[2].remaining, 1, 1e-3);
+}
+
+TEST(ModelListing, ListsThePluginsListingAndTheOperatorsPricePerTokenAsOpenRouterDoes) {
+  EXPECT_EQ(price_per_token_text(0.15), "0.00000015");
+  EXPECT_EQ(price_per_token_text(2), "0.000002");
+  EXPECT_EQ(price_per_token_text(0), "0");
+  nineteen::validator::OrganicTask priced{"chat-x", "text", "/v1/chat/completions", true, "tokens", 2};
+  priced.listing = R"({"context_length":2048,"max_output_length":1024,"quantization":"bf16",)"
+                   R"("supported_sampling_parameters":["temperature"],"id":"not-my-name"})";
+  priced.price_per_million_input_tokens = 0.5;
+  priced.price_per_million_output_tokens = 1.5;
+  nineteen::validator::OrganicTask unpriced{"words", "text", "/v1/text/transform", true, "words", 1};
+  nineteen::validator::OrganicTask unserved{"nobody", "text", "/v1/text/transform", true, "words", 0};
+  rapidjson::Document d;
+  d.Parse(models_json({priced, unpriced, unserved}).c_str());
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_EQ(d["data"].Size(), 2u) << "a task nobody serves is not listed";
+  const auto& m = d["data"][0];
+  EXPECT_STREQ(m["id"].GetString(), "chat-x") << "the listing cannot rename the task";
+  EXPECT_EQ(m["context_length"].GetInt(), 2048);
+  EXPECT_EQ(m["max_output_length"].GetInt(), 1024);
+  EXPECT_STREQ(m["quantization"].GetString(), "bf16");
+  EXPECT_STREQ(m["supported_sampling_parameters"][0].GetString(), "temperature");
+  EXPECT_STREQ(m["pricing"]["prompt"].GetString(), "0.0000005");
+  EXPECT_STREQ(m["pricing"]["completion"].GetString(), "0.0000015");
+  EXPECT_FALSE(d["data"][1].HasMember("pricing")) << "no price in tasks.toml: none listed";
 }

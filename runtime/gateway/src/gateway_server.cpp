@@ -7,10 +7,6 @@
 #include <cmath>
 #include <set>
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include "nineteen/gateway/after_answer_queue.hpp"
@@ -18,7 +14,9 @@
 #include "nineteen/gateway/checkable_request.hpp"
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/model_listing.hpp"
 #include "nineteen/gateway/organic_dispatch.hpp"
+#include "nineteen/gateway/rate_limit_headers.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
@@ -136,6 +134,7 @@ struct ReadRequest {
   std::optional<net::Response> error;
   std::string key_name = "-";
   std::optional<store::ApiKeyRecord> key;
+  std::vector<KeyLimitState> limits;  // where the key's limits stand, for the x-ratelimit-* headers
   validator::OrganicTask task;
   bool stream = false;
   CheckableRequest checkable;  // what miners get, and what the user's answer hides
@@ -145,6 +144,7 @@ ReadRequest read_request(State& s, const net::Request& request) {
   ReadRequest out;
   Admission a = s.gate.admit(request.headers.get("Authorization"));
   if (a.key) out.key_name = a.key->name;
+  out.limits = a.limits;
   if (a.status != 200) {
     out.error = error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
     return out;
@@ -244,50 +244,20 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
   return reply;
 }
 
+net::Reply with_limit_headers(net::Reply reply, const std::vector<KeyLimitState>& limits) {
+  for (auto& [name, value] : rate_limit_headers(limits)) reply.response().headers.set(name, value);
+  return reply;
+}
+
 net::Reply serve_task(const std::shared_ptr<State>& s, const net::Request& request) {
   const Clock::time_point started = Clock::now();
   ReadRequest read = read_request(*s, request);
   if (read.error) {
     s->metrics.request_done(read.task.name.empty() ? "-" : read.task.name, read.error->status, read.key_name);
-    return *read.error;
+    return with_limit_headers(*read.error, read.limits);
   }
-  return read.stream ? serve_streamed(s.get(), read, started) : serve_whole(s, read, started);
-}
-
-std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
-  w.StartObject();
-  w.Key("object");
-  w.String("list");
-  w.Key("data");
-  w.StartArray();
-  for (const auto& t : tasks) {
-    if (t.contenders == 0) continue;
-    w.StartObject();
-    w.Key("id");
-    w.String(t.name.c_str(), static_cast<rapidjson::SizeType>(t.name.size()));
-    w.Key("object");
-    w.String("model");
-    w.Key("created");
-    w.Int(0);
-    w.Key("owned_by");
-    w.String("nineteen");
-    w.Key("kind");
-    w.String(t.kind.c_str(), static_cast<rapidjson::SizeType>(t.kind.size()));
-    w.Key("endpoint");
-    w.String(t.endpoint.c_str(), static_cast<rapidjson::SizeType>(t.endpoint.size()));
-    w.Key("stream");
-    w.Bool(t.stream);
-    w.Key("work_unit");
-    w.String(t.work_unit.c_str(), static_cast<rapidjson::SizeType>(t.work_unit.size()));
-    w.Key("contenders");
-    w.Uint64(t.contenders);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(out.GetString(), out.GetSize());
+  return with_limit_headers(read.stream ? serve_streamed(s.get(), read, started) : serve_whole(s, read, started),
+                            read.limits);
 }
 
 net::Router make_router(const std::shared_ptr<State>& s) {
@@ -304,8 +274,8 @@ net::Router make_router(const std::shared_ptr<State>& s) {
   router.add("GET", "/v1/models", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
     Admission a = s->gate.admit(request.headers.get("Authorization"));
     s->metrics.request_done("-", a.status, a.key ? a.key->name : "-");
-    if (a.status != 200) return error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
-    return net::json_response(200, models_json(s->routing.organic_tasks()));
+    if (a.status != 200) return with_limit_headers(error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s), a.limits);
+    return with_limit_headers(net::json_response(200, models_json(s->routing.organic_tasks())), a.limits);
   }));
   router.add("GET", "/metrics", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
     net::Response r;
@@ -350,6 +320,7 @@ GatewayServer::GatewayServer(GatewaySettings settings, validator::OrganicRouting
   options.port = state_->settings.port;
   options.handler_threads = state_->settings.handler_threads;
   options.max_body_bytes = state_->settings.max_body_bytes;
+  options.request_id_header = "x-request-id";
   // A stream's single write may wait on a slow user; the miner's own timeouts bound the rest.
   options.write_timeout = std::chrono::seconds(60);
   state_->server = std::make_unique<net::HttpServer>(make_router(state_), options);

@@ -235,7 +235,12 @@ std::vector<OrganicTask> ValidatorNode::organic_tasks() {
     auto live = s.parts.host->task(name);
     if (!live) continue;
     const auto& info = live->info();
-    tasks.push_back(OrganicTask{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name], info.check_needs});
+    OrganicTask task{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name], info.check_needs, info.listing};
+    if (const config::TaskEntry* entry = s.parts.host->catalog().find(name)) {
+      task.price_per_million_input_tokens = entry->price_per_million_input_tokens;
+      task.price_per_million_output_tokens = entry->price_per_million_output_tokens;
+    }
+    tasks.push_back(std::move(task));
   }
   return tasks;
 }
