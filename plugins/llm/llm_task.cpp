@@ -185,7 +185,8 @@ std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>
 double LlmTask::work(std::string_view request, std::string_view response) {
   (void)request;
   MinerAnswerRead read = read_miner_answer(response, config_.type);
-  return read.answer ? static_cast<double>(read.answer->tokens.size()) : 0.0;
+  // A stream cut off when its user left is billed for the tokens it had (issue 25).
+  return static_cast<double>(read.answer ? read.answer->tokens.size() : read.cut_off_tokens);
 }
 
 void LlmTask::self_test() {

@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include <rapidjson/document.h>
+
 #include "child_process.hpp"
 #include "nineteen/gateway/after_answer_queue.hpp"
 #include "nineteen/gateway/api_key_gate.hpp"
@@ -16,6 +18,7 @@
 #include "nineteen/gateway/model_listing.hpp"
 #include "nineteen/gateway/rate_limit_headers.hpp"
 #include "nineteen/gateway/request_rate_bucket.hpp"
+#include "nineteen/gateway/responses_translation.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
@@ -437,4 +440,51 @@ TEST(ModelListing, ListsThePluginsListingAndTheOperatorsPricePerTokenAsOpenRoute
   EXPECT_STREQ(m["pricing"]["prompt"].GetString(), "0.0000005");
   EXPECT_STREQ(m["pricing"]["completion"].GetString(), "0.0000015");
   EXPECT_FALSE(d["data"][1].HasMember("pricing")) << "no price in tasks.toml: none listed";
+}
+
+TEST(ResponsesTranslation, ARequestBecomesTheChatRequestItMeans) {
+  ResponsesRead read = read_responses_request(
+      R"({"model":"chat-x","instructions":"Sys","input":[{"role":"user","content":"hi"}],"max_output_tokens":7,)"
+      R"("temperature":0.5,"top_p":0.9,"user":"u1","stream":true,"truncation":"disabled","text":{"format":{"type":"text"}}})");
+  ASSERT_FALSE(read.refusal) << read.refusal->message;
+  EXPECT_EQ(read.call.chat_body,
+            R"({"model":"chat-x","messages":[{"role":"system","content":"Sys"},{"role":"user","content":"hi"}],)"
+            R"("max_tokens":7,"temperature":0.5,"top_p":0.9,"user":"u1","stream":true,"stream_options":{"include_usage":true}})");
+  EXPECT_TRUE(read.call.stream);
+  EXPECT_NE(read.call.response_id, read_responses_request(R"({"model":"m","input":"x"})").call.response_id);
+  EXPECT_EQ(responses_key_for("max_tokens"), "max_output_tokens");
+  EXPECT_EQ(responses_key_for("messages"), "input");
+  EXPECT_EQ(responses_key_for("temperature"), "temperature");
+}
+
+TEST(ResponsesTranslation, AChatAnswerBecomesAResponseAndItsStreamTheResponsesEvents) {
+  ResponsesCall call = read_responses_request(R"({"model":"chat-x","input":"hi","max_output_tokens":2})").call;
+  rapidjson::Document whole;
+  whole.Parse(response_from_chat_completion(
+                  R"({"created":5,"choices":[{"message":{"content":"a b"},"finish_reason":"length"}],)"
+                  R"("usage":{"prompt_tokens":3,"completion_tokens":2}})",
+                  call)
+                  .c_str());
+  ASSERT_TRUE(whole.IsObject());
+  EXPECT_EQ(whole["created_at"].GetInt(), 5);
+  EXPECT_STREQ(whole["status"].GetString(), "incomplete");
+  EXPECT_STREQ(whole["output"][0]["content"][0]["text"].GetString(), "a b");
+  EXPECT_EQ(whole["usage"]["total_tokens"].GetInt(), 5);
+
+  ResponsesEventStream events(call);
+  std::vector<std::string> out = events.on_chat_chunk(R"({"choices":[{"delta":{"content":"a"},"finish_reason":null}]})");
+  ASSERT_EQ(out.size(), 5u);  // created, in_progress, item added, part added, the delta
+  EXPECT_NE(out[4].find(R"("type":"response.output_text.delta","sequence_number":4)"), std::string::npos) << out[4];
+  out = events.on_chat_chunk(R"({"choices":[{"delta":{},"finish_reason":"stop"}]})");
+  EXPECT_TRUE(out.empty()) << "no text, no event";
+  out = events.on_chat_chunk(R"({"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}})");
+  EXPECT_TRUE(out.empty());
+  out = events.finish();
+  ASSERT_EQ(out.size(), 4u);
+  rapidjson::Document completed;
+  completed.Parse(out.back().c_str());
+  EXPECT_STREQ(completed["type"].GetString(), "response.completed");
+  EXPECT_EQ(completed["sequence_number"].GetInt(), 8);
+  EXPECT_STREQ(completed["response"]["output"][0]["content"][0]["text"].GetString(), "a");
+  EXPECT_EQ(completed["response"]["usage"]["output_tokens"].GetInt(), 1);
 }

@@ -107,15 +107,13 @@ Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
       tokens.reset_s = it->second.seconds_until(now, a.key->work_per_minute);
     }
     a.limits.push_back(tokens);
-    if (it != work_buckets_.end()) {
-      if (!it->second.take(now, 0)) {  // in debt from earlier answers
-        a.status = 429;
-        a.code = "work_rate_exceeded";
-        a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now, 0)));
-        a.message = "API key \"" + a.key->name + "\" is over its limit of " + number(a.key->work_per_minute) +
-                    " work (tokens) per minute; retry after " + number(a.retry_after_s) + " s";
-        return a;
-      }
+    if (it != work_buckets_.end() && !it->second.take(now, 0)) {  // in debt from earlier answers
+      a.status = 429;
+      a.code = "work_rate_exceeded";
+      a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now, 0)));
+      a.message = "API key \"" + a.key->name + "\" is over its limit of " + number(a.key->work_per_minute) +
+                  " work (tokens) per minute; retry after " + number(a.retry_after_s) + " s";
+      return a;
     }
   }
   if (a.key->requests_per_minute > 0) {

@@ -17,6 +17,7 @@
 #include "nineteen/gateway/model_listing.hpp"
 #include "nineteen/gateway/organic_dispatch.hpp"
 #include "nineteen/gateway/rate_limit_headers.hpp"
+#include "nineteen/gateway/responses_translation.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
@@ -38,7 +39,7 @@ struct GatewayServer::State {
         gate(store, ledger, std::chrono::milliseconds(static_cast<long long>(settings.key_cache_s * 1000))),
         after_answer([this] { flush_ledger(); },
                      std::chrono::milliseconds(static_cast<long long>(settings.usage_flush_s * 1000))),
-        dispatch(routing, client, after_answer, settings.max_attempts, stopped) {}
+        dispatch(routing, client, after_answer, settings.max_attempts) {}
 
   static net::ClientOptions client_options(const GatewaySettings& s) {
     net::ClientOptions o;
@@ -56,7 +57,7 @@ struct GatewayServer::State {
     }
   }
 
-  std::atomic<bool> stopped{false};  // first: the dispatch reads it
+  std::atomic<bool> stopped{false};
   GatewaySettings settings;
   validator::OrganicRouting& routing;
   std::shared_ptr<store::ValidatorStore> store;
@@ -116,8 +117,8 @@ void count_attempts(State& s, const std::string& task, const DispatchResult& r) 
   s.metrics.retries(task, r.retries);
 }
 
-// Usage is billed for a full answer, with the work the task's plugin reads from it; the work is also
-// charged to the key's work-per-minute bucket.
+// Usage is billed for a full answer, or for what was produced of a stream whose user left, with the
+// work the task's plugin reads from it; the work is also charged to the key's work-per-minute bucket.
 void bill(State& s, const store::ApiKeyRecord& key, const std::string& task, const std::string& body,
           const std::string& response_json) {
   const std::string day = utc_day(std::chrono::system_clock::now());
@@ -138,7 +139,11 @@ struct ReadRequest {
   validator::OrganicTask task;
   bool stream = false;
   CheckableRequest checkable;  // what miners get, and what the user's answer hides
+  std::shared_ptr<const ResponsesCall> responses;  // a /v1/responses request: its answer is translated back
 };
+
+constexpr const char* kResponsesPath = "/v1/responses";
+constexpr const char* kChatPath = "/v1/chat/completions";
 
 ReadRequest read_request(State& s, const net::Request& request) {
   ReadRequest out;
@@ -163,14 +168,29 @@ ReadRequest read_request(State& s, const net::Request& request) {
     return out;
   }
   const std::string& name = *head.head->model;
+  // The Responses API: its request becomes a chat request, and is read from here on as one.
+  std::string body = request.body;
+  std::string endpoint = request.path;
+  if (request.path == kResponsesPath) {
+    ResponsesRead translated = read_responses_request(request.body);
+    if (translated.refusal) {
+      const net::RequestHeadError& r = *translated.refusal;
+      out.error = error_reply(400, r.message, r.code, r.param.empty() ? std::nullopt : std::optional<std::string>(r.param));
+      return out;
+    }
+    out.responses = std::make_shared<const ResponsesCall>(std::move(translated.call));
+    body = out.responses->chat_body;
+    endpoint = kChatPath;
+  }
   auto task = std::find_if(tasks.begin(), tasks.end(), [&](const validator::OrganicTask& t) { return t.name == name; });
   if (task == tasks.end()) {
     out.error = error_reply(404, "the model \"" + name + "\" does not exist here; GET /v1/models lists: " + task_list(tasks),
                             "model_not_found", "model");
     return out;
   }
-  if (task->endpoint != request.path) {
-    out.error = error_reply(400, "the model \"" + name + "\" is served at POST " + task->endpoint + ", not at " + request.path,
+  if (task->endpoint != endpoint) {
+    out.error = error_reply(400, "the model \"" + name + "\" is served at POST " + task->endpoint + ", not at " + request.path +
+                                     (out.responses ? " (which serves chat tasks only)" : ""),
                             "wrong_endpoint", "model");
     return out;
   }
@@ -182,15 +202,17 @@ ReadRequest read_request(State& s, const net::Request& request) {
   }
   // The task's own rules, before any miner sees the request: a request a miner would refuse (or
   // that could harm one) never leaves the validator.
-  if (std::optional<validator::RequestRefusal> refusal = s.routing.refuse_request(name, request.body)) {
-    out.error = error_reply(400, refusal->message, refusal->code, key_named_in(refusal->message));
+  if (std::optional<validator::RequestRefusal> refusal = s.routing.refuse_request(name, body)) {
+    std::optional<std::string> param = key_named_in(refusal->message);
+    if (param && out.responses) param = responses_key_for(*param);
+    out.error = error_reply(400, refusal->message, refusal->code, param);
     return out;
   }
   try {
-    out.checkable = make_checkable(request.body, task->check_needs);
+    out.checkable = make_checkable(body, task->check_needs);
   } catch (const std::exception& e) {  // the plugin's descriptor is wrong: serve, unchecked as before
     spdlog::error("task {}: {}; its organic answers may not be checkable", name, e.what());
-    out.checkable = CheckableRequest{request.body, AnswerShaping{{}, name, out.stream, false}};
+    out.checkable = CheckableRequest{body, AnswerShaping{{}, name, out.stream, false}};
   }
   out.task = *task;
   return out;
@@ -205,39 +227,44 @@ net::Reply serve_whole(const std::shared_ptr<State>& s, const ReadRequest& read,
   double total = seconds_since(started);
   s->metrics.latency(read.task.name, total, total);
   bill(*s, *read.key, read.task.name, read.checkable.body, r.response_json);
-  return net::json_response(200, shape_for_user(r.body, read.checkable.shaping).front());
+  const std::string answer = shape_for_user(r.body, read.checkable.shaping).front();
+  return net::json_response(200, read.responses ? response_from_chat_completion(answer, *read.responses) : answer);
 }
 
 // The state is held by a plain pointer: stop() waits for every handler and stream to end before the
 // state goes, and a strong reference here would make a cycle (state → server → stream → state).
 net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point started) {
-  struct Progress {
-    DispatchResult result;
-    double first_byte_s = -1;
-  };
-  auto progress = std::make_shared<Progress>();
   const std::string body = read.checkable.body;
   const AnswerShaping shaping = read.checkable.shaping;
   const validator::OrganicTask task = read.task;
-  auto producer = [s, progress, task, body, shaping, started](const net::ChunkPush& push) {
-    progress->result = s->dispatch.serve(task, body, [&](std::string_view chunk) {
-      if (progress->first_byte_s < 0) progress->first_byte_s = seconds_since(started);
+  // A /v1/responses stream: each chat chunk becomes the Responses API's events.
+  std::shared_ptr<ResponsesEventStream> events;
+  if (read.responses) events = std::make_shared<ResponsesEventStream>(*read.responses);
+  const store::ApiKeyRecord key = *read.key;
+  auto producer = [s, task, body, shaping, started, events, key](const net::ChunkPush& push) {
+    auto push_all = [&](const std::vector<std::string>& chunks) {
       bool more = true;
-      for (const std::string& shaped : shape_for_user(std::string(chunk), shaping)) more = push(shaped) && more;
+      for (const std::string& c : chunks) more = push(c) && more;
+      return more;
+    };
+    double first_byte_s = -1;
+    const DispatchResult r = s->dispatch.serve(task, body, [&](std::string_view chunk) {
+      if (first_byte_s < 0) first_byte_s = seconds_since(started);
+      bool more = true;
+      for (const std::string& shaped : shape_for_user(std::string(chunk), shaping)) {
+        more = (events ? push_all(events->on_chat_chunk(shaped)) : push(shaped)) && more;
+      }
       return more;
     });
-    const DispatchResult& r = progress->result;
+    if (r.status == 200 && events) push_all(events->finish());
+    // Accounted here, where the result is complete: the relay may end the user's stream before.
+    count_attempts(*s, task.name, r);
+    if (r.status == 200) s->metrics.latency(task.name, first_byte_s, seconds_since(started));
+    if (r.status == 200 || (r.status == 499 && r.response_json.size() > 2)) bill(*s, key, task.name, body, r.response_json);
     return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};
   };
-  auto on_done = [s, progress, task, body, key = *read.key, key_name = read.key_name, started](int status,
-                                                                                                const std::string&) {
-    const DispatchResult& r = progress->result;
-    count_attempts(*s, task.name, r);
+  auto on_done = [s, task, key_name = read.key_name](int status, const std::string&) {
     s->metrics.request_done(task.name, status, key_name);
-    if (r.status == 200) {
-      s->metrics.latency(task.name, progress->first_byte_s, seconds_since(started));
-      bill(*s, key, task.name, body, r.response_json);  // the miner served it in full, even if the user left
-    }
   };
   net::Reply reply = net::relay_stream(producer, on_done, nullptr);
   if (!reply.is_stream() && reply.response().status == 503) reply.response().headers.set("Retry-After", "1");
@@ -300,7 +327,7 @@ net::Router make_router(const std::shared_ptr<State>& s) {
   }));
   // Every endpoint a task describes, plus OpenAI's text endpoints so that such tasks added later
   // are routed without a restart. A task is found by "model", never by the path alone.
-  std::set<std::string> endpoints = {"/v1/chat/completions", "/v1/completions"};
+  std::set<std::string> endpoints = {kChatPath, "/v1/completions", kResponsesPath};
   for (const auto& t : s->routing.organic_tasks()) {
     if (!t.endpoint.empty() && t.endpoint.front() == '/' && t.endpoint != "/" && t.endpoint != "/metrics") {
       endpoints.insert(t.endpoint);

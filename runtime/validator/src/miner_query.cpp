@@ -37,7 +37,9 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
     r = client.stream(request, [&](const net::SseEvent& event) {
       chunks += (result.chunks ? "," : "") + event.data;
       result.chunks++;
-      return observer ? observer(event.data) : true;
+      if (!observer || observer(event.data)) return true;
+      result.stopped_by_observer = true;
+      return false;
     });
   } else {
     r = client.send(request);
@@ -46,6 +48,11 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
   result.first_byte_s = seconds(r.first_byte_after);
   result.total_s = seconds(r.total);
 
+  if (result.stopped_by_observer) {
+    result.error = "the reader stopped after " + std::to_string(result.chunks) + " chunks";
+    result.response_json = chunks + "]";
+    return result;
+  }
   if (r.status == 429) {  // an honest "full", streamed or not
     result.outcome = scoring::Outcome::rate_limited;
     result.error = "429 from the miner";

@@ -29,7 +29,9 @@ struct QueryTimeouts {
 struct QueryResult {
   scoring::Outcome outcome = scoring::Outcome::failed;
   int status = 0;                  // HTTP status; 0 when none arrived
-  std::string response_json;       // "[chunk, chunk, ...]" for a success; empty otherwise
+  std::string response_json;       // "[chunk, chunk, ...]" for a success, or read before the observer stopped
+  // The observer stopped reading (the gateway's user left): neither the miner's success nor its fault.
+  bool stopped_by_observer = false;
   std::string error;               // why it was not a success
   net::ClientErrorKind transport = net::ClientErrorKind::none;  // how the exchange broke, if it did
   std::string miner_message;       // a non-200 answer's error.message (OpenAI shape), else its first bytes
