@@ -378,14 +378,9 @@ TEST(CheckableRequest, AnswersNameTheModelAskedForAndStreamUsageComesAsOpenAISen
 }
 
 TEST(RateLimitHeaders, ResetTimesAreWrittenAsOpenAiDoesAndRemainingIsRoundedDown) {
-  EXPECT_EQ(reset_duration_text(0), "0s");
-  EXPECT_EQ(reset_duration_text(-3), "0s");
-  EXPECT_EQ(reset_duration_text(0.25), "250ms");
-  EXPECT_EQ(reset_duration_text(1), "1s");
-  EXPECT_EQ(reset_duration_text(20), "20s");
-  EXPECT_EQ(reset_duration_text(1.5), "1.5s");
-  EXPECT_EQ(reset_duration_text(360), "6m0s");
-  EXPECT_EQ(reset_duration_text(3723), "1h2m3s");
+  const std::pair<double, std::string> resets[] = {{0, "0s"},     {-3, "0s"},     {0.25, "250ms"}, {1, "1s"},
+                                                   {20, "20s"},  {1.5, "1.5s"},  {360, "6m0s"},   {3723, "1h2m3s"}};
+  for (const auto& [seconds, text] : resets) EXPECT_EQ(reset_duration_text(seconds), text) << seconds;
   auto headers = rate_limit_headers({KeyLimitState{"requests", 60, 58.7, 1.3}, KeyLimitState{"tokens", 1000, -5, 61}});
   ASSERT_EQ(headers.size(), 6u);
   EXPECT_EQ(headers[0], std::make_pair(std::string("x-ratelimit-limit-requests"), std::string("60")));
