@@ -972,7 +972,7 @@ TEST_F(GatewayWithMiners, AUserWhoLeavesMidStreamCancelsTheMinersCallAndPaysForW
             << " of 60 words\n";
   // The attempt is reported, to end its count in flight, as stopped by the gateway: not the miner's failure.
   auto reports = routing->finished();
-  EXPECT_EQ(std::count_if(reports.begin(), reports.end(), [](const auto& r) { return r.result.stopped_by_observer; }), 1);
+  EXPECT_EQ(std::count_if(reports.begin(), reports.end(), [](const auto& r) { return r.result.stopped_by_caller; }), 1);
   EXPECT_EQ(routing->in_flight(), 0u);
 }
 

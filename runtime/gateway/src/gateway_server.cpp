@@ -241,7 +241,9 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
   std::shared_ptr<ResponsesEventStream> events;
   if (read.responses) events = std::make_shared<ResponsesEventStream>(*read.responses);
   const store::ApiKeyRecord key = *read.key;
-  auto producer = [s, task, body, shaping, started, events, key](const net::ChunkPush& push) {
+  // Set by the relay once the user has gone: the miner's stream is then stopped at once.
+  auto user_left = std::make_shared<std::atomic<bool>>(false);
+  auto producer = [s, task, body, shaping, started, events, key, user_left](const net::ChunkPush& push) {
     auto push_all = [&](const std::vector<std::string>& chunks) {
       bool more = true;
       for (const std::string& c : chunks) more = push(c) && more;
@@ -255,7 +257,7 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
         more = (events ? push_all(events->on_chat_chunk(shaped)) : push(shaped)) && more;
       }
       return more;
-    });
+    }, user_left);
     if (r.status == 200 && events) push_all(events->finish());
     // Accounted here, where the result is complete: the relay may end the user's stream before.
     count_attempts(*s, task.name, r);
@@ -266,7 +268,7 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
   auto on_done = [s, task, key_name = read.key_name](int status, const std::string&) {
     s->metrics.request_done(task.name, status, key_name);
   };
-  net::Reply reply = net::relay_stream(producer, on_done, nullptr);
+  net::Reply reply = net::relay_stream(producer, on_done, nullptr, user_left);
   if (!reply.is_stream() && reply.response().status == 503) reply.response().headers.set("Retry-After", "1");
   return reply;
 }

@@ -24,7 +24,7 @@ OrganicDispatch::OrganicDispatch(validator::OrganicRouting& routing, net::HttpCl
     : routing_(routing), client_(client), reports_(reports), max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
 
 DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const std::string& body,
-                                      const UserChunkSink& sink) {
+                                      const UserChunkSink& sink, std::shared_ptr<const std::atomic<bool>> user_left) {
   DispatchResult out;
   std::vector<validator::OrganicCandidate> candidates = routing_.organic_candidates(task.name);
   if (candidates.empty()) {
@@ -52,8 +52,9 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
       };
     }
     routing_.organic_started(task.name, c.miner.hotkey);
-    validator::QueryResult r =
-        validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts, observer);
+    validator::QueryResult r = validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts,
+                                                      observer, streamed ? user_left : nullptr);
+    user_gone = user_gone || r.stopped_by_caller;
     if (user_gone) {  // cut by us: reported to end its count in flight, for or against the miner neither
       out.status = 499;
       out.stream_cut = true;

@@ -305,7 +305,7 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
   // And a stream the gateway stopped because its user left: the miner was cut off, not failing.
   const bool users_fault = result.status == 400 || result.status == 413 || result.status == 422 ||
                            (result.status == 0 && result.transport == net::ClientErrorKind::connection_closed) ||
-                           result.stopped_by_observer;
+                           result.stopped_by_caller;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     LiveStats& stats = s.live[{task, miner_hotkey}];

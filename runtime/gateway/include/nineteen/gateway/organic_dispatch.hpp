@@ -3,8 +3,10 @@
 // move on to the next contender, and the result says what the user gets.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,8 +47,10 @@ class OrganicDispatch {
                   int max_attempts);
 
   // `body` has "model" set to the task. With a sink the request streams and chunks go to the sink
-  // as they arrive; without one the answer is read whole.
-  DispatchResult serve(const validator::OrganicTask& task, const std::string& body, const UserChunkSink& sink);
+  // as they arrive; without one the answer is read whole. `user_left`, set by the user's side when
+  // the user has gone, stops a stream at once, even while the miner sends nothing.
+  DispatchResult serve(const validator::OrganicTask& task, const std::string& body, const UserChunkSink& sink,
+                       std::shared_ptr<const std::atomic<bool>> user_left = nullptr);
 
  private:
   validator::OrganicRouting& routing_;
