@@ -214,6 +214,9 @@ class GatewayWithMiners : public ::testing::Test {
     }
     for (const char* name : {"chat-words", "slow-words"}) {
       OrganicTask chat{name, "text", "/v1/chat/completions", true, "tokens", 0};
+      chat.listing = R"({"context_length":4096,"max_output_length":4096,"input_modalities":["text"]})";
+      chat.price_per_million_input_tokens = 0.1;
+      chat.price_per_million_output_tokens = 0.3;
       routing->add_task(chat, {words->candidate(chat.endpoint)});
     }
   }
@@ -868,16 +871,16 @@ TEST_F(GatewayWithMiners, ResponsesRefuseWhatTheyCannotHonourByName) {
   EXPECT_EQ(routing->started_count(), 0u) << "no refused request reached a miner";
 }
 
-TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientCreatesResponsesWholeAndStreamed) {
+TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientCreatesResponsesAndReadsTheListingAndHeaders) {
   if (std::string why = why_no_openai_client(); !why.empty()) GTEST_SKIP() << why;
   add_chat_words_tasks();
   start_gateway();
-  std::string key = make_key("responses-client");
-  ClientRun run = run_openai_client("responses_check.mjs", gateway->base_url() + "/v1 " + key + " chat-words");
+  std::string key = make_key("responses-client", 100);
+  ClientRun run = run_openai_client("responses_and_listing_check.mjs", gateway->base_url() + "/v1 " + key + " chat-words");
   const std::string& out = run.out;
   auto& cases = run.cases;
   ASSERT_EQ(run.rc, 0) << out;
-  ASSERT_EQ(cases.size(), 4u) << out;
+  ASSERT_EQ(cases.size(), 6u) << out;
   const auto& whole = cases["whole"];
   EXPECT_STREQ(whole["object"].GetString(), "response") << out;
   EXPECT_STREQ(whole["status"].GetString(), "completed") << out;
@@ -897,6 +900,19 @@ TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientCreatesResponsesWholeAndStre
   EXPECT_EQ(stateless["status"].GetInt(), 400) << out;
   EXPECT_STREQ(stateless["code"].GetString(), "unsupported_parameter") << out;
   EXPECT_STREQ(stateless["param"].GetString(), "previous_response_id") << out;
+  // The model listing (issue 25, item 5) and an answer's headers, as the client reads them.
+  const auto& listing = cases["listing"];
+  EXPECT_EQ(listing["context_length"].GetInt(), 4096) << out;
+  EXPECT_STREQ(listing["pricing"]["prompt"].GetString(), "0.0000001") << out;
+  EXPECT_STREQ(listing["pricing"]["completion"].GetString(), "0.0000003") << out;
+  const auto& headers = cases["headers"];
+  EXPECT_TRUE(std::regex_match(std::string(headers["request_id"].GetString()), std::regex("req_[0-9a-f]{32}"))) << out;
+  EXPECT_STREQ(headers["limit"].GetString(), "100") << out;
+  // Six requests of 100 a minute so far (the bucket refills while they run: not an exact count).
+  const int remaining = std::stoi(headers["remaining"].GetString());
+  EXPECT_GE(remaining, 94) << out;
+  EXPECT_LT(remaining, 100) << out;
+  EXPECT_TRUE(std::regex_match(std::string(headers["reset"].GetString()), std::regex("[0-9.]+m?s"))) << out;
 }
 
 // ---------------------------------------------------------------- a user who leaves (issue 25, item 6)

@@ -1,12 +1,12 @@
-// The official `openai` client's Responses API against a nineteen gateway, unchanged: a whole
-// response, a streamed one, the SDK's stream helper and a refused stateful request. Prints one JSON
-// line per case for gateway_miner_tests to assert on.
-//   node responses_check.mjs BASE_URL (…/v1) API_KEY MODEL (a chat task)
+// The official `openai` client against a nineteen gateway, unchanged: the Responses API (a whole
+// response, a streamed one, the SDK's stream helper, a refused stateful request), then the model
+// listing and the headers of an answer. Prints one JSON line per case for gateway_miner_tests.
+//   node responses_and_listing_check.mjs BASE_URL (…/v1) API_KEY MODEL (a chat task)
 import OpenAI from "openai";
 
 const [baseURL, apiKey, model] = process.argv.slice(2);
 if (!baseURL || !apiKey || !model) {
-  console.error("usage: node responses_check.mjs BASE_URL API_KEY MODEL");
+  console.error("usage: node responses_and_listing_check.mjs BASE_URL API_KEY MODEL");
   process.exit(2);
 }
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 30000 });
@@ -39,3 +39,14 @@ try {
 } catch (e) {
   print({ case: "stateless", status: e.status ?? 0, code: e.code ?? null, param: e.param ?? null, message: e.message });
 }
+
+const listed = [];
+for await (const m of client.models.list()) listed.push(m);
+const mine = listed.find((m) => m.id === model);
+print({ case: "listing", ids: listed.map((m) => m.id), context_length: mine?.context_length ?? null,
+        max_output_length: mine?.max_output_length ?? null, pricing: mine?.pricing ?? null });
+
+const { response: raw } = await client.responses.create({ model, input: "headers please" }).withResponse();
+print({ case: "headers", request_id: raw.headers.get("x-request-id"),
+        limit: raw.headers.get("x-ratelimit-limit-requests"), remaining: raw.headers.get("x-ratelimit-remaining-requests"),
+        reset: raw.headers.get("x-ratelimit-reset-requests") });
