@@ -64,6 +64,12 @@ std::vector<std::string> read_stop(const JsonObject& req) {
 
 }  // namespace
 
+std::vector<std::string> sampling_parameters(LlmTaskType type) {
+  std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs"};
+  if (type == LlmTaskType::Chat) keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs"});
+  return keys;
+}
+
 GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   JsonObject req(doc, "request");

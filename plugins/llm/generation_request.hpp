@@ -31,4 +31,8 @@ struct GenerationRequest {
   static GenerationRequest parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit);
 };
 
+// The sampling keys parse() honours with any valid value (for GET /v1/models); the penalties, taken
+// only at their neutral values, are not among them.
+std::vector<std::string> sampling_parameters(LlmTaskType type);
+
 }  // namespace nineteen::llm

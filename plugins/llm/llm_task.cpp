@@ -52,6 +52,16 @@ sdk::TaskDescriptor LlmTask::describe() const {
   d.check_needs = R"({"request":{"logprobs":true,"return_token_ids":true},)"
                   R"("answer":[{"when":"logprobs","path":"choices[].logprobs","user_sees":null},)"
                   R"({"when":"return_token_ids","path":"choices[].token_ids"}]})";
+  std::string parameters;
+  for (const std::string& key : sampling_parameters(config_.type)) {
+    parameters += (parameters.empty() ? "" : ",") + sdk::json_quote(key);
+  }
+  d.listing = "{\"context_length\":" + std::to_string(max_context_) +
+              ",\"max_output_length\":" + std::to_string(max_tokens_limit_) + ",\"quantization\":" +
+              (config_.dtype == models::WeightStorage::BF16 ? "\"bf16\"" : "\"fp32\"") +
+              ",\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],"
+              "\"supported_sampling_parameters\":[" + parameters + "],"
+              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\"]}";
   return d;
 }
 
@@ -175,7 +185,8 @@ std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>
 double LlmTask::work(std::string_view request, std::string_view response) {
   (void)request;
   MinerAnswerRead read = read_miner_answer(response, config_.type);
-  return read.answer ? static_cast<double>(read.answer->tokens.size()) : 0.0;
+  // A stream cut off when its user left is billed for the tokens it had (issue 25).
+  return static_cast<double>(read.answer ? read.answer->tokens.size() : read.cut_off_tokens);
 }
 
 void LlmTask::self_test() {

@@ -154,6 +154,7 @@ MinerAnswerRead read_miner_answer(std::string_view response, LlmTaskType type) {
   }
   if (!finished) {
     out.problem = "no chunk has a finish_reason (the answer was cut off)";
+    out.cut_off_tokens = a.tokens.size();
     return out;
   }
   out.answer = std::move(a);

@@ -24,6 +24,9 @@ struct MinerAnswer {
 struct MinerAnswerRead {
   std::optional<MinerAnswer> answer;
   std::string problem;  // why the answer is malformed, when `answer` is empty
+  // An answer cut off before its finish_reason (a stream whose user left) but well-formed so far:
+  // the tokens it has, the work done for that user. 0 otherwise.
+  size_t cut_off_tokens = 0;
 };
 
 // Accepts the shapes OpenAiAnswerWriter writes for `type`: each chunk's choices[0] carries

@@ -62,7 +62,10 @@ class TextTransformTask : public nineteen::sdk::Task {
 
   nineteen::sdk::TaskDescriptor describe() const override {
     const char* mode = mode_ == Mode::kReverse ? "reverse" : mode_ == Mode::kUpper ? "upper" : "rot13";
-    return {name_, "text", "/v1/text/transform", true, "words", std::string("text-transform-") + mode};
+    nineteen::sdk::TaskDescriptor d{name_, "text", "/v1/text/transform", true, "words", std::string("text-transform-") + mode};
+    d.listing = R"({"input_modalities":["text"],"output_modalities":["text"],"supported_sampling_parameters":[],)"
+                R"("supported_features":["streaming"]})";
+    return d;
   }
 
   std::string synthesize(uint64_t seed) override {

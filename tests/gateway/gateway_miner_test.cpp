@@ -3,7 +3,11 @@
 // OpenAI's shape, limits, failover past full and dead miners, 503 with reasons, usage, metrics,
 // the status page (and in headless Chromium), the tiny LLM and the official `openai` npm client.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -12,7 +16,9 @@
 #include <future>
 #include <regex>
 #include <sstream>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include <rapidjson/document.h>
 
@@ -95,6 +101,39 @@ ErrorFields error_of(const std::string& body) {
   return e;
 }
 
+
+// The `openai` npm client's scripts, and why they cannot run here ("" when they can).
+const std::string kOpenAiClientFolder = std::string(NINETEEN_SOURCE_DIR) + "/tests/gateway/openai-client";
+
+std::string why_no_openai_client() {
+  if (!on_path("node")) return "node is not installed (tools/bootstrap.sh installs it): openai client check skipped";
+  if (!std::filesystem::exists(kOpenAiClientFolder + "/node_modules/openai/package.json")) {
+    return "the openai npm package is not installed in " + kOpenAiClientFolder +
+           " (run tools/bootstrap.sh, or npm ci there): openai client check skipped";
+  }
+  return "";
+}
+
+// Runs one of those scripts: its exit code, output, and each line it printed as {"case": NAME, ...}.
+struct ClientRun {
+  int rc = -1;
+  std::string out;
+  std::map<std::string, rapidjson::Document> cases;
+};
+
+ClientRun run_openai_client(const std::string& script, const std::string& arguments) {
+  ClientRun run;
+  std::tie(run.rc, run.out) = run_command("node " + kOpenAiClientFolder + "/" + script + " " + arguments + " 2>&1");
+  std::istringstream lines(run.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("case")) run.cases[d["case"].GetString()] = std::move(d);
+  }
+  return run;
+}
+
 }  // namespace
 
 class GatewayWithMiners : public ::testing::Test {
@@ -115,6 +154,7 @@ class GatewayWithMiners : public ::testing::Test {
     fleet.reset();
     models_dir.reset();
     llm = nullptr;
+    words = nullptr;
   }
 
   void SetUp() override {
@@ -160,6 +200,27 @@ class GatewayWithMiners : public ::testing::Test {
     routing->add_task(embeddings, {llm->candidate(embeddings.endpoint)});
   }
 #endif
+
+  // Chat without a model (the chat_words fixture: its answer is the words of the messages), for
+  // what the gateway builds on chat. "chat-words" answers at once; "slow-words" waits 100 ms a word.
+  void add_chat_words_tasks() {
+    if (!words) {
+      fleet->add_catalogue("words-tasks.toml",
+                           "[tasks.chat-words]\nplugin = \"fixture_chat_words\"\ntype = \"chat\"\n"
+                           "[tasks.slow-words]\nplugin = \"fixture_chat_words\"\ntype = \"chat\"\nword_delay_ms = 100\n");
+      words = &fleet->start("words", 6,
+                            std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n[miner.tasks.chat-words]\nconcurrency = 4\n"
+                            "[miner.tasks.slow-words]\nconcurrency = 1\n",
+                            "words-tasks.toml");
+    }
+    for (const char* name : {"chat-words", "slow-words"}) {
+      OrganicTask chat{name, "text", "/v1/chat/completions", true, "tokens", 0};
+      chat.listing = R"({"context_length":4096,"max_output_length":4096,"input_modalities":["text"]})";
+      chat.price_per_million_input_tokens = 0.1;
+      chat.price_per_million_output_tokens = 0.3;
+      routing->add_task(chat, {words->candidate(chat.endpoint)});
+    }
+  }
 
   void start_gateway(GatewaySettings settings = {}) {
     settings.key_cache_s = 0;  // revocations take effect at once in tests
@@ -213,7 +274,7 @@ class GatewayWithMiners : public ::testing::Test {
   static std::unique_ptr<nineteen::keys::Hotkey> validator_key;
   static std::unique_ptr<MinerFleet> fleet;
   static std::unique_ptr<test_support::ScratchDir> models_dir;
-  static FleetMiner *healthy1, *healthy2, *failing, *down, *llm;
+  static FleetMiner *healthy1, *healthy2, *failing, *down, *llm, *words;
 
   test_support::ScratchDir dir{"gateway-test"};
   std::unique_ptr<LoopbackRouting> routing;
@@ -226,7 +287,7 @@ std::unique_ptr<nineteen::keys::Hotkey> GatewayWithMiners::validator_key;
 std::unique_ptr<MinerFleet> GatewayWithMiners::fleet;
 std::unique_ptr<test_support::ScratchDir> GatewayWithMiners::models_dir;
 FleetMiner *GatewayWithMiners::healthy1, *GatewayWithMiners::healthy2, *GatewayWithMiners::failing,
-    *GatewayWithMiners::down, *GatewayWithMiners::llm;
+    *GatewayWithMiners::down, *GatewayWithMiners::llm, *GatewayWithMiners::words;
 
 TEST_F(GatewayWithMiners, StreamsTheMinersChunksAsSentAndAnswersWholeRequests) {
   start_gateway();
@@ -260,6 +321,12 @@ TEST_F(GatewayWithMiners, StreamsTheMinersChunksAsSentAndAnswersWholeRequests) {
 
 TEST_F(GatewayWithMiners, ModelsListsTheTasksThatHaveAContender) {
   routing->add_task(text_task("nobody-serves"), {});
+  OrganicTask priced = text_task("priced-words");
+  priced.listing = R"({"context_length":4096,"max_output_length":512,"quantization":"bf16",)"
+                   R"("supported_sampling_parameters":["temperature","seed"],"supported_features":["streaming"]})";
+  priced.price_per_million_input_tokens = 0.25;
+  priced.price_per_million_output_tokens = 2;
+  routing->add_task(priced, {healthy2->candidate(kTransform)});
   start_gateway();
   std::string key = make_key("bob");
   auto r = get("/v1/models", key);
@@ -276,6 +343,17 @@ TEST_F(GatewayWithMiners, ModelsListsTheTasksThatHaveAContender) {
   EXPECT_NE(std::find(ids.begin(), ids.end(), "reverse-words"), ids.end());
   EXPECT_NE(std::find(ids.begin(), ids.end(), "held-words"), ids.end());
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "nobody-serves"), ids.end());
+  // What the task's listing and the operator's price say, in OpenRouter's provider-listing fields.
+  const size_t at = static_cast<size_t>(std::find(ids.begin(), ids.end(), "priced-words") - ids.begin());
+  ASSERT_LT(at, ids.size());
+  const auto& listed = d["data"][static_cast<rapidjson::SizeType>(at)];
+  EXPECT_EQ(listed["context_length"].GetInt(), 4096);
+  EXPECT_EQ(listed["max_output_length"].GetInt(), 512);
+  EXPECT_STREQ(listed["quantization"].GetString(), "bf16");
+  EXPECT_EQ(listed["supported_sampling_parameters"].Size(), 2u);
+  EXPECT_STREQ(listed["supported_features"][0].GetString(), "streaming");
+  EXPECT_STREQ(listed["pricing"]["prompt"].GetString(), "0.00000025");
+  EXPECT_STREQ(listed["pricing"]["completion"].GetString(), "0.000002");
   EXPECT_EQ(get("/v1/models").status, 401);
 }
 
@@ -345,6 +423,75 @@ TEST_F(GatewayWithMiners, OverTheRequestLimitIs429WithRetryAfter) {
   EXPECT_EQ(e.code, "rate_limit_exceeded");
   // Another key is not affected.
   EXPECT_EQ(client.send(post(kTransform, body, make_key("erin", 3))).status, 200);
+}
+
+TEST_F(GatewayWithMiners, EveryAnswerCarriesAnXRequestIdEchoingAWellFormedOne) {
+  GatewaySettings settings;
+  settings.max_body_bytes = 4096;
+  start_gateway(settings);
+  std::string key = make_key("ida");
+  const std::string body = R"({"model":"reverse-words","text":"abc"})";
+  const std::regex fresh("req_[0-9a-f]{32}");
+  auto id_of = [](const nineteen::net::ClientResult& r) { return r.headers.get("x-request-id").value_or("(none)"); };
+
+  auto traced = post(kTransform, body, key);
+  traced.headers.set("X-Request-Id", "trace-42.a:b_c");
+  auto echoed = client.send(traced);
+  EXPECT_EQ(echoed.status, 200) << echoed.body;
+  EXPECT_EQ(id_of(echoed), "trace-42.a:b_c");
+  auto spoofed = post(kTransform, body, key);
+  spoofed.headers.set("X-Request-Id", "two words;" + std::string(200, 'x'));
+  auto replaced = client.send(spoofed);
+  EXPECT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_TRUE(std::regex_match(id_of(replaced), fresh)) << id_of(replaced);
+
+  // Errors too, the server's own (unknown path, too large a body) included; each its own id.
+  std::set<std::string> ids;
+  std::vector<std::pair<int, nineteen::net::ClientResult>> answers = {
+      {200, client.send(post(kTransform, body, key))},
+      {401, client.send(post(kTransform, body, ""))},
+      {400, client.send(post(kTransform, "{not json", key))},
+      {404, get("/v1/no-such-endpoint", key)},
+      {413, client.send(post(kTransform, std::string(5000, ' '), key))},
+      {200, stream(kTransform, R"({"model":"reverse-words","text":"abc de","stream":true})", key).result}};
+  for (const auto& [status, answer] : answers) {
+    EXPECT_EQ(answer.status, status) << answer.body;
+    EXPECT_TRUE(std::regex_match(id_of(answer), fresh)) << status << ": " << id_of(answer);
+    ids.insert(id_of(answer));
+  }
+  EXPECT_EQ(ids.size(), answers.size()) << "every answer its own id";
+}
+
+TEST_F(GatewayWithMiners, RateLimitHeadersSayWhereTheKeysLimitsStand) {
+  start_gateway();
+  std::string key = make_key("judy", 3, 1000);
+  const std::string body = R"({"model":"reverse-words","text":"abc"})";
+  auto seconds_of = [](const std::string& reset) {
+    std::smatch m;
+    return std::regex_match(reset, m, std::regex("([0-9]+(\\.[0-9]+)?)s")) ? std::stod(m[1]) : -1.0;
+  };
+  for (int i = 0; i < 3; ++i) {
+    auto r = i == 2 ? stream(kTransform, R"({"model":"reverse-words","text":"abc","stream":true})", key).result
+                    : client.send(post(kTransform, body, key));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers.get("x-ratelimit-limit-requests").value_or(""), "3");
+    EXPECT_EQ(r.headers.get("x-ratelimit-remaining-requests").value_or(""), std::to_string(2 - i));
+    // 3 a minute: each request used is 20 s to win back.
+    const double reset = seconds_of(r.headers.get("x-ratelimit-reset-requests").value_or(""));
+    EXPECT_GT(reset, 20.0 * (i + 1) - 5) << i;
+    EXPECT_LE(reset, 20.0 * (i + 1)) << i;
+    EXPECT_EQ(r.headers.get("x-ratelimit-limit-work-per-day").value_or(""), "1000");
+    EXPECT_FALSE(r.headers.has("x-ratelimit-limit-tokens")) << "no work-per-minute limit on this key";
+  }
+  auto refused = client.send(post(kTransform, body, key));
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.get("x-ratelimit-remaining-requests").value_or(""), "0");
+
+  auto models = get("/v1/models", make_key("kim", 5));
+  EXPECT_EQ(models.headers.get("x-ratelimit-remaining-requests").value_or(""), "4");
+  auto unlimited = client.send(post(kTransform, body, make_key("lou")));
+  EXPECT_EQ(unlimited.status, 200);
+  EXPECT_FALSE(unlimited.headers.has("x-ratelimit-limit-requests")) << "a key without limits has no such headers";
 }
 
 TEST_F(GatewayWithMiners, AFullMinerAndADeadOneAreSkippedAndTheUserGetsAFullAnswer) {
@@ -693,6 +840,264 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
   }
 }
 
+// ---------------------------------------------------------------- the Responses API (issue 25, item 4)
+
+namespace {
+
+rapidjson::Document parsed(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  return d;
+}
+
+}  // namespace
+
+TEST_F(GatewayWithMiners, ResponsesAreAStatelessTranslationOntoChatWhole) {
+  add_chat_words_tasks();
+  start_gateway();
+  std::string key = make_key("rita");
+  auto r = client.send(post("/v1/responses",
+                            R"({"model":"chat-words","instructions":"Be brief","input":"hello there world",)"
+                            R"("max_output_tokens":4,"metadata":{"ticket":"42"}})",
+                            key));
+  ASSERT_EQ(r.status, 200) << r.body;
+  rapidjson::Document d = parsed(r.body);
+  ASSERT_TRUE(d.IsObject()) << r.body;
+  EXPECT_STREQ(d["object"].GetString(), "response");
+  EXPECT_TRUE(std::regex_match(std::string(d["id"].GetString()), std::regex("resp_[0-9a-f]{32}"))) << r.body;
+  EXPECT_STREQ(d["model"].GetString(), "chat-words");
+  // The instructions come first, as a system message; max_output_tokens cut the answer at 4 words.
+  EXPECT_STREQ(d["status"].GetString(), "incomplete") << r.body;
+  EXPECT_STREQ(d["incomplete_details"]["reason"].GetString(), "max_output_tokens");
+  ASSERT_EQ(d["output"].Size(), 1u);
+  const auto& message = d["output"][0];
+  EXPECT_STREQ(message["type"].GetString(), "message");
+  EXPECT_STREQ(message["role"].GetString(), "assistant");
+  EXPECT_STREQ(message["content"][0]["type"].GetString(), "output_text");
+  EXPECT_STREQ(message["content"][0]["text"].GetString(), "Be brief hello there");
+  EXPECT_EQ(d["usage"]["input_tokens"].GetInt(), 5);
+  EXPECT_EQ(d["usage"]["output_tokens"].GetInt(), 4);
+  EXPECT_EQ(d["usage"]["total_tokens"].GetInt(), 9);
+  EXPECT_EQ(d["max_output_tokens"].GetInt(), 4);
+  EXPECT_STREQ(d["instructions"].GetString(), "Be brief");
+  EXPECT_STREQ(d["metadata"]["ticket"].GetString(), "42");
+  EXPECT_FALSE(d["store"].GetBool());
+
+  // Input items: a developer message is the system's, parts are joined, earlier answers kept.
+  r = client.send(post("/v1/responses",
+                       R"({"model":"chat-words","store":false,"input":[{"role":"developer","content":"Sys"},)"
+                       R"({"role":"user","content":[{"type":"input_text","text":"one two"}]},)"
+                       R"({"type":"message","role":"assistant","content":[{"type":"output_text","text":"three"}]}]})",
+                       key));
+  ASSERT_EQ(r.status, 200) << r.body;
+  d = parsed(r.body);
+  EXPECT_STREQ(d["status"].GetString(), "completed");
+  EXPECT_TRUE(d["incomplete_details"].IsNull());
+  EXPECT_STREQ(d["output"][0]["content"][0]["text"].GetString(), "Sys one two three");
+
+  // The miner was asked a chat request, counted and checked like any other.
+  gateway->flush_usage();
+  auto reports = routing->finished();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].request,
+            R"({"model":"chat-words","messages":[{"role":"system","content":"Be brief"},)"
+            R"({"role":"user","content":"hello there world"}],"max_tokens":4})");
+  EXPECT_NE(reports[1].request.find(R"({"role":"system","content":"Sys"})"), std::string::npos) << reports[1].request;
+  for (const auto& report : reports) EXPECT_EQ(report.result.outcome, nineteen::scoring::Outcome::success);
+}
+
+TEST_F(GatewayWithMiners, ResponsesStreamInTheResponsesApisEvents) {
+  add_chat_words_tasks();
+  start_gateway();
+  std::string key = make_key("sam");
+  Streamed s = stream("/v1/responses", R"({"model":"chat-words","input":"alpha beta gamma","stream":true})", key);
+  ASSERT_EQ(s.result.status, 200) << s.result.body;
+  std::vector<std::string> types;
+  std::string deltas, done_text, completed_text;
+  int output_tokens = -1;
+  for (size_t i = 0; i < s.events.size(); ++i) {
+    rapidjson::Document e = parsed(s.events[i].data);
+    ASSERT_TRUE(e.IsObject() && e.HasMember("type")) << s.events[i].data;
+    EXPECT_EQ(e["sequence_number"].GetUint64(), i) << s.events[i].data;
+    const std::string type = e["type"].GetString();
+    types.push_back(type);
+    if (type == "response.output_text.delta") deltas += e["delta"].GetString();
+    if (type == "response.output_text.done") done_text = e["text"].GetString();
+    if (type == "response.completed") {
+      EXPECT_STREQ(e["response"]["status"].GetString(), "completed");
+      completed_text = e["response"]["output"][0]["content"][0]["text"].GetString();
+      output_tokens = e["response"]["usage"]["output_tokens"].GetInt();
+    }
+    if (type == "response.created") {
+      EXPECT_STREQ(e["response"]["status"].GetString(), "in_progress");
+    }
+  }
+  const std::vector<std::string> expected = {
+      "response.created",           "response.in_progress",       "response.output_item.added",
+      "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
+      "response.output_text.delta", "response.output_text.done",  "response.content_part.done",
+      "response.output_item.done",  "response.completed"};
+  EXPECT_EQ(types, expected);
+  EXPECT_EQ(deltas, "alpha beta gamma");
+  EXPECT_EQ(done_text, deltas);
+  EXPECT_EQ(completed_text, deltas);
+  EXPECT_EQ(output_tokens, 3) << "usage from the chat stream's usage chunk";
+}
+
+TEST_F(GatewayWithMiners, ResponsesRefuseWhatTheyCannotHonourByName) {
+  add_chat_words_tasks();
+  start_gateway();
+  std::string key = make_key("tess");
+  struct Case {
+    std::string what, body, code, param;
+  };
+  std::vector<Case> cases = {
+      {"a stored response", R"({"model":"chat-words","input":"hi","previous_response_id":"resp_1"})",
+       "unsupported_parameter", "previous_response_id"},
+      {"storing", R"({"model":"chat-words","input":"hi","store":true})", "unsupported_parameter", "store"},
+      {"tools", R"({"model":"chat-words","input":"hi","tools":[]})", "unsupported_parameter", "tools"},
+      {"structured output", R"({"model":"chat-words","input":"hi","text":{"format":{"type":"json_object"}}})",
+       "unsupported_parameter", "text.format"},
+      {"an unknown key", R"({"model":"chat-words","input":"hi","temprature":0})", "invalid_request", "temprature"},
+      {"a function call item", R"({"model":"chat-words","input":[{"type":"function_call_output","call_id":"c"}]})",
+       "unsupported_parameter", "input[0].type"},
+      {"an image part", R"({"model":"chat-words","input":[{"role":"user","content":[{"type":"input_image"}]}]})",
+       "unsupported_parameter", "input[0].content[0].type"},
+      {"no input", R"({"model":"chat-words"})", "invalid_request", "input"},
+      {"zero tokens", R"({"model":"chat-words","input":"hi","max_output_tokens":0})", "invalid_request", "max_output_tokens"},
+      {"not a chat task", R"({"model":"reverse-words","input":"hi"})", "wrong_endpoint", "model"},
+  };
+  for (const Case& c : cases) {
+    auto r = client.send(post("/v1/responses", c.body, key));
+    EXPECT_EQ(r.status, 400) << c.what << ": " << r.body;
+    ErrorFields e = error_of(r.body);
+    EXPECT_EQ(e.code, c.code) << c.what << ": " << r.body;
+    EXPECT_EQ(e.param, c.param) << c.what << ": " << r.body;
+  }
+  EXPECT_EQ(routing->started_count(), 0u) << "no refused request reached a miner";
+}
+
+TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientCreatesResponsesAndReadsTheListingAndHeaders) {
+  if (std::string why = why_no_openai_client(); !why.empty()) GTEST_SKIP() << why;
+  add_chat_words_tasks();
+  start_gateway();
+  std::string key = make_key("responses-client", 100);
+  ClientRun run = run_openai_client("responses_and_listing_check.mjs", gateway->base_url() + "/v1 " + key + " chat-words");
+  const std::string& out = run.out;
+  auto& cases = run.cases;
+  ASSERT_EQ(run.rc, 0) << out;
+  ASSERT_EQ(cases.size(), 6u) << out;
+  const auto& whole = cases["whole"];
+  EXPECT_STREQ(whole["object"].GetString(), "response") << out;
+  EXPECT_STREQ(whole["status"].GetString(), "completed") << out;
+  EXPECT_STREQ(whole["output_text"].GetString(), "Be brief hello there world") << out;  // the SDK's own join
+  EXPECT_EQ(whole["output_tokens"].GetInt(), 5) << out;
+  const auto& streamed = cases["streamed"];
+  EXPECT_STREQ(streamed["deltas"].GetString(), "one two three") << out;
+  EXPECT_STREQ(streamed["done"].GetString(), "one two three") << out;
+  EXPECT_STREQ(streamed["status"].GetString(), "completed") << out;
+  EXPECT_EQ(streamed["output_tokens"].GetInt(), 3) << out;
+  EXPECT_STREQ(streamed["first"].GetString(), "response.created") << out;
+  EXPECT_STREQ(streamed["last"].GetString(), "response.completed") << out;
+  // The SDK's stream helper rebuilds the response from the events and checks their order.
+  EXPECT_STREQ(cases["stream_helper"]["text"].GetString(), "four five six") << out;
+  EXPECT_STREQ(cases["stream_helper"]["status"].GetString(), "completed") << out;
+  const auto& stateless = cases["stateless"];
+  EXPECT_EQ(stateless["status"].GetInt(), 400) << out;
+  EXPECT_STREQ(stateless["code"].GetString(), "unsupported_parameter") << out;
+  EXPECT_STREQ(stateless["param"].GetString(), "previous_response_id") << out;
+  // The model listing (issue 25, item 5) and an answer's headers, as the client reads them.
+  const auto& listing = cases["listing"];
+  EXPECT_EQ(listing["context_length"].GetInt(), 4096) << out;
+  EXPECT_STREQ(listing["pricing"]["prompt"].GetString(), "0.0000001") << out;
+  EXPECT_STREQ(listing["pricing"]["completion"].GetString(), "0.0000003") << out;
+  const auto& headers = cases["headers"];
+  EXPECT_TRUE(std::regex_match(std::string(headers["request_id"].GetString()), std::regex("req_[0-9a-f]{32}"))) << out;
+  EXPECT_STREQ(headers["limit"].GetString(), "100") << out;
+  // Six requests of 100 a minute so far (the bucket refills while they run: not an exact count).
+  const int remaining = std::stoi(headers["remaining"].GetString());
+  EXPECT_GE(remaining, 94) << out;
+  EXPECT_LT(remaining, 100) << out;
+  EXPECT_TRUE(std::regex_match(std::string(headers["reset"].GetString()), std::regex("[0-9.]+m?s"))) << out;
+}
+
+// ---------------------------------------------------------------- a user who leaves (issue 25, item 6)
+
+namespace {
+
+// Sends `body` as a streamed POST over a plain socket, reads until `events` SSE events arrived, then
+// closes the socket: a user who leaves mid-answer. Returns the events seen (-1 when it failed).
+int stream_then_leave(const std::string& base_url, const std::string& path, const std::string& key,
+                      const std::string& body, int events) {
+  std::smatch m;
+  if (!std::regex_match(base_url, m, std::regex("http://([0-9.]+):([0-9]+)"))) return -1;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(std::stoi(m[2])));
+  ::inet_pton(AF_INET, std::string(m[1]).c_str(), &address.sin_addr);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return -1;
+  const std::string request = "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key +
+                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                              "\r\n\r\n" + body;
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return -1;
+  std::string seen;
+  char buffer[4096];
+  int count = 0;
+  while (count < events) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    seen.append(buffer, static_cast<size_t>(n));
+    count = 0;
+    for (size_t at = seen.find("data: "); at != std::string::npos; at = seen.find("data: ", at + 1)) ++count;
+  }
+  ::close(fd);
+  return count;
+}
+
+}  // namespace
+
+TEST_F(GatewayWithMiners, AUserWhoLeavesMidStreamCancelsTheMinersCallAndPaysForWhatWasProduced) {
+  add_chat_words_tasks();
+  start_gateway();
+  std::int64_t id = 0;
+  std::string key = make_key("uma", 0, 0, &id);
+  // 60 words at 100 ms each (slow-words): 6 s if the miner went on to the end.
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += "w" + std::to_string(i) + " ";
+  const std::string body = R"({"model":"slow-words","stream":true,"messages":[{"role":"user","content":")" + words + "\"}]}";
+  ASSERT_EQ(stream_then_leave(gateway->base_url(), "/v1/chat/completions", key, body, 3), 3);
+  const auto left_at = std::chrono::steady_clock::now();
+
+  // slow-words serves one call at a time: until the miner's call stops, another is refused (429,
+  // then 503 here, with no other miner). It is served long before the 57 words left would be.
+  const std::string one_word = R"({"model":"slow-words","messages":[{"role":"user","content":"next"}]})";
+  int status = 0;
+  while (std::chrono::steady_clock::now() - left_at < 5s) {
+    status = client.send(post("/v1/chat/completions", one_word, key)).status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  const double freed_after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - left_at).count();
+  ASSERT_EQ(status, 200) << "the miner's slot was not freed";
+  EXPECT_LT(freed_after_s, 3.0) << "the miner's call went on after the user left";
+
+  // Billed for the words produced before the call stopped (the double's work: chunks), not 60.
+  gateway->flush_usage();
+  auto rows = store->api_key_usage(id, nineteen::gateway::utc_day(std::chrono::system_clock::now()));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].requests, 2u);
+  const double cut_work = rows[0].work - 1;  // the one-word answer, whole: one chunk
+  EXPECT_GE(cut_work, 3);
+  EXPECT_LT(cut_work, 30);
+  std::cout << "the miner's slot was free " << freed_after_s << " s after the user left; billed " << cut_work
+            << " of 60 words\n";
+  // The attempt is reported, to end its count in flight, as stopped by the gateway: not the miner's failure.
+  auto reports = routing->finished();
+  EXPECT_EQ(std::count_if(reports.begin(), reports.end(), [](const auto& r) { return r.result.stopped_by_caller; }), 1);
+  EXPECT_EQ(routing->in_flight(), 0u);
+}
+
 #ifdef NINETEEN_GATEWAY_TEST_LLM
 
 TEST_F(GatewayWithMiners, ChatAndCompletionsOnTheTinyLlmStreamedAndWhole) {
@@ -745,25 +1150,14 @@ TEST_F(GatewayWithMiners, ChatAndCompletionsOnTheTinyLlmStreamedAndWhole) {
 }
 
 TEST_F(GatewayWithMiners, TheOfficialOpenAiNpmClientWorksUnchanged) {
-  const std::string folder = std::string(NINETEEN_SOURCE_DIR) + "/tests/gateway/openai-client";
-  if (!on_path("node")) GTEST_SKIP() << "node is not installed (tools/bootstrap.sh installs it): openai client check skipped";
-  if (!std::filesystem::exists(folder + "/node_modules/openai/package.json")) {
-    GTEST_SKIP() << "the openai npm package is not installed in " << folder
-                 << " (run tools/bootstrap.sh, or npm ci there): openai client check skipped";
-  }
+  if (std::string why = why_no_openai_client(); !why.empty()) GTEST_SKIP() << why;
   add_tiny_llm_tasks();
   start_gateway();
   std::string key = make_key("openai-client");
-  auto [rc, out] = run_command("node " + folder + "/openai_check.mjs " + gateway->base_url() + "/v1 " + key + " 2>&1");
-  ASSERT_EQ(rc, 0) << out;
-  std::map<std::string, rapidjson::Document> cases;
-  std::istringstream lines(out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    if (!d.HasParseError() && d.IsObject() && d.HasMember("case")) cases[d["case"].GetString()] = std::move(d);
-  }
+  ClientRun run = run_openai_client("openai_check.mjs", gateway->base_url() + "/v1 " + key);
+  const std::string& out = run.out;
+  auto& cases = run.cases;
+  ASSERT_EQ(run.rc, 0) << out;
   ASSERT_EQ(cases.size(), 6u) << out;
   const auto& streamed = cases["streamed_chat"];
   EXPECT_GT(streamed["chunks"].GetInt(), 1) << out;

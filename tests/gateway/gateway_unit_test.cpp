@@ -5,6 +5,8 @@
 #include <cmath>
 #include <regex>
 
+#include <rapidjson/document.h>
+
 #include "child_process.hpp"
 #include "nineteen/gateway/after_answer_queue.hpp"
 #include "nineteen/gateway/api_key_gate.hpp"
@@ -14,7 +16,10 @@
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/gateway_settings.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/model_listing.hpp"
+#include "nineteen/gateway/rate_limit_headers.hpp"
 #include "nineteen/gateway/request_rate_bucket.hpp"
+#include "nineteen/gateway/responses_translation.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 
@@ -567,4 +572,111 @@ TEST(CheckableRequest, AnswersNameTheModelAskedForAndStreamUsageComesAsOpenAISen
   auto whole = make_checkable(R"({"model":"chat-tiny-llama","messages":[]})", kLlmNeeds);
   const auto shaped = shape_for_user(R"({"model":"tiny-llama","choices":[],"usage":{"total_tokens":5}})", whole.shaping);
   EXPECT_EQ(shaped, std::vector<std::string>{R"({"model":"chat-tiny-llama","choices":[],"usage":{"total_tokens":5}})"});
+}
+
+TEST(RateLimitHeaders, ResetTimesAreWrittenAsOpenAiDoesAndRemainingIsRoundedDown) {
+  const std::pair<double, std::string> resets[] = {{0, "0s"},     {-3, "0s"},     {0.25, "250ms"}, {1, "1s"},
+                                                   {20, "20s"},  {1.5, "1.5s"},  {360, "6m0s"},   {3723, "1h2m3s"}};
+  for (const auto& [seconds, text] : resets) EXPECT_EQ(reset_duration_text(seconds), text) << seconds;
+  auto headers = rate_limit_headers({KeyLimitState{"requests", 60, 58.7, 1.3}, KeyLimitState{"tokens", 1000, -5, 61}});
+  ASSERT_EQ(headers.size(), 6u);
+  EXPECT_EQ(headers[0], std::make_pair(std::string("x-ratelimit-limit-requests"), std::string("60")));
+  EXPECT_EQ(headers[1], std::make_pair(std::string("x-ratelimit-remaining-requests"), std::string("58")));
+  EXPECT_EQ(headers[2], std::make_pair(std::string("x-ratelimit-reset-requests"), std::string("1.3s")));
+  EXPECT_EQ(headers[4].second, "0") << "a key in debt has none left, not a negative number";
+  EXPECT_EQ(headers[5].second, "1m1s");
+}
+
+TEST_F(GatewayStoreTest, AdmissionSaysWhereEachOfTheKeysLimitsStands) {
+  KeyUsageLedger ledger(store);
+  add_key("nt-limited", 3, 500, 100);
+  ApiKeyGate gate(store, ledger, 0ms);
+  Admission a = gate.admit("Bearer nt-limited");
+  ASSERT_EQ(a.status, 200) << a.message;
+  ASSERT_EQ(a.limits.size(), 3u);
+  EXPECT_EQ(a.limits[0].name, "work-per-day");
+  EXPECT_DOUBLE_EQ(a.limits[0].remaining, 500);
+  EXPECT_EQ(a.limits[1].name, "tokens");
+  EXPECT_DOUBLE_EQ(a.limits[1].remaining, 100);
+  EXPECT_EQ(a.limits[2].name, "requests");
+  EXPECT_NEAR(a.limits[2].remaining, 2, 1e-3);
+  EXPECT_NEAR(a.limits[2].reset_s, 20, 0.01);  // one request used of 3 a minute
+  gate.charge_work(*a.key, 40);
+  a = gate.admit("Bearer nt-limited");
+  EXPECT_NEAR(a.limits[1].remaining, 60, 0.1);
+  EXPECT_NEAR(a.limits[1].reset_s, 24, 0.1);  // 40 of 100 a minute to refill
+  EXPECT_NEAR(a.limits[2].remaining, 1, 1e-3);
+}
+
+TEST(ModelListing, ListsThePluginsListingAndTheOperatorsPricePerTokenAsOpenRouterDoes) {
+  EXPECT_EQ(price_per_token_text(0.15), "0.00000015");
+  EXPECT_EQ(price_per_token_text(2), "0.000002");
+  EXPECT_EQ(price_per_token_text(0), "0");
+  nineteen::validator::OrganicTask priced{"chat-x", "text", "/v1/chat/completions", true, "tokens", 2};
+  priced.listing = R"({"context_length":2048,"max_output_length":1024,"quantization":"bf16",)"
+                   R"("supported_sampling_parameters":["temperature"],"id":"not-my-name"})";
+  priced.price_per_million_input_tokens = 0.5;
+  priced.price_per_million_output_tokens = 1.5;
+  nineteen::validator::OrganicTask unpriced{"words", "text", "/v1/text/transform", true, "words", 1};
+  nineteen::validator::OrganicTask unserved{"nobody", "text", "/v1/text/transform", true, "words", 0};
+  rapidjson::Document d;
+  d.Parse(models_json({priced, unpriced, unserved}).c_str());
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_EQ(d["data"].Size(), 2u) << "a task nobody serves is not listed";
+  const auto& m = d["data"][0];
+  EXPECT_STREQ(m["id"].GetString(), "chat-x") << "the listing cannot rename the task";
+  EXPECT_EQ(m["context_length"].GetInt(), 2048);
+  EXPECT_EQ(m["max_output_length"].GetInt(), 1024);
+  EXPECT_STREQ(m["quantization"].GetString(), "bf16");
+  EXPECT_STREQ(m["supported_sampling_parameters"][0].GetString(), "temperature");
+  EXPECT_STREQ(m["pricing"]["prompt"].GetString(), "0.0000005");
+  EXPECT_STREQ(m["pricing"]["completion"].GetString(), "0.0000015");
+  EXPECT_FALSE(d["data"][1].HasMember("pricing")) << "no price in tasks.toml: none listed";
+}
+
+TEST(ResponsesTranslation, ARequestBecomesTheChatRequestItMeans) {
+  ResponsesRead read = read_responses_request(
+      R"({"model":"chat-x","instructions":"Sys","input":[{"role":"user","content":"hi"}],"max_output_tokens":7,)"
+      R"("temperature":0.5,"top_p":0.9,"user":"u1","stream":true,"truncation":"disabled","text":{"format":{"type":"text"}}})");
+  ASSERT_FALSE(read.refusal) << read.refusal->message;
+  EXPECT_EQ(read.call.chat_body,
+            R"({"model":"chat-x","messages":[{"role":"system","content":"Sys"},{"role":"user","content":"hi"}],)"
+            R"("max_tokens":7,"temperature":0.5,"top_p":0.9,"user":"u1","stream":true,"stream_options":{"include_usage":true}})");
+  EXPECT_TRUE(read.call.stream);
+  EXPECT_NE(read.call.response_id, read_responses_request(R"({"model":"m","input":"x"})").call.response_id);
+  EXPECT_EQ(responses_key_for("max_tokens"), "max_output_tokens");
+  EXPECT_EQ(responses_key_for("messages"), "input");
+  EXPECT_EQ(responses_key_for("temperature"), "temperature");
+}
+
+TEST(ResponsesTranslation, AChatAnswerBecomesAResponseAndItsStreamTheResponsesEvents) {
+  ResponsesCall call = read_responses_request(R"({"model":"chat-x","input":"hi","max_output_tokens":2})").call;
+  rapidjson::Document whole;
+  whole.Parse(response_from_chat_completion(
+                  R"({"created":5,"choices":[{"message":{"content":"a b"},"finish_reason":"length"}],)"
+                  R"("usage":{"prompt_tokens":3,"completion_tokens":2}})",
+                  call)
+                  .c_str());
+  ASSERT_TRUE(whole.IsObject());
+  EXPECT_EQ(whole["created_at"].GetInt(), 5);
+  EXPECT_STREQ(whole["status"].GetString(), "incomplete");
+  EXPECT_STREQ(whole["output"][0]["content"][0]["text"].GetString(), "a b");
+  EXPECT_EQ(whole["usage"]["total_tokens"].GetInt(), 5);
+
+  ResponsesEventStream events(call);
+  std::vector<std::string> out = events.on_chat_chunk(R"({"choices":[{"delta":{"content":"a"},"finish_reason":null}]})");
+  ASSERT_EQ(out.size(), 5u);  // created, in_progress, item added, part added, the delta
+  EXPECT_NE(out[4].find(R"("type":"response.output_text.delta","sequence_number":4)"), std::string::npos) << out[4];
+  out = events.on_chat_chunk(R"({"choices":[{"delta":{},"finish_reason":"stop"}]})");
+  EXPECT_TRUE(out.empty()) << "no text, no event";
+  out = events.on_chat_chunk(R"({"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}})");
+  EXPECT_TRUE(out.empty());
+  out = events.finish();
+  ASSERT_EQ(out.size(), 4u);
+  rapidjson::Document completed;
+  completed.Parse(out.back().c_str());
+  EXPECT_STREQ(completed["type"].GetString(), "response.completed");
+  EXPECT_EQ(completed["sequence_number"].GetInt(), 8);
+  EXPECT_STREQ(completed["response"]["output"][0]["content"][0]["text"].GetString(), "a");
+  EXPECT_EQ(completed["response"]["usage"]["output_tokens"].GetInt(), 1);
 }

@@ -40,7 +40,8 @@ TEST(GatewayOnTheValidator, RoutesOrganicRequestsToTheValidatorsContendersAndBil
       .register_node({validator_key.ss58_address(), "", 1000, nineteen::chain::NodeRole::validator, "", 0});
   dir.write("tasks.toml",
             "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"reverse\"\nmax_capacity = 1000\n"
-            "volume_per_request = 10\ntimeout_s = 2\n");
+            "volume_per_request = 10\ntimeout_s = 2\nprice_per_million_input_tokens = 0.15\n"
+            "price_per_million_output_tokens = 0.6\n");
 
   // Two honest miners and one that answers every request with a 500.
   std::vector<std::unique_ptr<ChildProcess>> miners;
@@ -91,6 +92,9 @@ TEST(GatewayOnTheValidator, RoutesOrganicRequestsToTheValidatorsContendersAndBil
     std::this_thread::sleep_for(200ms);
   }
   ASSERT_NE(models.find("\"id\":\"reverse-words\""), std::string::npos) << models << validator.output();
+  // The operator's price from tasks.toml, per token as OpenRouter lists it, and the plugin's listing.
+  EXPECT_NE(models.find(R"("pricing":{"prompt":"0.00000015","completion":"0.0000006"})"), std::string::npos) << models;
+  EXPECT_NE(models.find(R"("output_modalities":["text"])"), std::string::npos) << models;
 
   // Whatever order the validator picks, the broken miner is passed over: every answer is full.
   for (int i = 0; i < 6; ++i) {

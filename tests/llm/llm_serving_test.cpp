@@ -154,6 +154,17 @@ TEST_F(LlmServing, EveryChunkIsValidJsonAndWorkCountsTokens) {
   }
   EXPECT_EQ(chat_->work(request, call.response_json()), static_cast<double>(call.chunks.size() - 1));
   EXPECT_EQ(chat_->work(request, "garbage"), 0.0);
+  // A stream cut off after 3 chunks (its user left) is worth the tokens it had.
+  ASSERT_GE(call.chunks.size(), 4u);
+  double tokens_in_three = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    rapidjson::Document doc;
+    doc.Parse(call.chunks[i].c_str());
+    if (doc["choices"].Size() > 0 && doc["choices"][0].HasMember("token_ids")) tokens_in_three += doc["choices"][0]["token_ids"].Size();
+  }
+  EXPECT_GT(tokens_in_three, 0.0);
+  const std::string cut = "[" + call.chunks[0] + "," + call.chunks[1] + "," + call.chunks[2] + "]";
+  EXPECT_EQ(chat_->work(request, cut), tokens_in_three);
 }
 
 TEST_F(LlmServing, ConcurrentCallsGiveTheSameAnswersAsOneAtATime) {

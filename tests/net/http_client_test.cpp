@@ -27,6 +27,11 @@ Router slow_router() {
       for (int i = 0; i < 20 && w.send("{}"); ++i) std::this_thread::sleep_for(50ms);
     });
   });
+  router.add("GET", "/pause", [](const Request&) {  // one event, then 1 s of silence
+    return Reply::stream([](SseWriter& w) {
+      if (w.send("{}")) std::this_thread::sleep_for(1000ms);
+    });
+  });
   router.add("GET", "/fast", [](const Request&) { return json_response(200, "{}"); });
   return router;
 }
@@ -95,6 +100,30 @@ TEST(HttpClient, LongStreamIsATotalTimeout) {
   EXPECT_GT(seen, 0u);
   EXPECT_EQ(res.events, seen);
   EXPECT_FALSE(res.done_seen);
+}
+
+TEST(HttpClient, AStreamStopsSoonAfterItsStopFlagIsSetEvenWhileTheServerIsSilent) {
+  HttpServer server(slow_router(), ServerOptions{});
+  HttpClient client;
+  ClientRequest r;
+  r.url = server.base_url() + "/pause";
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  r.stop = stop;
+  std::chrono::steady_clock::time_point set_at;
+  std::thread setter;
+  ClientResult res = client.stream(r, [&](const SseEvent&) {
+    setter = std::thread([&] {  // after the first event, from another thread, as a gateway's relay does
+      std::this_thread::sleep_for(100ms);
+      set_at = std::chrono::steady_clock::now();
+      *stop = true;
+    });
+    return true;
+  });
+  const auto stopped_at = std::chrono::steady_clock::now();
+  setter.join();
+  EXPECT_EQ(res.error, ClientErrorKind::stopped_by_caller) << res.error_message;
+  EXPECT_EQ(res.events, 1u);
+  EXPECT_LT(stopped_at - set_at, 500ms) << "the read waited for the server's next event";
 }
 
 TEST(HttpClient, NothingListeningIsConnectionRefused) {

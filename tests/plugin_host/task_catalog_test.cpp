@@ -83,6 +83,31 @@ TEST(TaskCatalog, MissingPluginAndBadKindAndEndpoint) {
   EXPECT_EQ(c.find("t")->error, "f.toml:3: task \"t\" key \"enabled\": expected true or false, got \"yes\"");
 }
 
+TEST(TaskCatalog, PricesPerMillionTokensAreReadAndABadOneNamesFileLineAndKey) {
+  auto c = parse_task_catalog("[tasks.t]\nplugin = \"p\"\nprice_per_million_input_tokens = 0.15\n"
+                              "price_per_million_output_tokens = 0.6\n[tasks.free]\nplugin = \"p\"\n",
+                              "tasks.toml");
+  const auto* t = c.find("t");
+  ASSERT_TRUE(t->error.empty()) << t->error;
+  EXPECT_DOUBLE_EQ(t->price_per_million_input_tokens.value_or(-1), 0.15);
+  EXPECT_DOUBLE_EQ(t->price_per_million_output_tokens.value_or(-1), 0.6);
+  EXPECT_EQ(t->plugin_config_json.find("price"), std::string::npos) << "a catalogue key, not the plugin's";
+  EXPECT_FALSE(c.find("free")->price_per_million_input_tokens.has_value());
+
+  c = parse_task_catalog("[tasks.t]\nplugin = \"p\"\nprice_per_million_input_tokens = \"cheap\"\n"
+                         "price_per_million_output_tokens = 1\n", "tasks.toml");
+  EXPECT_EQ(c.find("t")->error,
+            "tasks.toml:3: task \"t\" key \"price_per_million_input_tokens\": expected a number >= 0, got \"cheap\"");
+  c = parse_task_catalog("[tasks.t]\nplugin = \"p\"\nprice_per_million_input_tokens = 1\n"
+                         "price_per_million_output_tokens = -2\n", "tasks.toml");
+  EXPECT_EQ(c.find("t")->error,
+            "tasks.toml:4: task \"t\" key \"price_per_million_output_tokens\": expected a number >= 0, got -2");
+  c = parse_task_catalog("[tasks.t]\nplugin = \"p\"\nprice_per_million_input_tokens = 1\n", "tasks.toml");
+  EXPECT_EQ(c.find("t")->error,
+            "tasks.toml:1: task \"t\": missing key \"price_per_million_output_tokens\" (a price needs both "
+            "price_per_million_input_tokens and price_per_million_output_tokens)");
+}
+
 TEST(TaskCatalog, OneBadEntryDoesNotSpoilTheOthers) {
   auto c = parse_task_catalog("[tasks.bad]\nplugin = 5\n[tasks.good]\nplugin = \"p\"\n", "f.toml");
   EXPECT_FALSE(c.find("bad")->error.empty());

@@ -104,6 +104,17 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
   entry.volume_per_request = r.number("volume_per_request", 1, 0, true);
   entry.timeout_s = r.number("timeout_s", 2, 0, true);
   entry.enabled = r.boolean("enabled").value_or(true);
+  if (table->get("price_per_million_input_tokens")) {
+    entry.price_per_million_input_tokens = r.number("price_per_million_input_tokens", 0, 0);
+  }
+  if (table->get("price_per_million_output_tokens")) {
+    entry.price_per_million_output_tokens = r.number("price_per_million_output_tokens", 0, 0);
+  }
+  if (r.error.empty() && entry.price_per_million_input_tokens.has_value() != entry.price_per_million_output_tokens.has_value()) {
+    const char* missing = entry.price_per_million_input_tokens ? "price_per_million_output_tokens" : "price_per_million_input_tokens";
+    r.error = entry.source + ": task \"" + name + "\": missing key \"" + missing +
+              "\" (a price needs both price_per_million_input_tokens and price_per_million_output_tokens)";
+  }
 
   toml::table own;
   for (const auto& [key, value] : *table) {
@@ -122,7 +133,8 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
 const std::vector<std::string>& catalogue_keys() {
   static const std::vector<std::string> keys = {"plugin", "kind",         "endpoint",           "stream",
                                                 "weight", "max_capacity", "volume_per_request", "timeout_s",
-                                                "enabled"};
+                                                "enabled", "price_per_million_input_tokens",
+                                                "price_per_million_output_tokens"};
   return keys;
 }
 

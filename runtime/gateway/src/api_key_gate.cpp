@@ -1,6 +1,7 @@
 // API key admission: lookup (cached briefly), revocation, request rate and daily work limits.
 #include "nineteen/gateway/api_key_gate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -85,6 +86,8 @@ Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
   if (a.key->work_per_day > 0) {
     auto wall = std::chrono::system_clock::now();
     double used = ledger_.work_on(a.key->id, utc_day(wall));
+    a.limits.push_back(KeyLimitState{"work-per-day", a.key->work_per_day, std::max(0.0, a.key->work_per_day - used),
+                                     seconds_to_utc_midnight(wall)});
     if (used >= a.key->work_per_day) {
       a.status = 429;
       a.code = "daily_work_exceeded";
@@ -97,16 +100,20 @@ Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
   if (a.key->work_per_minute > 0) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = work_buckets_.find(a.key->id);
+    KeyLimitState tokens{"tokens", a.key->work_per_minute, a.key->work_per_minute, 0};  // no answer charged yet: full
     if (it != work_buckets_.end()) {
       if (it->second.per_minute() != a.key->work_per_minute) it->second.set_rate(a.key->work_per_minute, now);
-      if (!it->second.take(now, 0)) {  // in debt from earlier answers
-        a.status = 429;
-        a.code = "work_rate_exceeded";
-        a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now, 0)));
-        a.message = "API key \"" + a.key->name + "\" is over its limit of " + number(a.key->work_per_minute) +
-                    " work (tokens) per minute; retry after " + number(a.retry_after_s) + " s";
-        return a;
-      }
+      tokens.remaining = std::max(0.0, it->second.available(now));
+      tokens.reset_s = it->second.seconds_until(now, a.key->work_per_minute);
+    }
+    a.limits.push_back(tokens);
+    if (it != work_buckets_.end() && !it->second.take(now, 0)) {  // in debt from earlier answers
+      a.status = 429;
+      a.code = "work_rate_exceeded";
+      a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now, 0)));
+      a.message = "API key \"" + a.key->name + "\" is over its limit of " + number(a.key->work_per_minute) +
+                  " work (tokens) per minute; retry after " + number(a.retry_after_s) + " s";
+      return a;
     }
   }
   if (a.key->requests_per_minute > 0) {
@@ -117,7 +124,10 @@ Admission ApiKeyGate::admit(const std::optional<std::string>& authorization) {
     } else if (it->second.per_minute() != a.key->requests_per_minute) {
       it->second.set_rate(a.key->requests_per_minute, now);
     }
-    if (!it->second.take(now)) {
+    const bool taken = it->second.take(now);
+    a.limits.push_back(KeyLimitState{"requests", a.key->requests_per_minute, std::max(0.0, it->second.available(now)),
+                                     it->second.seconds_until(now, a.key->requests_per_minute)});
+    if (!taken) {
       a.status = 429;
       a.code = "rate_limit_exceeded";
       a.retry_after_s = std::max(1.0, std::ceil(it->second.seconds_until(now)));

@@ -10,10 +10,6 @@
 #include <optional>
 #include <set>
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include "nineteen/gateway/after_answer_queue.hpp"
@@ -21,7 +17,10 @@
 #include "nineteen/gateway/checkable_request.hpp"
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/gateway/key_usage_ledger.hpp"
+#include "nineteen/gateway/model_listing.hpp"
 #include "nineteen/gateway/organic_dispatch.hpp"
+#include "nineteen/gateway/rate_limit_headers.hpp"
+#include "nineteen/gateway/responses_translation.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/net/http_server.hpp"
 #include "nineteen/net/openai_error.hpp"
@@ -44,7 +43,7 @@ struct GatewayServer::State {
         gate(store, ledger, std::chrono::milliseconds(static_cast<long long>(settings.key_cache_s * 1000))),
         after_answer([this] { flush_ledger(); },
                      std::chrono::milliseconds(static_cast<long long>(settings.usage_flush_s * 1000))),
-        dispatch(routing, client, after_answer, settings.max_attempts, stopped) {}
+        dispatch(routing, client, after_answer, settings.max_attempts) {}
 
   static net::ClientOptions client_options(const GatewaySettings& s) {
     net::ClientOptions o;
@@ -62,7 +61,7 @@ struct GatewayServer::State {
     }
   }
 
-  std::atomic<bool> stopped{false};  // first: the dispatch reads it
+  std::atomic<bool> stopped{false};
   GatewaySettings settings;
   validator::OrganicRouting& routing;
   std::shared_ptr<store::ValidatorStore> store;
@@ -137,8 +136,8 @@ void count_attempts(State& s, const std::string& task, const DispatchResult& r) 
   s.metrics.retries(task, r.retries);
 }
 
-// Usage is billed for a full answer, with the work the task's plugin reads from it; the work is also
-// charged to the key's work-per-minute bucket.
+// Usage is billed for a full answer, or for what was produced of a stream whose user left, with the
+// work the task's plugin reads from it; the work is also charged to the key's work-per-minute bucket.
 void bill(State& s, const store::ApiKeyRecord& key, const std::string& task, const std::string& body,
           const std::string& response_json) {
   const std::string day = utc_day(std::chrono::system_clock::now());
@@ -155,15 +154,21 @@ struct ReadRequest {
   std::optional<net::Response> error;
   std::string key_name = "-";
   std::optional<store::ApiKeyRecord> key;
+  std::vector<KeyLimitState> limits;  // where the key's limits stand, for the x-ratelimit-* headers
   validator::OrganicTask task;
   bool stream = false;
   CheckableRequest checkable;  // what miners get, and what the user's answer hides
+  std::shared_ptr<const ResponsesCall> responses;  // a /v1/responses request: its answer is translated back
 };
+
+constexpr const char* kResponsesPath = "/v1/responses";
+constexpr const char* kChatPath = "/v1/chat/completions";
 
 ReadRequest read_request(State& s, const net::Request& request) {
   ReadRequest out;
   Admission a = s.gate.admit(request.headers.get("Authorization"));
   if (a.key) out.key_name = a.key->name;
+  out.limits = a.limits;
   if (a.status != 200) {
     out.error = error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
     return out;
@@ -182,14 +187,29 @@ ReadRequest read_request(State& s, const net::Request& request) {
     return out;
   }
   const std::string& name = *head.head->model;
+  // The Responses API: its request becomes a chat request, and is read from here on as one.
+  std::string body = request.body;
+  std::string endpoint = request.path;
+  if (request.path == kResponsesPath) {
+    ResponsesRead translated = read_responses_request(request.body);
+    if (translated.refusal) {
+      const net::RequestHeadError& r = *translated.refusal;
+      out.error = error_reply(400, r.message, r.code, r.param.empty() ? std::nullopt : std::optional<std::string>(r.param));
+      return out;
+    }
+    out.responses = std::make_shared<const ResponsesCall>(std::move(translated.call));
+    body = out.responses->chat_body;
+    endpoint = kChatPath;
+  }
   auto task = std::find_if(tasks.begin(), tasks.end(), [&](const validator::OrganicTask& t) { return t.name == name; });
   if (task == tasks.end()) {
     out.error = error_reply(404, "the model \"" + name + "\" does not exist here; GET /v1/models lists: " + task_list(tasks),
                             "model_not_found", "model");
     return out;
   }
-  if (task->endpoint != request.path) {
-    out.error = error_reply(400, "the model \"" + name + "\" is served at POST " + task->endpoint + ", not at " + request.path,
+  if (task->endpoint != endpoint) {
+    out.error = error_reply(400, "the model \"" + name + "\" is served at POST " + task->endpoint + ", not at " + request.path +
+                                     (out.responses ? " (which serves chat tasks only)" : ""),
                             "wrong_endpoint", "model");
     return out;
   }
@@ -201,15 +221,17 @@ ReadRequest read_request(State& s, const net::Request& request) {
   }
   // The task's own rules, before any miner sees the request: a request a miner would refuse (or
   // that could harm one) never leaves the validator.
-  if (std::optional<validator::RequestRefusal> refusal = s.routing.refuse_request(name, request.body)) {
-    out.error = error_reply(400, refusal->message, refusal->code, key_named_in(refusal->message));
+  if (std::optional<validator::RequestRefusal> refusal = s.routing.refuse_request(name, body)) {
+    std::optional<std::string> param = key_named_in(refusal->message);
+    if (param && out.responses) param = responses_key_for(*param);
+    out.error = error_reply(400, refusal->message, refusal->code, param);
     return out;
   }
   try {
-    out.checkable = make_checkable(request.body, task->check_needs);
+    out.checkable = make_checkable(body, task->check_needs);
   } catch (const std::exception& e) {  // the plugin's descriptor is wrong: serve, unchecked as before
     spdlog::error("task {}: {}; its organic answers may not be checkable", name, e.what());
-    out.checkable = CheckableRequest{request.body, AnswerShaping{{}, name, out.stream, false}};
+    out.checkable = CheckableRequest{body, AnswerShaping{{}, name, out.stream, false}};
   }
   out.task = *task;
   return out;
@@ -224,42 +246,54 @@ net::Reply serve_whole(const std::shared_ptr<State>& s, const ReadRequest& read,
   double total = seconds_since(started);
   s->metrics.latency(read.task.name, total, total);
   bill(*s, *read.key, read.task.name, read.checkable.body, r.response_json);
-  return net::json_response(200, shape_for_user(r.body, read.checkable.shaping).front());
+  const std::string answer = shape_for_user(r.body, read.checkable.shaping).front();
+  return net::json_response(200, read.responses ? response_from_chat_completion(answer, *read.responses) : answer);
 }
 
 // The state is held by a plain pointer: stop() waits for every handler and stream to end before the
 // state goes, and a strong reference here would make a cycle (state → server → stream → state).
 net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point started) {
-  struct Progress {
-    DispatchResult result;
-    double first_byte_s = -1;
-  };
-  auto progress = std::make_shared<Progress>();
   const std::string body = read.checkable.body;
   const AnswerShaping shaping = read.checkable.shaping;
   const validator::OrganicTask task = read.task;
-  auto producer = [s, progress, task, body, shaping, started](const net::ChunkPush& push) {
-    progress->result = s->dispatch.serve(task, body, [&](std::string_view chunk) {
-      if (progress->first_byte_s < 0) progress->first_byte_s = seconds_since(started);
+  // A /v1/responses stream: each chat chunk becomes the Responses API's events.
+  std::shared_ptr<ResponsesEventStream> events;
+  if (read.responses) events = std::make_shared<ResponsesEventStream>(*read.responses);
+  const store::ApiKeyRecord key = *read.key;
+  // Set by the relay once the user has gone: the miner's stream is then stopped at once.
+  auto user_left = std::make_shared<std::atomic<bool>>(false);
+  auto producer = [s, task, body, shaping, started, events, key, user_left](const net::ChunkPush& push) {
+    auto push_all = [&](const std::vector<std::string>& chunks) {
       bool more = true;
-      for (const std::string& shaped : shape_for_user(std::string(chunk), shaping)) more = push(shaped) && more;
+      for (const std::string& c : chunks) more = push(c) && more;
       return more;
-    });
-    const DispatchResult& r = progress->result;
+    };
+    double first_byte_s = -1;
+    const DispatchResult r = s->dispatch.serve(task, body, [&](std::string_view chunk) {
+      if (first_byte_s < 0) first_byte_s = seconds_since(started);
+      bool more = true;
+      for (const std::string& shaped : shape_for_user(std::string(chunk), shaping)) {
+        more = (events ? push_all(events->on_chat_chunk(shaped)) : push(shaped)) && more;
+      }
+      return more;
+    }, user_left);
+    if (r.status == 200 && events) push_all(events->finish());
+    // Accounted here, where the result is complete: the relay may end the user's stream before.
+    count_attempts(*s, task.name, r);
+    if (r.status == 200) s->metrics.latency(task.name, first_byte_s, seconds_since(started));
+    if (r.status == 200 || (r.status == 499 && r.response_json.size() > 2)) bill(*s, key, task.name, body, r.response_json);
     return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};
   };
-  auto on_done = [s, progress, task, body, key = *read.key, key_name = read.key_name, started](int status,
-                                                                                                const std::string&) {
-    const DispatchResult& r = progress->result;
-    count_attempts(*s, task.name, r);
+  auto on_done = [s, task, key_name = read.key_name](int status, const std::string&) {
     s->metrics.request_done(task.name, status, key_name);
-    if (r.status == 200) {
-      s->metrics.latency(task.name, progress->first_byte_s, seconds_since(started));
-      bill(*s, key, task.name, body, r.response_json);  // the miner served it in full, even if the user left
-    }
   };
-  net::Reply reply = net::relay_stream(producer, on_done, nullptr);
+  net::Reply reply = net::relay_stream(producer, on_done, nullptr, user_left);
   if (!reply.is_stream() && reply.response().status == 503) reply.response().headers.set("Retry-After", "1");
+  return reply;
+}
+
+net::Reply with_limit_headers(net::Reply reply, const std::vector<KeyLimitState>& limits) {
+  for (auto& [name, value] : rate_limit_headers(limits)) reply.response().headers.set(name, value);
   return reply;
 }
 
@@ -268,45 +302,10 @@ net::Reply serve_task(const std::shared_ptr<State>& s, const net::Request& reque
   ReadRequest read = read_request(*s, request);
   if (read.error) {
     s->metrics.request_done(read.task.name.empty() ? "-" : read.task.name, read.error->status, read.key_name);
-    return *read.error;
+    return with_limit_headers(*read.error, read.limits);
   }
-  return read.stream ? serve_streamed(s.get(), read, started) : serve_whole(s, read, started);
-}
-
-std::string models_json(const std::vector<validator::OrganicTask>& tasks) {
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
-  w.StartObject();
-  w.Key("object");
-  w.String("list");
-  w.Key("data");
-  w.StartArray();
-  for (const auto& t : tasks) {
-    if (t.contenders == 0) continue;
-    w.StartObject();
-    w.Key("id");
-    w.String(t.name.c_str(), static_cast<rapidjson::SizeType>(t.name.size()));
-    w.Key("object");
-    w.String("model");
-    w.Key("created");
-    w.Int(0);
-    w.Key("owned_by");
-    w.String("nineteen");
-    w.Key("kind");
-    w.String(t.kind.c_str(), static_cast<rapidjson::SizeType>(t.kind.size()));
-    w.Key("endpoint");
-    w.String(t.endpoint.c_str(), static_cast<rapidjson::SizeType>(t.endpoint.size()));
-    w.Key("stream");
-    w.Bool(t.stream);
-    w.Key("work_unit");
-    w.String(t.work_unit.c_str(), static_cast<rapidjson::SizeType>(t.work_unit.size()));
-    w.Key("contenders");
-    w.Uint64(t.contenders);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(out.GetString(), out.GetSize());
+  return with_limit_headers(read.stream ? serve_streamed(s.get(), read, started) : serve_whole(s, read, started),
+                            read.limits);
 }
 
 StatusPageData status_page_data(State& s) {
@@ -372,8 +371,8 @@ net::Router make_router(const std::shared_ptr<State>& s) {
   router.add("GET", "/v1/models", with_state([](const std::shared_ptr<State>& s, const net::Request& request) -> net::Reply {
     Admission a = s->gate.admit(request.headers.get("Authorization"));
     s->metrics.request_done("-", a.status, a.key ? a.key->name : "-");
-    if (a.status != 200) return error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s);
-    return net::json_response(200, models_json(s->routing.organic_tasks()));
+    if (a.status != 200) return with_limit_headers(error_reply(a.status, a.message, a.code, std::nullopt, a.retry_after_s), a.limits);
+    return with_limit_headers(net::json_response(200, models_json(s->routing.organic_tasks())), a.limits);
   }));
   router.add("GET", "/metrics", with_state([](const std::shared_ptr<State>& s, const net::Request&) -> net::Reply {
     net::Response r;
@@ -410,7 +409,7 @@ net::Router make_router(const std::shared_ptr<State>& s) {
   }));
   // Every endpoint a task describes, plus OpenAI's text endpoints so that such tasks added later
   // are routed without a restart. A task is found by "model", never by the path alone.
-  std::set<std::string> endpoints = {"/v1/chat/completions", "/v1/completions"};
+  std::set<std::string> endpoints = {kChatPath, "/v1/completions", kResponsesPath};
   for (const auto& t : s->routing.organic_tasks()) {
     if (!t.endpoint.empty() && t.endpoint.front() == '/' && t.endpoint != "/" && t.endpoint != "/metrics") {
       endpoints.insert(t.endpoint);
@@ -430,6 +429,7 @@ GatewayServer::GatewayServer(GatewaySettings settings, validator::OrganicRouting
   options.port = state_->settings.port;
   options.handler_threads = state_->settings.handler_threads;
   options.max_body_bytes = state_->settings.max_body_bytes;
+  options.request_id_header = "x-request-id";
   // A stream's single write may wait on a slow user; the miner's own timeouts bound the rest.
   options.write_timeout = std::chrono::seconds(60);
   state_->server = std::make_unique<net::HttpServer>(make_router(state_), options);

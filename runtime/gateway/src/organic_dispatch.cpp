@@ -20,15 +20,11 @@ std::string whole_answer(const std::string& response_json) {
 }  // namespace
 
 OrganicDispatch::OrganicDispatch(validator::OrganicRouting& routing, net::HttpClient& client, AfterAnswerQueue& reports,
-                                 int max_attempts, const std::atomic<bool>& stopping)
-    : routing_(routing),
-      client_(client),
-      reports_(reports),
-      max_attempts_(max_attempts < 1 ? 1 : max_attempts),
-      stopping_(stopping) {}
+                                 int max_attempts)
+    : routing_(routing), client_(client), reports_(reports), max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
 
 DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const std::string& body,
-                                      const UserChunkSink& sink) {
+                                      const UserChunkSink& sink, std::shared_ptr<const std::atomic<bool>> user_left) {
   DispatchResult out;
   std::vector<validator::OrganicCandidate> candidates = routing_.organic_candidates(task.name);
   if (candidates.empty()) {
@@ -41,7 +37,6 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
   const bool streamed = static_cast<bool>(sink);
   const keys::Hotkey& signer = routing_.signing_key();
   bool user_gone = false;
-  bool abandoned = false;  // the user left and the gateway is stopping
   for (size_t i = 0; i < candidates.size() && static_cast<int>(i) < max_attempts_; ++i) {
     const validator::OrganicCandidate& c = candidates[i];
     if (i > 0) out.retries++;
@@ -49,21 +44,27 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
     validator::ChunkObserver observer;
     if (streamed) {
       observer = [&](std::string_view chunk) {
-        // After the user left, the answer is still read to its end: the miner served it in full.
-        if (!user_gone && !sink(chunk)) user_gone = true;
+        // Once the user has gone, reading stops: the connection to the miner closes, which cancels
+        // the call there, so the miner's slot is free and the user pays only for what was produced.
+        if (!sink(chunk)) user_gone = true;
         chunks_to_user++;
-        abandoned = user_gone && stopping_.load();
-        return !abandoned;
+        return !user_gone;
       };
     }
     routing_.organic_started(task.name, c.miner.hotkey);
-    validator::QueryResult r =
-        validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts, observer);
-    if (abandoned) {  // cut by us, not the miner's failure: not reported
-      out.status = 503;
+    validator::QueryResult r = validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts,
+                                                      observer, streamed ? user_left : nullptr);
+    user_gone = user_gone || r.stopped_by_caller;
+    if (user_gone) {  // cut by us: reported to end its count in flight, for or against the miner neither
+      out.status = 499;
       out.stream_cut = true;
-      out.code = "stopping";
-      out.body = "the gateway is stopping";
+      out.code = "client_gone";
+      out.body = "the user closed the connection after " + std::to_string(chunks_to_user) + " chunks";
+      out.response_json = r.response_json;  // the chunks produced: what the user is billed for
+      out.attempts.push_back(AttemptRecord{c.uid, c.miner.hotkey, r.status, out.body});
+      reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r)] {
+        routing.organic_finished(task, hotkey, body, r);
+      });
       return out;
     }
     AttemptVerdict verdict = judge_attempt(r, chunks_to_user);

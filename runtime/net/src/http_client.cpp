@@ -36,12 +36,17 @@ struct Connection {
   beast::flat_buffer buffer;
 };
 
-// Runs `c`'s io_context until `done` or `deadline`. On the deadline, closes the socket, lets the
-// aborted operation finish, and returns false.
-bool run_until(Connection& c, const bool& done, Clock::time_point deadline) {
+// How often a read watches its request's `stop` flag.
+constexpr auto kStopPoll = std::chrono::milliseconds(10);
+
+// Runs `c`'s io_context until `done`, `deadline` or `stop` is set. On the deadline or stop, closes
+// the socket, lets the aborted operation finish, and returns false.
+bool run_until(Connection& c, const bool& done, Clock::time_point deadline, const std::atomic<bool>* stop = nullptr) {
   c.ioc.restart();
-  while (!done) {
-    if (c.ioc.run_one_until(deadline) == 0 && !done) break;  // deadline passed (or nothing left to run)
+  while (!done && !(stop && stop->load())) {
+    const Clock::time_point until = stop ? std::min(deadline, Clock::now() + kStopPoll) : deadline;
+    // Nothing ran: the deadline passed, or nothing is left to run; with a stop flag, a slice ended.
+    if (c.ioc.run_one_until(until) == 0 && !done && (c.ioc.stopped() || Clock::now() >= deadline)) break;
   }
   if (done) return true;
   error_code ignored;
@@ -267,13 +272,14 @@ class Exchange {
 
   // Reads one step of the response with the total deadline; false with `result` filled on failure.
   template <class Step>
-  bool step(Connection& c, ClientResult& result, Step start, error_code& ec) {
+  bool step(Connection& c, ClientResult& result, Step start, error_code& ec, const std::atomic<bool>* stop = nullptr) {
     bool done = false;
     start([&](error_code e, std::size_t) {
       ec = e;
       done = true;
     });
-    if (!run_until(c, done, total_deadline_)) {
+    if (!run_until(c, done, total_deadline_, stop)) {
+      if (stop && stop->load()) return fail(result, ClientErrorKind::stopped_by_caller, "the caller stopped the stream");
       return fail(result, ClientErrorKind::total_timeout,
                   "the response did not complete within the total timeout of " +
                       std::to_string(timeouts_.total.count()) + " ms");
@@ -327,7 +333,8 @@ class Exchange {
     while (!parser.is_done()) {
       msg.body().data = chunk.data();
       msg.body().size = chunk.size();
-      if (!step(c, result, [&](auto handler) { http::async_read_some(c.socket, c.buffer, parser, handler); }, ec)) {
+      const std::atomic<bool>* stop = events && request_.stop ? request_.stop.get() : nullptr;
+      if (!step(c, result, [&](auto handler) { http::async_read_some(c.socket, c.buffer, parser, handler); }, ec, stop)) {
         if (events) {
           result.events = events->events();
           result.done_seen = events->done_seen();

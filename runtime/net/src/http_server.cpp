@@ -22,6 +22,7 @@
 
 #include "nineteen/net/fatal_signal_log.hpp"
 #include "nineteen/net/openai_error.hpp"
+#include "nineteen/net/request_id.hpp"
 #include "nineteen/net/sse_parser.hpp"
 
 namespace nineteen::net {
@@ -272,6 +273,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(msg.body());
     request.remote_address = remote_;
+    if (!server_.options.request_id_header.empty()) {
+      const std::string& name = server_.options.request_id_header;
+      request.headers.set(name, request_id_for(request.headers.get(name)));
+    }
     head_request_ = msg.method() == http::verb::head;
     ++requests_served_;
     keep_alive_ = msg.keep_alive() && (server_.options.max_requests_per_connection == 0 ||
@@ -306,6 +311,10 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::error("http server: handler for {} {} threw a non-standard exception", request.method, request.path);
       reply.emplace(error_response(500, "internal error while handling " + request.method + " " + request.path,
                                    std::string("internal_error")));
+    }
+    const std::string& id_header = server_.options.request_id_header;
+    if (!id_header.empty() && !reply->response().headers.has(id_header)) {
+      reply->response().headers.set(id_header, request.headers.get(id_header).value_or(new_request_id()));
     }
     if (reply->is_stream()) return run_stream(*reply, request);
     asio::post(socket_.get_executor(), [self = shared_from_this(), response = std::move(reply->response())]() mutable {
@@ -342,7 +351,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void answer_error_and_close(int status, const std::string& message, const std::string& code) {
     keep_alive_ = false;
     phase_ = Phase::writing;
-    auto res = to_beast(error_response(status, ErrorBody{message, "", std::nullopt, code}), false);
+    Response response = error_response(status, ErrorBody{message, "", std::nullopt, code});
+    // The request was not read whole: its own id cannot be trusted to be there, so a new one.
+    if (!server_.options.request_id_header.empty()) response.headers.set(server_.options.request_id_header, new_request_id());
+    auto res = to_beast(std::move(response), false);
     arm(write_timer_, write_generation_, server_.options.write_timeout);
     http::async_write(socket_, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
       self->disarm(self->write_timer_, self->write_generation_);

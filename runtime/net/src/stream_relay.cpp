@@ -12,6 +12,9 @@
 namespace nineteen::net {
 namespace {
 
+// How soon a client that went away while no chunk is due is noticed (and the producer cancelled).
+constexpr auto kClientWatch = std::chrono::milliseconds(20);
+
 struct Channel {
   std::mutex mutex;
   std::condition_variable changed;
@@ -79,7 +82,7 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
       std::string chunk;
       {
         std::unique_lock<std::mutex> lock(channel->mutex);
-        channel->changed.wait_for(lock, std::chrono::milliseconds(200),
+        channel->changed.wait_for(lock, kClientWatch,
                                   [&] { return channel->finished || !channel->chunks.empty(); });
         if (channel->chunks.empty()) {
           if (channel->finished) break;

@@ -58,6 +58,8 @@ LiveTask::LiveTask(std::shared_ptr<PluginLibrary> library, nt_task* task, std::s
   info_.model = string_field(doc, "model");
   auto needs = doc.FindMember("check_needs");
   if (needs != doc.MemberEnd() && needs->value.IsObject()) info_.check_needs = sdk::to_json(needs->value);
+  auto listing = doc.FindMember("listing");
+  if (listing != doc.MemberEnd() && listing->value.IsObject()) info_.listing = sdk::to_json(listing->value);
   auto stream = doc.FindMember("stream");
   info_.stream = stream != doc.MemberEnd() && stream->value.IsBool() && stream->value.GetBool();
 }

@@ -17,7 +17,8 @@ double seconds(std::chrono::microseconds us) { return us.count() < 0 ? 0 : stati
 
 QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
                         const std::string& endpoint, const std::string& body, bool stream,
-                        const QueryTimeouts& timeouts, const ChunkObserver& observer) {
+                        const QueryTimeouts& timeouts, const ChunkObserver& observer,
+                        std::shared_ptr<const std::atomic<bool>> stop) {
   net::ClientRequest request;
   request.method = "POST";
   request.url = miner.base_url + endpoint;
@@ -29,6 +30,7 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
   t.first_byte = timeouts.first_byte;
   t.total = timeouts.total;
   request.timeouts = t;
+  request.stop = std::move(stop);
 
   QueryResult result;
   net::ClientResult r;
@@ -46,6 +48,12 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
   result.first_byte_s = seconds(r.first_byte_after);
   result.total_s = seconds(r.total);
 
+  if (r.error == net::ClientErrorKind::stopped_by_caller) {
+    result.stopped_by_caller = true;
+    result.error = "the reader stopped after " + std::to_string(result.chunks) + " chunks";
+    result.response_json = chunks + "]";
+    return result;
+  }
   if (r.status == 429) {  // an honest "full", streamed or not
     result.outcome = scoring::Outcome::rate_limited;
     result.error = "429 from the miner";

@@ -235,7 +235,12 @@ std::vector<OrganicTask> ValidatorNode::organic_tasks() {
     auto live = s.parts.host->task(name);
     if (!live) continue;
     const auto& info = live->info();
-    tasks.push_back(OrganicTask{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name], info.check_needs});
+    OrganicTask task{name, info.kind, info.endpoint, info.stream, info.work_unit, count[name], info.check_needs, info.listing};
+    if (const config::TaskEntry* entry = s.parts.host->catalog().find(name)) {
+      task.price_per_million_input_tokens = entry->price_per_million_input_tokens;
+      task.price_per_million_output_tokens = entry->price_per_million_output_tokens;
+    }
+    tasks.push_back(std::move(task));
   }
   return tasks;
 }
@@ -297,8 +302,10 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
   // A miner refusing a user's malformed or oversized request did its job: not a failure of the miner.
   // So is a connection the miner closed on receiving a user's request (the gateway sends such a
   // request to no other miner): the request is suspected, not the miner.
+  // And a stream the gateway stopped because its user left: the miner was cut off, not failing.
   const bool users_fault = result.status == 400 || result.status == 413 || result.status == 422 ||
-                           (result.status == 0 && result.transport == net::ClientErrorKind::connection_closed);
+                           (result.status == 0 && result.transport == net::ClientErrorKind::connection_closed) ||
+                           result.stopped_by_caller;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     LiveStats& stats = s.live[{task, miner_hotkey}];

@@ -29,12 +29,18 @@ struct TaskDescriptor {
   // An "answer" entry hides `path` of every answer chunk from a user whose request lacked `when`:
   // replaced by "user_sees" when given, removed otherwise ("a[].b": member b of each element of a).
   std::string check_needs = {};
+  // What a client or a marketplace reads in GET /v1/models (JSON object; empty = nothing), with
+  // OpenRouter's provider listing names: "context_length", "max_output_length", "quantization"
+  // ("fp32", "bf16", ...), "input_modalities", "output_modalities",
+  // "supported_sampling_parameters" (request keys honoured), "supported_features".
+  std::string listing = {};
 
   std::string to_json() const {
     return std::string("{\"name\":") + json_quote(name) + ",\"kind\":" + json_quote(kind) +
            ",\"endpoint\":" + json_quote(endpoint) + ",\"stream\":" + (stream ? "true" : "false") +
            ",\"work_unit\":" + json_quote(work_unit) + ",\"model\":" + json_quote(model) +
-           (check_needs.empty() ? std::string() : ",\"check_needs\":" + check_needs) + "}";
+           (check_needs.empty() ? std::string() : ",\"check_needs\":" + check_needs) +
+           (listing.empty() ? std::string() : ",\"listing\":" + listing) + "}";
   }
 };
 

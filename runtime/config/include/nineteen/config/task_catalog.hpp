@@ -22,6 +22,9 @@ struct TaskEntry {
   double volume_per_request = 1;
   double timeout_s = 2;
   bool enabled = true;
+  // What the operator charges for the task, in their currency per million tokens (GET /v1/models
+  // lists it); both keys or neither.
+  std::optional<double> price_per_million_input_tokens, price_per_million_output_tokens;
   std::string plugin_config_json = "{}";
   std::string source;         // "tasks.toml:12" for messages
   std::string error;          // non-empty: this entry is unusable, and why (others still load)

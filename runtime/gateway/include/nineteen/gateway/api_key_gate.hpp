@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nineteen/gateway/key_usage_ledger.hpp"
 #include "nineteen/gateway/request_rate_bucket.hpp"
@@ -16,12 +17,23 @@
 
 namespace nineteen::gateway {
 
+// Where one of a key's limits stands after this request was admitted (or refused), for the
+// x-ratelimit-* headers. `name`: "requests" (per minute), "tokens" (work per minute) or
+// "work-per-day".
+struct KeyLimitState {
+  std::string name;
+  double limit = 0;
+  double remaining = 0;
+  double reset_s = 0;  // until the limit is whole again
+};
+
 struct Admission {
   int status = 200;  // 200 admitted; else 401 or 429
   std::string message;
   std::string code;
   double retry_after_s = 0;            // for a 429
   std::optional<store::ApiKeyRecord> key;  // set when the key is known (even when refused for a limit)
+  std::vector<KeyLimitState> limits;       // the key's limits that were read, in the order checked
 };
 
 class ApiKeyGate {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,36 +26,37 @@ struct AttemptRecord {
 };
 
 struct DispatchResult {
-  int status = 200;           // 200, or what the user gets: 503 none could serve, a miner's 4xx, 502 cut
+  int status = 200;           // 200, or what the user gets: 503 none could serve, a miner's 4xx, 502 cut,
+                              // 499 the user left mid-stream
   std::string body;           // whole answers: the miner's JSON; errors: the message
   std::string code;           // errors: an OpenAI-style code ("no_miner_available", ...)
-  std::string response_json;  // a success's chunks as a JSON array (for usage)
+  std::string response_json;  // a success's chunks as a JSON array (for usage); for 499 the chunks produced
   std::size_t retries = 0;    // attempts after the first
   bool stream_cut = false;    // chunks reached the user before the failure
   std::vector<AttemptRecord> attempts;
 };
 
-// Returns false once the user has gone (the relay stops forwarding; the miner's answer is still read
-// to its end so that it counts as the miner served it, unless the gateway is stopping).
+// Returns false once the user has gone: reading the miner's answer stops at once (closing the
+// connection cancels the call on the miner), and the attempt counts neither for nor against it.
 using UserChunkSink = std::function<bool(std::string_view chunk)>;
 
 class OrganicDispatch {
  public:
-  // `reports` runs organic_finished off the request's path. Once `stopping` is set, a stream whose
-  // user has gone is abandoned at its next chunk (and not reported), so a stop does not wait for it.
+  // `reports` runs organic_finished off the request's path.
   OrganicDispatch(validator::OrganicRouting& routing, net::HttpClient& client, AfterAnswerQueue& reports,
-                  int max_attempts, const std::atomic<bool>& stopping);
+                  int max_attempts);
 
   // `body` has "model" set to the task. With a sink the request streams and chunks go to the sink
-  // as they arrive; without one the answer is read whole.
-  DispatchResult serve(const validator::OrganicTask& task, const std::string& body, const UserChunkSink& sink);
+  // as they arrive; without one the answer is read whole. `user_left`, set by the user's side when
+  // the user has gone, stops a stream at once, even while the miner sends nothing.
+  DispatchResult serve(const validator::OrganicTask& task, const std::string& body, const UserChunkSink& sink,
+                       std::shared_ptr<const std::atomic<bool>> user_left = nullptr);
 
  private:
   validator::OrganicRouting& routing_;
   net::HttpClient& client_;
   AfterAnswerQueue& reports_;
   int max_attempts_;
-  const std::atomic<bool>& stopping_;
 };
 
 }  // namespace nineteen::gateway

@@ -22,6 +22,8 @@ class RequestRateBucket {
   // Changes the rate (the key's settings were read again), keeping the tokens held (capped).
   void set_rate(double per_minute, Clock::time_point now);
   double per_minute() const { return per_minute_; }
+  // The tokens there now (below zero while in debt).
+  double available(Clock::time_point now) const { return level_at(now); }
 
  private:
   double level_at(Clock::time_point now) const;

@@ -2,6 +2,7 @@
 // and outcomes classified so a validator can tell a slow miner from a dead or broken one.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -24,7 +25,7 @@ enum class ClientErrorKind {
   connection_closed,   // the peer closed or reset the connection before the response was complete
   protocol_error,      // the bytes were not a valid HTTP response (or a bad chunked body)
   response_too_large,  // the body was larger than ClientOptions::max_response_bytes
-  stopped_by_caller,   // the SSE callback returned false
+  stopped_by_caller,   // the SSE callback returned false, or the request's `stop` was set
   io_error,            // any other socket error
 };
 
@@ -51,6 +52,9 @@ struct ClientRequest {
   std::string body;
   // Overrides ClientOptions::timeouts for this request when set.
   std::optional<ClientTimeouts> timeouts;
+  // SSE only: once set (from any thread), reading stops within about 10 ms as when the callback
+  // returns false, even while the server sends nothing (e.g. a gateway whose own user left).
+  std::shared_ptr<const std::atomic<bool>> stop = nullptr;
 };
 
 struct ClientResult {

@@ -25,6 +25,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};   // a kept-alive connection waiting for a request
   std::chrono::milliseconds write_timeout{30'000};  // one write (a response, one SSE event)
   std::size_t max_requests_per_connection = 0;      // 0 = no limit
+  // When set (e.g. "x-request-id"): every answer carries this header, errors of the server's own
+  // included; the request's own value when well-formed (request_id.hpp), else a new one. Handlers
+  // see the id in the request's headers; one a handler sets itself is kept.
+  std::string request_id_header;
 };
 
 class HttpServer {

@@ -21,6 +21,7 @@ struct TaskInfo {
   std::string name, kind, endpoint, work_unit, model;
   bool stream = false;
   std::string check_needs;  // the descriptor's "check_needs" as JSON; empty when absent
+  std::string listing;      // the descriptor's "listing" (for GET /v1/models) as JSON; empty when absent
   std::string json;  // as the plugin gave it
 };
 

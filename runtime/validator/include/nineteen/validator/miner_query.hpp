@@ -2,9 +2,11 @@
 // MECHANISM.md §4 counts it, with the answer in the form the checker takes (a JSON array of chunks).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +31,9 @@ struct QueryTimeouts {
 struct QueryResult {
   scoring::Outcome outcome = scoring::Outcome::failed;
   int status = 0;                  // HTTP status; 0 when none arrived
-  std::string response_json;       // "[chunk, chunk, ...]" for a success; empty otherwise
+  std::string response_json;       // "[chunk, chunk, ...]" for a success, or read before the caller stopped
+  // The caller stopped reading (the gateway's user left): neither the miner's success nor its fault.
+  bool stopped_by_caller = false;
   std::string error;               // why it was not a success
   net::ClientErrorKind transport = net::ClientErrorKind::none;  // how the exchange broke, if it did
   std::string miner_message;       // a non-200 answer's error.message (OpenAI shape), else its first bytes
@@ -43,10 +47,13 @@ struct QueryResult {
 using ChunkObserver = std::function<bool(std::string_view chunk)>;
 
 // Sends `body` (JSON, with "model" already set) to base_url + endpoint, signed by `validator`.
-// Streams (SSE) when `stream`. Never throws for a miner's misbehaviour: it is in the result.
+// Streams (SSE) when `stream`; setting `stop` then ends the reading at once, as the observer
+// returning false does (closing the connection, which cancels the call on the miner). Never throws
+// for a miner's misbehaviour: it is in the result.
 QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, const MinerAddress& miner,
                         const std::string& endpoint, const std::string& body, bool stream,
-                        const QueryTimeouts& timeouts, const ChunkObserver& observer = nullptr);
+                        const QueryTimeouts& timeouts, const ChunkObserver& observer = nullptr,
+                        std::shared_ptr<const std::atomic<bool>> stop = nullptr);
 
 struct CapacityAnswer {
   bool ok = false;

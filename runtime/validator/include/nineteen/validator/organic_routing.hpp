@@ -23,6 +23,9 @@ struct OrganicTask {
   std::string work_unit;
   size_t contenders = 0;
   std::string check_needs = {};  // the task's descriptor "check_needs" (JSON), empty when none
+  std::string listing = {};      // the task's descriptor "listing" (JSON) for GET /v1/models, empty when none
+  // The operator's price in tasks.toml, per million tokens; unset when the catalogue gives none.
+  std::optional<double> price_per_million_input_tokens = {}, price_per_million_output_tokens = {};
 };
 
 // One contender to try for an organic request.
