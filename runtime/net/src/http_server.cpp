@@ -23,6 +23,7 @@
 #include "nineteen/net/fatal_signal_log.hpp"
 #include "nineteen/net/openai_error.hpp"
 #include "nineteen/net/sse_parser.hpp"
+#include "request_from_beast.hpp"
 
 namespace nineteen::net {
 
@@ -263,15 +264,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void dispatch() {
     auto& msg = parser_->get();
-    Request request;
-    request.method = std::string(msg.method_string());
-    request.target = std::string(msg.target());
-    std::size_t q = request.target.find('?');
-    request.path = request.target.substr(0, q);
-    if (q != std::string::npos) request.query = request.target.substr(q + 1);
-    for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
-    request.body = std::move(msg.body());
-    request.remote_address = remote_;
+    Request request = request_from_beast(msg, remote_);
     head_request_ = msg.method() == http::verb::head;
     ++requests_served_;
     keep_alive_ = msg.keep_alive() && (server_.options.max_requests_per_connection == 0 ||
