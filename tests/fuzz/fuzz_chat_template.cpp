@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -18,12 +19,25 @@ namespace text = nineteen::text;
 
 namespace {
 
+// Memory-backed where there is one: the target writes a file per run.
+fs::path scratch_dir() { return fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path(); }
+
+}  // namespace
+
+namespace {
+
 const fs::path& model_dir() {
   static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("nineteen-fuzz-chat-template-" + std::to_string(::getpid()));
+    fs::path d = scratch_dir() / ("nineteen-fuzz-chat-template-" + std::to_string(::getpid()));
     fs::create_directories(d);
     return d;
   }();
+  // Registered once `dir` is built, so it runs before `dir` is destroyed.
+  static const bool removed_at_exit = std::atexit([] {
+    std::error_code ignored;
+    fs::remove_all(model_dir(), ignored);
+  }) == 0;
+  (void)removed_at_exit;
   return dir;
 }
 

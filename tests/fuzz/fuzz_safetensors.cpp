@@ -15,9 +15,19 @@
 namespace fs = std::filesystem;
 namespace models = nineteen::models;
 
+namespace {
+
+// Memory-backed where there is one: the target writes a file per run.
+fs::path scratch_dir() { return fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path(); }
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path =
-      (fs::temp_directory_path() / ("nineteen-fuzz-" + std::to_string(::getpid()) + ".safetensors")).string();
+      (scratch_dir() / ("nineteen-fuzz-" + std::to_string(::getpid()) + ".safetensors")).string();
+  // Registered once `path` is built, so it runs before `path` is destroyed.
+  static const bool removed_at_exit = std::atexit([] { ::unlink(path.c_str()); }) == 0;
+  (void)removed_at_exit;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
