@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nineteen/config/task_catalog.hpp"
+#include "nineteen/plugin_api.h"
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/plugin_host/task_call_error.hpp"
 
@@ -70,7 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       task.serve_collect(rest);
     } else {
       const auto outcomes = task.check({all.synthesized[i]}, {std::string(rest)});
-      if (outcomes.size() != 1 || !(outcomes[0].quality >= 0 && outcomes[0].quality <= 1)) std::abort();
+      // A quality below 0 is a penalty (e.g. an early stop), within the ABI's range.
+      if (outcomes.size() != 1 || !(outcomes[0].quality >= NT_QUALITY_MIN && outcomes[0].quality <= NT_QUALITY_MAX)) {
+        std::abort();
+      }
       task.work(all.synthesized[i], rest);
     }
   }

@@ -73,7 +73,15 @@ inline std::string parse_json_bounded(rapidjson::Document& doc, std::string_view
     return "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels (at byte " + std::to_string(deep) +
            "); flatten it: no request or answer here needs that much nesting";
   }
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  // RapidJSON reads a NUL byte as the end of the text, so `{"a":1}<NUL>anything` would pass; JSON
+  // has no raw NUL anywhere (inside strings it is escaped as \u0000).
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    return "invalid JSON at byte " + std::to_string(nul) + ": a NUL byte (JSON text never holds one unescaped)";
+  }
+  // Full precision: a number read and written again (each hop rewrites "model") keeps its value.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(
+      text.data(), text.size());
   if (doc.HasParseError()) {
     return std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) + ": " +
            rapidjson::GetParseError_En(doc.GetParseError());
