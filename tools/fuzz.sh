@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (tests/fuzz/) with clang, libFuzzer, ASan and UBSan in build-fuzz/, then
 # runs each in turn, one process each (the machine may be shared), and prints a table of executions.
-#   tools/fuzz.sh                 # a 15 s smoke per target (what CI runs)
+#   tools/fuzz.sh                 # a 15 s smoke per target
 #   tools/fuzz.sh 600             # 10 minutes per target
 #   tools/fuzz.sh 600 sse_parser  # only the named targets
 # New inputs that reach new code go to build-fuzz/fuzz-corpus/<target>/ (the checked-in seeds in
