@@ -20,13 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // RFC 8259 text holds no raw NUL byte (not between tokens, not in strings): accepting one means
   // bytes after it were never read.
   if (text.find('\0') != std::string_view::npos) std::abort();
-  // What was accepted writes out and reads back as the same value (compared as text: Value's
-  // operator== would call an object with a repeated key unequal to itself).
+  // What was accepted writes out as JSON that is accepted again. Not compared for equality: a number
+  // of more than 15 digits may come back one ulp off (RapidJSON's fast, not exact, reading).
   const std::string written = sdk::to_json(doc);
   rapidjson::Document again;
-  if (!sdk::parse_json_bounded(again, written, sdk::JsonLimits{8, 0}).empty() || sdk::to_json(again) != written) {
-    std::abort();
-  }
+  if (!sdk::parse_json_bounded(again, written, sdk::JsonLimits{8, 0}).empty()) std::abort();
   if (sdk::json_preview(doc, 20).size() > 20) std::abort();
   if (!doc.IsObject()) return 0;
   try {
