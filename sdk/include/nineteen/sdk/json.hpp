@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -335,10 +336,13 @@ class JsonObject {
     }
     if (v.IsUint64()) throw bad(key, expected, v);
     if (v.IsDouble()) {
-      double d = v.GetDouble();
-      if (d == static_cast<double>(static_cast<int64_t>(d)) && d >= static_cast<double>(lo) &&
-          d <= static_cast<double>(hi)) {
-        return static_cast<int64_t>(d);
+      // A whole number written as a double (16.0, 1e3). Range first: converting a double outside
+      // int64's range (2e19) is undefined behaviour, found by fuzz_json_bounded.
+      const double d = v.GetDouble();
+      constexpr double kTwoTo63 = 9223372036854775808.0;
+      if (d >= -kTwoTo63 && d < kTwoTo63 && d == std::trunc(d)) {
+        const int64_t x = static_cast<int64_t>(d);
+        if (x >= lo && x <= hi) return x;
       }
     }
     throw bad(key, expected, v);
