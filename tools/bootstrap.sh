@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev libsodium-dev libpcre2-dev
   libssl-dev  # wss:// to Subtensor endpoints (runtime/chain)
   libpng-dev libjpeg-dev  # the image tasks (sdk/image)
+  clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer, ASan and UBSan runtimes for clang 14 (tests/fuzz)
   python3 python3-numpy
   chromium  # the gateway's status page rendered headless (tests/gateway)
 )

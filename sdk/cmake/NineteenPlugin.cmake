@@ -22,6 +22,11 @@ function(nineteen_add_plugin name)
   endif()
   set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}.version)
   file(WRITE ${script} "{ global: nineteen_plugin_entry; local: *; };\n")
-  target_link_options(${target} PRIVATE "LINKER:--version-script=${script}" "LINKER:--no-undefined")
+  target_link_options(${target} PRIVATE "LINKER:--version-script=${script}")
+  # In the fuzz build (NINETEEN_FUZZ) a plugin's sanitizer and coverage calls are left for the
+  # loading executable to resolve, as clang links those runtimes into executables only.
+  if(NOT NINETEEN_FUZZ)
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  endif()
   target_link_libraries(${target} PRIVATE Nineteen::sdk ${ARG_LINK})
 endfunction()

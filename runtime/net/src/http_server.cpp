@@ -24,6 +24,7 @@
 #include "nineteen/net/openai_error.hpp"
 #include "nineteen/net/request_id.hpp"
 #include "nineteen/net/sse_parser.hpp"
+#include "request_from_beast.hpp"
 
 namespace nineteen::net {
 
@@ -264,15 +265,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void dispatch() {
     auto& msg = parser_->get();
-    Request request;
-    request.method = std::string(msg.method_string());
-    request.target = std::string(msg.target());
-    std::size_t q = request.target.find('?');
-    request.path = request.target.substr(0, q);
-    if (q != std::string::npos) request.query = request.target.substr(q + 1);
-    for (const auto& field : msg) request.headers.add(std::string(field.name_string()), std::string(field.value()));
-    request.body = std::move(msg.body());
-    request.remote_address = remote_;
+    Request request = request_from_beast(msg, remote_);
     if (!server_.options.request_id_header.empty()) {
       const std::string& name = server_.options.request_id_header;
       request.headers.set(name, request_id_for(request.headers.get(name)));
