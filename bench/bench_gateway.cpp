@@ -20,6 +20,7 @@
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
+#include "bench_gateway_setup.hpp"
 #include "bench_miner_setup.hpp"
 #include "http_load.hpp"
 #include "nineteen/net/http_client.hpp"
@@ -32,30 +33,6 @@ namespace {
 
 using Row = bench::LoadRow;
 
-// The validator's side reduced to one miner that is always tried first.
-class OneMinerRouting : public nineteen::validator::OrganicRouting {
- public:
-  OneMinerRouting(nineteen::keys::Hotkey key, nineteen::validator::OrganicCandidate miner)
-      : key_(std::move(key)), miner_(std::move(miner)) {}
-  std::vector<nineteen::validator::OrganicTask> organic_tasks() override {
-    return {{"words", "text", "/v1/text/transform", true, "words", 1}};
-  }
-  std::vector<nineteen::validator::OrganicCandidate> organic_candidates(const std::string&) override { return {miner_}; }
-  void organic_started(const std::string&, const std::string&) override {}
-  void organic_finished(const std::string&, const std::string&, const std::string&,
-                        const nineteen::validator::QueryResult&) override {}
-  std::vector<nineteen::validator::ContenderStatus> contender_status() override { return {}; }
-  const nineteen::keys::Hotkey& signing_key() const override { return key_; }
-  std::optional<nineteen::validator::RequestRefusal> refuse_request(const std::string&, const std::string&) override {
-    return std::nullopt;
-  }
-  double answer_work(const std::string&, const std::string&, const std::string&) override { return 1; }
-
- private:
-  nineteen::keys::Hotkey key_;
-  nineteen::validator::OrganicCandidate miner_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,21 +43,9 @@ int main(int argc, char** argv) {
   auto& config = setup.config;
   nineteen::miner::MinerNode miner(config, nineteen::miner::validators_from_node_list(*config.nodes_file));
 
-  nineteen::validator::OrganicCandidate candidate;
-  candidate.miner = {miner_key.ss58_address(), miner.base_url()};
-  candidate.endpoint = "/v1/text/transform";
-  candidate.timeouts.first_byte = std::chrono::milliseconds(10000);
-  OneMinerRouting routing(validator, candidate);
-  auto store = std::make_shared<nineteen::store::SqliteValidatorStore>((setup.dir / "validator.db").string());
-  const std::string api_key = nineteen::gateway::new_api_key();
-  nineteen::store::ApiKeyRecord record;
-  record.key_hash = nineteen::gateway::api_key_hash(api_key);
-  record.name = "bench";
-  record.created_at = std::chrono::system_clock::now();
-  store->add_api_key(record);
-  nineteen::gateway::GatewaySettings settings;
-  settings.handler_threads = 128;
-  nineteen::gateway::GatewayServer gateway(settings, routing, store);
+  bench::BenchGateway under_test(setup.dir, validator, miner_key.ss58_address(), miner.base_url(), 128);
+  nineteen::gateway::GatewayServer& gateway = under_test.gateway;
+  const std::string& api_key = under_test.api_key;
 
   const std::string whole = R"({"model":"words","text":"alpha beta gamma delta"})";
   const std::string streamed = R"({"model":"words","text":"alpha beta gamma delta","stream":true})";

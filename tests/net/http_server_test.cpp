@@ -1,5 +1,8 @@
 // The server's plain request/response behaviour: routing, limits, errors, bad input, keep-alive.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <stdexcept>
 #include <thread>
@@ -245,4 +248,43 @@ TEST(HttpServer, HeadAnswerHasNoBodyAndTheConnectionStaysUsable) {
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "");
   EXPECT_EQ(client.send(get(server, "/health")).body, "{\"ok\":true}");
+}
+
+// A server that dies with the client's request in hand: it answered one request on a kept-alive
+// connection, takes the second, closes the connection and stops listening. The client's retry on a
+// new connection is refused, and the result says what really happened (closed after sending), so a
+// gateway does not take the request for unsent and give it to the next miner (issue 24's rule).
+TEST(HttpClient, AServerThatDiesWithTheRequestInHandIsAClosedConnectionNotARefusedOne) {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  std::thread server([listener] {
+    int c = ::accept(listener, nullptr, nullptr);
+    auto read_head = [c] {
+      std::string head;
+      char ch;
+      while (head.find("\r\n\r\n") == std::string::npos && ::recv(c, &ch, 1, 0) == 1) head += ch;
+    };
+    read_head();
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}";
+    ::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+    read_head();        // the second request arrives...
+    ::close(listener);  // ...and the server goes away with it
+    ::close(c);
+  });
+  HttpClient client;
+  ClientRequest r;
+  r.method = "GET";
+  r.url = "http://127.0.0.1:" + std::to_string(port) + "/first";
+  ASSERT_EQ(client.send(r).status, 200);
+  r.url = "http://127.0.0.1:" + std::to_string(port) + "/second";
+  ClientResult second = client.send(r);
+  server.join();
+  EXPECT_EQ(second.error, ClientErrorKind::connection_closed) << second.error_message;
 }

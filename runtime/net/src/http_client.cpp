@@ -404,6 +404,7 @@ ClientResult HttpClient::stream(const ClientRequest& request, const SseParser::E
   const std::string key = url->host + "|" + std::to_string(url->port);
   const SseParser::EventCallback* callback = on_event ? &on_event : nullptr;
 
+  std::optional<ClientResult> on_reused;  // the first try's failure, when it was on a reused connection
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<Connection> c = attempt == 0 ? pool_->take(key) : nullptr;
     bool reused = c != nullptr;
@@ -416,7 +417,13 @@ ClientResult HttpClient::stream(const ClientRequest& request, const SseParser::E
       if (reusable) pool_->give_back(key, std::move(c), options_.max_idle_per_host);
       return result;
     }
+    // A reused connection that closed before any response byte was most likely stale, and is
+    // retried on a new one. But when nothing listens any more, the server died with our request
+    // in hand: that is the first failure (closed), not a refused connection, so a caller does not
+    // take the request for unsent and send it to the next server (issue 24's rule).
+    if (on_reused && result.error == ClientErrorKind::connection_refused) return *on_reused;
     if (!exchange.retryable()) return result;
+    on_reused = result;
   }
   return result;
 }

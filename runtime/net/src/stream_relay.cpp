@@ -34,7 +34,10 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
                                " s; the call was cancelled";
   auto channel = std::make_shared<Channel>();
   channel->cancelled = std::move(cancelled);
-  auto worker = std::make_shared<std::thread>([producer = std::move(producer), channel] {
+  // The producer's thread. Whoever drops the last reference while it still runs (an exception out of
+  // the stream below, a server stopping) cancels the call and lets the thread finish on its own: a
+  // joinable std::thread destroyed would std::terminate the whole node (seen in bench_soak).
+  auto worker = std::shared_ptr<std::thread>(new std::thread([producer = std::move(producer), channel] {
     RelayOutcome outcome;
     try {
       outcome = producer(
@@ -51,6 +54,12 @@ Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<vo
     channel->outcome = outcome;
     channel->finished = true;
     channel->changed.notify_all();
+  }), [cancelled = channel->cancelled](std::thread* thread) {
+    if (thread->joinable()) {
+      *cancelled = true;
+      thread->detach();
+    }
+    delete thread;
   });
 
   {
