@@ -182,6 +182,17 @@ class LoopbackNetwork {
     return gateway;
   }
 
+  // Waits for the validator's first weights on the chain (by then its first period's answers are
+  // checked and its contenders routable); false when none came within `limit`.
+  bool wait_for_first_weights(std::chrono::seconds limit = 60s) {
+    nineteen::chain::ChainClient reader(chain_url);
+    for (auto deadline = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < deadline;) {
+      if (reader.weights_of(validator_key.ss58_address())) return true;
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  }
+
   nineteen::keys::Hotkey validator_key = nineteen::keys::Hotkey::generate();
   std::unique_ptr<ChildProcess> chain, validator;
   std::vector<std::unique_ptr<ChildProcess>> miners;
@@ -366,17 +377,10 @@ TEST(HostileRequests, UsersAreNeverRoutedToAMinerWhoseAnswersCheckWrong) {
   const std::string gateway = net.start_validator("period_s = 3\n");
   ASSERT_FALSE(gateway.empty());
   ChildProcess& validator = *net.validator;
-  const std::string& chain_url = net.chain_url;
-  const auto& validator_key = net.validator_key;
   auto& miners = net.miners;
 
   // Wait for the first weight setting: by then synthetic answers of both miners have been checked.
-  nineteen::chain::ChainClient reader(chain_url);
-  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
-    if (reader.weights_of(validator_key.ss58_address())) break;
-    std::this_thread::sleep_for(200ms);
-  }
-  ASSERT_TRUE(reader.weights_of(validator_key.ss58_address())) << validator.output();
+  ASSERT_TRUE(net.wait_for_first_weights()) << validator.output();
 
   // Bursts of 4 users at once, 5 times: the honest miner can take one; the rest get 503, never "ABC".
   std::atomic<int> right{0}, wrong{0}, unavailable{0};
@@ -474,11 +478,7 @@ TEST(HostileRequests, SlowlorisHugeHeadersAndBrokenFramingLeaveUsersServed) {
   net.start_miner("honest", "tasks.toml");
   const std::string gateway = net.start_validator("period_s = 3\n");
   ASSERT_FALSE(gateway.empty());
-  nineteen::chain::ChainClient reader(net.chain_url);
-  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
-    if (reader.weights_of(net.validator_key.ss58_address())) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  net.wait_for_first_weights();
   auto serve_one = [&](const std::string& key) {
     nineteen::net::HttpClient client;
     nineteen::net::ClientRequest r;
@@ -576,11 +576,7 @@ TEST(HostileRequests, AMinerKilledMidStreamEndsTheUsersStreamWithANamedError) {
   net.start_miner("b", "tasks.toml");
   const std::string gateway = net.start_validator("period_s = 3\n");
   ASSERT_FALSE(gateway.empty());
-  nineteen::chain::ChainClient reader(net.chain_url);
-  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;) {
-    if (reader.weights_of(net.validator_key.ss58_address())) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  net.wait_for_first_weights();
   nineteen::net::HttpClient client;
   nineteen::net::ClientRequest r;
   r.method = "POST";

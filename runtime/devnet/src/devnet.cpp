@@ -321,18 +321,18 @@ std::vector<ValidatorSpec> parse_validator_specs(const std::string& list) {
 void Devnet::State::run_favouring_validators(chain::Chain& reader) {
   auto honest = reader.weights_of(validator_key.ss58_address());
   if (!honest || honest->uids.empty()) return;
-  std::optional<std::uint16_t> favoured;
+  // The colluding miner: the first wrong-model one, else the last; its uid from one metagraph read.
+  if (miners.empty()) return;
+  const Miner* colluder = &miners.back();
   for (const Miner& m : miners) {
-    if (m.behaviour != "wrong-model") continue;
-    for (const chain::Neuron& n : reader.metagraph()) {
-      if (n.hotkey == m.key.ss58_address()) favoured = n.uid;
+    if (m.behaviour == "wrong-model") {
+      colluder = &m;
+      break;
     }
-    break;
   }
-  if (!favoured && !miners.empty()) {
-    for (const chain::Neuron& n : reader.metagraph()) {
-      if (n.hotkey == miners.back().key.ss58_address()) favoured = n.uid;
-    }
+  std::optional<std::uint16_t> favoured;
+  for (const chain::Neuron& n : reader.metagraph()) {
+    if (n.hotkey == colluder->key.ss58_address()) favoured = n.uid;
   }
   if (!favoured) return;
   for (ExtraValidator& v : extra_validators) {
