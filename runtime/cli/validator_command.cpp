@@ -82,6 +82,7 @@ int validator_command(const std::vector<std::string>& args) {
     std::ostringstream text;
     text << in.rdbuf();
     if (auto settings = gateway::parse_gateway_settings(config_file, text.str())) {
+      settings->miners_ca_file = config.miners_ca_file;
       gateway_server = std::make_unique<gateway::GatewayServer>(*settings, node, parts.store);
       gateway_server->set_consensus_source([chain = parts.chain] { return gateway::read_consensus_view(*chain); });
       std::cout << "gateway listening on " << gateway_server->base_url() << std::endl;

@@ -46,6 +46,12 @@ struct MinerConfig {
   // GET / and GET /status.json (the miner's own page) answer loopback clients only unless true: they
   // tell who the miner's validators are and how it is doing.
   bool status_page_public = false;
+  // HTTPS: PEM files of the certificate chain and its key; both set = the miner speaks only TLS
+  // (validators then reach it with `miners_https = true`).
+  std::string tls_certificate;
+  std::string tls_private_key;
+  // https:// upstreams: the CAs to trust (PEM); empty = the system's.
+  std::string upstream_ca_file;
   // Tasks served. Empty `[miner.tasks]` means every enabled task of the catalogue, with defaults.
   std::vector<MinerTaskSettings> tasks;
 };

@@ -19,6 +19,10 @@ struct ValidatorConfig {
   std::string checker = "inline";  // "inline" (in this process), else checker_urls are used
   std::vector<std::string> checker_urls;  // `nineteen checker` servers; batches spread over them
   double check_fraction = 1;       // the share of synthetic answers sampled for checking (organic: all)
+  // Miners serving HTTPS (tls_certificate in their settings): reach every miner at https://ip:port,
+  // trusting miners_ca_file (PEM; empty = the system's CAs). The gateway's miner calls follow.
+  bool miners_https = false;
+  std::string miners_ca_file;
   std::string db;                  // the SQLite store
   std::string tasks_file;
   std::vector<std::string> plugin_dirs;
