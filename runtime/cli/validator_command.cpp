@@ -45,7 +45,9 @@ int validator_command(const std::vector<std::string>& args) {
 
   ValidatorParts parts;
   parts.chain = chain::open_chain(config.chain_url, config.netuid, hotkey);
-  parts.store = std::make_shared<store::SqliteValidatorStore>(config.db);
+  store::SqliteOptions store_options;
+  store_options.max_bytes = static_cast<std::uint64_t>(config.db_max_mb * 1024 * 1024);
+  parts.store = std::make_shared<store::SqliteValidatorStore>(config.db, store_options);
   plugin_host::PluginHostOptions options;
   for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);

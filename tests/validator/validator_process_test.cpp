@@ -265,3 +265,70 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
   ASSERT_TRUE(check.step());
   EXPECT_EQ(check.column_text(0), "ok");
 }
+
+// Issue 17, item 4: the store's disk fills up (here: the store reaches its size cap, db_max_mb, which
+// fails writes exactly as a full disk does, SQLITE_FULL). The validator stays up and says why, loses
+// no committed row, and scores and sets weights again by itself once there is room.
+TEST(ValidatorProcess, AFullDiskUnderTheStoreLosesNothingAndTheValidatorGoesOnWhenThereIsRoom) {
+  ScratchDir dir("validator-full-disk");
+  LocalNetwork net(dir);
+  auto first = net.start_validator("validator-1.log");
+  nineteen::chain::ChainClient chain(net.chain_url);
+  auto weights_block = [&]() -> uint64_t {
+    auto w = chain.weights_of(net.validator_key.ss58_address());
+    return w ? w->block : 0;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && weights_block() == 0) std::this_thread::sleep_for(200ms);
+  ASSERT_GT(weights_block(), 0u) << first->output();
+  first->signal(SIGTERM);
+  ASSERT_EQ(first->wait_exit(30s).value_or(-1), 0) << first->output();
+
+  // What is committed now, and a cap at the file's present size: the next page written fails.
+  auto committed = [&] {
+    nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+    auto count = db.prepare("SELECT (SELECT count(*) FROM weight_settings), (SELECT count(*) FROM checked_answers)");
+    count.step();
+    auto pages = db.prepare("PRAGMA page_count");
+    pages.step();
+    auto size = db.prepare("PRAGMA page_size");
+    size.step();
+    return std::tuple<std::int64_t, std::int64_t, double>(count.column_int(0), count.column_int(1),
+                                                          double(pages.column_int(0) * size.column_int(0)));
+  };
+  const auto [settings_before, checked_before, bytes] = committed();
+  ASSERT_GT(settings_before, 0);
+  const std::string settings = read_text(dir.file("validator.toml"));
+  char cap[64];
+  std::snprintf(cap, sizeof cap, "db_max_mb = %.6f\n", bytes / (1024.0 * 1024.0));
+  dir.write("validator.toml", settings + cap);
+  auto full = net.start_validator("validator-2.log");
+  ASSERT_TRUE(full->wait_for_line(std::regex("size cap"), 20s)) << "the full store is reported:\n" << full->output();
+  std::this_thread::sleep_for(7s);  // two periods of 3 s on a full store
+  ASSERT_FALSE(full->wait_exit(0ms)) << "the validator stopped on a full store:\n" << full->output();
+  full->signal(SIGTERM);
+  EXPECT_EQ(full->wait_exit(30s).value_or(-1), 0) << full->output();
+  const auto [settings_full, checked_full, bytes_full] = committed();
+  EXPECT_GE(settings_full, settings_before) << "no committed weight setting was lost";
+  EXPECT_GE(checked_full, checked_before) << "no committed check was lost";
+  EXPECT_LE(bytes_full, bytes) << "the cap held";
+
+  // Room again: the same file, no cap. Scoring and weights resume.
+  dir.write("validator.toml", settings);
+  const uint64_t resumed_from = weights_block();
+  auto resumed = net.start_validator("validator-3.log");
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (weights_block() <= resumed_from || std::get<0>(committed()) <= settings_full)) {
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_GT(weights_block(), resumed_from) << "no weights once there was room again:\n" << resumed->output();
+  EXPECT_GT(std::get<0>(committed()), settings_full) << "weight settings are recorded again";
+  resumed->signal(SIGTERM);
+  EXPECT_EQ(resumed->wait_exit(30s).value_or(-1), 0) << resumed->output();
+
+  nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+  auto check = db.prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.column_text(0), "ok");
+}

@@ -14,7 +14,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
                 "history_periods", "synthetic_multiplier", "period_formula", "speed_bonus", "organic_min_quality",
-                "check_fraction", "miners_https", "miners_ca_file"});
+                "check_fraction", "miners_https", "miners_ca_file", "db_max_mb"});
 
   ValidatorConfig c;
   c.file = file_name;
@@ -46,6 +46,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   c.miners_https = r.boolean("miners_https").value_or(false);
   c.miners_ca_file = r.path("miners_ca_file").value_or("");
   c.db = r.path("db").value_or(r.resolve("validator.db"));
+  c.db_max_mb = r.number("db_max_mb", 0, 1e9).value_or(0);
   c.tasks_file = r.path("tasks_file").value_or(r.resolve("tasks.toml"));
   if (auto p = r.path("plugins")) c.plugin_dirs.push_back(*p);
   c.period_s = r.number("period_s", 1, 86400 * 7).value_or(c.period_s);

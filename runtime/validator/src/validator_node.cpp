@@ -172,6 +172,11 @@ struct ValidatorNode::State {
   void run_sender();
   void send(const SendJob& job);
   void run_check_pump();
+  void pump_checks_once();
+  // Synthetic sends whose outcome the store could not take (a full disk), and when that was last logged.
+  std::atomic<std::size_t> unrecorded_sends{0};
+  std::mutex log_mutex;
+  std::chrono::steady_clock::time_point last_unrecorded_log{};
   void record(std::int64_t period, const std::string& task, const std::string& miner, scoring::Outcome outcome, double work);
   void keep(const std::string& task, const std::string& miner, std::uint16_t uid, const std::string& request,
             const QueryResult& result, double work, bool synthetic);
@@ -759,8 +764,15 @@ void ValidatorNode::State::run_sender() {
     try {
       send(job);
     } catch (const std::exception& e) {
-      spdlog::warn("synthetic request to {} for {} not recorded: {}", job.contender.row.miner_hotkey,
-                   job.contender.row.task, e.what());
+      // A full disk fails every send the same way: the first is logged, then one line per 10 s.
+      const std::size_t missed = ++unrecorded_sends;
+      const auto now = std::chrono::steady_clock::now();
+      std::lock_guard<std::mutex> lock(log_mutex);
+      if (now - last_unrecorded_log >= std::chrono::seconds(10)) {
+        spdlog::warn("synthetic request to {} for {} not recorded ({} so far): {}", job.contender.row.miner_hotkey,
+                     job.contender.row.task, missed, e.what());
+        last_unrecorded_log = now;
+      }
     }
     std::lock_guard<std::mutex> lock(mutex);
     --in_flight;
@@ -872,6 +884,20 @@ void ValidatorNode::State::load_figures() {
 
 void ValidatorNode::State::run_check_pump() {
   while (!stopping) {
+    try {
+      pump_checks_once();
+    } catch (const std::exception& e) {
+      // The store cannot take the results (a full disk): the answers stay kept and are checked again.
+      spdlog::error("checking: {} (retrying in 2 s)", e.what());
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); });
+    }
+  }
+}
+
+// One round of the check pump: a batch of some task's answers checked, or a short wait when none is kept.
+void ValidatorNode::State::pump_checks_once() {
+  {
     bool worked = false;
     // Two passes: every task's organic answers, then (only when none is waiting) synthetic ones,
     // task by task. Users' answers are what a validator sells: they are checked first.

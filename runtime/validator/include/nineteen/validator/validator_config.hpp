@@ -24,6 +24,7 @@ struct ValidatorConfig {
   bool miners_https = false;
   std::string miners_ca_file;
   std::string db;                  // the SQLite store
+  double db_max_mb = 0;            // a cap on the store's size (0: none); past it writes fail as on a full disk
   std::string tasks_file;
   std::vector<std::string> plugin_dirs;
   double period_s = 3600;               // MECHANISM.md §3
