@@ -332,3 +332,50 @@ TEST(ValidatorProcess, AFullDiskUnderTheStoreLosesNothingAndTheValidatorGoesOnWh
   ASSERT_TRUE(check.step());
   EXPECT_EQ(check.column_text(0), "ok");
 }
+
+// Issue 17, item 4: the validator's checking server is killed (kill -9) with batches in hand. The
+// answers stay kept (none recorded as unchecked for it), and once a checker is back on the same
+// address, checking resumes by itself.
+TEST(ValidatorProcess, ACheckerKilledWithAQueueLosesNoAnswerAndCheckingResumes) {
+  ScratchDir dir("validator-checker-kill");
+  LocalNetwork net(dir);
+  auto start_checker = [&](const std::string& port, const std::string& log) {
+    dir.write("checker.toml", "[checker]\nport = " + port + "\ntasks_file = \"tasks.toml\"\nworkers = 1\n");
+    auto c = std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"checker", "--config", dir.file("checker.toml")},
+                                            dir.file(log));
+    EXPECT_TRUE(c->wait_for_line(std::regex("checker listening on (http://[0-9.:]+)"))) << c->output();
+    return c;
+  };
+  auto checker = start_checker("0", "checker-1.log");
+  const auto url = checker->wait_for_line(std::regex("checker listening on (http://[0-9.:]+)"), 1s).value_or("");
+  ASSERT_FALSE(url.empty()) << checker->output();
+  dir.write("validator.toml", read_text(dir.file("validator.toml")) + "checker = \"" + url + "\"\ncheck_batch = 4\n");
+  auto validator = net.start_validator("validator.log");
+
+  nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
+  auto checked = [&] {
+    nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+    auto q = db.prepare("SELECT (SELECT count(*) FROM checked_answers), "
+                        "(SELECT count(*) FROM unchecked_answers WHERE reason LIKE '%checker failed%')");
+    q.step();
+    return std::pair<std::int64_t, std::int64_t>(q.column_int(0), q.column_int(1));
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && checked().first < 8) std::this_thread::sleep_for(100ms);
+  ASSERT_GE(checked().first, 8) << validator->output() << checker->output();
+
+  checker->signal(SIGKILL);
+  checker->wait_exit(5s);
+  const auto at_kill = checked().first;
+  std::this_thread::sleep_for(4s);  // answers keep coming and are kept; nothing can check them
+  ASSERT_FALSE(validator->wait_exit(0ms)) << validator->output();
+  EXPECT_LE(checked().first, at_kill + 4) << "at most the batch in hand when the checker died was recorded";
+
+  checker = start_checker(url.substr(url.rfind(':') + 1), "checker-2.log");
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline && checked().first < at_kill + 8) std::this_thread::sleep_for(200ms);
+  EXPECT_GE(checked().first, at_kill + 8) << "checking did not resume:\n" << validator->output();
+  EXPECT_EQ(checked().second, 0) << "answers were given up because the checker was down:\n" << validator->output();
+  validator->signal(SIGTERM);
+  EXPECT_EQ(validator->wait_exit(30s).value_or(-1), 0) << validator->output();
+}
