@@ -244,6 +244,13 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
   nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
   const auto settings_before = store.latest_weight_setting();
   net.kill_chain();
+  {
+    // The chain's own file, killed at whatever point of a block or a weight submission it was.
+    nineteen::store::SqliteDatabase chain_db(dir.file("chain.db"));
+    auto chain_check = chain_db.prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(chain_check.step());
+    EXPECT_EQ(chain_check.column_text(0), "ok");
+  }
   std::this_thread::sleep_for(10s);  // three periods of 3 s with the chain gone
   ASSERT_FALSE(validator->wait_exit(0ms)) << "the validator stopped while the chain was down:\n" << validator->output();
   // Periods went on closing: scoring does not need the chain.
