@@ -428,7 +428,11 @@ TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   dir.write("tasks.toml", "[tasks.fragile]\nplugin = \"fixture_misbehaves\"\nmax_capacity = 1000\n"
                           "volume_per_request = 10\ntimeout_s = 2\n");
   const std::string plugins = std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n";
-  for (const std::string name : {"m1", "m2", "m3"}) net.start_miner(name, "tasks.toml", plugins);
+  // Miners that run their plugins in-process, so that the crash kills the miner (isolated, the
+  // default, the miner would answer a 503 and live on).
+  for (const std::string name : {"m1", "m2", "m3"}) {
+    net.start_miner(name, "tasks.toml", plugins + "plugin_isolation = \"in-process\"\n");
+  }
   const std::string key = net.api_key;
   const std::string gateway = net.start_validator(plugins + "period_s = 30\n");
   ASSERT_FALSE(gateway.empty());

@@ -29,6 +29,12 @@ inline std::vector<std::string> plugin_isolation_keys() {
   return {"plugin_isolation", "plugin_memory_limit_mb", "plugin_call_timeout_s", "plugin_cancel_grace_s"};
 }
 
+// `keys` and those keys, for a settings table's allow_only.
+inline std::vector<std::string> with_plugin_isolation_keys(std::vector<std::string> keys) {
+  for (std::string& key : plugin_isolation_keys()) keys.push_back(std::move(key));
+  return keys;
+}
+
 // Reads those keys from a node's settings table (a config::SettingsTable). Isolation is on unless
 // plugin_isolation = "in-process".
 template <typename Table>
