@@ -469,6 +469,60 @@ TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   EXPECT_TRUE(alive(validator));
 }
 
+// Issue 17, item 2 seen through the gateway: a miner's plugin that crashes in serve gives the user a
+// 5xx while the miner lives on and serves again once its worker restarted; a plugin that crashes in
+// the validator's own inline check of an organic answer costs that check, not the validator or its
+// gateway.
+TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProcessUp) {
+  ScratchDir dir("plugin-isolation");
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
+  dir.write("tasks.toml", "[tasks.crashy]\nplugin = \"fixture_crashes\"\nmax_capacity = 1000\n"
+                          "volume_per_request = 10\ntimeout_s = 2\n");
+  const std::string plugins = std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n";
+  net.start_miner("m1", "tasks.toml", plugins);
+  const std::string gateway = net.start_validator(plugins + "period_s = 3\n");
+  ASSERT_FALSE(gateway.empty());
+  ChildProcess& validator = *net.validator;
+  ChildProcess& miner = *net.miners[0];
+  nineteen::net::HttpClient client;
+  auto send = [&](const std::string& text) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway + "/v1/fixture/crashes";
+    r.body = R"({"model":"crashy","text":")" + text + "\"}";
+    r.headers.set("Authorization", "Bearer " + net.api_key);
+    return client.send(r);
+  };
+  auto serves = [&] {
+    for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+      auto hello = send("hello");
+      if (hello.status == 200) return hello.body == R"({"echo":"hello"})";
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(serves()) << validator.output();
+
+  for (const std::string kind : {"segv", "abort"}) {
+    SCOPED_TRACE(kind);
+    auto crashed = send(kind);
+    EXPECT_GE(crashed.status, 500) << crashed.body;
+    EXPECT_LT(crashed.status, 600) << crashed.body;
+    EXPECT_TRUE(alive(miner)) << miner.output();
+    EXPECT_TRUE(alive(validator));
+    EXPECT_TRUE(serves()) << miner.output();
+  }
+  EXPECT_NE(miner.output().find("died of SIGSEGV; restarting it"), std::string::npos) << miner.output();
+
+  // Served fine by the miner, but its check aborts inside the validator's plugin worker.
+  auto answered = send("check-abort");
+  EXPECT_EQ(answered.status, 200) << answered.body;
+  EXPECT_TRUE(validator.wait_for_line(std::regex("died of SIGABRT; restarting it"), 60s)) << validator.output();
+  EXPECT_TRUE(alive(validator));
+  EXPECT_TRUE(serves()) << validator.output();
+}
+
 // Issue 17, item 3: hostile clients with real sockets against the gateway. Hundreds of idle half
 // requests (slowloris), huge headers, a body larger than the limit, lying and negative
 // Content-Length, chunked garbage, bad and revoked keys, a rate-limit burst: each gets a clear 4xx or

@@ -439,6 +439,9 @@ int Worker::run(const std::string& library) {
 
 int plugin_worker_main(const std::string& library, int fd) {
   ::signal(SIGPIPE, SIG_IGN);
+  // A Ctrl-C in the terminal reaches the node's whole process group: the node stops, closes the
+  // socket, and the worker leaves then (a worker dying of SIGINT first would be "restarted").
+  ::signal(SIGINT, SIG_IGN);
   // Out of memory inside the plugin (an allocation failing under a limit) ends the worker, which the
   // host restarts, rather than leaving it to limp on.
   std::set_new_handler([] {
