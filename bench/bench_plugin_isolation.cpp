@@ -3,6 +3,8 @@
 // latency of one small call (serve, check, validate), the time per streamed chunk of a long answer,
 // and calls/s with several threads; the isolated rows' added cost is the difference.
 //   bench_plugin_isolation [--calls N] [--words N] [--threads N]
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>

@@ -280,8 +280,10 @@ WorkerProxy::Result WorkerProxy::call(uint8_t type, ProxyTask* task, const std::
     slots_[id] = slot;
     slot->what = what;
     if (type != kServe) {
-      slot->deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(settings_.call_timeout_s));
+      // Tear-down calls get at most 10 s, so that a plugin hanging in them cannot hold up a shutdown.
+      const bool teardown = type == kFinalize || type == kTaskDestroy;
+      const double limit = teardown ? std::min(settings_.call_timeout_s, 10.0) : settings_.call_timeout_s;
+      slot->deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
     }
     out = Out(type, id);
     if (task) out.u64(task->remote);
@@ -448,8 +450,11 @@ void WorkerProxy::check_limits() {
   for (const auto& [id, slot] : slots_) {
     if (slot->deadline < now) {
       const bool serve = slot->what == "serve";
+      const bool teardown = slot->what == "plugin_finalize" || slot->what == "task_destroy";
       kill_worker("hung: a " + slot->what + " call did not return within " +
-                  seconds(serve ? settings_.cancel_grace_s : settings_.call_timeout_s) +
+                  seconds(serve       ? settings_.cancel_grace_s
+                          : teardown ? std::min(settings_.call_timeout_s, 10.0)
+                                     : settings_.call_timeout_s) +
                   (serve ? " of its cancellation (plugin_cancel_grace_s)" : " (plugin_call_timeout_s)"));
       return;
     }
