@@ -516,6 +516,7 @@ TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProce
   EXPECT_NE(miner.output().find("died of SIGSEGV; restarting it"), std::string::npos) << miner.output();
 
   // Served fine by the miner, but its check aborts inside the validator's plugin worker.
+  EXPECT_EQ(validator.output().find("died of"), std::string::npos) << "only the miner's worker crashed so far";
   auto answered = send("check-abort");
   EXPECT_EQ(answered.status, 200) << answered.body;
   EXPECT_TRUE(validator.wait_for_line(std::regex("died of SIGABRT; restarting it"), 60s)) << validator.output();
