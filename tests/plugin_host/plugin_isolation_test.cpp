@@ -157,21 +157,29 @@ TEST(PluginIsolation, AThrowAcrossTheAbiIsAnErrorAndTheWorkerStays) {
 
 TEST(PluginIsolation, ACrashingCheckIsAFailedCheckAndCheckingResumes) {
   TempDir dir;
-  auto host = isolated_host(dir, kCatalogue);
+  PluginHostOptions options = isolated_options(dir);
+  options.isolation.call_timeout_s = 2;  // a check running longer is a hang
+  PluginHost host_object(options);
+  host_object.load(nineteen::config::load_task_catalog(dir.write("tasks.toml", kCatalogue).string()));
+  PluginHost* host = &host_object;
   auto crashy = host->task("crashy");
   ASSERT_TRUE(crashy);
   const std::vector<std::string> good_request = {R"({"text":"hi"})"}, good_answer = {R"([{"echo":"hi"}])"};
   EXPECT_EQ(crashy->check(good_request, good_answer)[0].quality, 1.0);
-  for (const char* kind : {"abort", "segv"}) {
+  const std::pair<const char*, const char*> kinds[] = {
+      {"abort", "died of SIGABRT"},
+      {"segv", "died of SIGSEGV"},
+      {"leak", "over its limit of 200 MiB"},
+      {"hang", "hung: a task_check call did not return within 2 s (plugin_call_timeout_s)"},
+  };
+  for (const auto& [kind, says] : kinds) {
     SCOPED_TRACE(kind);
     try {
       crashy->check({std::string("{\"text\":\"") + kind + "\"}"}, {"[]"});
       ADD_FAILURE() << "the check returned";
     } catch (const TaskCallError& e) {
       EXPECT_EQ(e.code(), NT_UNAVAILABLE);
-      EXPECT_NE(std::string(e.what()).find(std::string("died of SIG") + (kind[0] == 'a' ? "ABRT" : "SEGV")),
-                std::string::npos)
-          << e.what();
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
     }
     EXPECT_TRUE(serves_again(*host, "crashy"));
     EXPECT_EQ(crashy->check(good_request, good_answer)[0].quality, 1.0);
