@@ -158,7 +158,7 @@ TEST(PluginIsolation, AThrowAcrossTheAbiIsAnErrorAndTheWorkerStays) {
 TEST(PluginIsolation, ACrashingCheckIsAFailedCheckAndCheckingResumes) {
   TempDir dir;
   PluginHostOptions options = isolated_options(dir);
-  options.isolation.call_timeout_s = 2;  // a check running longer is a hang
+  options.isolation.call_timeout_s = 3;  // a check running longer is a hang
   PluginHost host_object(options);
   host_object.load(nineteen::config::load_task_catalog(dir.write("tasks.toml", kCatalogue).string()));
   PluginHost* host = &host_object;
@@ -170,7 +170,7 @@ TEST(PluginIsolation, ACrashingCheckIsAFailedCheckAndCheckingResumes) {
       {"abort", "died of SIGABRT"},
       {"segv", "died of SIGSEGV"},
       {"leak", "over its limit of 200 MiB"},
-      {"hang", "hung: a task_check call did not return within 2 s (plugin_call_timeout_s)"},
+      {"hang", "hung: a task_check call did not return within 3 s (plugin_call_timeout_s)"},
   };
   for (const auto& [kind, says] : kinds) {
     SCOPED_TRACE(kind);
