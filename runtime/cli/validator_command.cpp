@@ -51,6 +51,7 @@ int validator_command(const std::vector<std::string>& args) {
   plugin_host::PluginHostOptions options;
   for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
+  options.isolation = config.isolation;
   parts.host = std::make_shared<plugin_host::PluginHost>(options);
   parts.host->load(config::load_task_catalog(config.tasks_file));
   for (const auto& status : parts.host->statuses()) {

@@ -15,9 +15,9 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   MinerConfig c;
   c.file = file_name;
   Table r(file_name, *miner, "miner.");
-  r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
+  r.allow_only(plugin_host::with_plugin_isolation_keys({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
                 "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks", "status_page_public",
-                "tls_certificate", "tls_private_key", "upstream_ca_file"});
+                "tls_certificate", "tls_private_key", "upstream_ca_file"}));
   auto hotkey = r.path("hotkey");
   if (!hotkey) r.missing("hotkey", "a key file from `nineteen keys new`");
   c.hotkey_file = *hotkey;
@@ -46,6 +46,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   c.max_body_bytes =
       static_cast<size_t>(r.whole_number("max_body_bytes", 1024, 1e10).value_or(static_cast<double>(c.max_body_bytes)));
   c.dev_reload = r.boolean("dev_reload").value_or(false);
+  c.isolation = plugin_host::read_plugin_isolation(r);
   c.status_page_public = r.boolean("status_page_public").value_or(false);
   c.tls_certificate = r.path("tls_certificate").value_or("");
   c.tls_private_key = r.path("tls_private_key").value_or("");

@@ -136,6 +136,7 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
   for (const auto& dir : s.config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
   options.dev_reload = s.config.dev_reload;
+  options.isolation = s.config.isolation;
   s.host = std::make_unique<plugin_host::PluginHost>(options);
   s.host->load(config::load_task_catalog(s.config.tasks_file));
 

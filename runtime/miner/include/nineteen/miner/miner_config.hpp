@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/plugin_host/plugin_isolation.hpp"
+
 namespace nineteen::miner {
 
 // How one task is served. Defaults come from the catalogue entry.
@@ -33,6 +35,8 @@ struct MinerConfig {
   uint16_t port = 0;
   std::string tasks_file;        // the catalogue
   std::vector<std::string> plugin_dirs;
+  // Where plugins run (keys plugin_isolation, plugin_memory_limit_mb, ...): worker processes by default.
+  plugin_host::PluginIsolation isolation = plugin_host::PluginIsolation{true};
   std::optional<std::string> nodes_file;  // validator stakes (JSON node list) until a chain is given
   std::optional<std::string> chain_url;  // http:// (the local chain) or ws:// / wss:// (Subtensor JSON-RPC)
   std::optional<std::uint16_t> netuid;    // the subnet; required for ws:// and wss://

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/plugin_host/plugin_isolation.hpp"
 #include "nineteen/scoring/mechanism_settings.hpp"
 
 namespace nineteen::validator {
@@ -27,6 +28,8 @@ struct ValidatorConfig {
   double db_max_mb = 0;            // a cap on the store's size (0: none); past it writes fail as on a full disk
   std::string tasks_file;
   std::vector<std::string> plugin_dirs;
+  // Where plugins run (keys plugin_isolation, plugin_memory_limit_mb, ...): worker processes by default.
+  plugin_host::PluginIsolation isolation = plugin_host::PluginIsolation{true};
   double period_s = 3600;               // MECHANISM.md §3
   double answer_timeout_s = 60;         // a whole answer; time to first chunk is the task's timeout_s
   size_t senders = 16;                  // synthetic requests in flight at once
