@@ -1,0 +1,153 @@
+// Our tokenizers and chat templates against Hugging Face's own JavaScript implementations, run by
+// node from this folder (node_modules installed by tools/bootstrap.sh):
+//   - @huggingface/transformers' AutoTokenizer (remote models off) on the project's BPE and
+//     WordPiece tokenizer folders, over corpus.json (accents, CJK, emoji, digits, contractions,
+//     CR/LF, tabs, runs of spaces, special-token text, very long words, empty text): the same ids,
+//     and for BPE the same decoded text;
+//   - @huggingface/jinja rendering each family's chat template (templates/*.jinja) for several
+//     message lists: the same text as text::ChatTemplate::render.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "nineteen/models/bert_tiny_maker.hpp"
+#include "nineteen/models/tiny_llama_maker.hpp"
+#include "nineteen/text/bpe_tokenizer.hpp"
+#include "nineteen/text/chat_template.hpp"
+#include "nineteen/text/wordpiece_tokenizer.hpp"
+#include "scratch_dir.hpp"
+
+namespace nineteen {
+namespace {
+
+namespace fs = std::filesystem;
+using models::testing_support::ScratchDir;
+
+const std::string kFolder = NINETEEN_HF_JS_DIR;
+
+bool on_path(const std::string& program) {
+  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// Why the check cannot run here ("" when it can).
+std::string why_skipped() {
+  if (!on_path("node")) return "node is not installed (tools/bootstrap.sh installs it): Hugging Face JS check skipped";
+  for (const char* package : {"@huggingface/transformers", "@huggingface/jinja"}) {
+    if (!fs::exists(kFolder + "/node_modules/" + package + "/package.json")) {
+      return std::string(package) + " is not installed in " + kFolder +
+             " (run tools/bootstrap.sh, or npm ci there): Hugging Face JS check skipped";
+    }
+  }
+  return "";
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+// Runs a node script of this folder; returns its exit code and stdout (stderr goes to the log).
+std::pair<int, std::string> run_node(const std::string& script, const std::string& arguments) {
+  std::string command = "node " + quoted(kFolder + "/" + script) + " " + arguments;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 65536> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::map<std::string, rapidjson::Document> json_lines(const std::string& out, const char* key) {
+  std::map<std::string, rapidjson::Document> by_key;
+  size_t begin = 0;
+  while (begin < out.size()) {
+    size_t end = out.find('\n', begin);
+    if (end == std::string::npos) end = out.size();
+    rapidjson::Document d;
+    d.Parse(out.data() + begin, end - begin);
+    if (!d.HasParseError() && d.IsObject() && d.HasMember(key)) by_key[d[key].GetString()] = std::move(d);
+    begin = end + 1;
+  }
+  return by_key;
+}
+
+std::vector<std::string> corpus() {
+  std::ifstream in(kFolder + "/corpus.json", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  std::vector<std::string> texts;
+  for (const auto& t : d["texts"].GetArray()) texts.emplace_back(t.GetString(), t.GetStringLength());
+  return texts;
+}
+
+std::vector<int32_t> ids_of(const rapidjson::Value& row) {
+  std::vector<int32_t> ids;
+  for (const auto& v : row.GetArray()) ids.push_back(v.GetInt());
+  return ids;
+}
+
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+TEST(HuggingFaceJs, TokenizersAgreeOnTheCorpus) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  ScratchDir root;
+  models::TinyLlamaOptions llama;
+  models::make_tiny_llama(root.file("bpe"), llama);
+  models::TinyBertOptions uncased;
+  models::make_tiny_bert(root.file("wordpiece-uncased"), uncased);
+  models::TinyBertOptions cased;
+  cased.lowercase = false;
+  cased.variant = 1;
+  models::make_tiny_bert(root.file("wordpiece-cased"), cased);
+
+  auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(kFolder + "/corpus.json") +
+                                                " bpe:bpe wordpiece-uncased:wordpiece wordpiece-cased:wordpiece");
+  ASSERT_EQ(rc, 0) << out;
+  auto results = json_lines(out, "model");
+  ASSERT_EQ(results.size(), 3u) << out;
+  const std::vector<std::string> texts = corpus();
+  ASSERT_GE(texts.size(), 20u);
+
+  text::BpeTokenizer bpe = text::BpeTokenizer::from_file(root.file("bpe/tokenizer.json"));
+  const rapidjson::Document& js_bpe = results["bpe"];
+  size_t tokens = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::vector<int32_t> ours = bpe.encode(texts[i]);
+    EXPECT_EQ(ours, ids_of(js_bpe["ids"][i])) << "BPE, text " << i << ": \"" << printable(texts[i]) << "\"";
+    const rapidjson::Value& decoded = js_bpe["decoded"][i];
+    EXPECT_EQ(bpe.decode(ours), std::string(decoded.GetString(), decoded.GetStringLength())) << "BPE decode, text " << i;
+    tokens += ours.size();
+  }
+  EXPECT_GT(tokens, 500u);
+
+  for (const char* name : {"wordpiece-uncased", "wordpiece-cased"}) {
+    text::WordPieceTokenizer wordpiece = text::WordPieceTokenizer::from_file(root.file(std::string(name) + "/tokenizer.json"));
+    const rapidjson::Document& js = results[name];
+    size_t known = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::vector<int32_t> ours = wordpiece.encode(texts[i]);
+      EXPECT_EQ(ours, ids_of(js["ids"][i])) << name << ", text " << i << ": \"" << printable(texts[i]) << "\"";
+      for (int32_t id : ours) known += id != wordpiece.unk_id();
+    }
+    EXPECT_GT(known, 200u) << name << ": a corpus of mostly [UNK] would agree trivially";
+  }
+}
+
+}  // namespace
+}  // namespace nineteen
