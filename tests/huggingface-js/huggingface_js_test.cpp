@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -146,6 +148,95 @@ TEST(HuggingFaceJs, TokenizersAgreeOnTheCorpus) {
       for (int32_t id : ours) known += id != wordpiece.unk_id();
     }
     EXPECT_GT(known, 200u) << name << ": a corpus of mostly [UNK] would agree trivially";
+  }
+}
+
+// The chat templates of templates/: Llama 3.0 (as tiny-llama ships it) and 3.1, Qwen2.5 and
+// Mistral v0.1 as published in their tokenizer_config.json; Mistral v0.3's without its tool
+// branches (tools are not rendered here). No template is downloaded: these are copies.
+struct TemplateCase {
+  const char* file;
+  const char* bos;  // nullptr: "bos_token": null, as Qwen has
+  const char* eos;
+};
+
+std::vector<std::pair<std::vector<text::ChatMessage>, bool>> chat_cases() {
+  std::ifstream in(kFolder + "/chat_cases.json", std::ios::binary);
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  std::vector<std::pair<std::vector<text::ChatMessage>, bool>> cases;
+  for (const auto& c : d["cases"].GetArray()) {
+    std::vector<text::ChatMessage> messages;
+    for (const auto& m : c["messages"].GetArray()) {
+      messages.push_back({m["role"].GetString(), std::string(m["content"].GetString(), m["content"].GetStringLength())});
+    }
+    cases.emplace_back(std::move(messages), c["add_generation_prompt"].GetBool());
+  }
+  return cases;
+}
+
+std::string json_string(const std::string& s) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  return buffer.GetString();
+}
+
+TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  const auto cases = chat_cases();
+  ASSERT_GE(cases.size(), 10u);
+  const TemplateCase templates[] = {
+      {"llama-3.0.jinja", "<|begin_of_text|>", "<|eot_id|>"}, {"llama-3.1.jinja", "<|begin_of_text|>", "<|eot_id|>"},
+      {"qwen2.5.jinja", nullptr, "<|im_end|>"},               {"mistral-v0.1.jinja", "<s>", "</s>"},
+      {"mistral-v0.3.jinja", "<s>", "</s>"}};
+  for (const TemplateCase& t : templates) {
+    SCOPED_TRACE(t.file);
+    ScratchDir dir;
+    const std::string template_path = kFolder + "/templates/" + t.file;
+    std::ifstream in(template_path, std::ios::binary);
+    const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(dir.file("tokenizer_config.json"))
+        << "{\"chat_template\": " << json_string(source) << ", \"bos_token\": " << (t.bos ? json_string(t.bos) : "null")
+        << ", \"eos_token\": " << json_string(t.eos) << "}";
+    text::ChatTemplate ours = text::ChatTemplate::from_model_dir(dir.path());
+
+    auto [rc, out] = run_node("render.mjs", quoted(template_path) + " " + quoted(kFolder + "/chat_cases.json") + " " +
+                                                quoted(t.bos ? t.bos : "") + " " + quoted(t.eos));
+    ASSERT_EQ(rc, 0) << out;
+    std::map<size_t, rapidjson::Document> js;
+    size_t begin = 0;
+    while (begin < out.size()) {
+      size_t end = out.find('\n', begin);
+      if (end == std::string::npos) end = out.size();
+      rapidjson::Document d;
+      d.Parse(out.data() + begin, end - begin);
+      if (!d.HasParseError() && d.IsObject() && d.HasMember("index")) js[d["index"].GetUint()] = std::move(d);
+      begin = end + 1;
+    }
+    ASSERT_EQ(js.size(), cases.size()) << out;
+    size_t rendered = 0;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      std::string text, error;
+      try {
+        text = ours.render(cases[i].first, cases[i].second);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      const rapidjson::Document& expected = js[i];
+      if (expected.HasMember("error")) {
+        EXPECT_FALSE(error.empty()) << "case " << i << ": jinja raised \"" << expected["error"].GetString()
+                                    << "\" but we rendered \"" << printable(text) << "\"";
+        continue;
+      }
+      ASSERT_TRUE(expected.HasMember("text")) << out;
+      const std::string want(expected["text"].GetString(), expected["text"].GetStringLength());
+      EXPECT_TRUE(error.empty()) << "case " << i << ": we refused (" << error << ") what jinja renders";
+      EXPECT_EQ(printable(text), printable(want)) << "case " << i;
+      rendered += error.empty() && text == want;
+    }
+    EXPECT_GE(rendered, 6u) << "most cases render in every family";
   }
 }
 
