@@ -34,7 +34,7 @@ const char* const kUsage =
     "      model.safetensors.index.json\n"
     "  nineteen-models make tiny-bert --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
     "                                 [--intermediate N] [--vocab N] [--max-positions N]\n"
-    "                                 [--max-seq-length N] [--pooling mean|cls|max] [--no-normalize]\n"
+    "                                 [--max-seq-length N] [--pooling mean|cls|max|lasttoken] [--no-normalize]\n"
     "                                 [--cased] [--dtype f32|bf16]\n"
     "      writes a deterministic BERT sentence-embedding model (Hugging Face + sentence-transformers\n"
     "      layout; defaults: hidden 64, layers 2, heads 4, intermediate 256, vocab 1024, mean pooling,\n"
@@ -162,7 +162,8 @@ int make_tiny_bert_command(const std::vector<std::string>& args) {
       if (value == "mean") options.pooling = BertPooling::Mean;
       else if (value == "cls") options.pooling = BertPooling::Cls;
       else if (value == "max") options.pooling = BertPooling::Max;
-      else throw UsageError("--pooling: expected mean, cls or max, got \"" + value + "\"");
+      else if (value == "lasttoken") options.pooling = BertPooling::LastToken;
+      else throw UsageError("--pooling: expected mean, cls, max or lasttoken, got \"" + value + "\"");
       return true;
     }
     return false;
