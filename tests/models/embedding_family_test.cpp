@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -79,6 +80,7 @@ TEST_P(EmbeddingFamily, MatchesFloat64Reference) {
     if (k.normalize) EXPECT_NEAR(norm, 1.0, 1e-5);
   }
   EXPECT_LT(worst, kTolerance) << k.name;
+  std::printf("%s: max |embedding - float64 reference| %.2e\n", k.name, worst);
   EXPECT_GT(spread, 0.05) << "a degenerate model would agree trivially";
 }
 
