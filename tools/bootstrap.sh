@@ -56,6 +56,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 npm_folders=(
   tests/gateway/openai-client  # the official `openai` client against the gateway
   tests/bittensor-js           # @polkadot/util-crypto and @polkadot/types: sr25519, SCALE, extrinsics
+  tests/huggingface-js         # @huggingface/transformers tokenizers and @huggingface/jinja
 )
 for folder in "${npm_folders[@]}"; do
   dir="$root/$folder"

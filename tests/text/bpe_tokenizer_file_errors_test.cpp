@@ -77,7 +77,7 @@ TEST(BpeTokenizerFileErrors, BadEntries) {
 
 TEST(BpeTokenizerFileErrors, UnsupportedPipelineParts) {
   EXPECT_CONTAINS(rejection(tiny_with("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFKC\"}")),
-                  "bad.json: normalizer is \"NFKC\"");
+                  "bad.json: normalizer is \"NFKC\"; only NFC or no normalizer");
   EXPECT_CONTAINS(rejection(tiny_with("\"decoder\": {\"type\": \"ByteLevel\"}",
                                       "\"decoder\": {\"type\": \"WordPiece\"}")),
                   "bad.json: decoder.type is \"WordPiece\"");

@@ -85,9 +85,10 @@ TEST(ChatTemplate, TemplateFromJinjaFileBesideConfig) {
 
 TEST(ChatTemplate, UnknownTemplateNamesFileAndKnownFormats) {
   testing::TempDir dir;
-  std::string chatml =
-      R"("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}")";
-  dir.write("tokenizer_config.json", config_json(chatml));
+  // Gemma's turn markers: no format this SDK renders.
+  std::string gemma =
+      R"("{% for message in messages %}{{'<start_of_turn>' + message['role'] + '\n' + message['content'] + '<end_of_turn>' + '\n'}}{% endfor %}")";
+  dir.write("tokenizer_config.json", config_json(gemma));
   std::string message =
       sdk_error_text([&] { ChatTemplate::from_model_dir(dir.path()); }, NT_INVALID_ARGUMENT);
   EXPECT_NE(message.find(dir.path() + "/tokenizer_config.json: the chat template"), std::string::npos)

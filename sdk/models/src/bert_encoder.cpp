@@ -129,6 +129,12 @@ struct BertEncoder::Weights {
       case BertPooling::MeanSqrtLength: pooled = (states * mask).sum(1).div_(counts.sqrt()); break;
       // sentence-transformers fills padding with -1e9 before taking the maximum.
       case BertPooling::Max: pooled = std::get<0>(states.masked_fill(mask == 0, -1e9).max(1)); break;
+      case BertPooling::LastToken: {
+        std::vector<int64_t> rows;
+        for (int64_t b = 0; b < B; ++b) rows.push_back(b * n + lengths[b] - 1);
+        pooled = states.reshape({B * n, -1}).index_select(0, torch::tensor(rows, torch::kLong));
+        break;
+      }
     }
     if (layout.normalize) {
       pooled = pooled.div(pooled.norm(2, {1}, true).clamp_min(1e-12));

@@ -34,7 +34,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 }
 
 constexpr BertPooling kPoolings[] = {BertPooling::Cls, BertPooling::Mean, BertPooling::Max,
-                                     BertPooling::MeanSqrtLength};
+                                     BertPooling::MeanSqrtLength, BertPooling::LastToken};
 
 void read_pooling(const fs::path& path, SentenceEmbeddingLayout& layout) {
   const std::string what = path.string();
@@ -48,17 +48,17 @@ void read_pooling(const fs::path& path, SentenceEmbeddingLayout& layout) {
       ++chosen;
     }
   }
-  for (const char* unsupported : {"pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"}) {
+  for (const char* unsupported : {"pooling_mode_weightedmean_tokens"}) {
     if (o.boolean_or(unsupported, false)) {
       throw Error(NT_INVALID_ARGUMENT, what + " key \"" + unsupported +
-                                           "\": not supported; use cls_token, mean_tokens, max_tokens or "
-                                           "mean_sqrt_len_tokens");
+                                           "\": not supported; use cls_token, mean_tokens, max_tokens, "
+                                           "mean_sqrt_len_tokens or lasttoken");
     }
   }
   if (chosen != 1) {
     throw Error(NT_INVALID_ARGUMENT, what + ": expected exactly one of pooling_mode_cls_token, "
                                             "pooling_mode_mean_tokens, pooling_mode_max_tokens, "
-                                            "pooling_mode_mean_sqrt_len_tokens to be true, found " +
+                                            "pooling_mode_mean_sqrt_len_tokens, pooling_mode_lasttoken to be true, found " +
                                             std::to_string(chosen));
   }
   layout.word_embedding_dimension = o.integer_or("word_embedding_dimension", 0, 0, int64_t(1) << 30);
@@ -72,6 +72,7 @@ const char* pooling_name(BertPooling pooling) {
     case BertPooling::Mean: return "mean_tokens";
     case BertPooling::Max: return "max_tokens";
     case BertPooling::MeanSqrtLength: return "mean_sqrt_len_tokens";
+    case BertPooling::LastToken: return "lasttoken";
   }
   return "mean_tokens";
 }

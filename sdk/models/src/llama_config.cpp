@@ -49,6 +49,11 @@ LlamaConfig LlamaConfig::from_json(std::string_view json, const std::string& wha
   sdk::JsonObject o(doc, what);
   constexpr int64_t big = int64_t(1) << 40;
   LlamaConfig c;
+  c.model_type = o.string_or("model_type", "llama");
+  if (c.model_type != "llama" && c.model_type != "mistral" && c.model_type != "qwen2" && c.model_type != "phi3") {
+    throw Error(NT_INVALID_ARGUMENT, what + " key \"model_type\": \"" + c.model_type +
+                                         "\" is not supported (expected \"llama\", \"mistral\", \"qwen2\" or \"phi3\")");
+  }
   c.vocab_size = o.integer("vocab_size", 1, big);
   c.hidden_size = o.integer("hidden_size", 1, big);
   c.intermediate_size = o.integer("intermediate_size", 1, big);
@@ -82,11 +87,45 @@ LlamaConfig LlamaConfig::from_json(std::string_view json, const std::string& wha
     throw Error(NT_INVALID_ARGUMENT, what + " key \"hidden_act\": only \"silu\" is supported, got \"" +
                                          o.string("hidden_act") + "\"");
   }
-  for (const char* key : {"attention_bias", "mlp_bias"}) {
-    if (o.boolean_or(key, false)) {
-      throw Error(NT_INVALID_ARGUMENT, what + " key \"" + key + "\": biases are not supported (expected false)");
+  if (o.boolean_or("mlp_bias", false)) {
+    throw Error(NT_INVALID_ARGUMENT, what + " key \"mlp_bias\": MLP biases are not supported (expected false)");
+  }
+  if (c.model_type == "llama") {
+    c.qkv_bias = c.o_bias = o.boolean_or("attention_bias", false);
+  } else if (c.model_type == "qwen2") {
+    c.qkv_bias = true;  // Qwen2's q/k/v projections always have biases; o_proj has none
+  } else if (o.boolean_or("attention_bias", false)) {
+    throw Error(NT_INVALID_ARGUMENT, what + " key \"attention_bias\": " + c.model_type + " has no attention biases (expected false)");
+  }
+  c.fused_projections = c.model_type == "phi3";
+  if (c.model_type == "phi3" && o.number_in("partial_rotary_factor", 1.0, 0.0, 1.0) != 1.0) {
+    throw Error(NT_INVALID_ARGUMENT, what + " key \"partial_rotary_factor\": only 1.0 (rotary over the whole head) is supported");
+  }
+  // Sliding-window attention: mistral and phi3 apply "sliding_window" to every layer; qwen2 only
+  // with "use_sliding_window", to the layers from "max_window_layers" on (or as "layer_types" says).
+  if (c.model_type == "mistral" || c.model_type == "phi3" ||
+      (c.model_type == "qwen2" && o.boolean_or("use_sliding_window", false))) {
+    c.sliding_window = o.integer_or("sliding_window", 0, 1, big);
+  }
+  if (c.model_type == "qwen2" && c.sliding_window > 0) {
+    if (const rapidjson::Value* types = o.find("layer_types")) {
+      if (!types->IsArray() || types->Size() != static_cast<rapidjson::SizeType>(c.num_hidden_layers)) {
+        throw Error(NT_INVALID_ARGUMENT, what + " key \"layer_types\": expected a list of num_hidden_layers (" +
+                                             std::to_string(c.num_hidden_layers) + ") strings");
+      }
+      for (const auto& t : types->GetArray()) {
+        std::string type = t.IsString() ? t.GetString() : "";
+        if (type != "sliding_attention" && type != "full_attention") {
+          throw Error(NT_INVALID_ARGUMENT, what + " key \"layer_types\": expected \"sliding_attention\" or \"full_attention\" entries");
+        }
+        c.sliding_layers.push_back(type == "sliding_attention");
+      }
+    } else {
+      int64_t first = o.integer_or("max_window_layers", 0, 0, big);
+      for (int64_t l = 0; l < c.num_hidden_layers; ++l) c.sliding_layers.push_back(l >= first);
     }
   }
+  c.torch_dtype = o.string_or("torch_dtype", o.string_or("dtype", "float32"));
   if (o.has("rope_scaling")) {
     sdk::JsonObject rs = o.object("rope_scaling");
     RopeScaling s;
@@ -139,23 +178,39 @@ LlamaConfig LlamaConfig::from_model_dir(const std::string& dir) {
   return c;
 }
 
+std::string LlamaConfig::architecture() const {
+  if (model_type == "mistral") return "MistralForCausalLM";
+  if (model_type == "qwen2") return "Qwen2ForCausalLM";
+  if (model_type == "phi3") return "Phi3ForCausalLM";
+  return "LlamaForCausalLM";
+}
+
+int64_t LlamaConfig::layer_window(int64_t layer) const {
+  if (sliding_window <= 0) return 0;
+  if (sliding_layers.empty()) return sliding_window;
+  return layer >= 0 && layer < static_cast<int64_t>(sliding_layers.size()) && sliding_layers[layer] ? sliding_window : 0;
+}
+
 std::string LlamaConfig::to_json() const {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
   w.SetIndent(' ', 2);
+  const bool llama = model_type == "llama", qwen2 = model_type == "qwen2";
   w.StartObject();
   w.Key("architectures");
   w.StartArray();
-  w.String("LlamaForCausalLM");
+  w.String(architecture().c_str());
   w.EndArray();
   w.Key("model_type");
-  w.String("llama");
+  w.String(model_type.c_str());
   w.Key("hidden_act");
   w.String("silu");
-  w.Key("attention_bias");
-  w.Bool(false);
-  w.Key("mlp_bias");
-  w.Bool(false);
+  if (llama) {
+    w.Key("attention_bias");
+    w.Bool(qkv_bias);
+    w.Key("mlp_bias");
+    w.Bool(false);
+  }
   w.Key("vocab_size");
   w.Int64(vocab_size);
   w.Key("hidden_size");
@@ -168,10 +223,17 @@ std::string LlamaConfig::to_json() const {
   w.Int64(num_attention_heads);
   w.Key("num_key_value_heads");
   w.Int64(num_key_value_heads);
-  w.Key("head_dim");
-  w.Int64(head_dim);
+  // Qwen2 and Phi-3 derive head_dim from hidden_size / num_attention_heads.
+  if (llama || model_type == "mistral" || head_dim * num_attention_heads != hidden_size) {
+    w.Key("head_dim");
+    w.Int64(head_dim);
+  }
   w.Key("max_position_embeddings");
   w.Int64(max_position_embeddings);
+  if (model_type == "phi3") {
+    w.Key("original_max_position_embeddings");
+    w.Int64(max_position_embeddings);
+  }
   w.Key("rms_norm_eps");
   w.Double(rms_norm_eps);
   w.Key("rope_theta");
@@ -195,6 +257,26 @@ std::string LlamaConfig::to_json() const {
   } else {
     w.Null();
   }
+  if (!llama) {
+    if (qwen2) {
+      w.Key("use_sliding_window");
+      w.Bool(sliding_window > 0);
+    }
+    w.Key("sliding_window");
+    if (sliding_window > 0) w.Int64(sliding_window);
+    else w.Null();
+    if (qwen2) {
+      // The first layer with a window (Qwen2 windows the layers from max_window_layers on).
+      int64_t first = num_hidden_layers;
+      for (int64_t l = 0; l < num_hidden_layers && first == num_hidden_layers; ++l) {
+        if (layer_window(l) > 0) first = l;
+      }
+      w.Key("max_window_layers");
+      w.Int64(first);
+    }
+    w.Key("attention_dropout");
+    w.Double(0.0);
+  }
   w.Key("tie_word_embeddings");
   w.Bool(tie_word_embeddings);
   w.Key("bos_token_id");
@@ -209,7 +291,7 @@ std::string LlamaConfig::to_json() const {
     w.EndArray();
   }
   w.Key("torch_dtype");
-  w.String("float32");
+  w.String(torch_dtype.c_str());
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
@@ -221,7 +303,7 @@ bool LlamaConfig::is_eos(int32_t token) const {
 int64_t LlamaConfig::parameter_count() const {
   int64_t q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim;
   int64_t per_layer = hidden_size * (q + 2 * kv) + q * hidden_size + 3 * hidden_size * intermediate_size +
-                      2 * hidden_size;
+                      2 * hidden_size + (qkv_bias ? q + 2 * kv : 0) + (o_bias ? hidden_size : 0);
   int64_t embed = vocab_size * hidden_size;
   return embed * (tie_word_embeddings ? 1 : 2) + num_hidden_layers * per_layer + hidden_size;
 }

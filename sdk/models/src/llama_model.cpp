@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "matrix_vector.hpp"
 #include "single_token_step.hpp"
@@ -29,6 +30,9 @@ struct DecoderLayer {
   Tensor gate_up;   // [2·intermediate, hidden]: gate and up fused
   Tensor down;      // [hidden, intermediate]
   Tensor input_norm, post_attention_norm;  // [hidden], f32
+  Tensor qkv_bias;  // [(H + 2·Hkv)·D] f32, or undefined (no biases)
+  Tensor o_bias;    // [hidden] f32, or undefined
+  int64_t window = 0;  // sliding attention window (0 = full attention)
 };
 
 // Per layer [batch, kv_heads, capacity, head_dim] keys and values, preallocated so that a decode
@@ -154,15 +158,26 @@ struct LlamaModel::Weights {
     // Query i of sequence b may see keys up to start[b] + min(i, valid[b] - 1): causal, and never
     // another sequence's padding or stale cache entries. A single new token at a shared start
     // sees exactly the held keys, so decode steps skip the mask.
-    Tensor mask;
+    // A layer with a sliding window also hides keys at or before limit - window (Hugging Face's
+    // sliding-window mask: key j is seen by query i when i - window < j <= i).
     bool all_valid = std::all_of(valid.begin(), valid.end(), [&](int64_t v) { return v == n; });
-    if (n > 1 || !same_start || !all_valid) {
-      std::vector<int64_t> limit(B * n);
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t i = 0; i < n; ++i) limit[b * n + i] = start[b] + std::min(i, valid[b] - 1);
-      Tensor limit_t = torch::from_blob(limit.data(), {B, 1, 1, n, 1}, torch::kLong);
-      Tensor key_pos = torch::arange(T, torch::kLong).view({1, 1, 1, 1, T});
-      mask = torch::zeros({B, 1, 1, n, T}).masked_fill(key_pos > limit_t, -std::numeric_limits<float>::infinity());
+    std::vector<int64_t> limit(B * n);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t i = 0; i < n; ++i) limit[b * n + i] = start[b] + std::min(i, valid[b] - 1);
+    Tensor limit_t = torch::from_blob(limit.data(), {B, 1, 1, n, 1}, torch::kLong);
+    Tensor key_pos = torch::arange(T, torch::kLong).view({1, 1, 1, 1, T});
+    auto make_mask = [&](int64_t window) {
+      Tensor hidden_keys = key_pos > limit_t;
+      if (window > 0) hidden_keys = hidden_keys.logical_or(key_pos <= limit_t - window);
+      return torch::zeros({B, 1, 1, n, T}).masked_fill(hidden_keys, -std::numeric_limits<float>::infinity());
+    };
+    Tensor mask;
+    if (n > 1 || !same_start || !all_valid) mask = make_mask(0);
+    std::map<int64_t, Tensor> window_masks;
+    for (const DecoderLayer& layer : layers) {
+      if (layer.window > 0 && layer.window < T && !window_masks.count(layer.window)) {
+        window_masks[layer.window] = make_mask(layer.window);
+      }
     }
     const double scale = 1.0 / std::sqrt(double(D));
 
@@ -170,6 +185,7 @@ struct LlamaModel::Weights {
       const DecoderLayer& layer = layers[l];
       Tensor h = rms_norm(x, layer.input_norm, c.rms_norm_eps);
       Tensor qkv = matmul(h, layer.qkv);
+      if (layer.qkv_bias.defined()) qkv.add_(layer.qkv_bias);
       Tensor q = qkv.narrow(-1, 0, H * D).view({B, n, H, D});
       Tensor k = qkv.narrow(-1, H * D, Hkv * D).view({B, n, Hkv, D});
       Tensor v = qkv.narrow(-1, (H + Hkv) * D, Hkv * D).view({B, n, Hkv, D});
@@ -201,13 +217,16 @@ struct LlamaModel::Weights {
       // folded into the row dimension of one product per key head.
       Tensor qg = q.view({B, n, Hkv, G, D}).permute({0, 2, 3, 1, 4}).reshape({B, Hkv, G * n, D});
       Tensor scores = torch::matmul(qg, keys.transpose(-1, -2)).mul_(scale);
-      if (mask.defined()) scores.view({B, Hkv, G, n, T}).add_(mask);
+      auto windowed = layer.window > 0 ? window_masks.find(layer.window) : window_masks.end();
+      const Tensor& layer_mask = windowed != window_masks.end() ? windowed->second : mask;
+      if (layer_mask.defined()) scores.view({B, Hkv, G, n, T}).add_(layer_mask);
       Tensor probs = torch::softmax(scores, -1);
       Tensor attn = torch::matmul(probs, vals)
                         .view({B, Hkv, G, n, D})
                         .permute({0, 3, 1, 2, 4})
                         .reshape({B, n, H * D});
       x.add_(matmul(attn, layer.o));
+      if (layer.o_bias.defined()) x.add_(layer.o_bias);
 
       h = rms_norm(x, layer.post_attention_norm, c.rms_norm_eps);
       Tensor gu = matmul(h, layer.gate_up);
@@ -240,6 +259,9 @@ struct LlamaModel::Weights {
       s.down = layers[l].down.data_ptr();
       s.input_norm = layers[l].input_norm.data_ptr<float>();
       s.post_attention_norm = layers[l].post_attention_norm.data_ptr<float>();
+      s.qkv_bias = layers[l].qkv_bias.defined() ? layers[l].qkv_bias.data_ptr<float>() : nullptr;
+      s.o_bias = layers[l].o_bias.defined() ? layers[l].o_bias.data_ptr<float>() : nullptr;
+      s.window = layers[l].window;
       s.keys = cache.keys[l].data_ptr<float>();
       s.values = cache.values[l].data_ptr<float>();
     }
@@ -328,13 +350,26 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
   for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
     std::string p = "model.layers." + std::to_string(l) + ".";
     DecoderLayer layer;
-    layer.qkv = torch::cat({read_weight(set, p + "self_attn.q_proj.weight", {q_rows, hidden}, matrix_type),
-                            read_weight(set, p + "self_attn.k_proj.weight", {kv_rows, hidden}, matrix_type),
-                            read_weight(set, p + "self_attn.v_proj.weight", {kv_rows, hidden}, matrix_type)});
+    if (c.fused_projections) {
+      // Phi-3: the checkpoint already stacks q, k, v and gate, up in the order the decoder uses.
+      layer.qkv = read_weight(set, p + "self_attn.qkv_proj.weight", {q_rows + 2 * kv_rows, hidden}, matrix_type);
+      layer.gate_up = read_weight(set, p + "mlp.gate_up_proj.weight", {2 * c.intermediate_size, hidden}, matrix_type);
+    } else {
+      layer.qkv = torch::cat({read_weight(set, p + "self_attn.q_proj.weight", {q_rows, hidden}, matrix_type),
+                              read_weight(set, p + "self_attn.k_proj.weight", {kv_rows, hidden}, matrix_type),
+                              read_weight(set, p + "self_attn.v_proj.weight", {kv_rows, hidden}, matrix_type)});
+      layer.gate_up =
+          torch::cat({read_weight(set, p + "mlp.gate_proj.weight", {c.intermediate_size, hidden}, matrix_type),
+                      read_weight(set, p + "mlp.up_proj.weight", {c.intermediate_size, hidden}, matrix_type)});
+    }
+    if (c.qkv_bias) {
+      layer.qkv_bias = torch::cat({read_weight(set, p + "self_attn.q_proj.bias", {q_rows}, torch::kFloat),
+                                   read_weight(set, p + "self_attn.k_proj.bias", {kv_rows}, torch::kFloat),
+                                   read_weight(set, p + "self_attn.v_proj.bias", {kv_rows}, torch::kFloat)});
+    }
+    if (c.o_bias) layer.o_bias = read_weight(set, p + "self_attn.o_proj.bias", {hidden}, torch::kFloat);
+    layer.window = c.layer_window(l);
     layer.o = read_weight(set, p + "self_attn.o_proj.weight", {hidden, q_rows}, matrix_type);
-    layer.gate_up =
-        torch::cat({read_weight(set, p + "mlp.gate_proj.weight", {c.intermediate_size, hidden}, matrix_type),
-                    read_weight(set, p + "mlp.up_proj.weight", {c.intermediate_size, hidden}, matrix_type)});
     layer.down = read_weight(set, p + "mlp.down_proj.weight", {hidden, c.intermediate_size}, matrix_type);
     layer.input_norm = read_weight(set, p + "input_layernorm.weight", {hidden}, torch::kFloat);
     layer.post_attention_norm = read_weight(set, p + "post_attention_layernorm.weight", {hidden}, torch::kFloat);

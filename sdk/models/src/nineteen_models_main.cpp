@@ -10,6 +10,7 @@
 #include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/models/diffusion_tiny_maker.hpp"
 #include "nineteen/models/llama_config.hpp"
+#include "nineteen/models/model_inspection.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/sdk/error.hpp"
@@ -22,13 +23,18 @@ const char* const kUsage =
     "usage:\n"
     "  nineteen-models make tiny-llama --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
     "                                  [--kv-heads N] [--intermediate N] [--vocab N] [--max-positions N]\n"
-    "                                  [--dtype f32|bf16|f16]\n"
+    "                                  [--dtype f32|bf16|f16] [--shards N]\n"
+    "                                  [--family llama|llama3|qwen2|mistral|phi3]\n"
     "      writes a deterministic Llama model in the Hugging Face layout (defaults: hidden 64,\n"
     "      layers 2, heads 4, kv-heads 2, intermediate 176, vocab 512). The yardstick model:\n"
     "      --hidden 512 --layers 8 --heads 8 --kv-heads 4 --intermediate 1408\n"
+    "      --family writes that family's config keys and tensor names (llama3: rope_scaling llama3 and\n"
+    "      tied embeddings; qwen2: q/k/v biases, tied; mistral, phi3: sliding_window; phi3: fused\n"
+    "      qkv_proj and gate_up_proj); --shards N splits the weights as Hugging Face does, with\n"
+    "      model.safetensors.index.json\n"
     "  nineteen-models make tiny-bert --out DIR [--variant N] [--hidden N] [--layers N] [--heads N]\n"
     "                                 [--intermediate N] [--vocab N] [--max-positions N]\n"
-    "                                 [--max-seq-length N] [--pooling mean|cls|max] [--no-normalize]\n"
+    "                                 [--max-seq-length N] [--pooling mean|cls|max|lasttoken] [--no-normalize]\n"
     "                                 [--cased] [--dtype f32|bf16]\n"
     "      writes a deterministic BERT sentence-embedding model (Hugging Face + sentence-transformers\n"
     "      layout; defaults: hidden 64, layers 2, heads 4, intermediate 256, vocab 1024, mean pooling,\n"
@@ -37,7 +43,12 @@ const char* const kUsage =
     "      writes a deterministic latent-diffusion model in the diffusers layout (CLIP text encoder,\n"
     "      UNet2DConditionModel, AutoencoderKL, DDIM scheduler; about 1M parameters)\n"
     "  nineteen-models info DIR\n"
-    "      prints a model directory's config and weights\n";
+    "      prints a model directory's config and weights\n"
+    "  nineteen-models inspect DIR\n"
+    "      identifies a model folder (llm: llama, mistral, qwen2, phi3; embeddings: BERT /\n"
+    "      sentence-transformers; image: diffusers), checks every tensor against its config (missing,\n"
+    "      wrong shape, unexpected), counts dtypes and bytes, checks the tokenizer and chat template,\n"
+    "      and says whether the task can serve it (exit 0) or not (exit 1)\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -103,6 +114,14 @@ int make_tiny_llama_command(const std::vector<std::string>& args) {
              {"--intermediate", &options.intermediate}, {"--vocab", &options.vocab},
              {"--max-positions", &options.max_position_embeddings}};
   a.on_option = [&](const std::string& flag, const std::string& value) {
+    if (flag == "--family") {
+      options.family = value;
+      return true;
+    }
+    if (flag == "--shards") {
+      options.shards = static_cast<int>(parse_int(flag, value));
+      return true;
+    }
     if (flag != "--dtype") return false;
     if (value == "f32") options.dtype = DType::F32;
     else if (value == "bf16") options.dtype = DType::BF16;
@@ -143,7 +162,8 @@ int make_tiny_bert_command(const std::vector<std::string>& args) {
       if (value == "mean") options.pooling = BertPooling::Mean;
       else if (value == "cls") options.pooling = BertPooling::Cls;
       else if (value == "max") options.pooling = BertPooling::Max;
-      else throw UsageError("--pooling: expected mean, cls or max, got \"" + value + "\"");
+      else if (value == "lasttoken") options.pooling = BertPooling::LastToken;
+      else throw UsageError("--pooling: expected mean, cls, max or lasttoken, got \"" + value + "\"");
       return true;
     }
     return false;
@@ -211,6 +231,11 @@ int main(int argc, char** argv) {
       return make_tiny_diffusion_command(std::vector<std::string>(args.begin() + 2, args.end()));
     }
     if (args.size() == 2 && args[0] == "info") return info_command(args[1]);
+    if (args.size() == 2 && args[0] == "inspect") {
+      ModelInspection r = inspect_model_dir(args[1]);
+      std::fputs(r.text().c_str(), stdout);
+      return r.servable() ? 0 : 1;
+    }
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
       std::fputs(kUsage, args.empty() ? stderr : stdout);
       return args.empty() ? 2 : 0;

@@ -6,7 +6,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
 
 #include "nineteen/sdk/error.hpp"
 
@@ -92,6 +96,9 @@ void write_random_llama(const std::string& dir, const LlamaConfig& c, const Rand
   // Hidden states reach lm_head RMS-normalised (each element ~1), so a weight std of
   // logit_scale/sqrt(hidden) gives logits of std ~logit_scale.
   const double head_std = options.logit_scale * inv_h;
+  // The family's layout follows from model_type (as the config.json written below will say).
+  const bool fused = c.fused_projections || c.model_type == "phi3";
+  const bool qkv_bias = c.qkv_bias || c.model_type == "qwen2";
   std::vector<Planned> plan;
   // With tied embeddings the one matrix also serves as lm_head, so it takes lm_head's scale; the
   // first RMSNorm makes the input scale irrelevant.
@@ -100,13 +107,29 @@ void write_random_llama(const std::string& dir, const LlamaConfig& c, const Rand
     std::string p = "model.layers." + std::to_string(l) + ".";
     // Norm weights near 1 but not equal, so a reference that forgot them would disagree.
     plan.push_back({p + "input_layernorm.weight", {h}, 1.0, 0.1});
-    plan.push_back({p + "self_attn.q_proj.weight", {q_rows, h}, 0.0, 1.5 * inv_h});
-    plan.push_back({p + "self_attn.k_proj.weight", {kv_rows, h}, 0.0, 1.5 * inv_h});
-    plan.push_back({p + "self_attn.v_proj.weight", {kv_rows, h}, 0.0, inv_h});
+    // Each family's own tensor names: Phi-3 stores q, k, v and gate, up stacked in one tensor.
+    if (fused) {
+      plan.push_back({p + "self_attn.qkv_proj.weight", {q_rows + 2 * kv_rows, h}, 0.0, 1.3 * inv_h});
+    } else {
+      plan.push_back({p + "self_attn.q_proj.weight", {q_rows, h}, 0.0, 1.5 * inv_h});
+      plan.push_back({p + "self_attn.k_proj.weight", {kv_rows, h}, 0.0, 1.5 * inv_h});
+      plan.push_back({p + "self_attn.v_proj.weight", {kv_rows, h}, 0.0, inv_h});
+    }
+    if (qkv_bias) {
+      // Biases large enough that a decoder ignoring them would disagree visibly.
+      plan.push_back({p + "self_attn.q_proj.bias", {q_rows}, 0.0, 0.5});
+      plan.push_back({p + "self_attn.k_proj.bias", {kv_rows}, 0.0, 0.5});
+      plan.push_back({p + "self_attn.v_proj.bias", {kv_rows}, 0.0, 0.5});
+    }
     plan.push_back({p + "self_attn.o_proj.weight", {h, q_rows}, 0.0, 1.0 / std::sqrt(double(q_rows))});
+    if (c.o_bias) plan.push_back({p + "self_attn.o_proj.bias", {h}, 0.0, 0.3});
     plan.push_back({p + "post_attention_layernorm.weight", {h}, 1.0, 0.1});
-    plan.push_back({p + "mlp.gate_proj.weight", {I, h}, 0.0, inv_h});
-    plan.push_back({p + "mlp.up_proj.weight", {I, h}, 0.0, inv_h});
+    if (fused) {
+      plan.push_back({p + "mlp.gate_up_proj.weight", {2 * I, h}, 0.0, inv_h});
+    } else {
+      plan.push_back({p + "mlp.gate_proj.weight", {I, h}, 0.0, inv_h});
+      plan.push_back({p + "mlp.up_proj.weight", {I, h}, 0.0, inv_h});
+    }
     plan.push_back({p + "mlp.down_proj.weight", {h, I}, 0.0, 1.0 / std::sqrt(double(I))});
   }
   plan.push_back({"model.norm.weight", {h}, 1.0, 0.1});
@@ -146,12 +169,56 @@ void write_random_llama(const std::string& dir, const LlamaConfig& c, const Rand
     tensors.push_back({p.name, options.dtype, p.shape, storage.back()});
   }
 
+  LlamaConfig written = c;
+  written.torch_dtype = options.dtype == DType::F32 ? "float32" : options.dtype == DType::BF16 ? "bfloat16" : "float16";
   std::string config_path = (fs::path(dir) / "config.json").string();
   std::ofstream out(config_path, std::ios::binary | std::ios::trunc);
-  out << c.to_json();
+  out << written.to_json();
   out.close();
   if (!out) throw Error(NT_INVALID_ARGUMENT, "cannot write " + config_path);
-  write_safetensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+  if (options.shards <= 1) {
+    write_safetensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+    return;
+  }
+  // Hugging Face's sharded layout: model-0000i-of-0000N.safetensors, tensors split in order into
+  // shards of about equal counts, and model.safetensors.index.json naming each tensor's shard.
+  const int shards = std::min<int>(options.shards, static_cast<int>(tensors.size()));
+  size_t total_bytes = 0;
+  for (const TensorToWrite& t : tensors) total_bytes += t.bytes.size();
+  auto shard_name = [&](int i) {
+    char name[64];
+    std::snprintf(name, sizeof name, "model-%05d-of-%05d.safetensors", i + 1, shards);
+    return std::string(name);
+  };
+  std::vector<std::vector<TensorToWrite>> parts(shards);
+  for (size_t i = 0; i < tensors.size(); ++i) parts[i * shards / tensors.size()].push_back(tensors[i]);
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("metadata");
+  w.StartObject();
+  w.Key("total_size");
+  w.Uint64(total_bytes);
+  w.EndObject();
+  w.Key("weight_map");
+  w.StartObject();
+  std::map<std::string, std::string> weight_map;
+  for (int i = 0; i < shards; ++i) {
+    write_safetensors((fs::path(dir) / shard_name(i)).string(), parts[i], {{"format", "pt"}});
+    for (const TensorToWrite& t : parts[i]) weight_map[t.name] = shard_name(i);
+  }
+  for (const auto& [name, file] : weight_map) {
+    w.Key(name.c_str());
+    w.String(file.c_str());
+  }
+  w.EndObject();
+  w.EndObject();
+  std::string index_path = (fs::path(dir) / "model.safetensors.index.json").string();
+  std::ofstream index(index_path, std::ios::binary | std::ios::trunc);
+  index << std::string(buffer.GetString(), buffer.GetSize()) << "\n";
+  index.close();
+  if (!index) throw Error(NT_INVALID_ARGUMENT, "cannot write " + index_path);
 }
 
 }  // namespace nineteen::models

@@ -53,6 +53,12 @@ void single_token_step(const StepShape& s, const std::vector<StepLayer>& layers,
   for (const StepLayer& layer : layers) {
     rms_norm(x, layer.input_norm, h.data(), s.hidden, s.rms_norm_eps);
     step_matrix_vector(s, layer.qkv, h.data(), qkv.data(), q_size + 2 * kv_size, s.hidden);
+    if (layer.qkv_bias) {
+      for (int64_t i = 0; i < q_size + 2 * kv_size; ++i) qkv[i] += layer.qkv_bias[i];
+    }
+    // With a sliding window only the last `window` positions (this one included) are attended.
+    const int64_t first_key = layer.window > 0 ? std::max<int64_t>(0, keys_held - layer.window) : 0;
+    const int64_t seen = keys_held - first_key;
     float* q = qkv.data();
     float* k = q + q_size;
     float* v = k + kv_size;
@@ -64,23 +70,26 @@ void single_token_step(const StepShape& s, const std::vector<StepLayer>& layers,
     }
     for (int64_t head = 0; head < H; ++head) {
       const int64_t kvh = head / G;
-      const float* keys = layer.keys + kvh * s.cache_capacity * D;
-      const float* values = layer.values + kvh * s.cache_capacity * D;
-      // The held keys are rows of a [keys_held, D] matrix: one matrix-vector product.
-      f32_matrix_vector(keys, q + head * D, scores.data(), keys_held, D);
+      const float* keys = layer.keys + (kvh * s.cache_capacity + first_key) * D;
+      const float* values = layer.values + (kvh * s.cache_capacity + first_key) * D;
+      // The attended keys are rows of a [seen, D] matrix: one matrix-vector product.
+      f32_matrix_vector(keys, q + head * D, scores.data(), seen, D);
       float max_score = -INFINITY;
-      for (float& sc : scores) max_score = std::max(max_score, sc *= scale);
+      for (int64_t t = 0; t < seen; ++t) max_score = std::max(max_score, scores[t] *= scale);
       float total = 0.0f;
-      for (float& sc : scores) total += (sc = std::exp(sc - max_score));
+      for (int64_t t = 0; t < seen; ++t) total += (scores[t] = std::exp(scores[t] - max_score));
       float* out = attn.data() + head * D;
       std::fill(out, out + D, 0.0f);
-      for (int64_t t = 0; t < keys_held; ++t) {
+      for (int64_t t = 0; t < seen; ++t) {
         const float p = scores[t] / total;
         const float* row = values + t * D;
         for (int64_t d = 0; d < D; ++d) out[d] += p * row[d];
       }
     }
     step_matrix_vector(s, layer.o, attn.data(), delta.data(), s.hidden, q_size);
+    if (layer.o_bias) {
+      for (int64_t i = 0; i < s.hidden; ++i) delta[i] += layer.o_bias[i];
+    }
     for (int64_t i = 0; i < s.hidden; ++i) x[i] += delta[i];
 
     rms_norm(x, layer.post_attention_norm, h.data(), s.hidden, s.rms_norm_eps);

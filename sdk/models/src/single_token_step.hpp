@@ -23,6 +23,9 @@ struct StepLayer {
   const void* down = nullptr;
   const float* input_norm = nullptr;
   const float* post_attention_norm = nullptr;
+  const float* qkv_bias = nullptr;  // (heads + 2·kv_heads)·head_dim floats, or nullptr
+  const float* o_bias = nullptr;    // hidden floats, or nullptr
+  int64_t window = 0;               // sliding attention window (0 = full attention)
   float* keys = nullptr;
   float* values = nullptr;
 };

@@ -1,6 +1,7 @@
 // make_tiny_llama: tokenizer from the built-in text, random weights, and the HF side files.
 #include "nineteen/models/tiny_llama_maker.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -68,6 +69,11 @@ void TinyLlamaOptions::validate() const {
     throw Error(NT_INVALID_ARGUMENT, "tiny-llama: --heads " + std::to_string(heads) +
                                          " must be a multiple of --kv-heads " + std::to_string(kv_heads));
   }
+  if (family != "llama" && family != "llama3" && family != "qwen2" && family != "mistral" && family != "phi3") {
+    throw Error(NT_INVALID_ARGUMENT, "tiny-llama: --family must be llama, llama3, qwen2, mistral or phi3, got \"" +
+                                         family + "\"");
+  }
+  if (shards < 1) throw Error(NT_INVALID_ARGUMENT, "tiny-llama: --shards must be >= 1, got " + std::to_string(shards));
   if (vocab < 256 + 5) {
     throw Error(NT_INVALID_ARGUMENT, "tiny-llama: --vocab must be at least 261 (256 bytes and 5 special tokens), got " +
                                          std::to_string(vocab));
@@ -108,11 +114,31 @@ LlamaConfig make_tiny_llama(const std::string& out_dir, const TinyLlamaOptions& 
   c.tie_word_embeddings = false;
   c.bos_token_id = bos;
   c.eos_token_ids = {end_of_text, eot};
+  if (options.family == "llama3") {
+    c.rope_scaling = RopeScaling{"llama3", 8.0, 1.0, 4.0, std::max<int64_t>(1, options.max_position_embeddings / 4)};
+    c.tie_word_embeddings = true;
+  } else if (options.family == "qwen2") {
+    c.model_type = "qwen2";
+    c.qkv_bias = true;
+    c.rope_theta = 1000000.0;
+    c.rms_norm_eps = 1e-6;
+    c.tie_word_embeddings = true;
+  } else if (options.family == "mistral") {
+    c.model_type = "mistral";
+    c.rope_theta = 1000000.0;
+    c.sliding_window = std::max<int64_t>(1, options.max_position_embeddings / 8);
+  } else if (options.family == "phi3") {
+    c.model_type = "phi3";
+    c.fused_projections = true;
+    c.rope_theta = 10000.0;
+    c.sliding_window = std::max<int64_t>(1, options.max_position_embeddings / 2 - 1);
+  }
 
   RandomLlamaOptions weights;
   // Variants are far apart in the generator's seed space; 0x1919 marks the family.
   weights.seed = 0x1919u + options.variant * 0x9E3779B97F4A7C15ull;
   weights.dtype = options.dtype;
+  weights.shards = options.shards;
   weights.progress = options.progress;
   progress("weights: " + std::to_string(c.parameter_count()) + " parameters, variant " +
            std::to_string(options.variant) + ", " + dtype_name(options.dtype));
@@ -181,8 +207,9 @@ LlamaConfig make_tiny_llama(const std::string& out_dir, const TinyLlamaOptions& 
     w.EndObject();
     write_file(dir / "tokenizer_config.json", finish(buffer));
   }
-  progress("wrote " + out_dir + ": config.json, generation_config.json, model.safetensors, tokenizer.json, "
-           "tokenizer_config.json");
+  progress("wrote " + out_dir + ": config.json, generation_config.json, " +
+           (options.shards > 1 ? "model.safetensors.index.json and its shards" : "model.safetensors") +
+           ", tokenizer.json, tokenizer_config.json");
   return c;
 }
 

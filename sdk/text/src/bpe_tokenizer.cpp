@@ -6,6 +6,7 @@
 #include "json_file.hpp"
 #include "nineteen/sdk/error.hpp"
 #include "tokenizer_model.hpp"
+#include "unicode_nfc.hpp"
 
 namespace nineteen::text {
 
@@ -26,13 +27,20 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool parse_spec
   model_->added_tokens.split(text, parse_special, segments);
   std::vector<std::string_view> pieces;
   std::deque<std::string> prefixed_pieces;
+  std::deque<std::string> normalized;  // NFC forms the pieces may view
+  std::string nfc_text;
   for (const detail::TextSegment& segment : segments) {
     if (segment.added_token_id >= 0) {
       ids.push_back(segment.added_token_id);
       continue;
     }
     pieces.clear();
-    model_->pre_tokenizer.split(segment.text, pieces, prefixed_pieces);
+    if (model_->nfc && detail::to_nfc(segment.text, nfc_text)) {
+      normalized.push_back(std::move(nfc_text));
+      model_->pre_tokenizer.split(normalized.back(), pieces, prefixed_pieces);
+    } else {
+      model_->pre_tokenizer.split(segment.text, pieces, prefixed_pieces);
+    }
     for (std::string_view piece : pieces) model_->merger.encode_piece(piece, ids);
   }
   return ids;

@@ -12,7 +12,8 @@ namespace {
 
 const char* const kKnownFormats =
     "known formats: Llama 3 (<|start_header_id|>{role}<|end_header_id|>\\n\\n{content}<|eot_id|>, "
-    "with or without the 3.1+ \"Cutting Knowledge Date\" system preamble)";
+    "with or without the 3.1+ \"Cutting Knowledge Date\" system preamble), ChatML (Qwen2/2.5: "
+    "<|im_start|>{role}\\n{content}<|im_end|>), Mistral ([INST] {content} [/INST])";
 
 bool file_exists(const std::string& path) {
   struct stat info {};
@@ -103,6 +104,37 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
   bool llama3 = source.find("<|start_header_id|>") != std::string::npos &&
                 source.find("<|end_header_id|>") != std::string::npos &&
                 source.find("<|eot_id|>") != std::string::npos;
+  if (!llama3 && source.find("<|im_start|>") != std::string::npos && source.find("<|im_end|>") != std::string::npos) {
+    ChatTemplate t(std::move(bos_token), "");
+    t.format_ = Format::ChatML;
+    t.end_of_turn_ = "<|im_end|>";
+    // Qwen's templates open with a default system turn when the messages have none: the literal
+    // after "<|im_start|>system\n" that runs on to "<|im_end|>" (not the one joined to a message).
+    const std::string marker = "<|im_start|>system\\n";
+    for (size_t at = source.find(marker); at != std::string::npos; at = source.find(marker, at + 1)) {
+      const size_t begin = at + marker.size();
+      const size_t end = source.find("<|im_end|>", begin);
+      if (begin < source.size() && source[begin] != '\'' && source[begin] != '"' && end != std::string::npos &&
+          source.find_first_of("'\"", begin) > end) {
+        t.default_system_ = source.substr(begin, end - begin);
+        break;
+      }
+    }
+    return t;
+  }
+  if (!llama3 && source.find("[INST]") != std::string::npos && source.find("[/INST]") != std::string::npos) {
+    ChatTemplate t(std::move(bos_token), "");
+    // v0.1/v0.2 close a user turn with " [/INST]"; v0.3 with "[/INST]" and carry the system message.
+    t.format_ = source.find(" [/INST]") != std::string::npos ? Format::MistralV1 : Format::MistralV3;
+    auto eos = config.FindMember("eos_token");
+    t.end_of_turn_ = "</s>";
+    if (eos != config.MemberEnd() && eos->value.IsString()) t.end_of_turn_ = eos->value.GetString();
+    if (eos != config.MemberEnd() && eos->value.IsObject() && eos->value.HasMember("content") &&
+        eos->value["content"].IsString()) {
+      t.end_of_turn_ = eos->value["content"].GetString();
+    }
+    return t;
+  }
   if (!llama3) {
     throw sdk::Error(NT_INVALID_ARGUMENT, config_path + ": the chat template (starting \"" +
                                               source.substr(0, 60) +
@@ -129,6 +161,8 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
                            " has an empty role; use \"system\", \"user\" or \"assistant\"");
     }
   }
+  if (format_ == Format::ChatML) return render_chatml(messages, add_generation_prompt);
+  if (format_ == Format::MistralV1 || format_ == Format::MistralV3) return render_mistral(messages);
   std::string out;
   size_t first = 0;
   if (!system_preamble_.empty()) {
@@ -144,6 +178,64 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
   }
   for (size_t i = first; i < messages.size(); ++i) out += turn(messages[i].role, trim(messages[i].content));
   if (add_generation_prompt) out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
+  return out;
+}
+
+// Qwen2.5's template without tools: a system turn (the first message's, else the default), then
+// every user, assistant and later system message verbatim (no trimming).
+std::string ChatTemplate::render_chatml(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+  auto turn = [](const std::string& role, const std::string& content) {
+    return "<|im_start|>" + role + "\n" + content + "<|im_end|>\n";
+  };
+  std::string out;
+  size_t first = 0;
+  if (!messages.empty() && messages[0].role == "system") {
+    out += turn("system", messages[0].content);
+    first = 1;
+  } else if (!default_system_.empty()) {
+    out += turn("system", default_system_);
+  }
+  for (size_t i = first; i < messages.size(); ++i) out += turn(messages[i].role, messages[i].content);
+  if (add_generation_prompt) out += "<|im_start|>assistant\n";
+  return out;
+}
+
+// Mistral's templates (no generation prompt: a user turn ends with [/INST]). Roles must alternate
+// user/assistant starting with user, as the templates' raise_exception enforces.
+std::string ChatTemplate::render_mistral(const std::vector<ChatMessage>& messages) const {
+  const bool v3 = format_ == Format::MistralV3;
+  size_t first = 0;
+  std::string system;
+  bool has_system = false;
+  if (v3 && !messages.empty() && messages[0].role == "system") {
+    system = messages[0].content;
+    has_system = true;
+    first = 1;
+  }
+  for (size_t i = first; i < messages.size(); ++i) {
+    const std::string& role = messages[i].role;
+    if (role != "user" && role != "assistant") {
+      throw sdk::Error(NT_INVALID_ARGUMENT, "chat message " + std::to_string(i) + " has role \"" + role +
+                                                "\"; this Mistral template supports only user and assistant" +
+                                                (v3 ? " (and a leading system message)" : ""));
+    }
+    if ((role == "user") != ((i - first) % 2 == 0)) {
+      throw sdk::Error(NT_INVALID_ARGUMENT, "chat message " + std::to_string(i) +
+                                                ": this Mistral template needs roles alternating user/assistant/"
+                                                "user/... after the optional system message");
+    }
+  }
+  std::string out = bos_token_;
+  for (size_t i = first; i < messages.size(); ++i) {
+    const ChatMessage& m = messages[i];
+    if (m.role == "user") {
+      if (!v3) out += "[INST] " + m.content + " [/INST]";
+      else if (i + 1 == messages.size() && has_system) out += "[INST] " + system + "\n\n" + m.content + "[/INST]";
+      else out += "[INST] " + m.content + "[/INST]";
+    } else {
+      out += v3 ? " " + trim(m.content) + end_of_turn_ : m.content + end_of_turn_;
+    }
+  }
   return out;
 }
 

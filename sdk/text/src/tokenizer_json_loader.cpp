@@ -56,11 +56,14 @@ class Loader {
     return static_cast<int32_t>(value.GetInt64());
   }
 
-  void check_normalizer(const Value& root) const {
+  // True for NFC (Qwen2's normalizer), false for none; anything else is refused by name.
+  bool check_normalizer(const Value& root) const {
     auto it = root.FindMember("normalizer");
-    if (it == root.MemberEnd() || it->value.IsNull()) return;
+    if (it == root.MemberEnd() || it->value.IsNull()) return false;
     std::string type = it->value.IsObject() ? optional_string(it->value, "type", "normalizer.type") : "?";
-    fail("normalizer", "is \"" + type + "\"; only tokenizers without a normalizer (null) are supported");
+    if (type == "NFC") return true;
+    fail("normalizer", "is \"" + type + "\"; only NFC or no normalizer (null) is supported");
+    return false;
   }
 
   void check_decoder(const Value& root) const {
@@ -103,7 +106,7 @@ class Loader {
            "uses continuing_subword_prefix or end_of_word_suffix, which byte-level BPE does not; "
            "set them to null");
     }
-    check_normalizer(document);
+    const bool nfc = check_normalizer(document);
     check_decoder(document);
 
     BpeMergerConfig config;
@@ -199,7 +202,7 @@ class Loader {
 
     return std::make_shared<const TokenizerModel>(TokenizerModel{
         source_, std::move(spelling), std::move(bytes), std::move(special), std::move(id_by_spelling),
-        std::move(matcher), std::move(pre_tokenizer), BpeMerger(std::move(config))});
+        std::move(matcher), std::move(pre_tokenizer), BpeMerger(std::move(config)), nfc});
   }
 
  private:

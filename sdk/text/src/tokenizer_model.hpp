@@ -22,6 +22,7 @@ struct TokenizerModel {
   detail::AddedTokenMatcher added_tokens;
   detail::PreTokenizer pre_tokenizer;
   detail::BpeMerger merger;
+  bool nfc = false;  // normalizer NFC: text between added tokens is composed before pre-tokenizing
 };
 
 namespace detail {

@@ -7,9 +7,11 @@
 
 namespace nineteen::models {
 
-enum class BertPooling { Cls, Mean, Max, MeanSqrtLength };
+// LastToken: the state of each sequence's last real token (for decoder-style embedding models).
+enum class BertPooling { Cls, Mean, Max, MeanSqrtLength, LastToken };
 
-// The sentence-transformers key spelling: "cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens".
+// The sentence-transformers key spelling: "cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens",
+// "lasttoken".
 const char* pooling_name(BertPooling pooling);
 
 struct SentenceEmbeddingLayout {
@@ -24,7 +26,7 @@ struct SentenceEmbeddingLayout {
 
   // Reads <dir>/modules.json when present: a Transformer module (its path, usually ""), a Pooling
   // module (its config.json: exactly one pooling_mode_* true, of cls_token, mean_tokens,
-  // max_tokens, mean_sqrt_len_tokens) and an optional Normalize module; any other module type is
+  // max_tokens, mean_sqrt_len_tokens, lasttoken) and an optional Normalize module; any other module type is
   // refused, naming it. Then <transformer_dir>/sentence_bert_config.json when present. Errors
   // (sdk::Error) name the file and key.
   static SentenceEmbeddingLayout from_model_dir(const std::string& dir);

@@ -1,4 +1,8 @@
-// The hyper-parameters of a Llama-family decoder, read from a Hugging Face config.json.
+// The hyper-parameters of a Llama-family decoder, read from a Hugging Face config.json. The
+// families that share the Llama block (RMSNorm, rotary attention, SwiGLU) are read from their own
+// layouts: "llama" (Llama 2/3.x, attention_bias), "mistral" (sliding_window), "qwen2" (q/k/v
+// biases, use_sliding_window / max_window_layers / layer_types) and "phi3" (fused qkv_proj and
+// gate_up_proj, sliding_window).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +24,8 @@ struct RopeScaling {
 };
 
 struct LlamaConfig {
+  // config.json's model_type: "llama" (also when absent), "mistral", "qwen2" or "phi3".
+  std::string model_type = "llama";
   int64_t vocab_size = 0;
   int64_t hidden_size = 0;
   int64_t intermediate_size = 0;
@@ -32,6 +38,18 @@ struct LlamaConfig {
   double rope_theta = 10000.0;
   std::optional<RopeScaling> rope_scaling;
   bool tie_word_embeddings = false;
+  // q, k and v projections carry biases (qwen2 always; llama's attention_bias).
+  bool qkv_bias = false;
+  // o_proj carries a bias (llama's attention_bias).
+  bool o_bias = false;
+  // Phi-3's tensors: self_attn.qkv_proj (q, k, v rows stacked) and mlp.gate_up_proj (gate, then up).
+  bool fused_projections = false;
+  // Attention sees only the last sliding_window positions (the query's own included) in the layers
+  // marked in sliding_layers (all layers when it is empty); 0 = full attention everywhere.
+  int64_t sliding_window = 0;
+  std::vector<bool> sliding_layers;
+  // What config.json says the weights are stored in (informational: files are converted at load).
+  std::string torch_dtype = "float32";
   std::optional<int32_t> bos_token_id;
   // Every token that ends generation (config.json's eos_token_id, int or list, joined with
   // generation_config.json's when read through from_model_dir).
@@ -43,10 +61,14 @@ struct LlamaConfig {
   // Reads <dir>/config.json, then adds the eos ids of <dir>/generation_config.json if present.
   static LlamaConfig from_model_dir(const std::string& dir);
 
-  // config.json text in Hugging Face's LlamaForCausalLM layout (keys in a fixed order).
+  // config.json text in the Hugging Face layout of model_type (keys in a fixed order).
   std::string to_json() const;
 
   bool is_eos(int32_t token) const;
+  // The attention window of layer `layer` (0 = full attention).
+  int64_t layer_window(int64_t layer) const;
+  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM" or "Phi3ForCausalLM".
+  std::string architecture() const;
   // Weights of the model (embeddings, every layer, norms, and lm_head unless tied).
   int64_t parameter_count() const;
   // Multiply-add FLOPs per token in the matrix products (2 × weights used per token, including

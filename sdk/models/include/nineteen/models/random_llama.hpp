@@ -20,11 +20,16 @@ struct RandomLlamaOptions {
   // continuations do not loop, and sampling at temperature 1 differs by seed. (Tied embeddings
   // make a random model predict its input token again; prefer untied for made-up models.)
   double logit_scale = 4.0;
+  // 1: one model.safetensors. N > 1: N shards model-0000i-of-0000N.safetensors and a
+  // model.safetensors.index.json, as Hugging Face writes a large checkpoint.
+  int shards = 1;
   // Called with a line of progress text as tensors are generated (may be empty).
   std::function<void(const std::string&)> progress;
 };
 
-// Writes <dir>/config.json (from `config`) and <dir>/model.safetensors. The same config and
+// Writes <dir>/config.json (from `config`, in the layout of its model_type, with torch_dtype
+// set from options.dtype) and <dir>/model.safetensors (or its shards), with the tensor names of
+// config.model_type (fused for phi3, q/k/v biases for qwen2). The same config and
 // options always give byte-identical files. Creates `dir` if needed; throws sdk::Error naming the
 // path on an I/O failure.
 void write_random_llama(const std::string& dir, const LlamaConfig& config, const RandomLlamaOptions& options);

@@ -25,6 +25,14 @@ struct TinyLlamaOptions {
   // "wrong model" for checking tests).
   uint64_t variant = 0;
   DType dtype = DType::F32;  // how model.safetensors stores the weights
+  // Which checkpoint layout to write (config keys and tensor names): "llama" (the default
+  // tiny-llama), "llama3" (Llama 3.2-style: rope_scaling "llama3", tied embeddings), "qwen2"
+  // (Qwen2.5-style: q/k/v biases, tied embeddings), "mistral" (sliding_window of max positions / 8)
+  // or "phi3" (fused qkv_proj / gate_up_proj, sliding_window of max positions / 2 - 1). The
+  // tokenizer and its Llama 3 chat template are the same for every family.
+  std::string family = "llama";
+  // 1: model.safetensors; N > 1: N shards and model.safetensors.index.json.
+  int shards = 1;
   // Receives a line of progress for each step (tokenizer, weights, files). May be empty.
   std::function<void(const std::string&)> progress;
 

@@ -17,7 +17,7 @@ struct TokenizerModel;  // the loaded vocabulary, merges and pre-tokenizer (src/
 // from any number of threads (the merge cache inside is locked).
 //
 // What it does, in Hugging Face terms: added tokens are split out first (leftmost, longest match);
-// the rest goes through the pre-tokenizer (Split / ByteLevel / Sequence) and the BPE model (merge
+// the rest goes through the normalizer (none, or NFC as Qwen2 has), the pre-tokenizer (Split / ByteLevel / Sequence) and the BPE model (merge
 // ranks, ignore_merges, byte fallback). It applies no post-processor: encode never adds BOS/EOS
 // (a chat template's rendered text carries its own BOS). decode returns raw bytes, which may be
 // invalid UTF-8 when ids end mid-character (Hugging Face would put U+FFFD there).

@@ -1,4 +1,5 @@
-// Turns a conversation into the prompt text a chat model was trained on (Llama 3 format).
+// Turns a conversation into the prompt text a chat model was trained on (Llama 3, ChatML as
+// Qwen2/2.5 use it, and Mistral's [INST] formats).
 #pragma once
 
 #include <string>
@@ -18,7 +19,9 @@ class ChatTemplate {
   // Reads <dir>/tokenizer_config.json: "chat_template" (a string, or a list of {name, template}
   // where "default" is used) and "bos_token" (a string or {"content": ...}); when the config has
   // no template, <dir>/chat_template.jinja is read instead. Recognises Llama 3 (3.0, and 3.1+ whose
-  // system turn starts with the "Cutting Knowledge Date" preamble). Throws sdk::Error: NT_NOT_FOUND
+  // system turn starts with the "Cutting Knowledge Date" preamble), ChatML (Qwen2/2.5: a default
+  // system turn when the template has one) and Mistral ([INST] ... [/INST]: v0.1's, and v0.3's that
+  // puts the system message into the last user turn). Throws sdk::Error: NT_NOT_FOUND
   // for a missing file, NT_INVALID_ARGUMENT for an unknown template; messages name the file and
   // list the known formats.
   static ChatTemplate from_model_dir(const std::string& dir);
@@ -30,7 +33,8 @@ class ChatTemplate {
   // for an empty role. Content is copied verbatim: text that spells a special token becomes that
   // token if the result is encoded with parse_special = true.
   std::string render(const std::vector<ChatMessage>& messages, bool add_generation_prompt = true) const;
-  const std::string& end_of_turn() const;  // "<|eot_id|>" for Llama 3
+  // "<|eot_id|>" for Llama 3, "<|im_end|>" for ChatML, the eos_token ("</s>") for Mistral.
+  const std::string& end_of_turn() const;
 
  private:
   ChatTemplate(std::string bos_token, std::string system_preamble);
@@ -39,6 +43,11 @@ class ChatTemplate {
   // Llama 3.1+ always opens with a system turn holding this text before the system message.
   std::string system_preamble_;
   std::string end_of_turn_;
+  enum class Format { Llama3, ChatML, MistralV1, MistralV3 };
+  Format format_ = Format::Llama3;
+  std::string default_system_;  // ChatML: the system turn used when the messages have none
+  std::string render_chatml(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const;
+  std::string render_mistral(const std::vector<ChatMessage>& messages) const;
 };
 
 }  // namespace nineteen::text

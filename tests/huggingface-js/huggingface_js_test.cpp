@@ -1,0 +1,272 @@
+// Our tokenizers and chat templates against Hugging Face's own JavaScript implementations, run by
+// node from this folder (node_modules installed by tools/bootstrap.sh):
+//   - @huggingface/transformers' AutoTokenizer (remote models off) on the project's BPE and
+//     WordPiece tokenizer folders, over corpus.json (accents, CJK, emoji, digits, contractions,
+//     CR/LF, tabs, runs of spaces, special-token text, very long words, empty text): the same ids,
+//     and for BPE the same decoded text;
+//   - @huggingface/jinja rendering each family's chat template (templates/*.jinja) for several
+//     message lists: the same text as text::ChatTemplate::render.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "nineteen/models/bert_tiny_maker.hpp"
+#include "nineteen/models/tiny_llama_maker.hpp"
+#include "nineteen/text/bpe_tokenizer.hpp"
+#include "nineteen/text/chat_template.hpp"
+#include "nineteen/text/wordpiece_tokenizer.hpp"
+#include "scratch_dir.hpp"
+
+namespace nineteen {
+namespace {
+
+namespace fs = std::filesystem;
+using models::testing_support::ScratchDir;
+
+const std::string kFolder = NINETEEN_HF_JS_DIR;
+
+bool on_path(const std::string& program) {
+  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// Why the check cannot run here ("" when it can).
+std::string why_skipped() {
+  if (!on_path("node")) return "node is not installed (tools/bootstrap.sh installs it): Hugging Face JS check skipped";
+  for (const char* package : {"@huggingface/transformers", "@huggingface/jinja"}) {
+    if (!fs::exists(kFolder + "/node_modules/" + package + "/package.json")) {
+      return std::string(package) + " is not installed in " + kFolder +
+             " (run tools/bootstrap.sh, or npm ci there): Hugging Face JS check skipped";
+    }
+  }
+  return "";
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+// Runs a node script of this folder; returns its exit code and stdout (stderr goes to the log).
+std::pair<int, std::string> run_node(const std::string& script, const std::string& arguments) {
+  std::string command = "node " + quoted(kFolder + "/" + script) + " " + arguments;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 65536> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::map<std::string, rapidjson::Document> json_lines(const std::string& out, const char* key) {
+  std::map<std::string, rapidjson::Document> by_key;
+  size_t begin = 0;
+  while (begin < out.size()) {
+    size_t end = out.find('\n', begin);
+    if (end == std::string::npos) end = out.size();
+    rapidjson::Document d;
+    d.Parse(out.data() + begin, end - begin);
+    if (!d.HasParseError() && d.IsObject() && d.HasMember(key)) by_key[d[key].GetString()] = std::move(d);
+    begin = end + 1;
+  }
+  return by_key;
+}
+
+std::vector<std::string> corpus() {
+  std::ifstream in(kFolder + "/corpus.json", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  std::vector<std::string> texts;
+  for (const auto& t : d["texts"].GetArray()) texts.emplace_back(t.GetString(), t.GetStringLength());
+  return texts;
+}
+
+std::vector<int32_t> ids_of(const rapidjson::Value& row) {
+  std::vector<int32_t> ids;
+  for (const auto& v : row.GetArray()) ids.push_back(v.GetInt());
+  return ids;
+}
+
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+TEST(HuggingFaceJs, TokenizersAgreeOnTheCorpus) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  ScratchDir root;
+  models::TinyLlamaOptions llama;
+  models::make_tiny_llama(root.file("bpe"), llama);
+  models::TinyBertOptions uncased;
+  models::make_tiny_bert(root.file("wordpiece-uncased"), uncased);
+  models::TinyBertOptions cased;
+  cased.lowercase = false;
+  cased.variant = 1;
+  models::make_tiny_bert(root.file("wordpiece-cased"), cased);
+
+  // Qwen2's tokenizer.json differs from Llama 3's in its NFC normalizer and single-digit numbers.
+  {
+    std::ifstream in(root.file("bpe/tokenizer.json"), std::ios::binary);
+    std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    rapidjson::Value normalizer(rapidjson::kObjectType);
+    normalizer.AddMember("type", "NFC", d.GetAllocator());
+    d["normalizer"] = normalizer;
+    d["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"].SetString(
+        R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)",
+        d.GetAllocator());
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    d.Accept(w);
+    fs::create_directories(root.file("bpe-nfc"));
+    std::ofstream(root.file("bpe-nfc/tokenizer.json"), std::ios::binary) << buffer.GetString();
+    fs::copy_file(root.file("bpe/tokenizer_config.json"), root.file("bpe-nfc/tokenizer_config.json"));
+  }
+
+  auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(kFolder + "/corpus.json") +
+                                                " bpe:bpe bpe-nfc:bpe wordpiece-uncased:wordpiece wordpiece-cased:wordpiece");
+  ASSERT_EQ(rc, 0) << out;
+  auto results = json_lines(out, "model");
+  ASSERT_EQ(results.size(), 4u) << out;
+  const std::vector<std::string> texts = corpus();
+  ASSERT_GE(texts.size(), 20u);
+
+  std::vector<std::vector<int32_t>> plain_ids;
+  for (const char* name : {"bpe", "bpe-nfc"}) {
+    text::BpeTokenizer bpe = text::BpeTokenizer::from_file(root.file(std::string(name) + "/tokenizer.json"));
+    const rapidjson::Document& js_bpe = results[name];
+    size_t tokens = 0, differing = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::vector<int32_t> ours = bpe.encode(texts[i]);
+      EXPECT_EQ(ours, ids_of(js_bpe["ids"][i])) << name << ", text " << i << ": \"" << printable(texts[i]) << "\"";
+      const rapidjson::Value& decoded = js_bpe["decoded"][i];
+      EXPECT_EQ(bpe.decode(ours), std::string(decoded.GetString(), decoded.GetStringLength()))
+          << name << " decode, text " << i;
+      tokens += ours.size();
+      if (plain_ids.size() < texts.size()) plain_ids.push_back(ours);
+      else differing += ours != plain_ids[i];
+    }
+    EXPECT_GT(tokens, 500u);
+    // The NFC tokenizer composes the combining accents of the corpus (Cafe + U+0301 -> Café).
+    if (std::string(name) == "bpe-nfc") EXPECT_GE(differing, 1u);
+  }
+
+  for (const char* name : {"wordpiece-uncased", "wordpiece-cased"}) {
+    text::WordPieceTokenizer wordpiece = text::WordPieceTokenizer::from_file(root.file(std::string(name) + "/tokenizer.json"));
+    const rapidjson::Document& js = results[name];
+    size_t known = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::vector<int32_t> ours = wordpiece.encode(texts[i]);
+      EXPECT_EQ(ours, ids_of(js["ids"][i])) << name << ", text " << i << ": \"" << printable(texts[i]) << "\"";
+      for (int32_t id : ours) known += id != wordpiece.unk_id();
+    }
+    EXPECT_GT(known, 200u) << name << ": a corpus of mostly [UNK] would agree trivially";
+  }
+}
+
+// The chat templates of templates/: Llama 3.0 (as tiny-llama ships it) and 3.1, Qwen2.5 and
+// Mistral v0.1 as published in their tokenizer_config.json; Mistral v0.3's without its tool
+// branches (tools are not rendered here). No template is downloaded: these are copies.
+struct TemplateCase {
+  const char* file;
+  const char* bos;  // nullptr: "bos_token": null, as Qwen has
+  const char* eos;
+};
+
+std::vector<std::pair<std::vector<text::ChatMessage>, bool>> chat_cases() {
+  std::ifstream in(kFolder + "/chat_cases.json", std::ios::binary);
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  std::vector<std::pair<std::vector<text::ChatMessage>, bool>> cases;
+  for (const auto& c : d["cases"].GetArray()) {
+    std::vector<text::ChatMessage> messages;
+    for (const auto& m : c["messages"].GetArray()) {
+      messages.push_back({m["role"].GetString(), std::string(m["content"].GetString(), m["content"].GetStringLength())});
+    }
+    cases.emplace_back(std::move(messages), c["add_generation_prompt"].GetBool());
+  }
+  return cases;
+}
+
+std::string json_string(const std::string& s) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  return buffer.GetString();
+}
+
+TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  const auto cases = chat_cases();
+  ASSERT_GE(cases.size(), 10u);
+  const TemplateCase templates[] = {
+      {"llama-3.0.jinja", "<|begin_of_text|>", "<|eot_id|>"}, {"llama-3.1.jinja", "<|begin_of_text|>", "<|eot_id|>"},
+      {"qwen2.5.jinja", nullptr, "<|im_end|>"},               {"mistral-v0.1.jinja", "<s>", "</s>"},
+      {"mistral-v0.3.jinja", "<s>", "</s>"}};
+  for (const TemplateCase& t : templates) {
+    SCOPED_TRACE(t.file);
+    ScratchDir dir;
+    const std::string template_path = kFolder + "/templates/" + t.file;
+    std::ifstream in(template_path, std::ios::binary);
+    const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(dir.file("tokenizer_config.json"))
+        << "{\"chat_template\": " << json_string(source) << ", \"bos_token\": " << (t.bos ? json_string(t.bos) : "null")
+        << ", \"eos_token\": " << json_string(t.eos) << "}";
+    text::ChatTemplate ours = text::ChatTemplate::from_model_dir(dir.path());
+
+    auto [rc, out] = run_node("render.mjs", quoted(template_path) + " " + quoted(kFolder + "/chat_cases.json") + " " +
+                                                quoted(t.bos ? t.bos : "") + " " + quoted(t.eos));
+    ASSERT_EQ(rc, 0) << out;
+    std::map<size_t, rapidjson::Document> js;
+    size_t begin = 0;
+    while (begin < out.size()) {
+      size_t end = out.find('\n', begin);
+      if (end == std::string::npos) end = out.size();
+      rapidjson::Document d;
+      d.Parse(out.data() + begin, end - begin);
+      if (!d.HasParseError() && d.IsObject() && d.HasMember("index")) js[d["index"].GetUint()] = std::move(d);
+      begin = end + 1;
+    }
+    ASSERT_EQ(js.size(), cases.size()) << out;
+    size_t rendered = 0;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      std::string text, error;
+      try {
+        text = ours.render(cases[i].first, cases[i].second);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      const rapidjson::Document& expected = js[i];
+      if (expected.HasMember("error")) {
+        EXPECT_FALSE(error.empty()) << "case " << i << ": jinja raised \"" << expected["error"].GetString()
+                                    << "\" but we rendered \"" << printable(text) << "\"";
+        continue;
+      }
+      ASSERT_TRUE(expected.HasMember("text")) << out;
+      const std::string want(expected["text"].GetString(), expected["text"].GetStringLength());
+      EXPECT_TRUE(error.empty()) << "case " << i << ": we refused (" << error << ") what jinja renders";
+      EXPECT_EQ(printable(text), printable(want)) << "case " << i;
+      rendered += error.empty() && text == want;
+    }
+    EXPECT_GE(rendered, 6u) << "most cases render in every family";
+  }
+}
+
+}  // namespace
+}  // namespace nineteen
