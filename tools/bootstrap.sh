@@ -10,6 +10,7 @@ packages=(
   rapidjson-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libsodium-dev libpcre2-dev
+  libicu-dev  # Unicode NFC for the BPE tokenizers that ask for it (Qwen2; sdk/text)
   libssl-dev  # wss:// to Subtensor endpoints (runtime/chain)
   libpng-dev libjpeg-dev  # the image tasks (sdk/image)
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer, ASan and UBSan runtimes for clang 14 (tests/fuzz)
