@@ -1,6 +1,7 @@
 // LocalSubtensorNode: the local chain's state read and written through Substrate's JSON-RPC, with SCALE
 // built from the embedded metadata (nothing about indices or layouts is written here by hand).
 #include "nineteen/chain/subtensor/local_subtensor_node.hpp"
+#include "nineteen/chain/subtensor/subtensor_chain.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -389,13 +390,8 @@ std::optional<Bytes> LocalSubtensorNode::storage_locked(const Bytes& key, std::o
     if (!hot || key != m.storage_key("Commitments", "CommitmentOf", {netuid, Value::bytes(hot->public_key)}))
       continue;
     // Registration { deposit, block, info: CommitmentInfo { fields } }, in raw fields of at most 128 bytes.
-    std::vector<Value> fields;
-    for (std::size_t at = 0; at < c.data.size(); at += 128) {
-      std::string part = c.data.substr(at, 128);
-      fields.push_back(Value::variant("Raw" + std::to_string(part.size()), {Value::bytes(Bytes(part.begin(), part.end()))}));
-    }
     return value_of("Commitments", "CommitmentOf",
-                    Value::list({Value::uint(0), Value::uint(c.block), Value::list(std::move(fields))}));
+                    Value::list({Value::uint(0), Value::uint(c.block), commitment_info(c.data)}));
   }
   for (const Neuron& n : state_.metagraph()) {
     if (key != m.storage_key(kModule, "Weights", {netuid, Value::uint(n.uid)})) continue;

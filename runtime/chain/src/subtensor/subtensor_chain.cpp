@@ -659,7 +659,9 @@ Value commitment_info(const std::string& data) {
     fields.push_back(
         Value::variant("Raw" + std::to_string(part.size()), {Value::bytes(Bytes(part.begin(), part.end()))}));
   }
-  return Value::list(std::move(fields));
+  // CommitmentInfo and BoundedVec are single-field composites: the extra list keeps a one-field vote from
+  // being read as the newtype's own value.
+  return Value::list({Value::list(std::move(fields))});
 }
 
 Bytes set_commitment_call(const Metadata& metadata, std::uint16_t netuid, const std::string& data) {
