@@ -145,6 +145,18 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
   }
   EXPECT_EQ(validator_columns, 3u) << status.body;
   EXPECT_GE(consensus_rows, 3u) << status.body;
+  // Item 2: every validator published a task vote on the chain; the page shows each beside the
+  // effective weights (one task here, so it keeps all of it whatever the votes).
+  size_t vote_columns = 0, task_rows = 0;
+  for (const auto& t : report.tables) {
+    if (t.id != "task_weights") continue;
+    task_rows = t.rows.size();
+    for (const auto& c : t.columns) vote_columns += c.find(" vote") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(vote_columns, 3u) << status.body;
+  EXPECT_EQ(task_rows, 1u) << status.body;
+  EXPECT_NEAR(devnet.latest_task_weights()["reverse-words"], 1.0, 1e-9);
+  EXPECT_NE(printed.find("task weights (stake-weighted median"), std::string::npos) << last_weights(printed);
   const auto rows = devnet.latest_consensus();
   ASSERT_FALSE(rows.empty()) << printed;
   std::cout << last_weights(printed);
@@ -155,6 +167,8 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
   ASSERT_EQ(by_who["wrong-model"].size(), 1u);
   ASSERT_EQ(by_who["honest"].size(), 2u);
   const auto& favour = by_who["validator favour"].front();
+  EXPECT_EQ(favour.task_votes, nineteen::devnet::devnet_task_votes("favour", 2));
+  EXPECT_EQ(by_who["validator honest"][0].task_votes, nineteen::devnet::devnet_task_votes("honest", 0));
   const auto& favoured = by_who["wrong-model"].front();
   // The favouring validator did put its largest weight on the wrong-model miner...
   ASSERT_EQ(favoured.weight_by_validator.size(), 3u);
