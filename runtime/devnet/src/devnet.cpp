@@ -530,22 +530,17 @@ std::map<int, std::uint64_t> Devnet::organic_statuses() const {
 // task always and the tiny chat when it is served, with fresh words each time.
 void Devnet::State::drive_organic_load() {
   std::mt19937_64 rng(std::random_device{}());
-  const std::vector<std::string> words = {"river", "stone", "light", "quiet", "orbit", "maple", "signal", "harbor"};
   auto next = std::chrono::steady_clock::now();
   while (!stopping) {
     next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(options.organic_every_s));
     std::vector<std::thread> burst;
     for (int i = 0; i < options.organic_burst; ++i) {
-      std::string text;
-      for (int w = 0; w < 4; ++w) text += (w ? " " : "") + words[rng() % words.size()];
-      const bool chat = llm && i % 2 == 1;
+      const OrganicRequest user = organic_user_request(llm && i % 2 == 1, rng);
       net::ClientRequest request;
       request.method = "POST";
-      request.url = gateway_url + (chat ? "/v1/chat/completions" : "/v1/text/transform");
-      request.body = chat ? R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
-                                R"("}],"max_tokens":8})"
-                          : R"({"model":"reverse-words","text":")" + text + R"("})";
+      request.url = gateway_url + user.path;
+      request.body = user.body;
       request.headers.set("Authorization", "Bearer " + api_key);
       request.headers.set("Content-Type", "application/json");
       burst.emplace_back([this, request] {
@@ -561,6 +556,27 @@ void Devnet::State::drive_organic_load() {
     for (std::thread& t : burst) t.join();
     while (!stopping && std::chrono::steady_clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng) {
+  // The words users of the devnet type: everyday words, not the synthetic generator's list.
+  static const char* const kWords[] = {
+      "apple",  "travel", "music",  "summer", "coffee", "planet", "doctor", "garden", "yellow", "friend",
+      "window", "little", "orange", "pocket", "castle", "number", "silent", "button", "mirror", "rabbit",
+      "forest", "dinner", "bottle", "circle", "sunday", "paper",  "stone",  "river",  "cloud",  "bread",
+      "train",  "quiet",  "light",  "maple",  "harbor", "signal", "orbit",  "candle", "tiger",  "spring",
+      "market", "letter", "school", "winter", "butter", "purple", "island", "wonder"};
+  std::uniform_int_distribution<int> length(2, 16);
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(kWords) / sizeof(kWords[0]) - 1);
+  std::string text;
+  for (int w = 0, n = length(rng); w < n; ++w) text += (w ? " " : "") + std::string(kWords[pick(rng)]);
+  if (chat) {
+    return {"/v1/chat/completions", R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
+                                        R"("}],"max_tokens":8})"};
+  }
+  const bool stream = std::bernoulli_distribution(0.5)(rng);
+  return {"/v1/text/transform",
+          R"({"model":"reverse-words","text":")" + text + "\"" + (stream ? R"(,"stream":true})" : "}")};
 }
 
 std::vector<ConsensusRow> Devnet::latest_consensus() const {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,16 @@ class Devnet {
  private:
   std::unique_ptr<State> state_;
 };
+
+// One organic user's request as the devnet's load driver sends it: the text task (words from the users'
+// own list, 2 to 16 of them, streamed or not) or, with `chat`, the tiny chat. `path` is the gateway's
+// endpoint. The synthetic generator must not be told apart from these (tests/devnet
+// synthetic_vs_organic_test.cpp trains a classifier on both).
+struct OrganicRequest {
+  std::string path;
+  std::string body;
+};
+OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng);
 
 int devnet_command(const std::vector<std::string>& args);
 
