@@ -87,7 +87,9 @@ int validator_command(const std::vector<std::string>& args) {
     if (auto settings = gateway::parse_gateway_settings(config_file, text.str())) {
       settings->miners_ca_file = config.miners_ca_file;
       gateway_server = std::make_unique<gateway::GatewayServer>(*settings, node, parts.store);
-      gateway_server->set_consensus_source([chain = parts.chain] { return gateway::read_consensus_view(*chain); });
+      gateway_server->set_consensus_source([chain = parts.chain, bounds = node.task_bounds()] {
+        return gateway::read_consensus_view(*chain, &bounds);
+      });
       std::cout << "gateway listening on " << gateway_server->base_url() << std::endl;
     }
   }

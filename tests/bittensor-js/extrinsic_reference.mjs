@@ -94,6 +94,23 @@ out.reveal_weights = sign(tx.revealWeights(inputs.netuid, inputs.dests, inputs.w
 // A call whose signing payload is over 256 bytes (signed as its blake2b-256).
 out.long_set_weights = sign(tx.setWeights(inputs.netuid, inputs.long_dests, inputs.long_weights, inputs.version_key));
 
+// Commitments.set_commitment: a validator's task vote as Data::RawN fields of at most 128 bytes.
+if (decorated.tx.commitments && decorated.tx.commitments.setCommitment) {
+  const fields = inputs.commitment_fields.map((hex) => ({ [`Raw${(hex.length - 2) / 2}`]: hex }));
+  out.set_commitment = sign(decorated.tx.commitments.setCommitment(inputs.netuid, { fields }));
+  const p = latest.pallets.find((x) => x.name.toString() === 'Commitments');
+  out.commitments = {
+    index: p.index.toNumber(),
+    maxFields: registry.createType('u32', p.constants.find((c) => c.name.toString() === 'MaxFields').value).toNumber(),
+  };
+  // A CommitmentOf value (Registration { deposit, block, info }) as the chain would store the same fields.
+  const entry = decorated.query.commitments.commitmentOf;
+  out.commitments.storageKey = u8aToHex(compactStripLength(entry(inputs.netuid, inputs.public_key))[1]);
+  out.commitments.registration = registry
+    .createType(registry.createLookupType(entry.meta.type.asMap.value), { deposit: 0, block: inputs.commitment_block, info: { fields } })
+    .toHex();
+}
+
 const q = decorated.query;
 const key = (entry, ...args) => u8aToHex(compactStripLength(entry(...args))[1]);
 out.storage = {

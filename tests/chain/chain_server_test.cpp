@@ -109,6 +109,27 @@ TEST_F(ChainServerFixture, RegisterPublishSetWeightsAndReadIncentivesOverHttp) {
   expect_two_validator_epoch(incentives);
 }
 
+// Commitments over HTTP: published signed by the hotkey itself, read back by anyone; a body that is not
+// hex bytes is a 400 naming the key.
+TEST_F(ChainServerFixture, CommitmentsRoundTripOverHttp) {
+  ASSERT_TRUE(client_for(1).register_node({test_key(1).ss58_address(), "", 100, NodeRole::validator, "", 0}).accepted);
+  WriteResult published = client_for(1).set_commitment(test_key(1).ss58_address(), "tv1 chat=0.7 reverse=0.3");
+  ASSERT_TRUE(published.accepted) << published.reason;
+  EXPECT_FALSE(client_for(2).set_commitment(test_key(1).ss58_address(), "tv1 chat=1").accepted);  // not its key
+  WriteResult stranger = client_for(2).set_commitment(test_key(2).ss58_address(), "tv1 chat=1");
+  EXPECT_FALSE(stranger.accepted);
+  EXPECT_NE(stranger.reason.find("not registered"), std::string::npos) << stranger.reason;
+  auto kept = ChainClient(server->base_url(), std::nullopt).commitments();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].hotkey, test_key(1).ss58_address());
+  EXPECT_EQ(kept[0].data, "tv1 chat=0.7 reverse=0.3");
+  EXPECT_EQ(kept[0].block, published.block);
+  const std::string bad = R"({"data":"tv1 chat=1"})";
+  auto answer = post_raw("/set_commitment", bad, test_key(1), bad);
+  EXPECT_EQ(answer.status, 400) << answer.body;
+  EXPECT_NE(error_field(answer.body, "message").find("0x-prefixed hex"), std::string::npos) << answer.body;
+}
+
 TEST_F(ChainServerFixture, NobodyCanSetAnothersWeights) {
   ChainClient validator = client_for(3), intruder = client_for(5);
   validator.register_node({"", "", 100, NodeRole::validator, "", 0});

@@ -119,6 +119,37 @@ TEST(LocalChainState, AnEpochEveryTempoBlocksComputesIncentives) {
   expect_two_validator_epoch(incentives);
 }
 
+// Commitments (the validators' task votes): a registered hotkey publishes, a new one replaces its last,
+// a stranger and an oversized one are refused with the reason, and they survive a restart.
+TEST(LocalChainState, CommitmentsArePublishedReplacedAndKeptOverARestart) {
+  TempChainDir dir;
+  const std::string path = dir.file("chain.sqlite");
+  {
+    LocalChainState chain(path, params());
+    chain.register_node(reg(1, NodeRole::miner, 0));
+    chain.register_node(reg(2, NodeRole::validator, 50));
+    EXPECT_TRUE(chain.commitments().empty());
+    ASSERT_TRUE(chain.set_commitment(test_key(2).ss58_address(), "tv1 a=1").accepted);
+    chain.advance_block();
+    WriteResult second = chain.set_commitment(test_key(2).ss58_address(), std::string("tv1 a=0.5 b=0.5\0x", 18));
+    ASSERT_TRUE(second.accepted);
+    EXPECT_EQ(second.uid, std::optional<std::uint16_t>(1));
+    WriteResult stranger = chain.set_commitment(test_key(9).ss58_address(), "tv1 a=1");
+    EXPECT_FALSE(stranger.accepted);
+    EXPECT_NE(stranger.reason.find("not registered"), std::string::npos) << stranger.reason;
+    WriteResult too_long = chain.set_commitment(test_key(1).ss58_address(), std::string(kCommitmentMaxBytes + 1, 'x'));
+    EXPECT_FALSE(too_long.accepted);
+    EXPECT_NE(too_long.reason.find("at most 384"), std::string::npos) << too_long.reason;
+  }
+  LocalChainState chain(path, params());
+  auto kept = chain.commitments();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].uid, 1);
+  EXPECT_EQ(kept[0].hotkey, test_key(2).ss58_address());
+  EXPECT_EQ(kept[0].block, 1u);
+  EXPECT_EQ(kept[0].data, std::string("tv1 a=0.5 b=0.5\0x", 18));  // bytes, a NUL included
+}
+
 TEST(LocalChainState, ARestartContinuesFromTheStoredChain) {
   TempChainDir dir;
   const std::string path = dir.file("chain.sqlite");

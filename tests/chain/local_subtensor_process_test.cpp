@@ -9,6 +9,7 @@
 
 #include "child_process.hpp"
 #include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/consensus_view.hpp"
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/chain/subtensor/json_rpc_client.hpp"
 #include "nineteen/chain/subtensor/subtensor_chain.hpp"
@@ -142,6 +143,52 @@ TEST_F(LocalSubtensorProcess, SubtensorChainServesSetsWeightsAndIsRefusedByName)
       test_support::run_nineteen({"chain", "register", "--chain", ws_, "--key", dir_.file("none.json"),
                                   "--stake", "1", "--role", "miner"});
   EXPECT_EQ(register_code, 2) << register_out;
+}
+
+// Task votes through the chain process: two validators publish with Commitments.set_commitment over ws://
+// (SubtensorChain, as on Bittensor), every reader sees them (ws:// and the dev chain's HTTP), and the
+// consensus reader turns them into the effective task weights.
+TEST_F(LocalSubtensorProcess, TaskVotesRoundTripThroughTheChain) {
+  auto a = nineteen::keys::Hotkey::generate();
+  auto b = nineteen::keys::Hotkey::generate();
+  ASSERT_TRUE(nineteen::chain::ChainClient(http_, a).register_node({a.ss58_address(), "", 600, NodeRole::validator, "", 0}).accepted);
+  ASSERT_TRUE(nineteen::chain::ChainClient(http_, b).register_node({b.ss58_address(), "", 400, NodeRole::validator, "", 0}).accepted);
+  const std::string vote_a = nineteen::scoring::encode_task_votes({{"chat", 0.5}, {"reverse", 0.5}});
+  const std::string vote_b = nineteen::scoring::encode_task_votes({{"chat", 0.9}, {"reverse", 0.1}});
+  auto published_a = client(a)->set_commitment(a.ss58_address(), vote_a);
+  ASSERT_TRUE(published_a.accepted) << published_a.reason << "\n" << chain_->output();
+  EXPECT_EQ(published_a.uid, std::optional<std::uint16_t>(0));
+  auto published_b = client(b)->set_commitment(b.ss58_address(), vote_b);
+  ASSERT_TRUE(published_b.accepted) << published_b.reason;
+  // Too long for the chain's Commitments.MaxFields (3 × 128 bytes): refused before sending, with the limit.
+  auto too_long = client(b)->set_commitment(b.ss58_address(), std::string(400, 'x'));
+  EXPECT_FALSE(too_long.accepted);
+  EXPECT_NE(too_long.reason.find("at most 384"), std::string::npos) << too_long.reason;
+
+  for (std::shared_ptr<nineteen::chain::Chain> reader :
+       {std::shared_ptr<nineteen::chain::Chain>(nineteen::chain::open_chain(ws_, kNetuid)),
+        std::shared_ptr<nineteen::chain::Chain>(std::make_shared<nineteen::chain::ChainClient>(http_))}) {
+    auto kept = reader->commitments();
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[0].hotkey, a.ss58_address());
+    EXPECT_EQ(kept[0].data, vote_a);
+    EXPECT_EQ(kept[0].block, published_a.block);
+    EXPECT_EQ(kept[1].data, vote_b);
+  }
+  // chat: A 0.5 (600) reaches half the stake → 0.5; reverse: B 0.1 (400), A 0.5 (1000) → 0.5. Bounds cap
+  // chat at 0.45: 0.45 / 0.55.
+  std::vector<nineteen::scoring::TaskWeightBounds> catalogue = {{"chat", 0.6, 0.2, 0.45}, {"reverse", 0.4, 0, 1}};
+  auto reader = nineteen::chain::open_chain(ws_, kNetuid);
+  nineteen::chain::ConsensusView view = nineteen::chain::read_consensus_view(*reader, &catalogue);
+  ASSERT_TRUE(view.error.empty()) << view.error;
+  ASSERT_EQ(view.validators.size(), 2u);
+  EXPECT_DOUBLE_EQ(view.validators[0].stake_share, 0.6);
+  EXPECT_EQ(view.validators[1].task_votes.at("chat"), 0.9);
+  ASSERT_TRUE(view.task_weights.has_value());
+  EXPECT_TRUE(view.task_weights->from_votes);
+  EXPECT_NEAR(view.task_weights->median.at("chat"), 0.5, 1e-9);
+  EXPECT_NEAR(view.task_weights->weight.at("chat"), 0.45, 1e-9);
+  EXPECT_NEAR(view.task_weights->weight.at("reverse"), 0.55, 1e-9);
 }
 
 TEST_F(LocalSubtensorProcess, AnEd25519HotkeyOrAMissingNetuidIsAClearError) {

@@ -333,6 +333,24 @@ TEST(StatusPage, ShowsEachValidatorsWeightsBesideTheChainsConsensus) {
   }
   EXPECT_TRUE(miners);
   EXPECT_TRUE(validators);
+  // The task votes beside the effective task weights (page and JSON).
+  data.consensus->validators[0].stake = 600;
+  data.consensus->validators[0].task_votes = {{"chat", 0.7}, {"reverse", 0.3}};
+  data.consensus->validators[1].stake = 100;
+  data.consensus->validators[1].task_votes = {{"chat", 0.1}, {"reverse", 0.9}};
+  std::vector<nineteen::scoring::TaskWeightBounds> catalogue = {{"chat", 0.5, 0, 0.6}, {"reverse", 0.5, 0, 1}};
+  data.consensus->task_weights =
+      nineteen::scoring::effective_task_weights(catalogue, nineteen::chain::task_votes_of(*data.consensus));
+  const std::string with_votes = render_status_page(data);
+  EXPECT_NE(with_votes.find("Task weights"), std::string::npos);
+  EXPECT_NE(with_votes.find("stake-weighted median of the 2 votes"), std::string::npos) << with_votes;
+  // chat: median 0.7 clipped to its bound 0.6, so reverse 0.3 becomes 0.4.
+  EXPECT_NE(with_votes.find("0.4000"), std::string::npos);
+  bool task_table = false;
+  for (const auto& t : nineteen::net::parse_status_report_json(nineteen::net::status_report_json(status_report(data))).tables) {
+    task_table = task_table || (t.id == "task_weights" && t.rows.size() == 2 && t.columns.size() == 5);
+  }
+  EXPECT_TRUE(task_table);
   // A chain that cannot be read says so on the page instead of failing it.
   data.consensus = ConsensusView{};
   data.consensus->error = "ws://127.0.0.1:9 state_call: connection refused";

@@ -38,6 +38,26 @@ TEST(TaskScores, WorkedExampleCubedShares) {
   for (const auto& s : scores) EXPECT_DOUBLE_EQ(s.speed_bonus, 0);
 }
 
+// Issue 18 item 3: a miner that answered 429 while its declared volume was unused gets no positive speed
+// bonus (its speed was measured at a load it turned away); a negative one still applies.
+TEST(TaskScores, AMinerThatRefusedBelowItsCapacityGetsNoPositiveSpeedBonus) {
+  auto answers = [](double response_time_s) { return std::vector<CheckedAnswer>(30, {1, 10, response_time_s}); };
+  std::vector<ContenderRecord> miners = {contender(1, 100, answers(1)), contender(2, 100, answers(1)),
+                                         contender(3, 100, answers(0.25)), contender(4, 100, answers(4))};
+  const auto open = score_task(miners);
+  EXPECT_GT(open[2].speed_bonus, 0.1);  // four times the median speed
+  EXPECT_LT(open[3].speed_bonus, -0.1);
+  EXPECT_GT(open[2].task_score, open[0].task_score);
+  miners[2].refused_below_capacity = true;
+  miners[3].refused_below_capacity = true;
+  const auto refused = score_task(miners);
+  EXPECT_DOUBLE_EQ(refused[2].speed_bonus, 0);
+  EXPECT_TRUE(refused[2].speed_bonus_withheld);
+  EXPECT_DOUBLE_EQ(refused[3].speed_bonus, open[3].speed_bonus);  // a negative bonus is not forgiven
+  EXPECT_FALSE(refused[3].speed_bonus_withheld);
+  EXPECT_NEAR(refused[2].task_score, refused[0].task_score, 1e-12);
+}
+
 TEST(TaskScores, EveryFigureOfATwoMinerTask) {
   // A: q 1 and 0.25 → Q = (1 + 0.125)/2; speeds 100 and 50 → m = 50 + 0.3·50 = 65 (fastest: +0.25);
   //    history 1.0, 0.5, 1.0 → 0.857 · 0.25 (new miner); capacity 1000.

@@ -50,6 +50,10 @@ class LocalSubtensorNodeTest : public ::testing::Test {
   // A signed extrinsic of `key` for SubtensorModule.`name`, as SubtensorChain builds it.
   std::string extrinsic(const nineteen::keys::Hotkey& key, const std::string& name, const st::CallArgs& args,
                         std::uint64_t nonce, bool tamper = false) {
+    return signed_call(key, "SubtensorModule", name, args, nonce, tamper);
+  }
+  std::string signed_call(const nineteen::keys::Hotkey& key, const std::string& pallet, const std::string& name,
+                          const st::CallArgs& args, std::uint64_t nonce, bool tamper = false) {
     st::TxParams tx;
     tx.spec_version = node_.spec_version();
     tx.transaction_version = node_.transaction_version();
@@ -57,7 +61,7 @@ class LocalSubtensorNodeTest : public ::testing::Test {
     tx.era_block_hash = tx.genesis_hash;
     tx.nonce = nonce;
     st::HotkeySigner signer = st::hotkey_signer(key);
-    st::Bytes call_bytes = st::encode_call(node_.metadata(), "SubtensorModule", name, args);
+    st::Bytes call_bytes = st::encode_call(node_.metadata(), pallet, name, args);
     st::Bytes x =
         st::build_signed_extrinsic(node_.metadata(), call_bytes, tx, signer.public_key, signer.sign);
     if (tamper) x.back() ^= 1;  // the last argument byte: the signature no longer covers it
@@ -143,6 +147,46 @@ TEST_F(LocalSubtensorNodeTest, RefusalsAreNamedAsSubtensorModuleErrors) {
   auto too_fast = next_block();
   ASSERT_EQ(too_fast.size(), 1u);
   EXPECT_NE(too_fast[0].find("SubtensorModule.SettingWeightsTooFast"), std::string::npos) << too_fast[0];
+}
+
+// Commitments.set_commitment (a validator's task vote): applied in the next block, read back from
+// Commitments.CommitmentOf as Subtensor stores it; an unregistered signer and too many fields are refused
+// with the Commitments pallet's own errors.
+TEST_F(LocalSubtensorNodeTest, CommitmentsAreAppliedAndReadBackFromStorage) {
+  const std::string vote(150, 'v');  // two raw fields: 128 + 22 bytes
+  auto stranger = nineteen::keys::Hotkey::generate();
+  auto commitment = [&](std::uint16_t netuid, const std::string& data) {
+    return st::CallArgs{{"netuid", st::Value::uint(netuid)}, {"info", st::commitment_info(data)}};
+  };
+  submit(signed_call(validator_, "Commitments", "set_commitment", commitment(kNetuid, vote), 0));
+  submit(signed_call(stranger, "Commitments", "set_commitment", commitment(kNetuid, "tv1 a=1"), 0));
+  submit(signed_call(miner_, "Commitments", "set_commitment", commitment(kNetuid, std::string(4 * 128, 'x')), 0));
+  submit(signed_call(miner_, "Commitments", "set_commitment", commitment(kNetuid + 1, "tv1 a=1"), 1));
+  auto outcomes = next_block();
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[0], "ok");
+  EXPECT_NE(outcomes[1].find("Commitments.AccountNotAllowedCommit"), std::string::npos) << outcomes[1];
+  EXPECT_NE(outcomes[2].find("Commitments.TooManyFieldsInCommitmentInfo"), std::string::npos) << outcomes[2];
+  EXPECT_NE(outcomes[3].find("SubtensorModule.SubnetNotExists"), std::string::npos) << outcomes[3];
+
+  auto kept = state_.commitments();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].hotkey, validator_.ss58_address());
+  EXPECT_EQ(kept[0].data, vote);
+  const st::Metadata& m = node_.metadata();
+  st::Bytes key = m.storage_key("Commitments", "CommitmentOf",
+                                {st::Value::uint(kNetuid), st::Value::bytes(validator_.public_key())});
+  rapidjson::Document answer;
+  answer.Parse(call("state_getStorage", "[\"" + st::hex_encode(key) + "\"]").c_str());
+  ASSERT_TRUE(answer.IsString());
+  auto read = st::read_commitment_registration(m, st::hex_decode(answer.GetString()));
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->first, kept[0].block);
+  EXPECT_EQ(read->second, vote);
+  // Nobody else published: no value.
+  st::Bytes none = m.storage_key("Commitments", "CommitmentOf",
+                                 {st::Value::uint(kNetuid), st::Value::bytes(miner_.public_key())});
+  EXPECT_EQ(call("state_getStorage", "[\"" + st::hex_encode(none) + "\"]"), "null");
 }
 
 TEST_F(LocalSubtensorNodeTest, SubmissionChecksSignatureNonceAndCall) {

@@ -30,6 +30,31 @@ struct Axon {
 };
 inline const Axon kAxon{800, 1, 8091, 4, 4};  // 0.0.0.1, as local setups post
 
+// A task vote as a validator publishes it (Commitments.set_commitment); 150 bytes, so two raw fields
+// (128 + 22) where the chain allows them.
+inline const char* kCommitment =
+    "tv1 chat-tiny-llama=0.6 completions-tiny-llama=0.1 embed-tiny-bert=0.1 reverse-words=0.2 "
+    "text-to-image-tiny=0.05 image-to-image-tiny=0.05 avatar-tiny=0.0";
+inline const char* kShortCommitment = "tv1 chat-tiny-llama=0.6 reverse-words=0.4";
+constexpr std::uint32_t kCommitmentBlock = 4242;
+
+inline std::string hex_of(const std::string& bytes) {
+  static const char* d = "0123456789abcdef";
+  std::string out = "0x";
+  for (unsigned char c : bytes) {
+    out += d[c >> 4];
+    out += d[c & 15];
+  }
+  return out;
+}
+
+// The commitment's fields as 0x-hex, 128 bytes each at most.
+inline std::string commitment_fields_json(const std::string& text) {
+  std::string out = "[";
+  for (std::size_t at = 0; at < text.size(); at += 128) out += (at ? ",\"" : "\"") + hex_of(text.substr(at, 128)) + "\"";
+  return out + "]";
+}
+
 inline std::pair<std::vector<std::uint16_t>, std::vector<std::uint16_t>> long_weights() {
   std::vector<std::uint16_t> d, w;
   for (std::uint16_t i = 0; i < 100; ++i) {
@@ -45,7 +70,7 @@ inline std::string list(const std::vector<std::uint16_t>& v) {
   return s + "]";
 }
 
-inline std::string json(const std::string& genesis, std::uint32_t spec) {
+inline std::string json(const std::string& genesis, std::uint32_t spec, const std::string& commitment) {
   auto [ld, lw] = long_weights();
   std::string sig = "0x";
   for (int i = 0; i < 64; ++i) sig += "ab";
@@ -59,7 +84,9 @@ inline std::string json(const std::string& genesis, std::uint32_t spec) {
          ",\"era\":{\"current\":" + std::to_string(kEraCurrent) +
          ",\"period\":" + std::to_string(kEraPeriod) + "},\"block_hash\":\"" + kBlockHash +
          "\",\"genesis\":\"" + genesis + "\",\"spec_version\":" + std::to_string(spec) +
-         ",\"transaction_version\":1,\"public_key\":\"" + kPublicKey + "\",\"signature\":\"" + sig + "\"}";
+         ",\"transaction_version\":1,\"public_key\":\"" + kPublicKey + "\",\"signature\":\"" + sig +
+         "\",\"commitment_fields\":" + commitment_fields_json(commitment) +
+         ",\"commitment_block\":" + std::to_string(kCommitmentBlock) + "}";
 }
 
 }  // namespace reference_inputs

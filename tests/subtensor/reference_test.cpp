@@ -107,7 +107,9 @@ class PolkadotReference : public ::testing::TestWithParam<std::string> {
     if (!s) GTEST_SKIP() << why << ": reference check skipped";
     source_ = *s;
     metadata_ = st::decode_metadata_hex(source_.metadata_hex);
-    inputs_ = reference_inputs::json(source_.genesis, source_.spec);
+    // Mainnet spec 219 keeps one raw field per commitment (MaxFields 1), spec 343 three: a vote of two.
+    commitment_ = metadata_.version == 14 ? reference_inputs::kShortCommitment : reference_inputs::kCommitment;
+    inputs_ = reference_inputs::json(source_.genesis, source_.spec, commitment_);
     auto& cache = cache_()[GetParam()];
     if (cache.empty()) cache = run_reference(source_, inputs_);
     ref_.Parse(cache.c_str());
@@ -189,6 +191,7 @@ class PolkadotReference : public ::testing::TestWithParam<std::string> {
   }
 
   Source source_;
+  std::string commitment_;
   st::Metadata metadata_;
   std::string inputs_;
   rapidjson::Document ref_;
@@ -280,6 +283,27 @@ TEST_P(PolkadotReference, CommitAndRevealWeightsMatchByteForByte) {
                                 {"values", st::Value::uint_list(reference_inputs::kWeights)},
                                 {"salt", st::Value::uint_list(reference_inputs::kSalt)},
                                 {"version_key", st::Value::uint(reference_inputs::kVersionKey)}}));
+}
+
+// A validator's task vote, published with Commitments.set_commitment: the call (Data::RawN fields of at
+// most 128 bytes), its signing payload and signed extrinsic, the CommitmentOf storage key, and the stored
+// Registration read back, byte for byte as @polkadot/types builds them from the same metadata.
+TEST_P(PolkadotReference, SetCommitmentMatchesByteForByte) {
+  ASSERT_TRUE(ref_.HasMember("set_commitment")) << "the reference found no Commitments.set_commitment";
+  EXPECT_EQ(metadata_.call("Commitments", "set_commitment").pallet_index, ref_["commitments"]["index"].GetInt());
+  EXPECT_EQ(metadata_.call("Commitments", "set_commitment").call_index, 0);
+  check_signed("set_commitment", st::set_commitment_call(metadata_, reference_inputs::kNetuid, commitment_));
+  EXPECT_EQ(commitment_.size() <= 128 ? 1u : 2u, (commitment_.size() + 127) / 128);
+  EXPECT_LE((commitment_.size() + 127) / 128, ref_["commitments"]["maxFields"].GetUint());
+
+  st::Hash256 key = public_key();
+  EXPECT_EQ(hex(metadata_.storage_key("Commitments", "CommitmentOf",
+                                      {st::Value::uint(reference_inputs::kNetuid), st::Value::bytes(key)})),
+            ref("commitments", "storageKey"));
+  auto read = st::read_commitment_registration(metadata_, st::hex_decode(ref("commitments", "registration")));
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->first, reference_inputs::kCommitmentBlock);
+  EXPECT_EQ(read->second, commitment_);
 }
 
 TEST_P(PolkadotReference, EraEncodingMatches) {

@@ -28,5 +28,24 @@ TEST(ValidatorConfig, ABadSpeedBonusRuleNamesTheFileTheKeyAndTheChoices) {
   }
 }
 
+TEST(ValidatorConfig, TaskVotesAreATableOfNonNegativeNumbers) {
+  EXPECT_TRUE(parse_validator_config(kBase, "v.toml").task_votes.empty());
+  auto c = parse_validator_config(std::string(kBase) + "task_votes = { \"chat-tiny-llama\" = 0.6, \"reverse-words\" = 0 }\n",
+                                  "v.toml");
+  EXPECT_EQ(c.task_votes, (std::map<std::string, double>{{"chat-tiny-llama", 0.6}, {"reverse-words", 0.0}}));
+  for (const char* bad : {"task_votes = { \"chat\" = -1 }\n", "task_votes = { \"chat\" = \"a lot\" }\n",
+                          "task_votes = 0.5\n"}) {
+    try {
+      parse_validator_config(std::string(kBase) + bad, "v.toml");
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const ValidatorConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("v.toml"), std::string::npos) << what;
+      EXPECT_NE(what.find("task_votes"), std::string::npos) << what;
+      EXPECT_NE(what.find("task = weight"), std::string::npos) << what;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nineteen::validator

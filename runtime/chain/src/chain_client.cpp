@@ -144,4 +144,12 @@ WriteResult ChainClient::set_weights(const std::string& validator_hotkey, const 
   return post("set_weights", validator_hotkey, wire::set_weights_body(uids, values, version_key));
 }
 
+WriteResult ChainClient::set_commitment(const std::string& hotkey, const std::string& data) {
+  return post("set_commitment", hotkey, wire::set_commitment_body(data));
+}
+
+std::vector<Commitment> ChainClient::commitments() {
+  return read_answer(base_url_ + "/commitments", *get("/commitments"), wire::read_commitments);
+}
+
 }  // namespace nineteen::chain

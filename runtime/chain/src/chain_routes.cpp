@@ -117,6 +117,14 @@ net::Router make_chain_routes(LocalChainState& state) {
   router.add("GET", "/incentives", [&state](const net::Request&) -> net::Reply {
     return net::json_response(200, wire::incentives_json(state.incentives()));
   });
+  router.add("GET", "/commitments", [&state](const net::Request&) -> net::Reply {
+    return net::json_response(200, wire::commitments_json(state.commitments()));
+  });
+  router.add("POST", "/set_commitment", [&state, guard](const net::Request& request) {
+    return signed_write(*guard, request, "set_commitment", [&](const std::string& hotkey, const rapidjson::Value& body) {
+      return state.set_commitment(hotkey, wire::read_set_commitment_body(body));
+    });
+  });
   router.add("POST", "/register", [&state, guard](const net::Request& request) {
     return signed_write(*guard, request, "register", [&](const std::string& hotkey, const rapidjson::Value& body) {
       return state.register_node(wire::read_register_body(body, hotkey));

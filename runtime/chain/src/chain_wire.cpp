@@ -3,6 +3,7 @@
 #include "nineteen/sdk/json.hpp"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include <rapidjson/error/en.h>
@@ -278,6 +279,100 @@ std::string set_weights_body(const std::vector<std::uint16_t>& uids, const std::
   w.Uint64(version_key);
   w.EndObject();
   return finish(out);
+}
+
+namespace {
+
+std::string to_hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out = "0x";
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// "0x..." → bytes; nullopt when it is not even-length hex.
+std::optional<std::string> from_hex(const std::string& text) {
+  if (text.rfind("0x", 0) != 0 || text.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  };
+  std::string out;
+  for (std::size_t i = 2; i < text.size(); i += 2) {
+    int hi = digit(text[i]), lo = digit(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+std::string hex_field(const ObjectReader& r, const char* key) {
+  std::string text = r.string(key);
+  auto bytes = from_hex(text);
+  if (!bytes) {
+    throw std::invalid_argument(r.what() + " key \"" + key + "\": expected 0x-prefixed hex bytes, got \"" +
+                                text.substr(0, 40) + "\"");
+  }
+  return *bytes;
+}
+
+}  // namespace
+
+std::string commitments_json(const std::vector<Commitment>& commitments) {
+  rapidjson::StringBuffer out;
+  Writer w(out);
+  w.StartObject();
+  w.Key("commitments");
+  w.StartArray();
+  for (const auto& c : commitments) {
+    w.StartObject();
+    w.Key("uid");
+    w.Uint(c.uid);
+    w.Key("hotkey");
+    w.String(c.hotkey.c_str());
+    w.Key("block");
+    w.Uint64(c.block);
+    w.Key("data");
+    std::string hex = to_hex(c.data);
+    w.String(hex.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return finish(out);
+}
+
+std::string set_commitment_body(const std::string& data) {
+  rapidjson::StringBuffer out;
+  Writer w(out);
+  w.StartObject();
+  w.Key("data");
+  std::string hex = to_hex(data);
+  w.String(hex.c_str());
+  w.EndObject();
+  return finish(out);
+}
+
+std::vector<Commitment> read_commitments(const rapidjson::Value& doc, const std::string& what) {
+  ObjectReader r(doc, what);
+  std::vector<Commitment> out;
+  const auto& entries = r.array("commitments");
+  for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
+    ObjectReader e(entries[i], what + " commitment " + std::to_string(i));
+    Commitment c;
+    c.uid = static_cast<std::uint16_t>(e.uint("uid", 65535));
+    c.hotkey = e.string("hotkey");
+    c.block = e.uint("block", UINT64_MAX);
+    c.data = hex_field(e, "data");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string read_set_commitment_body(const rapidjson::Value& doc) {
+  return hex_field(ObjectReader(doc, "set_commitment body"), "data");
 }
 
 rapidjson::Document parse_object(const std::string& text, const std::string& what) {

@@ -25,6 +25,9 @@ std::string register_body(const Registration& registration);
 std::string serve_body(const std::string& ip, std::uint16_t port);
 std::string set_weights_body(const std::vector<std::uint16_t>& uids, const std::vector<std::uint16_t>& values,
                              std::uint64_t version_key);
+// Commitment bytes travel as 0x-hex ("data"): they need not be UTF-8.
+std::string commitments_json(const std::vector<Commitment>& commitments);
+std::string set_commitment_body(const std::string& data);
 
 // --- reading. Each throws std::invalid_argument naming `what` and the key ("body key \"uids\": ...").
 rapidjson::Document parse_object(const std::string& text, const std::string& what);
@@ -37,6 +40,8 @@ WriteResult read_accepted(const rapidjson::Value& doc, const std::string& what);
 // The hotkey comes from the signature, not the body.
 Registration read_register_body(const rapidjson::Value& doc, const std::string& hotkey);
 void read_serve_body(const rapidjson::Value& doc, std::string& ip, std::uint16_t& port);
+std::vector<Commitment> read_commitments(const rapidjson::Value& doc, const std::string& what);
+std::string read_set_commitment_body(const rapidjson::Value& doc);
 void read_set_weights_body(const rapidjson::Value& doc, std::vector<std::uint16_t>& uids,
                            std::vector<std::uint16_t>& values, std::uint64_t& version_key);
 

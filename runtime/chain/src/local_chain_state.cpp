@@ -66,6 +66,14 @@ CREATE TABLE bonds (
   PRIMARY KEY (validator_uid, uid)
 );
 )sql"},
+      {3, "local chain: commitments (Subtensor's Commitments pallet; validators' task votes)",
+       R"sql(
+CREATE TABLE commitments (
+  uid INTEGER PRIMARY KEY,
+  block INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+)sql"},
   };
   return migrations;
 }
@@ -151,6 +159,18 @@ void LocalChainState::load() {
     u.consensus = incentives.column_double(4);
     u.validator_trust = incentives.column_double(5);
     incentives_.by_uid.push_back(u);
+  }
+
+  auto commitments = db_->prepare("SELECT uid, block, data FROM commitments ORDER BY uid");
+  while (commitments.step()) {
+    auto uid = static_cast<std::uint16_t>(commitments.column_int(0));
+    if (uid >= neurons_.size()) continue;
+    Commitment c;
+    c.uid = uid;
+    c.hotkey = neurons_[uid].hotkey;
+    c.block = static_cast<std::uint64_t>(commitments.column_int(1));
+    c.data = commitments.column_text(2);
+    commitments_[uid] = std::move(c);
   }
 
   auto bonds = db_->prepare("SELECT validator_uid, uid, value FROM bonds");
@@ -415,6 +435,43 @@ std::optional<ValidatorWeights> LocalChainState::weights_of(const std::string& v
 Incentives LocalChainState::incentives() {
   std::lock_guard<std::mutex> lock(mutex_);
   return incentives_;
+}
+
+WriteResult LocalChainState::set_commitment(const std::string& hotkey, const std::string& data) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Neuron* n = find_locked(hotkey);
+  if (!n) return refused("set_commitment: hotkey " + hotkey + " is not registered; register it first", block_);
+  if (data.size() > kCommitmentMaxBytes) {
+    return refused("set_commitment: " + std::to_string(data.size()) + " bytes, the chain keeps at most " +
+                       std::to_string(kCommitmentMaxBytes) + ": publish less (e.g. fewer tasks, shorter numbers)",
+                   block_);
+  }
+  Commitment c;
+  c.hotkey = hotkey;
+  c.uid = n->uid;
+  c.block = block_;
+  c.data = data;
+  SqliteTransaction transaction(*db_);
+  auto upsert = db_->prepare("INSERT OR REPLACE INTO commitments (uid, block, data) VALUES (?1, ?2, ?3)");
+  upsert.bind(1, static_cast<int>(c.uid)).bind(2, static_cast<std::int64_t>(c.block)).bind(3, c.data).run();
+  transaction.commit();
+  commitments_[c.uid] = c;
+  WriteResult ok;
+  ok.accepted = true;
+  ok.block = block_;
+  ok.uid = c.uid;
+  return ok;
+}
+
+std::vector<Commitment> LocalChainState::commitments() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Commitment> out;
+  for (const auto& [uid, c] : commitments_) {
+    Commitment copy = c;
+    if (uid < neurons_.size()) copy.hotkey = neurons_[uid].hotkey;
+    out.push_back(std::move(copy));
+  }
+  return out;
 }
 
 }  // namespace nineteen::chain

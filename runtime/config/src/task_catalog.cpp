@@ -100,6 +100,13 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
   }
   entry.stream = r.boolean("stream");
   entry.weight = r.number("weight", 1.0, 0);
+  entry.weight_min = r.number("weight_min", 0.0, 0);
+  entry.weight_max = r.number("weight_max", 1.0, 0);
+  if (r.error.empty() && (entry.weight_max > 1 || entry.weight_min > entry.weight_max)) {
+    r.error = entry.source + ": task \"" + name + "\": weight_min " + std::to_string(entry.weight_min) +
+              " and weight_max " + std::to_string(entry.weight_max) +
+              " must be shares with 0 <= weight_min <= weight_max <= 1 (bounds of the task's normalised weight)";
+  }
   entry.max_capacity = r.number("max_capacity", 0, 0);
   entry.volume_per_request = r.number("volume_per_request", 1, 0, true);
   entry.timeout_s = r.number("timeout_s", 2, 0, true);
@@ -132,7 +139,8 @@ TaskEntry read_entry(const std::string& file, const std::string& name, const tom
 
 const std::vector<std::string>& catalogue_keys() {
   static const std::vector<std::string> keys = {"plugin", "kind",         "endpoint",           "stream",
-                                                "weight", "max_capacity", "volume_per_request", "timeout_s",
+                                                "weight", "weight_min", "weight_max", "max_capacity",
+                                                "volume_per_request", "timeout_s",
                                                 "enabled", "price_per_million_input_tokens",
                                                 "price_per_million_output_tokens"};
   return keys;

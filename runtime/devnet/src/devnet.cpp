@@ -20,6 +20,8 @@
 #include <thread>
 
 #include "nineteen/chain/chain_client.hpp"
+#include "nineteen/chain/consensus_view.hpp"
+#include "nineteen/config/task_catalog.hpp"
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/net/http_client.hpp"
@@ -122,6 +124,13 @@ struct Devnet::State {
   };
   std::vector<ExtraValidator> extra_validators;
   std::vector<ConsensusRow> consensus;
+  scoring::EffectiveTaskWeights task_weights;  // guarded by rows_mutex
+  std::vector<scoring::TaskWeightBounds> catalogue_bounds() const {
+    std::vector<scoring::TaskWeightBounds> out;
+    for (const config::TaskEntry& e : config::parse_task_catalog(catalogue("honest"), "devnet tasks.toml").tasks)
+      if (e.enabled && e.error.empty()) out.push_back({e.name, e.weight, e.weight_min, e.weight_max});
+    return out;
+  }
 
   // The organic load driver (options.organic_burst > 0).
   std::thread organic_driver;
@@ -155,7 +164,7 @@ struct Devnet::State {
   }
 
   void make_models();
-  std::string validator_settings(const std::string& key_file, bool gateway) const;
+  std::string validator_settings(const std::string& key_file, bool gateway, size_t index) const;
   void run_favouring_validators(chain::Chain& reader);
   std::vector<ConsensusRow> read_consensus(chain::Chain& reader, const std::map<std::string, std::string>& behaviour_of);
   std::string catalogue(const std::string& behaviour) const;
@@ -231,7 +240,7 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
       t << "[tasks." << (chat ? "chat" : "completions") << "-tiny-llama]\nplugin = \"llm\"\ntype = \"" << type
         << "\"\nmodel_dir = \"" << model << "\"\n"
         << "dtype = \"" << (behaviour == "quantized" ? "bf16" : "f32") << "\"\nthreads = 1\n"
-        << "weight = " << (chat ? "0.6" : "0.1") << "\nmax_capacity = " << (chat ? "4000" : "1000")
+        << "weight = " << (chat ? "0.6\nweight_min = 0.2\nweight_max = 0.6" : "0.1") << "\nmax_capacity = " << (chat ? "4000" : "1000")
         << "\nvolume_per_request = 40\ntimeout_s = 5\n";
       if (behaviour == "lazy") t << "lazy = true\n";
       t << "\n";
@@ -258,7 +267,7 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
       << "weight = 0.05\nmax_capacity = 400\nvolume_per_request = 5\ntimeout_s = 5\n\n";
   }
   t << "[tasks.reverse-words]\nplugin = \"text_transform\"\nmode = \"" << (behaviour == "wrong-model" ? "upper" : "reverse")
-    << "\"\nweight = " << (llm ? "0.3" : "1.0") << "\nmax_capacity = 2000\nvolume_per_request = 10\ntimeout_s = 2\n";
+    << "\"\nweight = " << (llm ? "0.3\nweight_min = 0.1\nweight_max = 0.4" : "1.0") << "\nmax_capacity = 2000\nvolume_per_request = 10\ntimeout_s = 2\n";
   if (behaviour == "lazy") t << "lazy = true\n";
   return t.str();
 }
@@ -284,12 +293,25 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
 }
 
 // db and tasks_file are relative to the settings file's own folder.
-std::string Devnet::State::validator_settings(const std::string& key_file, bool gateway) const {
+std::map<std::string, double> devnet_task_votes(const std::string& behaviour, size_t index) {
+  if (behaviour == "favour") return {{"reverse-words", 1.0}, {"chat-tiny-llama", 0.0}};
+  if (index == 0) return {{"chat-tiny-llama", 0.5}, {"reverse-words", 0.4}};
+  return {{"chat-tiny-llama", 0.7}, {"reverse-words", 0.2}};
+}
+
+std::string Devnet::State::validator_settings(const std::string& key_file, bool gateway, size_t index) const {
   std::ostringstream v;
   v << "[validator]\nhotkey = \"" << key_file << "\"\nchain = \"" << chain_rpc_url << "\"\nnetuid = " << netuid
     << "\nchecker = \"" << checker_url << "\"\ndb = \"validator.db\"\ntasks_file = \"tasks.toml\"\n"
     << "period_s = " << options.period_s << "\nanswer_timeout_s = " << std::max(5.0, options.period_s / 2)
     << "\nsynthetic_multiplier = " << options.synthetic_multiplier << "\nsenders = 8\n";
+  v << "task_votes = {";
+  bool first = true;
+  for (const auto& [task, weight] : devnet_task_votes(options.validators[index].behaviour, index)) {
+    v << (first ? " " : ", ") << "\"" << task << "\" = " << weight;
+    first = false;
+  }
+  v << " }\n";
   if (gateway) v << "\n[gateway]\naddress = \"127.0.0.1\"\nport = 0\n";
   return v.str();
 }
@@ -353,44 +375,38 @@ void Devnet::State::run_favouring_validators(chain::Chain& reader) {
 
 std::vector<ConsensusRow> Devnet::State::read_consensus(chain::Chain& reader,
                                                         const std::map<std::string, std::string>& behaviour_of) {
-  const chain::Incentives epoch = reader.incentives();
-  std::map<std::uint16_t, chain::UidIncentive> by_uid;
-  for (const auto& u : epoch.by_uid) by_uid[u.uid] = u;
+  const auto bounds = catalogue_bounds();
+  chain::ConsensusView view = chain::read_consensus_view(reader, &bounds);
+  if (!view.error.empty()) throw std::runtime_error(view.error);
   std::vector<std::string> validator_keys = {validator_key.ss58_address()};
   for (const ExtraValidator& v : extra_validators) validator_keys.push_back(v.key.ss58_address());
-  // Each validator's weights, normalised to sum 1, by uid.
-  std::vector<std::map<std::uint16_t, double>> weights(validator_keys.size());
-  for (size_t i = 0; i < validator_keys.size(); ++i) {
-    auto w = reader.weights_of(validator_keys[i]);
-    if (!w) continue;
-    double sum = 0;
-    for (std::uint16_t value : w->values) sum += value;
-    for (size_t k = 0; k < w->uids.size() && sum > 0; ++k) weights[i][w->uids[k]] = w->values[k] / sum;
-  }
-  double validator_stake = 0;
-  for (const ValidatorSpec& v : options.validators) validator_stake += v.stake;
   std::vector<ConsensusRow> rows;
-  for (const chain::Neuron& n : reader.metagraph()) {
+  for (const chain::ConsensusView::Validator& v : view.validators) {
     ConsensusRow row;
-    row.uid = n.uid;
-    auto validator = std::find(validator_keys.begin(), validator_keys.end(), n.hotkey);
-    if (validator != validator_keys.end()) {
-      const size_t index = static_cast<size_t>(validator - validator_keys.begin());
-      row.who = "validator " + options.validators[index].behaviour;
-      row.stake_share = options.validators[index].stake / validator_stake;
-    } else {
-      auto b = behaviour_of.find(n.hotkey);
-      row.who = b == behaviour_of.end() ? "?" : b->second;
-      for (const auto& w : weights) row.weight_by_validator.push_back(w.count(n.uid) ? w.at(n.uid) : 0.0);
-    }
-    if (auto u = by_uid.find(n.uid); u != by_uid.end()) {
-      row.consensus = u->second.consensus;
-      row.incentive = u->second.incentive;
-      row.dividends = u->second.dividends;
-      row.validator_trust = u->second.validator_trust;
-    }
+    row.uid = v.uid;
+    auto index = std::find(validator_keys.begin(), validator_keys.end(), v.hotkey);
+    row.who = index == validator_keys.end()
+                  ? "validator ?"
+                  : "validator " + options.validators[static_cast<size_t>(index - validator_keys.begin())].behaviour;
+    row.stake_share = v.stake_share;
+    row.dividends = v.dividends;
+    row.validator_trust = v.trust;
+    row.task_votes = v.task_votes;
     rows.push_back(row);
   }
+  for (const chain::ConsensusView::Miner& m : view.miners) {
+    ConsensusRow row;
+    row.uid = m.uid;
+    auto b = behaviour_of.find(m.hotkey);
+    row.who = b == behaviour_of.end() ? "?" : b->second;
+    row.weight_by_validator = m.weights;
+    row.consensus = m.consensus;
+    row.incentive = m.incentive;
+    rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end(), [](const ConsensusRow& a, const ConsensusRow& b) { return a.uid < b.uid; });
+  std::lock_guard<std::mutex> lock(rows_mutex);
+  if (view.task_weights) task_weights = *view.task_weights;
   return rows;
 }
 
@@ -463,7 +479,7 @@ void Devnet::start() {
   // Validators: the first serves the gateway; other honest ones score the same miners on their own.
   write_file(s.run / "validator" / "tasks.toml", s.catalogue("honest"));
   write_file(s.run / "validator" / "validator.toml",
-             s.validator_settings((s.dir / "keys" / "validator.json").string(), true));
+             s.validator_settings((s.dir / "keys" / "validator.json").string(), true, 0));
   s.validator = s.launch("validator", {"validator", "--config", (s.run / "validator" / "validator.toml").string()},
                          "(running)", nullptr);
   for (size_t i = 0; i < s.extra_validators.size(); ++i) {
@@ -471,11 +487,16 @@ void Devnet::start() {
     const std::string name = "validator-" + std::to_string(i + 1) + "-" + v.spec.behaviour;
     if (v.spec.behaviour == "favour") {
       v.signer = chain::open_chain(s.chain_rpc_url, State::netuid, v.key);
+      // Its task vote, as a validator process would publish it: all for the text task.
+      chain::WriteResult voted =
+          v.signer->set_commitment(v.key.ss58_address(), scoring::encode_task_votes(devnet_task_votes("favour", i + 1)));
+      if (!voted.accepted) throw std::runtime_error("the favouring validator's task vote was refused: " + voted.reason);
       continue;
     }
     write_file(v.folder / "tasks.toml", s.catalogue("honest"));
     write_file(v.folder / "validator.toml",
-               s.validator_settings((s.dir / "keys" / ("validator-" + std::to_string(i + 1) + ".json")).string(), false));
+               s.validator_settings((s.dir / "keys" / ("validator-" + std::to_string(i + 1) + ".json")).string(), false,
+                                    i + 1));
     v.process = s.launch(name, {"validator", "--config", (v.folder / "validator.toml").string()}, "(running)", nullptr);
   }
   if (auto url = s.validator->wait_for_line(std::regex("gateway listening on (http://[0-9.:]+)"), std::chrono::seconds(5))) {
@@ -509,22 +530,17 @@ std::map<int, std::uint64_t> Devnet::organic_statuses() const {
 // task always and the tiny chat when it is served, with fresh words each time.
 void Devnet::State::drive_organic_load() {
   std::mt19937_64 rng(std::random_device{}());
-  const std::vector<std::string> words = {"river", "stone", "light", "quiet", "orbit", "maple", "signal", "harbor"};
   auto next = std::chrono::steady_clock::now();
   while (!stopping) {
     next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(options.organic_every_s));
     std::vector<std::thread> burst;
     for (int i = 0; i < options.organic_burst; ++i) {
-      std::string text;
-      for (int w = 0; w < 4; ++w) text += (w ? " " : "") + words[rng() % words.size()];
-      const bool chat = llm && i % 2 == 1;
+      const OrganicRequest user = organic_user_request(llm && i % 2 == 1, rng);
       net::ClientRequest request;
       request.method = "POST";
-      request.url = gateway_url + (chat ? "/v1/chat/completions" : "/v1/text/transform");
-      request.body = chat ? R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
-                                R"("}],"max_tokens":8})"
-                          : R"({"model":"reverse-words","text":")" + text + R"("})";
+      request.url = gateway_url + user.path;
+      request.body = user.body;
       request.headers.set("Authorization", "Bearer " + api_key);
       request.headers.set("Content-Type", "application/json");
       burst.emplace_back([this, request] {
@@ -542,9 +558,35 @@ void Devnet::State::drive_organic_load() {
   }
 }
 
+OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng) {
+  // The words users of the devnet type: everyday words, not the synthetic generator's list.
+  static const char* const kWords[] = {
+      "apple",  "travel", "music",  "summer", "coffee", "planet", "doctor", "garden", "yellow", "friend",
+      "window", "little", "orange", "pocket", "castle", "number", "silent", "button", "mirror", "rabbit",
+      "forest", "dinner", "bottle", "circle", "sunday", "paper",  "stone",  "river",  "cloud",  "bread",
+      "train",  "quiet",  "light",  "maple",  "harbor", "signal", "orbit",  "candle", "tiger",  "spring",
+      "market", "letter", "school", "winter", "butter", "purple", "island", "wonder"};
+  std::uniform_int_distribution<int> length(2, 16);
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(kWords) / sizeof(kWords[0]) - 1);
+  std::string text;
+  for (int w = 0, n = length(rng); w < n; ++w) text += (w ? " " : "") + std::string(kWords[pick(rng)]);
+  if (chat) {
+    return {"/v1/chat/completions", R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
+                                        R"("}],"max_tokens":8})"};
+  }
+  const bool stream = std::bernoulli_distribution(0.5)(rng);
+  return {"/v1/text/transform",
+          R"({"model":"reverse-words","text":")" + text + "\"" + (stream ? R"(,"stream":true})" : "}")};
+}
+
 std::vector<ConsensusRow> Devnet::latest_consensus() const {
   std::lock_guard<std::mutex> lock(state_->rows_mutex);
   return state_->consensus;
+}
+
+std::map<std::string, double> Devnet::latest_task_weights() const {
+  std::lock_guard<std::mutex> lock(state_->rows_mutex);
+  return state_->task_weights.weight;
 }
 
 std::string Devnet::validator_log() const { return state_->validator ? state_->validator->output() : ""; }
@@ -592,6 +634,43 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
   }
   for (const std::string& b : offline) {
     std::snprintf(line, sizeof line, "  %-12s %4s %7.2f%%  (never answered; not a contender)\n", b.c_str(), "-", 0.0);
+    out << line;
+  }
+  return out.str();
+}
+
+// Each validator's published task vote beside the stake-weighted median and the effective weight.
+std::string task_weights_table(const std::vector<ConsensusRow>& rows, const scoring::EffectiveTaskWeights& weights) {
+  std::ostringstream out;
+  char line[256];
+  out << "task weights (" << (weights.from_votes ? "stake-weighted median of the validators' votes, clipped to tasks.toml's bounds"
+                                                 : std::string("no vote: the catalogue's"))
+      << ")\n";
+  std::snprintf(line, sizeof line, "  %-24s", "task");
+  out << line;
+  std::vector<const ConsensusRow*> voters;
+  for (const ConsensusRow& r : rows) {
+    if (r.who.rfind("validator", 0) != 0) continue;
+    voters.push_back(&r);
+    std::snprintf(line, sizeof line, " %8s", ("vote v" + std::to_string(r.uid)).c_str());
+    out << line;
+  }
+  std::snprintf(line, sizeof line, " %8s %10s\n", "median", "effective");
+  out << line;
+  for (const auto& [task, weight] : weights.weight) {
+    std::snprintf(line, sizeof line, "  %-24s", task.c_str());
+    out << line;
+    for (const ConsensusRow* v : voters) {
+      auto it = v->task_votes.find(task);
+      if (it == v->task_votes.end()) {
+        std::snprintf(line, sizeof line, " %8s", "-");
+      } else {
+        std::snprintf(line, sizeof line, " %8.3f", it->second);
+      }
+      out << line;
+    }
+    auto median = weights.median.find(task);
+    std::snprintf(line, sizeof line, " %8.3f %9.2f%%\n", median == weights.median.end() ? 0.0 : median->second, 100 * weight);
     out << line;
   }
   return out.str();
@@ -755,6 +834,7 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
       std::vector<ConsensusRow> epoch = s.read_consensus(*reader, behaviour_of);
       consensus = consensus_table(epoch, reader->incentives().epoch_block);
       std::lock_guard<std::mutex> lock(s.rows_mutex);
+      consensus += task_weights_table(epoch, s.task_weights);
       s.consensus = std::move(epoch);
     }
     std::string organic;

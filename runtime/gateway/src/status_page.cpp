@@ -184,6 +184,9 @@ StatusTable consensus_miners_table(const ConsensusView& view) {
   for (const auto& v : view.validators) t.columns.push_back("v" + std::to_string(v.uid) + " weight");
   t.columns.insert(t.columns.end(), {"consensus", "incentive"});
   for (const auto& m : view.miners) {
+    bool shown = m.incentive > 0;
+    for (double w : m.weights) shown = shown || w > 0;
+    if (!shown) continue;  // neither weighted nor paid: not part of the epoch
     std::vector<net::StatusCell> row = {net::number_cell(m.uid, 0), net::hotkey_cell(m.hotkey, miner_link(m.hotkey))};
     for (double w : m.weights) row.push_back(net::number_cell(w, 4));
     row.push_back(net::number_cell(m.consensus, 4));
@@ -199,6 +202,31 @@ StatusTable consensus_validators_table(const ConsensusView& view) {
   for (const auto& v : view.validators) {
     t.rows.push_back({net::number_cell(v.uid, 0), net::hotkey_cell(v.hotkey), net::number_cell(v.stake_share, 4),
                       net::number_cell(v.trust, 4), net::number_cell(v.dividends, 4)});
+  }
+  return t;
+}
+
+// Each validator's published task vote beside the effective task weights (the stake-weighted median,
+// clipped to the catalogue's bounds) that every validator scores with.
+StatusTable task_weights_table(const ConsensusView& view) {
+  StatusTable t{"task_weights", "Task weights: the validators' votes and the effective weights", {"task"}, {}};
+  std::vector<const ConsensusView::Validator*> voters;
+  for (const auto& v : view.validators) {
+    if (!v.task_votes.empty()) voters.push_back(&v);
+  }
+  for (const auto* v : voters) t.columns.push_back("v" + std::to_string(v->uid) + " vote");
+  t.columns.insert(t.columns.end(), {"median", "effective weight"});
+  if (!view.task_weights) return t;
+  for (const auto& [task, weight] : view.task_weights->weight) {
+    std::vector<net::StatusCell> row = {net::text_cell(task)};
+    for (const auto* v : voters) {
+      auto it = v->task_votes.find(task);
+      row.push_back(it == v->task_votes.end() ? net::text_cell("-") : net::number_cell(it->second, 4));
+    }
+    auto median = view.task_weights->median.find(task);
+    row.push_back(median == view.task_weights->median.end() ? net::text_cell("-") : net::number_cell(median->second, 4));
+    row.push_back(net::number_cell(weight, 4));
+    t.rows.push_back(std::move(row));
   }
   return t;
 }
@@ -332,6 +360,7 @@ net::StatusReport status_report(const StatusPageData& data) {
   if (data.consensus && data.consensus->error.empty()) {
     report.tables.push_back(consensus_miners_table(*data.consensus));
     report.tables.push_back(consensus_validators_table(*data.consensus));
+    if (data.consensus->task_weights) report.tables.push_back(task_weights_table(*data.consensus));
   }
   return report;
 }
@@ -380,6 +409,18 @@ std::string render_status_page(const StatusPageData& data) {
              "weight that survived clipping at the consensus) and dividends.</p>\n" +
              net::render_table_html(consensus_miners_table(*data.consensus)) +
              net::render_table_html(consensus_validators_table(*data.consensus));
+    }
+    if (data.consensus->error.empty() && data.consensus->task_weights) {
+      const auto& tw = *data.consensus->task_weights;
+      out += "<h2>Task weights</h2>\n<p>" +
+             (tw.from_votes
+                  ? "Each validator's published task vote (a chain commitment), the stake-weighted median of the " +
+                        std::to_string(tw.votes_counted) +
+                        " votes, and the effective weight: the medians normalised and clipped to the catalogue's "
+                        "bounds (weight_min, weight_max in tasks.toml). Validators score with the effective weights."
+                  : std::string("No validator has published a task vote: the catalogue's own weights (tasks.toml), "
+                                "clipped to its bounds.")) +
+             "</p>\n" + net::render_table_html(task_weights_table(*data.consensus));
     }
   }
 

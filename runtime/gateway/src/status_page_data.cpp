@@ -25,58 +25,6 @@ std::vector<WeightSettingRows> read_weight_history(store::ValidatorStore& store,
 
 }  // namespace
 
-ConsensusView read_consensus_view(chain::Chain& chain) {
-  ConsensusView view;
-  try {
-    const chain::Incentives epoch = chain.incentives();
-    view.epoch_block = epoch.epoch_block;
-    std::map<std::uint16_t, chain::UidIncentive> by_uid;
-    for (const auto& u : epoch.by_uid) by_uid[u.uid] = u;
-    const std::vector<chain::Neuron> neurons = chain.metagraph();
-    std::vector<std::map<std::uint16_t, double>> weights;
-    double stake = 0;
-    for (const chain::Neuron& n : neurons) {
-      if (n.role != chain::NodeRole::validator) continue;
-      std::optional<chain::ValidatorWeights> w = chain.weights_of(n.hotkey);
-      if (!w || w->uids.empty()) continue;
-      ConsensusView::Validator v;
-      v.hotkey = n.hotkey;
-      v.uid = n.uid;
-      v.stake_share = n.stake;
-      if (auto u = by_uid.find(n.uid); u != by_uid.end()) {
-        v.trust = u->second.validator_trust;
-        v.dividends = u->second.dividends;
-      }
-      stake += n.stake;
-      double sum = 0;
-      for (std::uint16_t value : w->values) sum += value;
-      std::map<std::uint16_t, double> normalised;
-      for (std::size_t k = 0; k < w->uids.size() && k < w->values.size() && sum > 0; ++k)
-        normalised[w->uids[k]] = w->values[k] / sum;
-      weights.push_back(std::move(normalised));
-      view.validators.push_back(v);
-    }
-    for (auto& v : view.validators) v.stake_share = stake > 0 ? v.stake_share / stake : 0;
-    for (const chain::Neuron& n : neurons) {
-      bool weighted = false;
-      for (const auto& w : weights) weighted = weighted || w.count(n.uid);
-      if (!weighted) continue;
-      ConsensusView::Miner m;
-      m.hotkey = n.hotkey;
-      m.uid = n.uid;
-      for (const auto& w : weights) m.weights.push_back(w.count(n.uid) ? w.at(n.uid) : 0.0);
-      if (auto u = by_uid.find(n.uid); u != by_uid.end()) {
-        m.consensus = u->second.consensus;
-        m.incentive = u->second.incentive;
-      }
-      view.miners.push_back(std::move(m));
-    }
-  } catch (const std::exception& e) {
-    view.error = e.what();
-  }
-  return view;
-}
-
 StatusPageData read_status_page_data(store::ValidatorStore& store, validator::OrganicRouting& routing,
                                      std::size_t history) {
   StatusPageData data;

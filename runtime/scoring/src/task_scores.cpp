@@ -73,6 +73,10 @@ std::vector<ContenderBreakdown> score_task(const std::vector<ContenderRecord>& c
     const auto& contender = contenders[ranked[k]];
     out.speed_rank = ranks[k].rank;
     out.speed_bonus = ranks[k].bonus;
+    if (contender.refused_below_capacity && out.speed_bonus > 0) {
+      out.speed_bonus = 0;
+      out.speed_bonus_withheld = true;
+    }
     out.combined_quality = std::max(out.quality, 0.0) * std::max(1 + out.speed_bonus, 0.0);
     const PeriodHistory history = period_history_score(contender.periods_newest_first, settings.history);
     out.scored_periods = history.scored_periods;

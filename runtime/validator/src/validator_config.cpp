@@ -3,6 +3,9 @@
 
 #include "nineteen/chain/open_chain.hpp"
 #include "nineteen/config/settings_table.hpp"
+#include "nineteen/scoring/task_votes.hpp"
+
+#include <cmath>
 
 namespace nineteen::validator {
 
@@ -14,7 +17,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   r.allow_only(plugin_host::with_plugin_isolation_keys({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
                 "history_periods", "synthetic_multiplier", "period_formula", "speed_bonus", "organic_min_quality",
-                "check_fraction", "miners_https", "miners_ca_file", "db_max_mb"}));
+                "check_fraction", "miners_https", "miners_ca_file", "db_max_mb", "task_votes"}));
 
   ValidatorConfig c;
   c.file = file_name;
@@ -79,6 +82,20 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
       c.mechanism.task_scores.speed.rule = scoring::SpeedBonusRule::rank;
     } else {
       r.fail(*r.get("speed_bonus"), "speed_bonus", "\"measured\" or \"rank\"");
+    }
+  }
+  if (const toml::node* votes = r.get("task_votes")) {
+    const char* expected = "a table of task = weight (numbers >= 0), e.g. { \"chat-tiny-llama\" = 0.6 }";
+    const toml::table* t = votes->as_table();
+    if (!t) r.fail(*votes, "task_votes", expected);
+    for (const auto& [task, value] : *t) {
+      std::optional<double> v = value.value<double>();
+      if (!value.is_number() || !v || !std::isfinite(*v) || *v < 0) r.fail(value, "task_votes." + std::string(task.str()), expected);
+      c.task_votes[std::string(task.str())] = *v;
+    }
+    if (!scoring::encode_task_votes(c.task_votes).empty() &&
+        scoring::encode_task_votes(c.task_votes).size() > 3 * 128) {
+      r.fail(*votes, "task_votes", "fewer tasks: the vote must fit one chain commitment (384 bytes)");
     }
   }
   return c;

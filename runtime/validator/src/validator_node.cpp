@@ -162,6 +162,37 @@ struct ValidatorNode::State {
     return names;
   }
 
+  // The catalogue as the task vote sees it: each served task's weight and bounds.
+  std::vector<scoring::TaskWeightBounds> task_bounds() const {
+    std::vector<scoring::TaskWeightBounds> out;
+    for (const std::string& name : served_tasks()) {
+      const config::TaskEntry* e = parts.host->catalog().find(name);
+      out.push_back(scoring::TaskWeightBounds{name, e->weight, e->weight_min, e->weight_max});
+    }
+    return out;
+  }
+  // The effective task weights: the stake-weighted median of the validators' published votes, clipped to
+  // the catalogue's bounds; the catalogue's own weights when the chain cannot be read.
+  scoring::EffectiveTaskWeights effective_task_weights(std::string* note) const {
+    const std::vector<scoring::TaskWeightBounds> bounds = task_bounds();
+    std::vector<scoring::TaskVote> votes;
+    try {
+      std::map<std::string, double> stake_of;
+      for (const chain::Neuron& n : parts.chain->metagraph())
+        if (n.role == chain::NodeRole::validator) stake_of[n.hotkey] = n.stake;
+      for (const chain::Commitment& c : parts.chain->commitments()) {
+        auto stake = stake_of.find(c.hotkey);
+        if (stake == stake_of.end()) continue;
+        if (auto decoded = scoring::decode_task_votes(c.data)) votes.push_back({c.hotkey, stake->second, *decoded});
+      }
+    } catch (const std::exception& e) {
+      if (note) *note = std::string("task votes could not be read (the catalogue's weights are used): ") + e.what();
+      votes.clear();
+    }
+    return scoring::effective_task_weights(bounds, votes);
+  }
+  void publish_task_votes();
+
   void run_loop();
   void ensure_period();
   void start_period();
@@ -218,6 +249,7 @@ void ValidatorNode::start() {
                              "local chain with nineteen chain register --chain <its http:// URL>")));
   }
   s.load_figures();
+  s.publish_task_votes();
   for (size_t i = 0; i < s.config.senders; ++i) s.senders.emplace_back([&s] { s.run_sender(); });
   s.check_thread = std::thread([&s] { s.run_check_pump(); });
   s.loop_thread = std::thread([&s] { s.run_loop(); });
@@ -391,6 +423,8 @@ std::vector<ContenderStatus> ValidatorNode::contender_status() {
   }
   return out;
 }
+
+std::vector<scoring::TaskWeightBounds> ValidatorNode::task_bounds() const { return state_->task_bounds(); }
 
 const keys::Hotkey& ValidatorNode::signing_key() const { return state_->hotkey; }
 
@@ -680,11 +714,36 @@ void ValidatorNode::State::finish_period() {
 
 // ---------------------------------------------------------------- weights
 
+// The validator's task vote goes on the chain as its commitment, unless the chain holds it already.
+void ValidatorNode::State::publish_task_votes() {
+  if (config.task_votes.empty()) return;
+  const std::string text = scoring::encode_task_votes(config.task_votes);
+  try {
+    for (const chain::Commitment& c : parts.chain->commitments()) {
+      if (c.hotkey == hotkey.ss58_address() && c.data == text) {
+        info("task votes already on the chain: " + text);
+        return;
+      }
+    }
+    chain::WriteResult r = parts.chain->set_commitment(hotkey.ss58_address(), text);
+    if (r.accepted) {
+      info("task votes published at block " + std::to_string(r.block) + ": " + text);
+    } else {
+      info("task votes were refused by the chain: " + r.reason + " (the validator scores on without them)");
+    }
+  } catch (const std::exception& e) {
+    info(std::string("task votes could not be published: ") + e.what() + " (the validator scores on without them)");
+  }
+}
+
 void ValidatorNode::State::try_set_weights() {
   const auto now = SystemClock::now();
   std::vector<TaskToScore> tasks;
+  std::string votes_note;
+  const scoring::EffectiveTaskWeights task_weights = effective_task_weights(&votes_note);
   for (const std::string& name : served_tasks()) {
-    tasks.push_back(TaskToScore{name, parts.host->catalog().find(name)->weight});
+    auto w = task_weights.weight.find(name);
+    tasks.push_back(TaskToScore{name, w == task_weights.weight.end() ? 0.0 : w->second});
   }
   std::vector<scoring::TaskInput> inputs =
       task_inputs(*parts.store, tasks, last_closed_period, now, config.history_periods);
@@ -705,7 +764,16 @@ void ValidatorNode::State::try_set_weights() {
   }
 
   std::ostringstream report;
-  report << "weights after period " << last_closed_period << "\n" << format_weight_tables(result, hotkey_of);
+  report << "weights after period " << last_closed_period << "\n";
+  report << "task weights (" << (task_weights.from_votes
+                                     ? "stake-weighted median of " + std::to_string(task_weights.votes_counted) +
+                                           " validators' votes, clipped to the catalogue's bounds"
+                                     : std::string("the catalogue's; no validator voted"))
+         << "):";
+  for (const auto& [task, w] : task_weights.weight) report << " " << task << "=" << w;
+  report << "\n";
+  if (!votes_note.empty()) report << votes_note << "\n";
+  report << format_weight_tables(result, hotkey_of);
   try {
     report << format_check_tallies(parts.store->answer_tallies(last_weights_set));
   } catch (const std::exception& e) {

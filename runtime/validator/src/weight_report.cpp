@@ -21,6 +21,7 @@ std::vector<scoring::TaskInput> task_inputs(store::ValidatorStore& store, const 
       scoring::ContenderRecord record;
       record.uid = c.uid;
       record.capacity = c.capacity;
+      record.refused_below_capacity = c.counts.rate_limited > 0 && c.counts.consumed < c.capacity;
       auto it = checked.find(c.miner_hotkey);
       if (it != checked.end()) record.checked_answers = it->second;
       record.periods_newest_first = store.scored_periods(task.name, c.miner_hotkey, history_periods);

@@ -1,6 +1,7 @@
 // LocalSubtensorNode: the local chain's state read and written through Substrate's JSON-RPC, with SCALE
 // built from the embedded metadata (nothing about indices or layouts is written here by hand).
 #include "nineteen/chain/subtensor/local_subtensor_node.hpp"
+#include "nineteen/chain/subtensor/subtensor_chain.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -190,9 +191,12 @@ Bytes LocalSubtensorNode::event_record(std::uint32_t index, const std::optional<
   std::vector<Value> fields;
   for (const auto& f : ev.fields) {
     if (error && f.name == std::optional<std::string>("dispatch_error")) {
-      // DispatchError::Module(ModuleError {index, error: [u8; 4]}), both from the metadata.
-      const Pallet& module = metadata_.pallet(kModule);
-      std::uint8_t error_index = variant_of(*module.error_type, *error).index;
+      // DispatchError::Module(ModuleError {index, error: [u8; 4]}), both from the metadata. An error is
+      // SubtensorModule's by its name, another pallet's as "Pallet.Name".
+      const auto dot = error->find('.');
+      const Pallet& module = metadata_.pallet(dot == std::string::npos ? std::string(kModule) : error->substr(0, dot));
+      std::uint8_t error_index =
+          variant_of(*module.error_type, dot == std::string::npos ? *error : error->substr(dot + 1)).index;
       fields.push_back(Value::variant(
           "Module", {Value::list({Value::uint(module.index), Value::bytes(Bytes{error_index, 0, 0, 0})})}));
     } else {
@@ -234,11 +238,13 @@ void LocalSubtensorNode::on_block(std::uint64_t block) {
 // ---- applying calls through LocalChainState's rules ----
 
 std::optional<std::string> LocalSubtensorNode::apply_locked(const DecodedExtrinsic& x) {
-  std::optional<std::string> error =
-      x.call_name == "set_weights" ? apply_set_weights(x) : apply_serve_axon(x);
+  std::optional<std::string> error = x.call_name == "set_weights"      ? apply_set_weights(x)
+                                     : x.call_name == "set_commitment" ? apply_set_commitment(x)
+                                                                       : apply_serve_axon(x);
   const std::string who = keys::ss58_encode(x.signer);
   if (error) {
-    spdlog::info("chain: {} by {} failed: SubtensorModule.{}", x.call_name, who, *error);
+    spdlog::info("chain: {} by {} failed: {}{}", x.call_name, who,
+                 error->find('.') == std::string::npos ? "SubtensorModule." : "", *error);
   } else {
     spdlog::debug("chain: {} by {} applied", x.call_name, who);
   }
@@ -285,6 +291,28 @@ std::optional<std::string> LocalSubtensorNode::apply_serve_axon(const DecodedExt
   if (r.accepted) return std::nullopt;
   spdlog::warn("chain: serve_axon refused: {}", r.reason);
   return std::string("InvalidIpAddress");
+}
+
+std::optional<std::string> LocalSubtensorNode::apply_set_commitment(const DecodedExtrinsic& x) {
+  if (uint_arg(x, "netuid") != netuid_) return no_subnet_error_;
+  const Value* info = arg(x, "info");
+  if (!info || info->kind() != Value::Kind::list) return std::string("Commitments.TooManyFieldsInCommitmentInfo");
+  // CommitmentInfo { fields: BoundedVec<Data, MaxFields> }: the chain keeps raw fields (Data::RawN); their
+  // bytes, in order, are the commitment.
+  ScaleDecoder max_in(metadata_.constant("Commitments", "MaxFields").value, "Commitments.MaxFields");
+  if (info->items().size() > max_in.u32()) return std::string("Commitments.TooManyFieldsInCommitmentInfo");
+  std::string data;
+  for (const Value& field : info->items()) {
+    if (field.variant_name() == "None") continue;
+    if (field.variant_name().rfind("Raw", 0) != 0 || field.items().size() != 1)
+      return std::string("Commitments.TooManyFieldsInCommitmentInfo");  // hashes, timelocks: not kept here
+    const Bytes& b = field.items()[0].as_bytes();
+    data.append(b.begin(), b.end());
+  }
+  WriteResult r = state_.set_commitment(keys::ss58_encode(x.signer), data);
+  if (r.accepted) return std::nullopt;
+  spdlog::warn("chain: set_commitment refused: {}", r.reason);
+  return std::string("Commitments.AccountNotAllowedCommit");
 }
 
 // ---- reads ----
@@ -357,6 +385,14 @@ std::optional<Bytes> LocalSubtensorNode::storage_locked(const Bytes& key, std::o
     for (const auto& n : neurons()) last.push_back(n.last_update);
     return value_of(kModule, "LastUpdate", Value::uint_list(last));
   }
+  for (const Commitment& c : state_.commitments()) {
+    auto hot = keys::ss58_decode(c.hotkey);
+    if (!hot || key != m.storage_key("Commitments", "CommitmentOf", {netuid, Value::bytes(hot->public_key)}))
+      continue;
+    // Registration { deposit, block, info: CommitmentInfo { fields } }, in raw fields of at most 128 bytes.
+    return value_of("Commitments", "CommitmentOf",
+                    Value::list({Value::uint(0), Value::uint(c.block), commitment_info(c.data)}));
+  }
   for (const Neuron& n : state_.metagraph()) {
     if (key != m.storage_key(kModule, "Weights", {netuid, Value::uint(n.uid)})) continue;
     auto w = state_.weights_of(n.hotkey);
@@ -399,10 +435,12 @@ std::string LocalSubtensorNode::submit_locked(const std::string& hex) {
     invalid_transaction("Transaction will be valid in the future (nonce " + std::to_string(x.nonce) +
                         ", next " + std::to_string(expected) +
                         "; this dev chain does not hold future transactions)");
-  if (x.pallet != kModule || (x.call_name != "set_weights" && x.call_name != "serve_axon"))
+  const bool applies = (x.pallet == kModule && (x.call_name == "set_weights" || x.call_name == "serve_axon")) ||
+                       (x.pallet == "Commitments" && x.call_name == "set_commitment");
+  if (!applies)
     invalid_transaction(
-        "Transaction call is not expected (the local chain applies SubtensorModule.set_weights "
-        "and serve_axon; register with `nineteen chain register`)");
+        "Transaction call is not expected (the local chain applies SubtensorModule.set_weights, serve_axon "
+        "and Commitments.set_commitment; register with `nineteen chain register`)");
   pending_.push_back({hex, std::move(x)});
   return hex_encode(blake2_256(bytes));
 }

@@ -633,4 +633,105 @@ Incentives SubtensorChain::incentives() {
   return out;
 }
 
+// ---- commitments (the Commitments pallet; validators' task votes) ----
+
+namespace {
+
+constexpr const char* kCommitments = "Commitments";
+
+// The chain's MaxFields (raw fields per commitment, 128 bytes each); 1 when the metadata does not say.
+std::size_t commitment_max_fields(const Metadata& m) {
+  try {
+    const PalletConstant& c = m.constant(kCommitments, "MaxFields");
+    ScaleDecoder in(c.value, "Commitments.MaxFields");
+    return in.u32();
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
+
+}  // namespace
+
+Value commitment_info(const std::string& data) {
+  std::vector<Value> fields;
+  for (std::size_t at = 0; at < data.size(); at += 128) {
+    std::string part = data.substr(at, 128);
+    fields.push_back(
+        Value::variant("Raw" + std::to_string(part.size()), {Value::bytes(Bytes(part.begin(), part.end()))}));
+  }
+  // CommitmentInfo and BoundedVec are single-field composites: the extra list keeps a one-field vote from
+  // being read as the newtype's own value.
+  return Value::list({Value::list(std::move(fields))});
+}
+
+Bytes set_commitment_call(const Metadata& metadata, std::uint16_t netuid, const std::string& data) {
+  return encode_call(metadata, kCommitments, "set_commitment",
+                     {{"netuid", Value::uint(netuid)}, {"info", commitment_info(data)}});
+}
+
+std::optional<std::pair<std::uint64_t, std::string>> read_commitment_registration(const Metadata& metadata,
+                                                                                  const Bytes& value) {
+  ScaleDecoder in(value, "Commitments.CommitmentOf");
+  Value v = decode_value(metadata.types, metadata.storage(kCommitments, "CommitmentOf").value_type, in);
+  if (v.kind() != Value::Kind::list || v.items().size() != 3) return std::nullopt;
+  std::string data;
+  for (const Value& field : v.items()[2].items()) {
+    if (field.variant_name().rfind("Raw", 0) == 0 && field.items().size() == 1) {
+      const Bytes& b = field.items()[0].as_bytes();
+      data.append(b.begin(), b.end());
+    } else if (field.variant_name() == "BigRaw" && field.items().size() == 1) {
+      const Bytes& b = field.items()[0].as_bytes();
+      data.append(b.begin(), b.end());
+    }
+  }
+  return std::make_pair(static_cast<std::uint64_t>(v.items()[1].as_uint()), data);
+}
+
+WriteResult SubtensorChain::set_commitment(const std::string& hotkey, const std::string& data) {
+  if (auto why = signer_mismatch(hotkey)) return refuse(*why);
+  std::unique_lock<std::mutex> lock(mutex_);
+  const Runtime& rt = runtime_locked();
+  const std::size_t max_bytes = commitment_max_fields(rt.metadata) * 128;
+  if (data.size() > max_bytes) {
+    return refuse("set_commitment: " + std::to_string(data.size()) + " bytes, subnet " +
+                  std::to_string(settings_.netuid) + "'s chain keeps at most " + std::to_string(max_bytes) +
+                  " (Commitments.MaxFields raw fields of 128 bytes): publish less");
+  }
+  std::optional<NeuronLite> self = own_neuron_locked();
+  if (!self) return not_registered();
+  Bytes call = set_commitment_call(rt.metadata, settings_.netuid, data);
+  const std::uint16_t uid = self->uid;
+  Submitted submitted = submit_locked("set_commitment", call);
+  lock.unlock();
+  WriteResult r = await_inclusion("set_commitment", submitted);
+  if (r.accepted) r.uid = uid;
+  return r;
+}
+
+std::vector<Commitment> SubtensorChain::commitments() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const Metadata& m = runtime_locked().metadata;
+  std::vector<Commitment> out;
+  for (const NeuronLite& n : neurons_locked()) {
+    if (!n.validator_permit) continue;  // only validators' commitments are read (one storage read each)
+    Bytes key = m.storage_key(kCommitments, "CommitmentOf", {Value::uint(settings_.netuid), Value::bytes(n.hotkey)});
+    std::string hex = rpc_.call_string("state_getStorage", json_string_array({hex_encode(key)}), true);
+    if (hex.empty()) continue;
+    try {
+      auto registration = read_commitment_registration(m, hex_decode(hex, "CommitmentOf"));
+      if (!registration) continue;
+      Commitment c;
+      c.hotkey = keys::ss58_encode(n.hotkey);
+      c.uid = n.uid;
+      c.block = registration->first;
+      c.data = registration->second;
+      out.push_back(std::move(c));
+    } catch (const std::exception& e) {
+      throw ChainError(settings_.endpoint + " Commitments.CommitmentOf: " + e.what());
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Commitment& a, const Commitment& b) { return a.uid < b.uid; });
+  return out;
+}
+
 }  // namespace nineteen::chain::subtensor

@@ -156,7 +156,7 @@ inline const char* json_type_name(const rapidjson::Value& v) {
 inline constexpr const char* kCatalogueKeys[] = {"plugin", "kind",         "endpoint",           "stream",
                                                  "weight", "max_capacity", "volume_per_request", "timeout_s",
                                                  "enabled", "price_per_million_input_tokens",
-                                                 "price_per_million_output_tokens"};
+                                                 "price_per_million_output_tokens", "weight_min", "weight_max"};
 
 // Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`, ignoring ASCII case.
 inline std::size_t key_distance(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 // The chain as nodes see it: metagraph, blocks, weights and incentives, whatever chain is behind it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -70,6 +71,20 @@ struct Incentives {
   std::vector<UidIncentive> by_uid;  // ascending uid; uids with nothing earned nor weighted are absent
 };
 
+// What a neuron published about itself on the chain (Subtensor's Commitments pallet, `set_commitment`):
+// validators publish their task votes here (scoring/task_votes.hpp). One text per hotkey; a new one
+// replaces the old.
+struct Commitment {
+  std::string hotkey;
+  std::uint16_t uid = 0;
+  std::uint64_t block = 0;  // the block it was published in
+  std::string data;         // the bytes, as published (text for task votes)
+};
+
+// The largest commitment the local chain keeps: 3 raw fields of 128 bytes, as Subtensor's spec 343
+// (Commitments.MaxFields = 3, Data::Raw128). A Subtensor node may allow less (mainnet spec 219: 1 field).
+inline constexpr std::size_t kCommitmentMaxBytes = 3 * 128;
+
 // The network's rules for weights.
 struct ChainParams {
   std::uint64_t version_key = 0;  // set_weights needs a version_key ≥ this
@@ -103,6 +118,12 @@ class Chain {
   virtual std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) = 0;
   // As of the last epoch.
   virtual Incentives incentives() = 0;
+
+  // Publishes `data` as the hotkey's commitment on this subnet (replacing its last one); refused when
+  // the hotkey is not registered or the data is longer than the chain allows.
+  virtual WriteResult set_commitment(const std::string& hotkey, const std::string& data) = 0;
+  // Every registered neuron's last commitment, ascending uid; neurons that published none are absent.
+  virtual std::vector<Commitment> commitments() = 0;
 };
 
 }  // namespace nineteen::chain

@@ -33,6 +33,8 @@ class ChainClient : public Chain {
                           const std::vector<std::uint16_t>& values, std::uint64_t version_key) override;
   std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
   Incentives incentives() override;
+  WriteResult set_commitment(const std::string& hotkey, const std::string& data) override;
+  std::vector<Commitment> commitments() override;
 
  private:
   // GET `target`: the body of a 200; nullopt for a 404 when `none_when_404`; else throws ChainError.

@@ -26,6 +26,8 @@ namespace nineteen::chain {
 //   POST /register               {"stake", "role", "coldkey"?, "ip"?, "port"?}
 //   POST /serve                  {"ip", "port"}
 //   POST /set_weights            {"uids": [...], "values": [...], "version_key"}
+//   GET  /commitments            {"commitments": [{uid, hotkey, block, data: "0x…"}]}
+//   POST /set_commitment         {"data": "0x…"} (a validator's task vote; at most kCommitmentMaxBytes)
 // A POST is signed by the caller's hotkey (the keys layer's request signature, addressed to
 // "nineteen-local-chain"), and acts for that hotkey only: 401 for a missing or bad signature.
 // Accepted: 200 {"accepted": true, "block", "uid"}. Refused by a rule: 403, code "refused", the

@@ -44,6 +44,8 @@ class LocalChainState : public Chain {
                           const std::vector<std::uint16_t>& values, std::uint64_t version_key) override;
   std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
   Incentives incentives() override;
+  WriteResult set_commitment(const std::string& hotkey, const std::string& data) override;
+  std::vector<Commitment> commitments() override;
 
   // set_weights, and which rule refused it (nullopt when accepted or refused for another reason), so
   // the JSON-RPC face can name Subtensor's error for it.
@@ -71,6 +73,7 @@ class LocalChainState : public Chain {
   std::vector<UidIncentive> run_epoch_locked(
       std::map<std::uint16_t, std::map<std::uint16_t, std::uint16_t>>& bonds_out) const;
   Incentives incentives_;
+  std::map<std::uint16_t, Commitment> commitments_;  // uid → its last commitment
 };
 
 }  // namespace nineteen::chain

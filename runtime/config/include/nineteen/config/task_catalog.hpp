@@ -18,6 +18,9 @@ struct TaskEntry {
   std::optional<bool> stream;
   double weight = 1.0;        // raw, as written
   double normalised_weight = 0.0;  // among enabled tasks that loaded; 0 for the rest
+  // The bounds of the task's normalised weight when validators vote on task weights (README "Task
+  // votes"): the effective weight is clipped to [weight_min, weight_max]. 0 and 1 when not set.
+  double weight_min = 0.0, weight_max = 1.0;
   double max_capacity = 0;
   double volume_per_request = 1;
   double timeout_s = 2;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ValidatorSpec {
   std::string behaviour = "honest";
   double stake = 1000;
 };
+// The task vote each devnet validator publishes (README "Task votes"): the first honest one asks for more
+// of the text task, the other honest ones for more chat, the favouring one for the text task only.
+std::map<std::string, double> devnet_task_votes(const std::string& behaviour, size_t index);
 // "honest:600,honest:300,favour:100" → three specs; throws std::invalid_argument naming the bad item.
 std::vector<ValidatorSpec> parse_validator_specs(const std::string& list);
 
@@ -57,6 +61,7 @@ struct ConsensusRow {
   double stake_share = 0;              // validators: their share of the validators' stake
   std::vector<double> weight_by_validator;  // miners: each validator's normalised weight, in validator order
   double consensus = 0, incentive = 0, dividends = 0, validator_trust = 0;
+  std::map<std::string, double> task_votes;  // validators: the task vote it published on the chain
 };
 
 // One miner's row in the tables printed after a weight setting.
@@ -87,6 +92,9 @@ class Devnet {
   std::map<int, std::uint64_t> organic_statuses() const;
   // The chain's latest epoch after a weight setting, with several validators; empty otherwise.
   std::vector<ConsensusRow> latest_consensus() const;
+  // The effective task weights of the latest epoch read (the stake-weighted median of the validators'
+  // task votes, clipped to the catalogue's bounds), by task; empty before the first.
+  std::map<std::string, double> latest_task_weights() const;
   std::string validator_log() const;
   // The validator's OpenAI-compatible gateway and a key made for it (empty when it is not built).
   std::string gateway_url() const;
@@ -100,6 +108,16 @@ class Devnet {
  private:
   std::unique_ptr<State> state_;
 };
+
+// One organic user's request as the devnet's load driver sends it: the text task (words from the users'
+// own list, 2 to 16 of them, streamed or not) or, with `chat`, the tiny chat. `path` is the gateway's
+// endpoint. The synthetic generator must not be told apart from these (tests/devnet
+// synthetic_vs_organic_test.cpp trains a classifier on both).
+struct OrganicRequest {
+  std::string path;
+  std::string body;
+};
+OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng);
 
 int devnet_command(const std::vector<std::string>& args);
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/chain/consensus_view.hpp"
 #include "nineteen/gateway/gateway_metrics.hpp"
 #include "nineteen/net/status_report.hpp"
 #include "nineteen/store/store_records.hpp"
@@ -17,9 +18,6 @@
 
 namespace nineteen::store {
 class ValidatorStore;
-}
-namespace nineteen::chain {
-class Chain;
 }
 
 namespace nineteen::gateway {
@@ -43,28 +41,10 @@ struct AnswerTimes {
   double p50_s = 0, p99_s = 0;
 };
 
-// The chain's last epoch as every validator sees it: each validator's weights beside the consensus
-// (Yuma on the local chain; Subtensor's own on Bittensor).
-struct ConsensusView {
-  std::uint64_t epoch_block = 0;
-  struct Validator {
-    std::string hotkey;
-    std::uint16_t uid = 0;
-    double stake_share = 0;  // of the validators' stake
-    double trust = 0, dividends = 0;
-  };
-  struct Miner {
-    std::string hotkey;
-    std::uint16_t uid = 0;
-    std::vector<double> weights;  // each validator's normalised weight on it, in `validators` order
-    double consensus = 0, incentive = 0;
-  };
-  std::vector<Validator> validators;  // those that have set weights
-  std::vector<Miner> miners;          // those any validator weighted
-  std::string error;                  // why the chain could not be read, if so
-};
-// Reads it; a chain error goes into `error`, never thrown.
-ConsensusView read_consensus_view(chain::Chain& chain);
+// The chain's last epoch as every validator sees it (runtime/chain's reader, shared with the devnet):
+// each validator's weights beside the consensus, and the task votes with the effective task weights.
+using ConsensusView = chain::ConsensusView;
+using chain::read_consensus_view;
 
 struct StatusPageData {
   std::vector<validator::OrganicTask> tasks;

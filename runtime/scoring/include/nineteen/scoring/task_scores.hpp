@@ -24,6 +24,10 @@ struct ContenderRecord {
   double capacity = 0;  // the clamped declared capacity (clamp_capacity)
   std::vector<CheckedAnswer> checked_answers;
   std::vector<ScoredPeriod> periods_newest_first;
+  // It answered 429 ("full") in the last period while its declared volume was not used up (u > 0). Its
+  // answers' speed was then measured at a load it turned away, so it gets no positive speed bonus
+  // ([ours]; README "Organic load and the full miner"). A negative bonus still applies.
+  bool refused_below_capacity = false;
 };
 
 struct TaskScoreSettings {
@@ -42,6 +46,7 @@ struct ContenderBreakdown {
   SpeedEstimate speed_estimate;     // m_h with its confidence interval
   double speed_rank = -1;           // 0 = fastest; −1 when not ranked (no checked answers)
   double speed_bonus = 0;
+  bool speed_bonus_withheld = false;  // a positive bonus set to 0: refused_below_capacity
   double combined_quality = 0;     // CQ_h = max(Q_h, 0)·(1 + bonus)
   std::size_t scored_periods = 0;  // periods used for P_h
   double period_history = 0;       // P_h, μ included

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -39,6 +40,10 @@ struct ValidatorConfig {
   double weights_every_s = 0;           // 0: after every period
   uint64_t version_key = 0;
   size_t history_periods = 24;          // periods folded into P_h
+  // This validator's task vote (README "Task votes"): task → weight, published on the chain as a
+  // commitment at start; empty = no vote. Every validator scores with the stake-weighted median of the
+  // published votes, clipped to the catalogue's bounds.
+  std::map<std::string, double> task_votes;
   scoring::MechanismSettings mechanism;
 };
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "nineteen/scoring/task_votes.hpp"
 #include "nineteen/validator/organic_routing.hpp"
 #include "nineteen/validator/validator_config.hpp"
 
@@ -64,6 +65,8 @@ class ValidatorNode : public OrganicRouting {
                         const QueryResult& result) override;
   std::vector<ContenderStatus> contender_status() override;
   const keys::Hotkey& signing_key() const override;
+  // The served tasks' catalogue weights and bounds, for the task votes (scoring/task_votes.hpp).
+  std::vector<scoring::TaskWeightBounds> task_bounds() const;
   std::optional<RequestRefusal> refuse_request(const std::string& task, const std::string& request) override;
   double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
 

@@ -27,11 +27,11 @@ const char* embedded_metadata_hex();
 //   state_getMetadata, state_getRuntimeVersion (spec and transaction version from the metadata's own
 //   System.Version constant), chain_getHeader, chain_getBlockHash, chain_getBlock, system_accountNextIndex,
 //   state_getStorage (Tempo, WeightsSetRateLimit, WeightsVersionKey, CommitRevealWeightsEnabled = false,
-//   Weights, LastUpdate, the epoch block, and System.Events per block), state_call
+//   Weights, LastUpdate, the epoch block, Commitments.CommitmentOf, and System.Events per block), state_call
 //   NeuronInfoRuntimeApi_get_neurons_lite, author_submitExtrinsic.
 // A submitted extrinsic is checked at once (decodes, sr25519 signature over the payload rebuilt with this
 // chain's genesis, spec, transaction version and era block, nonce in order, a call this chain applies:
-// SubtensorModule.set_weights or serve_axon), queued, and applied in the next block through LocalChainState;
+// SubtensorModule.set_weights or serve_axon, Commitments.set_commitment with raw fields), queued, and applied in the next block through LocalChainState;
 // a refusal by a rule is a System.ExtrinsicFailed event whose DispatchError names the SubtensorModule error
 // (SettingWeightsTooFast, IncorrectWeightVersionKey, ...), as Subtensor reports it.
 // Registration is not here: Subtensor's is coldkey-signed and burns TAO; the dev chain grants stake over
@@ -68,6 +68,7 @@ class LocalSubtensorNode {
   std::optional<std::string> apply_locked(const DecodedExtrinsic& x);
   std::optional<std::string> apply_set_weights(const DecodedExtrinsic& x);
   std::optional<std::string> apply_serve_axon(const DecodedExtrinsic& x);
+  std::optional<std::string> apply_set_commitment(const DecodedExtrinsic& x);
   Bytes event_record(std::uint32_t index, const std::optional<std::string>& error) const;
   std::string submit_locked(const std::string& hex);
   std::optional<Bytes> storage_locked(const Bytes& key, std::optional<std::uint64_t> at);

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "nineteen/chain/chain.hpp"
 #include "nineteen/chain/subtensor/extrinsic.hpp"
@@ -57,6 +58,10 @@ class SubtensorChain : public Chain {
                           const std::vector<std::uint16_t>& values, std::uint64_t version_key) override;
   std::optional<ValidatorWeights> weights_of(const std::string& validator_hotkey) override;
   Incentives incentives() override;
+  WriteResult set_commitment(const std::string& hotkey, const std::string& data) override;
+  // On Subtensor only the neurons with a validator permit are read (one storage read each): theirs are
+  // the commitments that count (task votes).
+  std::vector<Commitment> commitments() override;
 
   // The decoded metadata of the node's current runtime (fetched once, again when spec_version changes;
   // a runtime upgrade swaps it, so hold the pointer rather than a reference into it).
@@ -95,6 +100,15 @@ class SubtensorChain : public Chain {
   std::mutex mutex_;
   std::unique_ptr<Runtime> runtime_;
 };
+
+// Commitments.set_commitment(netuid, CommitmentInfo { fields }) with `data` cut into Data::RawN fields of
+// at most 128 bytes (the chain refuses more than its Commitments.MaxFields fields).
+Value commitment_info(const std::string& data);
+Bytes set_commitment_call(const Metadata& metadata, std::uint16_t netuid, const std::string& data);
+// A Commitments.CommitmentOf value (Registration { deposit, block, info }): its block and the bytes of its
+// raw fields, in order; nullopt when it is not that shape.
+std::optional<std::pair<std::uint64_t, std::string>> read_commitment_registration(const Metadata& metadata,
+                                                                                  const Bytes& value);
 
 // A SCALE-encoded DispatchError (the dispatch_error of System.ExtrinsicFailed) in words, with the fix
 // when the error is one a validator or miner can act on (e.g. SettingWeightsTooFast: wait for the rate
