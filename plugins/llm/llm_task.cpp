@@ -45,6 +45,7 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
                                          config_.model_dir + "\" has none usable (" + model_->chat_template_error +
                                          "); use type \"completions\" for a base model");
   }
+  if (config_.check_backend) backend_ = std::make_unique<CheckBackend>(*config_.check_backend);
 }
 
 sdk::TaskDescriptor LlmTask::describe() const {

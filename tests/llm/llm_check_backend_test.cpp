@@ -58,7 +58,7 @@ class LlmCheckBackend : public ::testing::Test {
     auto url = node_->wait_for_line(std::regex("listening on (http://[0-9.:]+)"), std::chrono::seconds(60));
     ASSERT_TRUE(url) << node_->output();
     url_ = *url;
-    plugin_ = new LlmPlugin();
+    plugin_ = new LlmPlugin(sdk::Host());
   }
   static void TearDownTestSuite() {
     delete plugin_;
@@ -204,7 +204,7 @@ TEST_F(LlmCheckBackend, ATaskCheckedThroughABackendLoadsNoWeightsAndDoesNotServe
 }
 
 TEST(LlmCheckBackendConfig, KeysAreReadAndLlamaCppIsRefusedWithTheReason) {
-  LlmPlugin plugin;
+  LlmPlugin plugin{sdk::Host()};
   const std::string& ref = TinyModels::get().reference();
   std::string text = testing::error_text(
       [&] {
