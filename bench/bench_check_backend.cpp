@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     std::printf("bench_check_backend: %s, load average %.2f at start; %d answers of up to %d tokens, batches of %d, "
                 "best of %d rounds\nbackend: `nineteen miner` at %s (vLLM prompt_logprobs protocol, same model, same CPU)\n\n",
                 cpu_model().c_str(), load_average(), answers, max_tokens, batch, rounds, url->c_str());
-    std::printf("%-12s %-28s %8s %8s %10s %12s %8s\n", "task", "path", "answers", "tokens", "seconds", "us/token",
+    std::printf("%-12s %-32s %8s %8s %10s %12s %8s\n", "task", "path", "answers", "tokens", "seconds", "us/token",
                 "ratio");
     for (const char* type : {"chat", "completions"}) {
       const std::string base = std::string("{\"type\":\"") + type + "\",\"model_dir\":" + json_quote(model) + ",\"threads\":1";
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
         }
       }
       for (int path = 0; path < 2; ++path) {
-        std::printf("%-12s %-28s %8d %8lld %10.3f %12.1f %8.2f\n", type,
+        std::printf("%-12s %-32s %8d %8lld %10.3f %12.1f %8.2f\n", type,
                     path == 0 ? "in-process (libtorch)" : "backend (HTTP, prompt_logprobs)", answers,
                     static_cast<long long>(tokens), best[path], 1e6 * best[path] / static_cast<double>(tokens),
                     best[path] / best[0]);
