@@ -15,7 +15,7 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   LlmTaskConfig c;
   config.allow_only({"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy", "model_name",
                      "check_backend", "check_backend_kind", "check_backend_model", "check_backend_timeout_s",
-                     "check_backend_batch"});
+                     "check_backend_batch", "device"});
   const std::string type = config.string("type");
   if (type == "chat") {
     c.type = LlmTaskType::Chat;
@@ -41,6 +41,12 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   if (folder.empty() || folder == ".") folder = std::filesystem::path(c.model_dir).lexically_normal().parent_path().filename().string();
   c.model_name = config.string_or("model_name", folder.empty() ? std::string("llm") : folder);
   c.lazy = config.boolean_or("lazy", false);
+  c.device = config.string_or("device", "");
+  if (!c.device.empty() && c.device != "cpu" && c.device != "cuda" &&
+      (c.device.rfind("cuda:", 0) != 0 || c.device.size() == 5 ||
+       c.device.find_first_not_of("0123456789", 5) != std::string::npos)) {
+    throw config.bad("device", "\"cpu\", \"cuda\" or \"cuda:N\"", config.require("device"));
+  }
   const std::string backend = config.string_or("check_backend", "");
   if (backend.empty()) {
     for (const char* key : {"check_backend_kind", "check_backend_model", "check_backend_timeout_s", "check_backend_batch"}) {

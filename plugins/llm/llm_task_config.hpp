@@ -36,6 +36,7 @@ struct LlmTaskConfig {
   std::string model_name;        // what answers and the descriptor call the model; default: the folder name
   bool lazy = false;             // test networks only: answer random tokens without running the model
   std::optional<CheckBackendConfig> check_backend;  // absent: the check runs the model in this process
+  std::string device;  // "cpu", "cuda", "cuda:N"; empty: the build's default (NINETEEN_TORCH_DEVICE)
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.

@@ -75,7 +75,7 @@ int32_t LoadedModel::default_stop(bool chat) const {
 std::shared_ptr<const LoadedModel> ModelCache::get(const std::string& dir, const models::LoadOptions& options,
                                                bool weights) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto key = std::make_tuple(dir, static_cast<int>(options.storage), weights);
+  auto key = std::make_tuple(dir + "\n" + options.device, static_cast<int>(options.storage), weights);
   if (auto shared = loaded_[key].lock()) return shared;
   std::shared_ptr<const LoadedModel> fresh = LoadedModel::load(dir, options, weights);
   loaded_[key] = fresh;
