@@ -138,9 +138,13 @@ GenerationRequest LlmTask::read_request(std::string_view request_json) const {
 }
 
 void LlmTask::validate(std::string_view request_json) {
-  if (config_.type == LlmTaskType::Completions && is_prompt_logprobs_request(request_json)) {
-    validate_prompt_logprobs(*model_, request_json, {max_context_});
-    return;
+  // validate is the gateway's question (users' requests). The scoring extension is for a checker
+  // talking to a node directly: through the gateway its answers could not be checked, and the
+  // miner that served it would be scored on it.
+  if (is_prompt_logprobs_request(request_json)) {
+    throw Error(NT_UNIMPLEMENTED, "request key \"prompt_logprobs\": the scoring extension is served to checkers "
+                                  "that call a node directly (its check_backend), not through the gateway; "
+                                  "use \"logprobs\" for the answer's tokens");
   }
   read_request(request_json);
 }

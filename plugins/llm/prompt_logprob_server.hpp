@@ -30,7 +30,8 @@ struct PromptLogprobLimits {
   int64_t max_total_tokens = 0;   // tokens of all prompts of one request; 0 = 16 × max_context
 };
 
-// Reads and checks the request (every error names the key and says what to send instead).
+// Reads and checks the request (every error names the key and says what to send instead). The
+// task's validate (the gateway's question) refuses these requests: see LlmTask::validate.
 void validate_prompt_logprobs(const LoadedModel& model, std::string_view request_json, const PromptLogprobLimits& limits);
 
 // The whole answer (a text_completion object; "model" is the request's, else model_name). Needs the

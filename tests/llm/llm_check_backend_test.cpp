@@ -157,6 +157,11 @@ TEST_F(LlmCheckBackend, TheProtocolAnswersInVllmsShapeWithTheReferencesNumbers) 
       EXPECT_EQ(lp[p][top.c_str()]["rank"].GetInt(), 1);
     }
   }
+  // Users cannot ask for it through a gateway (validate is the gateway's check): its answers could not
+  // be checked, and the miner serving it would be scored on them.
+  auto task = make_task(*plugin_, "local", task_config("completions", TinyModels::get().reference()));
+  const std::string refused = testing::error_text([&] { task->validate(r.body); }, NT_UNIMPLEMENTED);
+  EXPECT_NE(refused.find("prompt_logprobs"), std::string::npos) << refused;
   // Bad input is refused by name, and the node keeps serving.
   r.body = R"({"model":"completions-tiny-llama","prompt":[[1,99999]],"prompt_logprobs":3})";
   result = client.send(r);
