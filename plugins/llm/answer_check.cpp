@@ -2,6 +2,7 @@
 #include "answer_check.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "generation_request.hpp"
@@ -109,8 +110,26 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
 
 }  // namespace
 
+int64_t rank_horizon(double temperature, bool stop_scored, const TextQualityRules& rules) {
+  int64_t horizon = rank_limit(temperature, rules);
+  if (stop_scored) {
+    horizon = std::max<int64_t>(horizon, static_cast<int64_t>(std::floor(early_stop_rank_limit(temperature, rules))) + 1);
+  }
+  return horizon;
+}
+
 std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskType type, const CheckLimits& limits,
                                             const std::vector<std::string_view>& requests,
+                                            const std::vector<std::string_view>& responses,
+                                            const TextQualityRules& rules) {
+  if (!model.model) {
+    throw sdk::Error(NT_INTERNAL, "check: model_dir \"" + model.dir + "\" was loaded without weights (check_backend)");
+  }
+  return check_answers(model, InProcessScorer(*model.model), type, limits, requests, responses, rules);
+}
+
+std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, const ReferenceScorer& scorer, LlmTaskType type,
+                                            const CheckLimits& limits, const std::vector<std::string_view>& requests,
                                             const std::vector<std::string_view>& responses,
                                             const TextQualityRules& rules) {
   std::vector<sdk::CheckResult> results(requests.size());
@@ -130,11 +149,28 @@ std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskTyp
   }
   // An answer of zero tokens that did not stop has nothing to score (prepare refuses it via
   // finish_reason "length" with max_tokens ≥ 1), so every pending answer has a scored position.
-  std::vector<models::ScoreRequest> batch;
-  for (ScoredAnswer& a : pending) batch.push_back(a.score);
-  models::ScoreOptions options;
-  options.top_n = static_cast<int>(std::min<int64_t>(limits.distance_top_n, model.vocab()));
-  std::vector<models::SequenceScore> scores = model.model.score(batch, options);
+  std::vector<models::SequenceScore> scores;
+  if (!pending.empty()) {
+    std::vector<models::ScoreRequest> batch;
+    std::vector<int64_t> horizons;
+    for (ScoredAnswer& a : pending) {
+      batch.push_back(a.score);
+      horizons.push_back(rank_horizon(a.temperature, a.stop_appended, rules));
+    }
+    const int top_n = static_cast<int>(std::min<int64_t>(limits.distance_top_n, model.vocab()));
+    scores = scorer.score(batch, top_n, horizons);
+    if (scores.size() != pending.size()) {
+      throw sdk::Error(NT_INTERNAL, "check: the scorer gave " + std::to_string(scores.size()) + " scores for " +
+                                        std::to_string(pending.size()) + " answers");
+    }
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const size_t want = pending[k].score.tokens.size() - static_cast<size_t>(pending[k].score.first_scored);
+      if (scores[k].positions.size() != want) {
+        throw sdk::Error(NT_INTERNAL, "check: the scorer gave " + std::to_string(scores[k].positions.size()) +
+                                          " positions for an answer of " + std::to_string(want));
+      }
+    }
+  }
 
   for (size_t k = 0; k < pending.size(); ++k) {
     const ScoredAnswer& a = pending[k];

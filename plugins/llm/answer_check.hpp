@@ -16,6 +16,7 @@
 
 #include "llm_task_config.hpp"
 #include "loaded_model.hpp"
+#include "reference_scorer.hpp"
 #include "text_quality.hpp"
 
 namespace nineteen::llm {
@@ -30,5 +31,16 @@ std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskTyp
                                             const std::vector<std::string_view>& requests,
                                             const std::vector<std::string_view>& responses,
                                             const TextQualityRules& rules = {});
+
+// The same rules with the log-probabilities from `scorer` (a checking backend, or the in-process
+// model as above). `model` gives the tokenizer, chat template and stop tokens; its weights are not used.
+std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, const ReferenceScorer& scorer, LlmTaskType type,
+                                            const CheckLimits& limits, const std::vector<std::string_view>& requests,
+                                            const std::vector<std::string_view>& responses,
+                                            const TextQualityRules& rules = {});
+
+// The rank below which a scorer must report exact ranks for an answer at `temperature`, so that
+// every §6 comparison (rank rule; early stop when `stop_scored`) reads the same as with exact ranks.
+int64_t rank_horizon(double temperature, bool stop_scored, const TextQualityRules& rules = {});
 
 }  // namespace nineteen::llm

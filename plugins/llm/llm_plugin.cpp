@@ -8,7 +8,9 @@ namespace nineteen::llm {
 
 std::vector<sdk::TaskType> LlmPlugin::task_types() const {
   return {{"chat", "OpenAI chat completions (/v1/chat/completions) on a Hugging Face Llama-family model; "
-                   "keys: model_dir, dtype (f32|bf16), max_context, threads, max_tokens_limit, model_name"},
+                   "keys: model_dir, dtype (f32|bf16), max_context, threads, max_tokens_limit, model_name, "
+                   "check_backend, check_backend_kind (vllm|sglang), check_backend_model, check_backend_timeout_s, "
+                   "check_backend_batch, device (cpu|cuda|cuda:N)"},
           {"completions", "OpenAI completions (/v1/completions) on a Hugging Face Llama-family model; same keys"}};
 }
 
@@ -17,10 +19,12 @@ std::unique_ptr<sdk::Task> LlmPlugin::create_task(const std::string& name, const
   models::LoadOptions options;
   options.storage = c.dtype;
   options.threads = c.threads;
+  options.device = c.device;
   if (std::string warning = threads_.request("llm", name, c.threads); !warning.empty()) host().warn(warning);
   std::shared_ptr<const LoadedModel> model;
   try {
-    model = models_.get(c.model_dir, options);
+    // Checked through an engine: config.json and the tokenizer only, never the weights.
+    model = models_.get(c.model_dir, options, /*weights=*/!c.check_backend.has_value());
   } catch (const sdk::Error& e) {
     throw sdk::Error(e.code(), "task \"" + name + "\": " + e.what());
   }

@@ -14,6 +14,7 @@
 #include "miner_answer.hpp"
 #include "openai_answer_writer.hpp"
 #include "prompt_encoding.hpp"
+#include "prompt_logprob_server.hpp"
 #include "prompt_synthesizer.hpp"
 #include "token_generation.hpp"
 
@@ -44,6 +45,7 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
                                          config_.model_dir + "\" has none usable (" + model_->chat_template_error +
                                          "); use type \"completions\" for a base model");
   }
+  if (config_.check_backend) backend_ = std::make_unique<CheckBackend>(*config_.check_backend);
 }
 
 sdk::TaskDescriptor LlmTask::describe() const {
@@ -135,9 +137,31 @@ GenerationRequest LlmTask::read_request(std::string_view request_json) const {
   return request;
 }
 
-void LlmTask::validate(std::string_view request_json) { read_request(request_json); }
+void LlmTask::validate(std::string_view request_json) {
+  // validate is the gateway's question (users' requests). The scoring extension is for a checker
+  // talking to a node directly: through the gateway its answers could not be checked, and the
+  // miner that served it would be scored on it.
+  if (is_prompt_logprobs_request(request_json)) {
+    throw Error(NT_UNIMPLEMENTED, "request key \"prompt_logprobs\": the scoring extension is served to checkers "
+                                  "that call a node directly (its check_backend), not through the gateway; "
+                                  "use \"logprobs\" for the answer's tokens");
+  }
+  read_request(request_json);
+}
 
 void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
+  if (!model_->model) {
+    throw Error(NT_UNIMPLEMENTED, "task \"" + name_ + "\" checks through check_backend " + config_.check_backend->url +
+                                      " and loads no weights, so it does not serve; a miner serves this model with "
+                                      "`upstream` set to its engine");
+  }
+  // vLLM's scoring extension: this node as another validator's checking backend.
+  if (config_.type == LlmTaskType::Completions && is_prompt_logprobs_request(request_json)) {
+    if (!call.emit(serve_prompt_logprobs(*model_, config_.model_name, request_json, {max_context_}))) {
+      throw sdk::Cancelled();
+    }
+    return;
+  }
   GenerationRequest request = read_request(request_json);
   GenerationPlan plan;
   plan.prompt = encode_prompt(*model_, request);
@@ -179,6 +203,7 @@ std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>
   CheckLimits limits;
   limits.max_context = max_context_;
   limits.max_tokens_limit = max_tokens_limit_;
+  if (backend_) return check_answers(*model_, *backend_, config_.type, limits, requests, responses);
   return check_answers(*model_, config_.type, limits, requests, responses);
 }
 
@@ -190,6 +215,11 @@ double LlmTask::work(std::string_view request, std::string_view response) {
 }
 
 void LlmTask::self_test() {
+  if (backend_) {
+    // The engine must run this model with this tokenizer; it is asked now, not at the first check.
+    backend_->verify(*model_);
+    return;
+  }
   const std::string request = synthetic_json(1, 16);
   sdk::CollectingCall call;
   serve(request, call);

@@ -8,6 +8,7 @@
 
 #include <nineteen/sdk/task.hpp>
 
+#include "check_backend.hpp"
 #include "generation_request.hpp"
 #include "llm_task_config.hpp"
 #include "loaded_model.hpp"
@@ -19,6 +20,8 @@ class LlmTask : public sdk::Task {
   // Throws sdk::Error naming the key when max_context or max_tokens_limit do not fit the model,
   // or when a chat task's model has no chat template.
   LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model);
+  // A task checked through config.check_backend: `model` was loaded without weights, the check
+  // goes to the engine, and serving is refused (a miner serves such a model through `upstream`).
 
   sdk::TaskDescriptor describe() const override;
   std::string synthesize(uint64_t seed) override;
@@ -50,6 +53,7 @@ class LlmTask : public sdk::Task {
   // tokenization and its memory before the context check).
   size_t max_prompt_bytes_ = 0;
   std::atomic<uint64_t> answers_{0};
+  std::unique_ptr<CheckBackend> backend_;  // set when config.check_backend is
 };
 
 }  // namespace nineteen::llm

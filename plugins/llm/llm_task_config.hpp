@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nineteen/models/llama_model.hpp>
@@ -10,6 +11,18 @@
 namespace nineteen::llm {
 
 enum class LlmTaskType { Chat, Completions };
+
+// A checking backend: an inference engine that scores prompt + answer tokens for the checker
+// (check_backend.hpp). Only the check uses it; the task then loads no weights.
+enum class CheckBackendKind { Vllm, Sglang };
+
+struct CheckBackendConfig {
+  std::string url;                         // check_backend, e.g. "http://127.0.0.1:8000"
+  CheckBackendKind kind = CheckBackendKind::Vllm;  // check_backend_kind
+  std::string model;                       // check_backend_model: the name the engine serves; default model_name
+  int timeout_s = 120;                     // check_backend_timeout_s: one scoring request, end to end
+  int max_batch = 16;                      // check_backend_batch: sequences per request
+};
 
 struct LlmTaskConfig {
   LlmTaskType type = LlmTaskType::Chat;
@@ -22,6 +35,8 @@ struct LlmTaskConfig {
   int64_t max_tokens_limit = 0;  // largest max_tokens a request may ask for; 0 = max_context
   std::string model_name;        // what answers and the descriptor call the model; default: the folder name
   bool lazy = false;             // test networks only: answer random tokens without running the model
+  std::optional<CheckBackendConfig> check_backend;  // absent: the check runs the model in this process
+  std::string device;  // "cpu", "cuda", "cuda:N"; empty: the build's default (NINETEEN_TORCH_DEVICE)
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.

@@ -11,7 +11,8 @@ namespace nineteen::llm {
 namespace fs = std::filesystem;
 using sdk::Error;
 
-std::shared_ptr<const LoadedModel> LoadedModel::load(const std::string& dir, const models::LoadOptions& options) {
+std::shared_ptr<const LoadedModel> LoadedModel::load(const std::string& dir, const models::LoadOptions& options,
+                                                     bool weights) {
   std::error_code ec;
   const std::string resolved = fs::absolute(dir, ec).lexically_normal().string();
   if (!fs::is_directory(dir, ec)) {
@@ -21,10 +22,12 @@ std::shared_ptr<const LoadedModel> LoadedModel::load(const std::string& dir, con
                                   "`nineteen-models make tiny-llama --out DIR`; relative paths start at the "
                                   "working directory");
   }
+  std::unique_ptr<const models::LlamaModel> decoder;
+  if (weights) decoder = std::make_unique<const models::LlamaModel>(models::LlamaModel::load(dir, options));
   auto loaded = std::make_shared<LoadedModel>(LoadedModel{
-      dir, models::LlamaModel::load(dir, options),
+      dir, decoder ? decoder->config() : models::LlamaConfig::from_model_dir(dir), std::move(decoder),
       text::BpeTokenizer::from_file((fs::path(dir) / "tokenizer.json").string()), std::nullopt, "", {}, std::nullopt});
-  const auto& config = loaded->model.config();
+  const auto& config = loaded->config;
   if (static_cast<int64_t>(loaded->tokenizer.vocab_size()) > config.vocab_size) {
     throw Error(NT_INVALID_ARGUMENT, resolved + "/tokenizer.json assigns ids up to " +
                                          std::to_string(loaded->tokenizer.vocab_size() - 1) +
@@ -69,11 +72,12 @@ int32_t LoadedModel::default_stop(bool chat) const {
   return stop_tokens.front();
 }
 
-std::shared_ptr<const LoadedModel> ModelCache::get(const std::string& dir, const models::LoadOptions& options) {
+std::shared_ptr<const LoadedModel> ModelCache::get(const std::string& dir, const models::LoadOptions& options,
+                                               bool weights) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto key = std::make_pair(dir, static_cast<int>(options.storage));
+  auto key = std::make_tuple(dir + "\n" + options.device, static_cast<int>(options.storage), weights);
   if (auto shared = loaded_[key].lock()) return shared;
-  std::shared_ptr<const LoadedModel> fresh = LoadedModel::load(dir, options);
+  std::shared_ptr<const LoadedModel> fresh = LoadedModel::load(dir, options, weights);
   loaded_[key] = fresh;
   return fresh;
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nineteen/models/llama_model.hpp>
@@ -18,7 +19,10 @@ namespace nineteen::llm {
 // Immutable after load; shared by every task on the same directory and dtype, used from many threads.
 struct LoadedModel {
   std::string dir;
-  models::LlamaModel model;
+  models::LlamaConfig config;  // config.json (+ generation_config.json)
+  // The decoder; null when loaded for a task checked through a check_backend (config and tokenizer
+  // only: a 70B model's weights need not be on the validator's machine).
+  std::unique_ptr<const models::LlamaModel> model;
   text::BpeTokenizer tokenizer;
   // Absent for a model without a recognised chat template; chat_template_error then says why.
   std::optional<text::ChatTemplate> chat_template;
@@ -28,7 +32,9 @@ struct LoadedModel {
   std::optional<int32_t> end_of_turn;  // the chat template's end-of-turn token, when the vocabulary has it
 
   // Reads <dir>. Errors name the directory as given and as resolved from the working directory.
-  static std::shared_ptr<const LoadedModel> load(const std::string& dir, const models::LoadOptions& options);
+  // With weights = false only config.json, generation_config.json and the tokenizer files are read.
+  static std::shared_ptr<const LoadedModel> load(const std::string& dir, const models::LoadOptions& options,
+                                                 bool weights = true);
 
   bool is_stop(int32_t token) const;
   // The stop token a chat (end of turn when there is one) or a completion (the first eos id) ends on;
@@ -39,19 +45,20 @@ struct LoadedModel {
   // What a client sees of a token: its bytes, but nothing for special tokens (as vLLM's
   // skip_special_tokens) and unassigned ids.
   std::string visible_bytes(int32_t token) const;
-  int64_t vocab() const { return model.config().vocab_size; }
-  int64_t max_positions() const { return model.config().max_position_embeddings; }
+  int64_t vocab() const { return config.vocab_size; }
+  int64_t max_positions() const { return config.max_position_embeddings; }
 };
 
 // Loads each (directory, dtype) once and hands out shared copies while any task holds one, so
 // chat and completions tasks on one model cost one load. Thread-safe.
 class ModelCache {
  public:
-  std::shared_ptr<const LoadedModel> get(const std::string& dir, const models::LoadOptions& options);
+  std::shared_ptr<const LoadedModel> get(const std::string& dir, const models::LoadOptions& options,
+                                         bool weights = true);
 
  private:
   std::mutex mutex_;
-  std::map<std::pair<std::string, int>, std::weak_ptr<const LoadedModel>> loaded_;
+  std::map<std::tuple<std::string, int, bool>, std::weak_ptr<const LoadedModel>> loaded_;
 };
 
 }  // namespace nineteen::llm

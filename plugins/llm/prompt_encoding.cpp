@@ -17,7 +17,7 @@ std::vector<int32_t> encode_prompt(const LoadedModel& model, const GenerationReq
     }
     ids = model.tokenizer.encode(model.chat_template->render(request.messages, true), true);
   } else {
-    const auto& bos = model.model.config().bos_token_id;
+    const auto& bos = model.config.bos_token_id;
     if (bos && *bos >= 0 && *bos < model.vocab()) ids.push_back(*bos);
     std::vector<int32_t> text = model.tokenizer.encode(request.prompt, true);
     if (!ids.empty() && !text.empty() && text.front() == ids.front()) ids.clear();  // the prompt spelt BOS itself

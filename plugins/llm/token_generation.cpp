@@ -11,7 +11,7 @@ namespace nineteen::llm {
 
 GenerationEnd generate(const LoadedModel& loaded, const GenerationPlan& plan,
                        const std::function<bool(const GeneratedToken&)>& on_token) {
-  const models::LlamaModel& model = loaded.model;
+  const models::LlamaModel& model = *loaded.model;
   const int64_t prompt_length = static_cast<int64_t>(plan.prompt.size());
   models::KvCache cache = model.new_cache(1, prompt_length + plan.max_tokens);
   models::Sampler sampler(plan.sampling);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -327,5 +328,45 @@ TEST(Devnet, OrganicAnswersAreCheckedWithTheQualityTheirMinerEarns) {
   for (const auto& a : store.next_answers_to_check("", 100000)) {
     EXPECT_TRUE(a.synthetic) << "an organic answer of " << a.task << " was never checked";
   }
+}
+#endif
+
+#ifdef NINETEEN_DEVNET_TEST_MODELS
+// Issue 23: `nineteen devnet --check-backend`. The checker loads the LLM tasks without weights and
+// checks them through a second node's prompt_logprobs endpoint (an unsigned miner on the reference
+// model, as vLLM would be), so every LLM quality below came through the backend; the ranking is the
+// in-process checker's: honest answers pass, the wrong model's earn nothing.
+TEST(Devnet, CheckBackendChecksTheLlmTasksThroughASecondNode) {
+  test_support::ScratchDir dir("devnet-check-backend");
+  nineteen::devnet::DevnetOptions options = test_options(dir, 2, {"honest", "wrong-model"});
+  options.check_backend = true;
+  nineteen::devnet::Devnet devnet(options);
+  devnet.start();
+  std::string printed;
+  devnet.run([&](const std::string& text) { printed += text; });
+  devnet.stop();
+  EXPECT_NE(printed.find("checking the LLM tasks through the node at http://"), std::string::npos) << printed;
+  std::ifstream catalogue(dir.path() / "run" / "checker" / "tasks.toml");
+  const std::string text((std::istreambuf_iterator<char>(catalogue)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("check_backend = \"http://"), std::string::npos) << text;
+
+  // Two 12 s periods draw a handful of checks per task: the chat task (weight 0.6) always has some;
+  // the completions task (weight 0.1) may have none for a miner, so each row is judged when checked.
+  std::map<std::string, std::map<std::string, nineteen::devnet::MinerRow>> by_task;
+  for (const auto& r : devnet.latest_rows()) by_task[r.task][r.behaviour] = r;
+  ASSERT_GT(by_task["chat-tiny-llama"]["honest"].checked, 0u) << last_weights(printed);
+  ASSERT_GT(by_task["chat-tiny-llama"]["wrong-model"].checked, 0u) << last_weights(printed);
+  for (const char* task : {"chat-tiny-llama", "completions-tiny-llama"}) {
+    for (const auto& [behaviour, row] : by_task[task]) {
+      if (row.checked == 0) continue;
+      // A tiny random model's honest answer can check a little below 1 (see above); the wrong model's is 0.
+      if (behaviour == "honest") EXPECT_GE(row.quality, 0.5) << task << "\n" << last_weights(printed);
+      if (behaviour == "wrong-model") EXPECT_LT(row.quality, 0.1) << task << "\n" << last_weights(printed);
+    }
+  }
+  EXPECT_GT(by_task["chat-tiny-llama"]["honest"].task_share, by_task["chat-tiny-llama"]["wrong-model"].task_share);
+  auto w = weight_by_behaviour(devnet.latest_rows());
+  EXPECT_GT(w["honest"], w["wrong-model"]) << last_weights(printed);
+  std::cout << last_weights(printed);
 }
 #endif

@@ -163,7 +163,7 @@ TEST_F(LlmChecking, EightSwappedTokensCheckAsZero) {
   sequence.insert(sequence.end(), a.tokens.begin(), a.tokens.end());
   for (int swap = 0; swap < 8; ++swap) {
     const size_t position = prompt_length + 2 + 3 * swap;
-    models::Logits logits = reference_->model.full_logits(std::vector<int32_t>(sequence.begin(), sequence.begin() + position));
+    models::Logits logits = reference_->model->full_logits(std::vector<int32_t>(sequence.begin(), sequence.begin() + position));
     const float* row = logits.row(logits.rows() - 1);
     int32_t worst = -1;
     for (int32_t t = 0; t < logits.vocab; ++t) {
@@ -198,7 +198,7 @@ TEST_F(LlmChecking, EarlyStopWhereTheReferenceWouldNotStopCostsTen) {
     s.first_scored = static_cast<int64_t>(s.tokens.size()) - 1;
     cuts.push_back(s);
   }
-  std::vector<models::SequenceScore> ranks = reference_->model.score(cuts);
+  std::vector<models::SequenceScore> ranks = reference_->model->score(cuts);
   int early = -1, plausible = -1;
   for (size_t i = 0; i < ranks.size(); ++i) {
     int64_t rank = ranks[i].positions.back().rank;

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     models::LoadOptions load;
     load.threads = threads;
     auto loaded = llm::LoadedModel::load(model_dir, load);
-    const models::LlamaModel& model = loaded->model;
+    const models::LlamaModel& model = *loaded->model;
     std::vector<Row> rows;
 
     // Raw decode: the prompt the task would build, then `tokens` sampled steps without stopping.

@@ -110,6 +110,8 @@ struct Devnet::State {
     std::string url;
   };
   std::unique_ptr<ChildProcess> chain, checker, validator;
+  std::unique_ptr<ChildProcess> backend;  // options.check_backend: the checker's scoring engine
+  std::string backend_url;
   std::vector<Miner> miners;
   keys::Hotkey validator_key = keys::Hotkey::generate();
 
@@ -167,7 +169,8 @@ struct Devnet::State {
   std::string validator_settings(const std::string& key_file, bool gateway, size_t index) const;
   void run_favouring_validators(chain::Chain& reader);
   std::vector<ConsensusRow> read_consensus(chain::Chain& reader, const std::map<std::string, std::string>& behaviour_of);
-  std::string catalogue(const std::string& behaviour) const;
+  // check_backend: the LLM tasks check through that node (the checker's catalogue with --check-backend).
+  std::string catalogue(const std::string& behaviour, const std::string& check_backend = "") const;
   std::string miner_settings(const Miner& miner, size_t index) const;
 };
 
@@ -229,7 +232,7 @@ void Devnet::State::make_models() {
 
 // The task catalogue as one node sees it: the validator and the checker get the reference
 // ("honest"); a misbehaving miner gets its own.
-std::string Devnet::State::catalogue(const std::string& behaviour) const {
+std::string Devnet::State::catalogue(const std::string& behaviour, const std::string& check_backend) const {
   std::ostringstream t;
   t << "# written by nineteen devnet for a node that is " << behaviour << "\n";
   if (llm) {
@@ -243,6 +246,9 @@ std::string Devnet::State::catalogue(const std::string& behaviour) const {
         << "weight = " << (chat ? "0.6\nweight_min = 0.2\nweight_max = 0.6" : "0.1") << "\nmax_capacity = " << (chat ? "4000" : "1000")
         << "\nvolume_per_request = 40\ntimeout_s = 5\n";
       if (behaviour == "lazy") t << "lazy = true\n";
+      if (!check_backend.empty()) {
+        t << "check_backend = \"" << check_backend << "\"\ncheck_backend_model = \"completions-tiny-llama\"\n";
+      }
       t << "\n";
     }
   }
@@ -453,8 +459,22 @@ void Devnet::start() {
     s.miners.push_back(std::move(miner));
   }
 
+  // --check-backend: a second node, an unsigned miner on the reference model, scores for the checker.
+  if (s.options.check_backend && s.llm) {
+    s.key_for("backend");
+    write_file(s.run / "backend" / "tasks.toml",
+               "[tasks.completions-tiny-llama]\nplugin = \"llm\"\ntype = \"completions\"\nmodel_dir = \"" +
+                   (s.dir / "models" / "tiny-llama").string() + "\"\nthreads = 1\n");
+    write_file(s.run / "backend" / "miner.toml",
+               "# written by nineteen devnet: the checker's scoring engine (prompt_logprobs), as vLLM would be\n"
+               "[miner]\nhotkey = \"" + (s.dir / "keys" / "backend.json").string() +
+                   "\"\naddress = \"127.0.0.1\"\ntasks_file = \"tasks.toml\"\nrequire_signatures = false\n"
+                   "[miner.tasks.completions-tiny-llama]\nconcurrency = 4\n");
+    s.backend = s.launch("backend", {"miner", "--config", (s.run / "backend" / "miner.toml").string()},
+                         "listening on (http://[0-9.:]+)", &s.backend_url);
+  }
   // Checker, with the reference catalogue.
-  write_file(s.run / "checker" / "tasks.toml", s.catalogue("honest"));
+  write_file(s.run / "checker" / "tasks.toml", s.catalogue("honest", s.backend_url));
   write_file(s.run / "checker" / "checker.toml",
              "[checker]\naddress = \"127.0.0.1\"\nport = 0\ntasks_file = \"tasks.toml\"\nworkers = 1\n");
   s.checker = s.launch("checker", {"checker", "--config", (s.run / "checker" / "checker.toml").string()},
@@ -725,7 +745,8 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
   {
     std::ostringstream hello;
     hello << "devnet up in " << s.dir.string() << ": chain " << s.chain_rpc_url << " (Substrate JSON-RPC, netuid "
-          << State::netuid << "; registration on " << s.chain_url << "), checker " << s.checker_url << ", "
+          << State::netuid << "; registration on " << s.chain_url << "), checker " << s.checker_url
+          << (s.backend ? " (checking the LLM tasks through the node at " + s.backend_url + ")" : std::string()) << ", "
           << s.miners.size() << " miners (";
     for (size_t i = 0; i < s.miners.size(); ++i) hello << (i ? ", " : "") << s.miners[i].behaviour;
     hello << ")";
@@ -864,6 +885,7 @@ void Devnet::stop() {
     if (m.process) order.push_back(m.process.get());
   }
   if (s.checker) order.push_back(s.checker.get());
+  if (s.backend) order.push_back(s.backend.get());
   if (s.chain) order.push_back(s.chain.get());
   for (ChildProcess* p : order) p->signal(SIGTERM);
   for (ChildProcess* p : order) {
@@ -873,6 +895,7 @@ void Devnet::stop() {
   for (auto& v : s.extra_validators) v.process.reset();
   for (auto& m : s.miners) m.process.reset();
   s.checker.reset();
+  s.backend.reset();
   s.chain.reset();
 }
 

@@ -73,12 +73,15 @@ class LiveCounter {
 int devnet_command(const std::vector<std::string>& args) {
   const std::string usage =
       "nineteen devnet [--dir DIR] [--miners B1,B2,...] [--periods K] [--period-s S] [--exit] [--no-llm]\n"
+      "                [--check-backend]\n"
       "                [--synthetic-multiplier M] [--validators V1:STAKE,V2:STAKE,...]\n"
       "                [--organic-burst N] [--organic-every-s S]\n"
       "  a local chain, a checker, a validator with its gateway and miners with scripted behaviours\n"
       "  --dir DIR        keys, cached models and the run's files (default .devnet)\n"
       "  --periods K      stop after K weight settings (with --exit; otherwise Ctrl-C stops it)\n"
       "  --period-s S     scoring period in seconds (default 20)\n"
+      "  --check-backend  the checker checks the LLM tasks through a second node's prompt_logprobs endpoint\n"
+      "                   (vLLM's protocol) instead of running the model itself\n"
       "  --validators     e.g. honest:600,honest:300,favour:100 (default one honest validator); with more than\n"
       "                   one, the chain's Yuma consensus is printed after each weight setting\n"
       "  --organic-burst N  organic users: N requests at once through the gateway every --organic-every-s\n"
@@ -113,6 +116,8 @@ int devnet_command(const std::vector<std::string>& args) {
         options.exit_after = true;
       } else if (a == "--no-llm") {
         options.llm = false;
+      } else if (a == "--check-backend") {
+        options.check_backend = true;
       } else if (a == "--organic-burst") {
         options.organic_burst = std::stoi(value());
       } else if (a == "--organic-every-s") {

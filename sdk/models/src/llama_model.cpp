@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "matrix_vector.hpp"
 #include "single_token_step.hpp"
@@ -88,6 +89,8 @@ std::vector<double> rope_inverse_frequencies(const LlamaConfig& c) {
 struct LlamaModel::Weights {
   LlamaConfig config;
   WeightStorage storage = WeightStorage::F32;
+  torch::Device device{torch::kCPU};
+  torch::TensorOptions f32() const { return torch::TensorOptions().dtype(torch::kFloat).device(device); }
   Tensor embed;    // [vocab, hidden]
   Tensor lm_head;  // [vocab, hidden], the same storage as embed when tied
   Tensor final_norm;
@@ -99,6 +102,9 @@ struct LlamaModel::Weights {
   // and run on libtorch's thread pool rather than OpenBLAS's.
   Tensor matmul(const Tensor& x, const Tensor& weight) const {
     const bool bf16 = storage == WeightStorage::BF16;
+    if (!device.is_cpu()) {
+      return bf16 ? torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat) : torch::linear(x, weight);
+    }
     if (x.numel() == x.size(-1)) {
       std::vector<int64_t> shape = x.sizes().vec();
       shape.back() = weight.size(0);
@@ -146,12 +152,12 @@ struct LlamaModel::Weights {
     const bool same_start = std::all_of(start.begin(), start.end(), [&](int64_t s) { return s == start[0]; });
 
     // index_select makes a fresh tensor, so the residual stream can be updated in place.
-    Tensor x = embed.index_select(0, ids.reshape({-1})).to(torch::kFloat).view({B, n, c.hidden_size});
+    Tensor x = embed.index_select(0, ids.reshape({-1}).to(device)).to(torch::kFloat).view({B, n, c.hidden_size});
 
     std::vector<int64_t> pos(B * n);
     for (int64_t b = 0; b < B; ++b)
       for (int64_t i = 0; i < n; ++i) pos[b * n + i] = start[b] + i;
-    Tensor pos_t = torch::from_blob(pos.data(), {B * n}, torch::kLong);
+    Tensor pos_t = torch::from_blob(pos.data(), {B * n}, torch::kLong).to(device);
     Tensor cos = rope_cos.index_select(0, pos_t).view({B, n, 1, D});
     Tensor sin = rope_sin.index_select(0, pos_t).view({B, n, 1, D});
 
@@ -164,12 +170,12 @@ struct LlamaModel::Weights {
     std::vector<int64_t> limit(B * n);
     for (int64_t b = 0; b < B; ++b)
       for (int64_t i = 0; i < n; ++i) limit[b * n + i] = start[b] + std::min(i, valid[b] - 1);
-    Tensor limit_t = torch::from_blob(limit.data(), {B, 1, 1, n, 1}, torch::kLong);
-    Tensor key_pos = torch::arange(T, torch::kLong).view({1, 1, 1, 1, T});
+    Tensor limit_t = torch::from_blob(limit.data(), {B, 1, 1, n, 1}, torch::kLong).to(device);
+    Tensor key_pos = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(device)).view({1, 1, 1, 1, T});
     auto make_mask = [&](int64_t window) {
       Tensor hidden_keys = key_pos > limit_t;
       if (window > 0) hidden_keys = hidden_keys.logical_or(key_pos <= limit_t - window);
-      return torch::zeros({B, 1, 1, n, T}).masked_fill(hidden_keys, -std::numeric_limits<float>::infinity());
+      return torch::zeros({B, 1, 1, n, T}, f32()).masked_fill(hidden_keys, -std::numeric_limits<float>::infinity());
     };
     Tensor mask;
     if (n > 1 || !same_start || !all_valid) mask = make_mask(0);
@@ -322,6 +328,45 @@ LlamaModel::~LlamaModel() = default;
 
 const LlamaConfig& LlamaModel::config() const { return w_->config; }
 WeightStorage LlamaModel::storage() const { return w_->storage; }
+std::string LlamaModel::device() const { return w_->device.str(); }
+
+#ifndef NINETEEN_TORCH_DEVICE_DEFAULT
+#define NINETEEN_TORCH_DEVICE_DEFAULT "cpu"
+#endif
+const char* default_torch_device() { return NINETEEN_TORCH_DEVICE_DEFAULT; }
+
+namespace {
+
+// "cpu", "cuda", "cuda:N" → a device this libtorch can use, or sdk::Error saying what to do.
+torch::Device resolve_device(const std::string& requested) {
+  const std::string name = requested.empty() ? std::string(default_torch_device()) : requested;
+  if (name != "cpu" && name.rfind("cuda", 0) != 0) {
+    throw Error(NT_INVALID_ARGUMENT, "device \"" + name + "\": expected \"cpu\", \"cuda\" or \"cuda:N\"");
+  }
+  std::optional<torch::Device> device;
+  try {
+    device.emplace(name);
+  } catch (const std::exception&) {
+    throw Error(NT_INVALID_ARGUMENT, "device \"" + name + "\": expected \"cpu\", \"cuda\" or \"cuda:N\"");
+  }
+  if (device->is_cuda()) {
+    if (!torch::cuda::is_available()) {
+      throw Error(NT_UNAVAILABLE, "device \"" + name + "\": this libtorch " + std::string(TORCH_VERSION) +
+                                      " has no CUDA or sees no GPU (torch::cuda::is_available() is false); build "
+                                      "with a CUDA libtorch on CMAKE_PREFIX_PATH (tools/gpu-check.sh) on a machine "
+                                      "with a GPU, or use device \"cpu\"");
+    }
+    const int64_t count = static_cast<int64_t>(torch::cuda::device_count());
+    const int64_t index = device->has_index() ? device->index() : 0;
+    if (index >= count) {
+      throw Error(NT_INVALID_ARGUMENT, "device \"" + name + "\": only " + std::to_string(count) + " GPU(s) visible");
+    }
+    device.emplace(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  return *device;
+}
+
+}  // namespace
 
 LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) {
   LlamaConfig config = LlamaConfig::from_model_dir(dir);
@@ -331,10 +376,12 @@ LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) 
 
 LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& set, const LoadOptions& options) {
   detail::set_compute_threads(options.threads);
+  const torch::Device device = resolve_device(options.device);
   c10::InferenceMode guard;
   auto w = std::make_unique<Weights>();
   w->config = c;
   w->storage = options.storage;
+  w->device = device;
   const auto matrix_type = options.storage == WeightStorage::BF16 ? torch::kBFloat16 : torch::kFloat;
   const int64_t hidden = c.hidden_size, D = c.head_dim;
   const int64_t q_rows = c.num_attention_heads * D, kv_rows = c.num_key_value_heads * D;
@@ -393,6 +440,20 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
       sp[p * D + i] = sp[p * D + half + i] = sv;
     }
   }
+  if (!device.is_cpu()) {
+    // Read on the host, then moved once: every weight and table lives on the device.
+    const bool tied = w->lm_head.is_same(w->embed);
+    w->embed = w->embed.to(device);
+    w->lm_head = tied ? w->embed : w->lm_head.to(device);
+    w->final_norm = w->final_norm.to(device);
+    for (DecoderLayer& layer : w->layers) {
+      for (Tensor* t : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down, &layer.input_norm, &layer.post_attention_norm}) {
+        *t = t->to(device);
+      }
+    }
+    w->rope_cos = w->rope_cos.to(device);
+    w->rope_sin = w->rope_sin.to(device);
+  }
   return LlamaModel(std::move(w));
 }
 
@@ -411,8 +472,8 @@ KvCache LlamaModel::new_cache(int64_t batch, int64_t capacity) const {
   t.lengths.assign(batch, 0);
   t.owner = w_.get();
   for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
-    t.keys.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}));
-    t.values.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}));
+    t.keys.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}, w_->f32()));
+    t.values.push_back(torch::zeros({batch, c.num_key_value_heads, capacity, c.head_dim}, w_->f32()));
   }
   return KvCache(std::move(state));
 }
@@ -447,7 +508,7 @@ Tensor pack_tokens(const std::vector<std::vector<int32_t>>& tokens, int64_t voca
 }
 
 Logits to_logits(const Tensor& logits, std::vector<int64_t> row_begin) {
-  Tensor l = logits.to(torch::kFloat).contiguous();
+  Tensor l = logits.to(torch::kCPU).to(torch::kFloat).contiguous();
   Logits out;
   out.vocab = l.size(-1);
   out.values.assign(l.data_ptr<float>(), l.data_ptr<float>() + l.numel());
@@ -484,7 +545,10 @@ Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCa
   std::vector<int64_t> valid;
   Tensor ids = pack_tokens(tokens, w_->config.vocab_size, valid);
   const int64_t n = ids.size(1);
-  if (tokens.size() == 1 && n == 1 && t.lengths[0] < t.capacity) return w_->decode_one(tokens[0][0], t);
+  // The hand-written decode step reads host memory: CPU only.
+  if (tokens.size() == 1 && n == 1 && t.lengths[0] < t.capacity && w_->device.is_cpu()) {
+    return w_->decode_one(tokens[0][0], t);
+  }
   for (size_t b = 0; b < tokens.size(); ++b) {
     if (t.lengths[b] + n > t.capacity) {
       throw Error(NT_RESOURCE_EXHAUSTED, "forward: sequence " + std::to_string(b) + " holds " +
@@ -495,7 +559,7 @@ Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCa
   Tensor hidden = w_->run(ids, t.lengths, valid, &t);
   for (size_t b = 0; b < tokens.size(); ++b) t.lengths[b] += valid[b];
   std::vector<int64_t> row_begin;
-  Tensor index = pick_rows(valid, n, rows, row_begin);
+  Tensor index = pick_rows(valid, n, rows, row_begin).to(w_->device);
   Tensor picked = hidden.reshape({-1, w_->config.hidden_size}).index_select(0, index);
   return to_logits(w_->logits(picked), std::move(row_begin));
 }
@@ -560,18 +624,21 @@ std::vector<SequenceScore> LlamaModel::score(const std::vector<ScoreRequest>& re
   for (int64_t begin = 0; begin < total; begin += chunk) {
     int64_t len = std::min(chunk, total - begin);
     Tensor rows = torch::tensor(std::vector<int64_t>(source_rows.begin() + begin, source_rows.begin() + begin + len),
-                                torch::kLong);
+                                torch::kLong)
+                      .to(w_->device);
     Tensor target = torch::tensor(std::vector<int64_t>(targets.begin() + begin, targets.begin() + begin + len),
                                   torch::kLong)
-                        .unsqueeze(1);
+                        .unsqueeze(1)
+                        .to(w_->device);
     Tensor logits = w_->logits(hidden.index_select(0, rows)).to(torch::kFloat);
     Tensor logp = torch::log_softmax(logits, -1);
     Tensor target_logit = logits.gather(1, target);
-    Tensor rank = (logits > target_logit).sum(1).contiguous();
-    Tensor target_logp = logp.gather(1, target).squeeze(1).contiguous();
+    // Results back on the host (no-ops on the CPU).
+    Tensor rank = (logits > target_logit).sum(1).to(torch::kCPU).contiguous();
+    Tensor target_logp = logp.gather(1, target).squeeze(1).to(torch::kCPU).contiguous();
     auto [top_values, top_ids] = logp.topk(top_n, -1, true, true);
-    top_values = top_values.contiguous();
-    top_ids = top_ids.contiguous();
+    top_values = top_values.to(torch::kCPU).contiguous();
+    top_ids = top_ids.to(torch::kCPU).contiguous();
     const int64_t* rank_p = rank.data_ptr<int64_t>();
     const float* lp_p = target_logp.data_ptr<float>();
     const float* tv = top_values.data_ptr<float>();

@@ -51,6 +51,9 @@ struct DevnetOptions {
   int organic_burst = 0;
   double organic_every_s = 1;
   bool llm = true;                          // the tiny LLM task, when its plugin was built
+  // The checker checks the LLM tasks through a second node (an unsigned miner serving the reference
+  // model's prompt_logprobs, as vLLM would) instead of running the model itself (issue 23).
+  bool check_backend = false;
   std::string binary;                       // the `nineteen` to run (default: this one)
 };
 

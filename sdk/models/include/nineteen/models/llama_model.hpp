@@ -38,7 +38,16 @@ struct LoadOptions {
   // 0 leaves the current setting alone. Loading also makes OpenBLAS single-threaded (also
   // process-wide): the decoder parallelises its matrix products itself on libtorch's threads.
   int threads = 0;
+  // Where the weights live and the batched passes run: "cpu", "cuda" or "cuda:N". Empty: the
+  // build's default (CMake's NINETEEN_TORCH_DEVICE, "cpu" unless set). On CUDA the single-token
+  // decode kernels of this file (CPU only) give way to libtorch's own operators; outputs (Logits,
+  // SequenceScore) are copied back to the host. Loading throws sdk::Error naming the device when
+  // this libtorch has no CUDA or sees no GPU.
+  std::string device;
 };
+
+// The device an empty LoadOptions::device means in this build ("cpu" or "cuda").
+const char* default_torch_device();
 
 // Row-major logits: rows() × vocab floats. Which rows exist depends on the call (see forward).
 struct Logits {
@@ -126,6 +135,7 @@ class LlamaModel {
 
   const LlamaConfig& config() const;
   WeightStorage storage() const;
+  std::string device() const;  // e.g. "cpu", "cuda:0"
 
   // A cache for `batch` sequences of up to `capacity` tokens (≤ max_position_embeddings).
   KvCache new_cache(int64_t batch, int64_t capacity) const;
