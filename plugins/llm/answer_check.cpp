@@ -35,7 +35,7 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
   std::vector<int32_t> prompt;
   int64_t max_tokens = 0;
   try {
-    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit);
+    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit, limits.grammar);
     prompt = encode_prompt(model, request);
     max_tokens = resolve_max_tokens(request, static_cast<int64_t>(prompt.size()), limits.max_context,
                                     limits.max_tokens_limit);
@@ -101,6 +101,15 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
                                      " tokens, more than the model's " + std::to_string(model.max_positions())};
   }
   out.score.first_scored = static_cast<int64_t>(prompt.size());
+  if (request.grammar && limits.vocabulary) {
+    // The same masks generation applied: a token outside one scores 0, and every position is
+    // scored on the masked distribution.
+    std::optional<int32_t> stop;
+    if (out.stop_appended) stop = out.score.tokens.back();
+    MaskReplay replay = replay_masks(model, limits.vocabulary, request.grammar, limits.grammar, a.tokens, stop);
+    if (replay.problem) return sdk::CheckResult{0.0, *replay.problem};
+    out.score.allowed = std::move(replay.masks);
+  }
   out.temperature = request.sampling.temperature;
   out.reached_max_tokens = n >= max_tokens;
   out.answer = std::move(a);

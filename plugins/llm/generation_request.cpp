@@ -65,12 +65,14 @@ std::vector<std::string> read_stop(const JsonObject& req) {
 }  // namespace
 
 std::vector<std::string> sampling_parameters(LlmTaskType type) {
-  std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs"};
+  std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs",
+                                   "response_format", "structured_outputs", "guided_json", "guided_choice", "grammar"};
   if (type == LlmTaskType::Chat) keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs"});
   return keys;
 }
 
-GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit) {
+GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit,
+                                           const GrammarSettings& grammar) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   JsonObject req(doc, "request");
   // OpenAI's keys, each honoured below or refused by name: a request with `tools` or a
@@ -79,11 +81,10 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   req.allow_only_request_keys(
       {"model", text_key, "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
        "stream", "stream_options", "logprobs", "top_logprobs", "n", "frequency_penalty", "presence_penalty",
-       "repetition_penalty", "return_token_ids", "user"},
-      {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "response_format", "logit_bias",
+       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "grammar"},
+      {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "logit_bias",
        "audio", "modalities", "prediction", "reasoning_effort", "web_search_options", "service_tier", "store",
-       "metadata", "suffix", "echo", "best_of", "guided_json", "guided_regex", "guided_choice", "guided_grammar",
-       "grammar", "min_p", "messages", "prompt"});
+       "metadata", "suffix", "echo", "best_of", "guided_regex", "guided_grammar", "min_p", "messages", "prompt"});
   GenerationRequest r;
   r.type = type;
   if (type == LlmTaskType::Chat) {
@@ -129,6 +130,7 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   if (req.number_or("repetition_penalty", 1.0) != 1.0) {
     throw req.bad("repetition_penalty", "1 (penalties are not supported)", req.require("repetition_penalty"));
   }
+  r.grammar = read_output_constraint(req, grammar);
   return r;
 }
 

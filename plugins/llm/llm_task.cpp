@@ -39,6 +39,7 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
   const int32_t vocab = static_cast<int32_t>(model_->tokenizer.vocab_size());
   for (int32_t id = 0; id < vocab; ++id) longest_token = std::max(longest_token, model_->token_bytes(id).size());
   max_prompt_bytes_ = static_cast<size_t>(max_context_) * longest_token;
+  vocabulary_ = vocabulary_trie(*model_);
   if (config_.type == LlmTaskType::Chat && !model_->chat_template) {
     throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": type \"chat\" needs a chat template, and model_dir \"" +
                                          config_.model_dir + "\" has none usable (" + model_->chat_template_error +
@@ -61,7 +62,7 @@ sdk::TaskDescriptor LlmTask::describe() const {
               (config_.dtype == models::WeightStorage::BF16 ? "\"bf16\"" : "\"fp32\"") +
               ",\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],"
               "\"supported_sampling_parameters\":[" + parameters + "],"
-              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\"]}";
+              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\",\"structured_outputs\",\"response_format\"]}";
   return d;
 }
 
@@ -122,7 +123,7 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
 std::string LlmTask::synthesize(uint64_t seed) { return synthetic_json(seed, INT64_MAX); }
 
 GenerationRequest LlmTask::read_request(std::string_view request_json) const {
-  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_);
+  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_, config_.grammar);
   size_t bytes = request.prompt.size();
   for (const text::ChatMessage& m : request.messages) bytes += m.content.size();
   if (bytes > max_prompt_bytes_) {
@@ -146,6 +147,9 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   plan.sampling = request.sampling;
   if (!request.has_seed) plan.sampling.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
   plan.stop_strings = request.stop;
+  plan.grammar = request.grammar;
+  plan.vocabulary = vocabulary_;
+  plan.grammar_settings = config_.grammar;
 
   AnswerHeader header;
   header.type = config_.type;
@@ -179,6 +183,8 @@ std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>
   CheckLimits limits;
   limits.max_context = max_context_;
   limits.max_tokens_limit = max_tokens_limit_;
+  limits.grammar = config_.grammar;
+  limits.vocabulary = vocabulary_;
   return check_answers(*model_, config_.type, limits, requests, responses);
 }
 

@@ -50,6 +50,8 @@ class LlmTask : public sdk::Task {
   // tokenization and its memory before the context check).
   size_t max_prompt_bytes_ = 0;
   std::atomic<uint64_t> answers_{0};
+  // The vocabulary's byte trie, for structured outputs' token masks.
+  std::shared_ptr<const grammar::VocabularyTrie> vocabulary_;
 };
 
 }  // namespace nineteen::llm

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "structured_output.hpp"
+
 #include <nineteen/models/llama_model.hpp>
 #include <nineteen/sdk/json.hpp>
 
@@ -22,6 +24,9 @@ struct LlmTaskConfig {
   int64_t max_tokens_limit = 0;  // largest max_tokens a request may ask for; 0 = max_context
   std::string model_name;        // what answers and the descriptor call the model; default: the folder name
   bool lazy = false;             // test networks only: answer random tokens without running the model
+  // Structured outputs: json_whitespace (0–20, default 2) and grammar_max_states (1000–10^7,
+  // default 100000); pinned per task so a miner and its checker build the same token masks.
+  GrammarSettings grammar;
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.

@@ -91,8 +91,7 @@ TEST(GenerationRequest, BadRequestsNameTheKey) {
 // Issue 25, item 1: every key of OpenAI's chat and completions shapes is honoured or refused by
 // name; none is silently ignored (a `tools` request must not get plain text back).
 TEST(GenerationRequest, EveryOpenAiKeyIsHonouredOrRefusedByName) {
-  for (const char* key : {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "response_format",
-                          "logit_bias", "audio", "modalities", "prediction", "reasoning_effort", "web_search_options",
+  for (const char* key : {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "logit_bias", "audio", "modalities", "prediction", "reasoning_effort", "web_search_options",
                           "service_tier", "store", "metadata", "prompt"}) {
     const std::string text = error_text([&] { chat("{" + kHello + ",\"" + key + "\":{}}"); }, NT_UNIMPLEMENTED);
     EXPECT_NE(text.find(std::string("request key \"") + key + "\": not supported by this task"), std::string::npos)

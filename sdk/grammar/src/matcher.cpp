@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace nineteen::grammar {
 
@@ -129,6 +130,20 @@ GrammarAutomaton::State GrammarAutomaton::compute_step(State s, uint8_t byte) {
   return t;
 }
 
+const ByteSet& GrammarAutomaton::self_loop(State s) {
+  if (!states_[s].loop_known) {
+    ByteSet loop;
+    if (s != kDead) {
+      for (unsigned b = 0; b < 256; ++b) {
+        if (step(s, static_cast<uint8_t>(b)) == s) loop.add(static_cast<uint8_t>(b), static_cast<uint8_t>(b));
+      }
+    }
+    states_[s].loop = loop;
+    states_[s].loop_known = true;
+  }
+  return states_[s].loop;
+}
+
 VocabularyTrie::VocabularyTrie(const std::vector<std::string>& token_bytes) : vocab_size_(token_bytes.size()) {
   std::vector<int32_t> order;
   for (size_t i = 0; i < token_bytes.size(); ++i) {
@@ -172,6 +187,26 @@ VocabularyTrie::VocabularyTrie(const std::vector<std::string>& token_bytes) : vo
   token_begin_.assign(n + 1, 0);
   for (size_t i = 0; i < n; ++i) token_begin_[i + 1] = token_begin_[i] + static_cast<uint32_t>(tokens_at[i].size());
   for (size_t i = 0; i < n; ++i) token_ids_.insert(token_ids_.end(), tokens_at[i].begin(), tokens_at[i].end());
+  // Descendant byte sets, children before parents (reverse preorder), deduplicated.
+  std::vector<ByteSet> below(n);
+  std::vector<uint32_t> parent_at(max_depth_ + 2, 0);
+  std::vector<uint32_t> parent(n, 0);
+  for (uint32_t i = 1; i < n; ++i) {
+    parent_at[depth_[i]] = i;
+    parent[i] = parent_at[depth_[i] - 1];
+  }
+  for (uint32_t i = static_cast<uint32_t>(n); i-- > 1;) {
+    ByteSet& p = below[parent[i]];
+    for (int w = 0; w < 4; ++w) p.bits[w] |= below[i].bits[w];
+    p.add(byte_[i], byte_[i]);
+  }
+  std::map<std::array<uint64_t, 4>, uint32_t> ids;
+  descendants_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = ids.emplace(below[i].bits, static_cast<uint32_t>(descendant_sets_.size()));
+    if (fresh) descendant_sets_.push_back(below[i]);
+    descendants_[i] = it->second;
+  }
 }
 
 size_t TokenMask::count() const {
@@ -198,14 +233,35 @@ void TokenMasker::compute(GrammarAutomaton::State s, TokenMask& out) {
   const uint16_t* depth = t.depth_.data();
   const uint32_t* end = t.subtree_end_.data();
   const uint32_t* begin = t.token_begin_.data();
-  for (uint32_t i = 1; i < n;) {
+  const uint32_t* below = t.descendants_.data();
+  // Whether every byte below node i loops back to `state` (then the whole subtree is allowed).
+  auto closed = [&](uint32_t i, GrammarAutomaton::State state) {
+    const ByteSet& need = t.descendant_sets_[below[i]];
+    const ByteSet& loop = automaton_.self_loop(state);
+    for (int w = 0; w < 4; ++w) {
+      if (need.bits[w] & ~loop.bits[w]) return false;
+    }
+    return true;
+  };
+  const int32_t* ids = t.token_ids_.data();
+  uint32_t i = 1;
+  if (s != GrammarAutomaton::kDead && n > 1 && closed(0, s)) {  // every token loops: all allowed
+    for (uint32_t k = 0; k < t.token_ids_.size(); ++k) out.allow(ids[k]);
+    i = n;
+  }
+  while (i < n) {
     const GrammarAutomaton::State next = automaton_.step(walk_[depth[i] - 1], bytes[i]);
     if (next == GrammarAutomaton::kDead) {
       i = end[i];
       continue;
     }
     walk_[depth[i]] = next;
-    for (uint32_t k = begin[i]; k < begin[i + 1]; ++k) out.allow(t.token_ids_[k]);
+    if (end[i] > i + 1 && closed(i, next)) {
+      for (uint32_t k = begin[i]; k < begin[end[i]]; ++k) out.allow(ids[k]);
+      i = end[i];
+      continue;
+    }
+    for (uint32_t k = begin[i]; k < begin[i + 1]; ++k) out.allow(ids[k]);
     ++i;
   }
   if (automaton_.accepts(s)) {

@@ -42,6 +42,8 @@ class GrammarAutomaton {
   }
   bool accepts(State s) const { return states_[s].accept; }  // the text so far is a complete match
   bool can_continue(State s) const { return !states_[s].frontier.empty(); }
+  // The bytes that lead from `s` back to `s` (inside a JSON string: nearly all of them).
+  const ByteSet& self_loop(State s);
   size_t state_count() const { return states_.size(); }
   const Grammar& grammar() const { return *grammar_; }
 
@@ -63,6 +65,8 @@ class GrammarAutomaton {
     std::vector<int32_t> frontier;
     bool accept = false;
     std::unique_ptr<int32_t[]> next;  // 256 transitions, -1 = not computed yet
+    bool loop_known = false;
+    ByteSet loop;
   };
 
   int32_t node(uint32_t pos, int32_t parent);
@@ -108,6 +112,10 @@ class VocabularyTrie {
   std::vector<uint32_t> token_begin_;
   std::vector<int32_t> token_ids_;
   size_t max_depth_ = 0;
+  // The bytes below node i (not its own), as an index into descendant_sets_: where they all loop
+  // back to the state reached at i, every token of the subtree is allowed without walking it.
+  std::vector<uint32_t> descendants_;
+  std::vector<ByteSet> descendant_sets_;
 };
 
 // A bit per vocabulary id.
