@@ -201,6 +201,13 @@ TEST(Devnet, OrganicAnswersAreCheckedWithTheQualityTheirMinerEarns) {
     EXPECT_EQ(refused.status, 400) << refused.body;
     EXPECT_NE(refused.body.find("\"code\":\"unsupported_parameter\""), std::string::npos) << refused.body;
     EXPECT_NE(refused.body.find("\"param\":\"tools\""), std::string::npos) << refused.body;
+    // Issue 25, item 2: a schema keyword constrained decoding does not enforce, refused by name.
+    r.body = R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":"hi"}],"response_format":)"
+             R"({"type":"json_schema","json_schema":{"name":"n","schema":{"type":"integer","minimum":3}}}})";
+    refused = client.send(r);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("\"code\":\"unsupported_parameter\""), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("keyword \\\"minimum\\\""), std::string::npos) << refused.body;
   }
 
   struct Organic {
