@@ -12,6 +12,7 @@
 
 #include "llm_task_config.hpp"
 #include "structured_output.hpp"
+#include "tool_calls.hpp"
 
 namespace nineteen::llm {
 
@@ -28,6 +29,9 @@ struct GenerationRequest {
   bool logprobs = false;
   // response_format / guided_json / guided_choice / grammar, compiled; null when none.
   std::shared_ptr<const grammar::Grammar> grammar;
+  // tools, tool_choice, parallel_tool_calls (chat); with "required" or a named function, `grammar`
+  // is the call's.
+  ToolRequest tools;
 
   // Reads `json`. `max_tokens_limit` is the task's ceiling for max_tokens. Throws sdk::Error
   // NT_INVALID_ARGUMENT naming the key: `request key "max_tokens": expected an integer from 1 to 256, got 0`.

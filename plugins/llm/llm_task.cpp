@@ -165,8 +165,35 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   auto run = [&](const std::function<bool(const GeneratedToken&)>& on_token) {
     return config_.lazy ? make_up_tokens(*model_, plan, on_token) : generate(*model_, plan, on_token);
   };
+  // With tools offered, the text is held back until the end: it is either a call or the content.
+  const bool tools = request.tools.active();
+  std::string held;
+  auto tool_call_of = [&](GenerationEnd& end, const std::string& text) -> std::optional<ToolCall> {
+    if (!tools || end.finish_reason != "stop" || end.stop_string) return std::nullopt;
+    std::optional<ToolCall> made = parse_tool_call(text, request.tools, header.id);
+    if (made) end.finish_reason = "tool_calls";
+    return made;
+  };
   if (request.stream) {
-    GenerationEnd end = run([&](const GeneratedToken& t) { return call.emit(writer.token_chunk(t)); });
+    GenerationEnd end = run([&](const GeneratedToken& t) {
+      if (!tools) return call.emit(writer.token_chunk(t));
+      GeneratedToken hidden = t;
+      held += t.delta;
+      hidden.delta.clear();
+      return call.emit(writer.token_chunk(hidden));
+    });
+    if (tools) {
+      held += end.tail;
+      std::optional<ToolCall> made = tool_call_of(end, held);
+      if (made) {
+        end.tail.clear();
+        if (!call.emit(writer.tool_call_head(*made)) || !call.emit(writer.final_chunk(end, prompt_tokens, &*made))) {
+          throw sdk::Cancelled();
+        }
+        return;
+      }
+      end.tail = held;
+    }
     if (!call.emit(writer.final_chunk(end, prompt_tokens))) throw sdk::Cancelled();
     return;
   }
@@ -175,7 +202,12 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
     tokens.push_back(t);
     return !call.cancelled();
   });
-  if (!call.emit(writer.whole(tokens, end, prompt_tokens))) throw sdk::Cancelled();
+  std::optional<ToolCall> made;
+  if (tools) {
+    for (const GeneratedToken& t : tokens) held += t.delta;
+    made = tool_call_of(end, held + end.tail);
+  }
+  if (!call.emit(writer.whole(tokens, end, prompt_tokens, made ? &*made : nullptr))) throw sdk::Cancelled();
 }
 
 std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>& requests,

@@ -118,7 +118,8 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
   return ChatTemplate(std::move(bos_token), std::move(preamble));
 }
 
-std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool add_generation_prompt,
+                                 bool tools) const {
   auto turn = [&](const std::string& role, const std::string& content) {
     return "<|start_header_id|>" + role + "<|end_header_id|>\n\n" + content + end_of_turn_;
   };
@@ -138,7 +139,7 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
       system_message = trim(messages[0].content);
       first = 1;
     }
-    out += bos_token_ + turn("system", system_preamble_ + system_message);
+    out += bos_token_ + turn("system", (tools ? "Environment: ipython\n" : "") + system_preamble_ + system_message);
   } else if (!messages.empty()) {
     out += bos_token_;  // 3.0 puts BOS in front of the first message only
   }
