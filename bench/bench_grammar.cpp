@@ -169,6 +169,7 @@ double decode_step_seconds(int64_t vocab, int steps, int threads) {
   c.num_hidden_layers = 8;
   c.num_attention_heads = 8;
   c.num_key_value_heads = 4;
+  c.head_dim = 64;
   c.max_position_embeddings = 2048;
   c.tie_word_embeddings = true;  // the same work per step, half the file
   c.eos_token_ids = {0};

@@ -71,7 +71,9 @@ std::vector<std::string> read_stop(const JsonObject& req) {
 std::vector<std::string> sampling_parameters(LlmTaskType type) {
   std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs",
                                    "response_format", "structured_outputs", "guided_json", "guided_choice", "grammar"};
-  if (type == LlmTaskType::Chat) keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs"});
+  if (type == LlmTaskType::Chat) {
+    keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs", "tools", "tool_choice", "parallel_tool_calls"});
+  }
   return keys;
 }
 

@@ -62,7 +62,8 @@ sdk::TaskDescriptor LlmTask::describe() const {
               (config_.dtype == models::WeightStorage::BF16 ? "\"bf16\"" : "\"fp32\"") +
               ",\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],"
               "\"supported_sampling_parameters\":[" + parameters + "],"
-              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\",\"structured_outputs\",\"response_format\"]}";
+              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\",\"structured_outputs\",\"response_format\"" +
+              std::string(config_.type == LlmTaskType::Chat ? ",\"tools\",\"tool_choice\"" : "") + "]}";
   return d;
 }
 

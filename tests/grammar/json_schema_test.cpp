@@ -127,3 +127,21 @@ TEST(JsonSchema, JsonObjectAndChoices) {
 
 }  // namespace
 }  // namespace nineteen::grammar
+
+namespace nineteen::grammar {
+namespace {
+
+TEST(JsonSchema, AHugeSchemaIsRefusedBeforeItTakesTheMemory) {
+  std::string schema = R"({"type":"object","properties":{)";
+  for (int i = 0; i < 50; ++i) schema += (i ? "," : "") + std::string("\"p") + std::to_string(i) + R"(":{"type":"string","maxLength":10000})";
+  schema += "}}";
+  try {
+    json_schema_grammar(schema);
+    FAIL() << "compiled";
+  } catch (const GrammarError& e) {
+    EXPECT_NE(std::string(e.what()).find("elements; simplify it"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace nineteen::grammar

@@ -22,7 +22,15 @@ std::optional<uint32_t> GrammarBuilder::find_rule(const std::string& name) const
   return it->second;
 }
 
+void GrammarBuilder::count(const std::vector<std::vector<Element>>& alternatives) {
+  for (const auto& alt : alternatives) elements_ += alt.size() + 1;
+  if (elements_ > kMaxElements) {
+    throw GrammarError("grammar: more than " + std::to_string(kMaxElements) + " elements; simplify it");
+  }
+}
+
 void GrammarBuilder::set_alternatives(uint32_t rule, std::vector<std::vector<Element>> alternatives) {
+  count(alternatives);
   g_.rules[rule] = std::move(alternatives);
 }
 
@@ -33,6 +41,7 @@ Element GrammarBuilder::new_rule(std::vector<std::vector<Element>> alternatives,
   } while (names_.count(name));
   uint32_t id = rule_named(name);
   generated_[id] = true;
+  count(alternatives);
   g_.rules[id] = std::move(alternatives);
   return ref(id);
 }
@@ -190,6 +199,7 @@ std::vector<Element> GrammarBuilder::repeat(const std::vector<Element>& item, in
     Element star = new_rule({}, "star");
     std::vector<Element> loop = item;
     loop.push_back(star);
+    count({loop, {}});
     g_.rules[star.index] = {loop, {}};
     out.push_back(star);
   } else if (max > min) {

@@ -13,7 +13,7 @@
 namespace nineteen::grammar {
 
 constexpr int kMaxRepeat = 10000;        // the largest {m,n} bound a grammar or schema may use
-constexpr size_t kMaxElements = 4000000;  // the largest grammar, in elements, a request may build
+constexpr size_t kMaxElements = 2000000;  // the largest grammar, in elements, a request may build
 
 class GrammarBuilder {
  public:
@@ -48,6 +48,8 @@ class GrammarBuilder {
   std::map<std::string, uint32_t> names_;
   std::map<std::array<uint64_t, 4>, uint32_t> sets_;
   std::map<std::string, uint32_t> counters_;
+  size_t elements_ = 0;  // elements added so far, bounded by kMaxElements as they come
+  void count(const std::vector<std::vector<Element>>& alternatives);
 };
 
 }  // namespace nineteen::grammar
