@@ -85,6 +85,14 @@ ToolRequest read_tool_request(const sdk::JsonObject& req) {
         const rapidjson::Value& p = fn.require("parameters");
         if (!p.IsObject()) throw fn.bad("parameters", "a JSON Schema object", p);
         spec.parameters_json = compact(p);
+        // Arguments are an object: a schema that does not say (`{}`) is read as {"type":"object",…}.
+        if (!p.HasMember("type") && !p.HasMember("$ref") && !p.HasMember("anyOf") && !p.HasMember("allOf") &&
+            !p.HasMember("enum") && !p.HasMember("const")) {
+          rapidjson::Document typed;
+          typed.CopyFrom(p, typed.GetAllocator());
+          typed.AddMember("type", "object", typed.GetAllocator());
+          spec.parameters_json = compact(typed);
+        }
       } else {
         spec.parameters_json = R"({"type":"object"})";
       }
