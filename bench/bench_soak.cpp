@@ -96,12 +96,19 @@ int main(int argc, char** argv) {
   std::vector<Interval> results(intervals);
   std::mutex results_mutex;
   std::vector<std::thread> threads;
+  std::atomic<std::uint64_t> not_sent{0};
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       nineteen::net::HttpClient client;
       for (std::uint64_t k = w;; k += workers) {
         const double at = static_cast<double>(k) / rate;
         if (at >= seconds) return;
+        // Past the window, what is still due is not sent: a soak that ran on and on behind its schedule
+        // (on a machine busy with other work) would measure the backlog, not the gateway.
+        if (Clock::now() - start >= std::chrono::duration<double>(seconds)) {
+          not_sent += static_cast<std::uint64_t>(std::ceil((seconds * rate - static_cast<double>(k)) / workers));
+          return;
+        }
         std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
         nineteen::net::ClientRequest request = make_request();
         const bool stream = request.body.find("\"stream\":true") != std::string::npos;
@@ -110,7 +117,9 @@ int main(int argc, char** argv) {
             stream ? client.stream(request, [](const nineteen::net::SseEvent&) { return true; }) : client.send(request);
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         const bool ok = result.ok() && result.status == 200 && (!stream || result.done_seen);
-        const int slot = std::min(intervals - 1, static_cast<int>(at / interval_s));
+        // Binned by when the answer came, so req/s is what the gateway delivered in that interval.
+        const double done_at = std::chrono::duration<double>(Clock::now() - start).count();
+        const int slot = std::min(intervals - 1, static_cast<int>(done_at / interval_s));
         std::lock_guard<std::mutex> lock(results_mutex);
         if (ok) {
           results[slot].latencies_ms.push_back(ms);
@@ -146,6 +155,12 @@ int main(int argc, char** argv) {
                 lat.empty() ? 0 : lat[lat.size() / 2], lat.empty() ? 0 : lat[std::min(lat.size() - 1, lat.size() * 99 / 100)],
                 rss[i], 100.0 * (rss[i] / rss[0] - 1));
   }
+  const double scheduled = std::floor(seconds * rate);
+  std::printf("\nsent %.0f of %.0f scheduled requests (%.1f %%)%s\n", scheduled - static_cast<double>(not_sent.load()),
+              scheduled, 100.0 * (1 - static_cast<double>(not_sent.load()) / scheduled),
+              not_sent.load() > 0 ? "; the rest fell due after the window, behind schedule: the machine could not keep "
+                                    "the rate (busy with other work?); compare the req/s column with the offered rate"
+                                  : "");
   const double peak_rss = *std::max_element(rss.begin(), rss.end());
   std::printf("\nthroughput last/first interval %.3f; resident memory last/first %.3f, peak/first %.3f\n",
               first_rate > 0 ? last_rate / first_rate : 0.0, rss.back() / rss.front(), peak_rss / rss.front());

@@ -11,6 +11,8 @@
 namespace nineteen::cli {
 
 int plugin_command(const std::vector<std::string>& args);
+// The hidden `plugin-worker` command: one isolated plugin's worker process (plugin_worker.hpp).
+int plugin_worker(const std::vector<std::string>& args);
 int synth_command(const std::vector<std::string>& args);
 int invoke_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);

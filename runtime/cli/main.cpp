@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
     if (command == "plugin") return nineteen::cli::plugin_command(rest);
+    if (command == "plugin-worker") return nineteen::cli::plugin_worker(rest);  // hidden: started by the host
     if (command == "synth") return nineteen::cli::synth_command(rest);
     if (command == "invoke") return nineteen::cli::invoke_command(rest);
     if (command == "check") return nineteen::cli::check_command(rest);

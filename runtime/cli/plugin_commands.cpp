@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "nineteen/plugin_host/conformance.hpp"
+#include "nineteen/plugin_host/plugin_worker.hpp"
 
 namespace nineteen::cli {
 
@@ -216,6 +217,12 @@ int plugin_command(const std::vector<std::string>& args) {
   if (args[0] == "conformance") return conformance(rest);
   if (args[0] == "watch") return watch(rest);
   throw UsageError("unknown plugin command \"" + args[0] + "\" (expected list, inspect, conformance or watch)");
+}
+
+int plugin_worker(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return plugin_host::plugin_worker_command(static_cast<int>(argv.size()), argv.data());
 }
 
 }  // namespace nineteen::cli

@@ -45,10 +45,13 @@ int validator_command(const std::vector<std::string>& args) {
 
   ValidatorParts parts;
   parts.chain = chain::open_chain(config.chain_url, config.netuid, hotkey);
-  parts.store = std::make_shared<store::SqliteValidatorStore>(config.db);
+  store::SqliteOptions store_options;
+  store_options.max_bytes = static_cast<std::uint64_t>(config.db_max_mb * 1024 * 1024);
+  parts.store = std::make_shared<store::SqliteValidatorStore>(config.db, store_options);
   plugin_host::PluginHostOptions options;
   for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
+  options.isolation = config.isolation;
   parts.host = std::make_shared<plugin_host::PluginHost>(options);
   parts.host->load(config::load_task_catalog(config.tasks_file));
   for (const auto& status : parts.host->statuses()) {
@@ -82,6 +85,7 @@ int validator_command(const std::vector<std::string>& args) {
     std::ostringstream text;
     text << in.rdbuf();
     if (auto settings = gateway::parse_gateway_settings(config_file, text.str())) {
+      settings->miners_ca_file = config.miners_ca_file;
       gateway_server = std::make_unique<gateway::GatewayServer>(*settings, node, parts.store);
       gateway_server->set_consensus_source([chain = parts.chain] { return gateway::read_consensus_view(*chain); });
       std::cout << "gateway listening on " << gateway_server->base_url() << std::endl;

@@ -252,7 +252,7 @@ TEST(HttpChecker, NothingListeningIsAClearError) {
   EXPECT_THROW(service->poll("abc"), std::runtime_error);
   // Not an id this checker could have given: no request is made.
   EXPECT_EQ(service->poll("../health").state, JobState::unknown);
-  EXPECT_THROW(nineteen::checker::make_http_checker("https://example.org"), std::invalid_argument);
+  EXPECT_THROW(nineteen::checker::make_http_checker("ftp://example.org"), std::invalid_argument);
 }
 
 // Issue 22: `checker = [a, b]` spreads batches over two real checking servers; one that goes down is

@@ -107,7 +107,12 @@ TEST(GatewaySettings, ReadsTheTableAndNamesFileLineAndKeyOnErrors) {
   EXPECT_EQ(error_of("[gateway]\nport = \"80\"\n"), "v.toml:2: key \"gateway.port\": expected an integer from 0 to 65535");
   EXPECT_EQ(error_of("[gateway]\n\nprot = 80\n"),
             "v.toml:3: unknown key \"gateway.prot\" (known: address, port, handler_threads, max_body_bytes, "
-            "max_attempts, key_cache_s, usage_flush_s)");
+            "max_attempts, key_cache_s, usage_flush_s, tls_certificate, tls_private_key)");
+  EXPECT_EQ(error_of("[gateway]\ntls_certificate = \"cert.pem\"\n"),
+            "v.toml: [gateway] sets only one of tls_certificate and tls_private_key; HTTPS needs both (or neither, "
+            "for plain HTTP)");
+  EXPECT_EQ(error_of("[gateway]\ntls_private_key = 3\n"),
+            "v.toml:2: key \"gateway.tls_private_key\": expected the path of a PEM file");
   EXPECT_EQ(error_of("gateway = 3\n"), "v.toml:1: \"gateway\" must be a table ([gateway] with address, port, ...)");
   EXPECT_NE(error_of("[gateway\n").find("v.toml:1:"), std::string::npos);
   EXPECT_EQ(error_of("[gateway]\nmax_attempts = 0\n"), "v.toml:2: key \"gateway.max_attempts\": expected an integer from 1 to 100");

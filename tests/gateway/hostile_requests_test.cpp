@@ -428,7 +428,11 @@ TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   dir.write("tasks.toml", "[tasks.fragile]\nplugin = \"fixture_misbehaves\"\nmax_capacity = 1000\n"
                           "volume_per_request = 10\ntimeout_s = 2\n");
   const std::string plugins = std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n";
-  for (const std::string name : {"m1", "m2", "m3"}) net.start_miner(name, "tasks.toml", plugins);
+  // Miners that run their plugins in-process, so that the crash kills the miner (isolated, the
+  // default, the miner would answer a 503 and live on).
+  for (const std::string name : {"m1", "m2", "m3"}) {
+    net.start_miner(name, "tasks.toml", plugins + "plugin_isolation = \"in-process\"\n");
+  }
   const std::string key = net.api_key;
   const std::string gateway = net.start_validator(plugins + "period_s = 30\n");
   ASSERT_FALSE(gateway.empty());
@@ -463,6 +467,61 @@ TEST(HostileRequests, ARequestThatKillsAMinerIsNotSentToAnother) {
   EXPECT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(after.body, R"({"echo":"hello again"})");
   EXPECT_TRUE(alive(validator));
+}
+
+// Issue 17, item 2 seen through the gateway: a miner's plugin that crashes in serve gives the user a
+// 5xx while the miner lives on and serves again once its worker restarted; a plugin that crashes in
+// the validator's own inline check of an organic answer costs that check, not the validator or its
+// gateway.
+TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProcessUp) {
+  ScratchDir dir("plugin-isolation");
+  LoopbackNetwork net(dir);
+  ASSERT_FALSE(net.chain_url.empty());
+  dir.write("tasks.toml", "[tasks.crashy]\nplugin = \"fixture_crashes\"\nmax_capacity = 1000\n"
+                          "volume_per_request = 10\ntimeout_s = 2\n");
+  const std::string plugins = std::string("plugins = \"") + FIXTURE_PLUGIN_DIR + "\"\n";
+  net.start_miner("m1", "tasks.toml", plugins);
+  const std::string gateway = net.start_validator(plugins + "period_s = 3\n");
+  ASSERT_FALSE(gateway.empty());
+  ChildProcess& validator = *net.validator;
+  ChildProcess& miner = *net.miners[0];
+  nineteen::net::HttpClient client;
+  auto send = [&](const std::string& text) {
+    nineteen::net::ClientRequest r;
+    r.method = "POST";
+    r.url = gateway + "/v1/fixture/crashes";
+    r.body = R"({"model":"crashy","text":")" + text + "\"}";
+    r.headers.set("Authorization", "Bearer " + net.api_key);
+    return client.send(r);
+  };
+  auto serves = [&] {
+    for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+      auto hello = send("hello");
+      if (hello.status == 200) return hello.body == R"({"echo":"hello"})";
+      std::this_thread::sleep_for(200ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(serves()) << validator.output();
+
+  for (const std::string kind : {"segv", "abort"}) {
+    SCOPED_TRACE(kind);
+    auto crashed = send(kind);
+    EXPECT_GE(crashed.status, 500) << crashed.body;
+    EXPECT_LT(crashed.status, 600) << crashed.body;
+    EXPECT_TRUE(alive(miner)) << miner.output();
+    EXPECT_TRUE(alive(validator));
+    EXPECT_TRUE(serves()) << miner.output();
+  }
+  EXPECT_NE(miner.output().find("died of SIGSEGV; restarting it"), std::string::npos) << miner.output();
+
+  // Served fine by the miner, but its check aborts inside the validator's plugin worker.
+  EXPECT_EQ(validator.output().find("died of"), std::string::npos) << "only the miner's worker crashed so far";
+  auto answered = send("check-abort");
+  EXPECT_EQ(answered.status, 200) << answered.body;
+  EXPECT_TRUE(validator.wait_for_line(std::regex("died of SIGABRT; restarting it"), 60s)) << validator.output();
+  EXPECT_TRUE(alive(validator));
+  EXPECT_TRUE(serves()) << validator.output();
 }
 
 // Issue 17, item 3: hostile clients with real sockets against the gateway. Hundreds of idle half

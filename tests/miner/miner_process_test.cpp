@@ -258,17 +258,21 @@ TEST_F(MinerProcessTest, ForwardsToAnUpstreamOpenAICompatibleServer) {
 
 TEST_F(MinerProcessTest, SigtermLetsRequestsInFlightFinish) {
   std::string url = start_miner();
+  std::promise<void> first_event;
   auto slow = std::async(std::launch::async, [&] {
     nineteen::net::HttpClient own;
     std::vector<std::string> events;
     auto r = own.stream(signed_post(url, R"({"model":"slow-words","text":"a b c d","stream":true})", validator),
                         [&](const nineteen::net::SseEvent& e) {
                           events.push_back(e.data);
+                          if (events.size() == 1) first_event.set_value();
                           return true;
                         });
     return std::make_pair(r, events);
   });
-  std::this_thread::sleep_for(200ms);
+  // The stream is in flight (its first event arrived) when the miner is told to stop; on a busy
+  // machine a fixed sleep could signal before the request was even accepted.
+  ASSERT_EQ(first_event.get_future().wait_for(30s), std::future_status::ready) << miner->output();
   miner->signal(SIGTERM);
   auto [result, events] = slow.get();
   EXPECT_EQ(result.status, 200);

@@ -89,7 +89,9 @@ TEST_F(MinerRobustnessTest, AHangingServeTimesOutFreesItsSlotAndSigtermStillStop
 }
 
 TEST_F(MinerRobustnessTest, APluginCrashIsLoggedBeforeTheProcessDies) {
-  const std::string url = start_miner(kMisbehaving, "");
+  // In-process (development) mode: the crash is the miner's own. Isolated (the default), the miner
+  // holds it: tests/plugin_host/plugin_isolation_process_test.cpp.
+  const std::string url = start_miner(kMisbehaving, "plugin_isolation = \"in-process\"\n");
   auto crashed = post(url, R"({"model":"misbehaving","text":"crash"})");
   EXPECT_EQ(crashed.status, 0) << "the connection died with the process";
   auto code = miner->wait_exit(10s);

@@ -21,10 +21,23 @@ TEST(HttpUrl, ParsesHostPortAndTarget) {
   EXPECT_EQ(v6->port, 9000);
 }
 
+TEST(HttpUrl, HttpsHasItsOwnDefaultPort) {
+  auto plain = parse_http_url("http://miner.example/v1");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tls);
+  auto secure = parse_http_url("https://miner.example/v1");
+  ASSERT_TRUE(secure);
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->port, 443);
+  EXPECT_EQ(secure->target, "/v1");
+  auto with_port = parse_http_url("https://127.0.0.1:8443");
+  ASSERT_TRUE(with_port);
+  EXPECT_EQ(with_port->port, 8443);
+  EXPECT_EQ(with_port->target, "/");
+}
+
 TEST(HttpUrl, RejectsWithAReason) {
   std::string error;
-  EXPECT_FALSE(parse_http_url("https://x/", &error));
-  EXPECT_NE(error.find("https is not supported"), std::string::npos) << error;
   EXPECT_FALSE(parse_http_url("ftp://x/", &error));
   EXPECT_NE(error.find("http://"), std::string::npos) << error;
   EXPECT_FALSE(parse_http_url("http://x:70000/", &error));

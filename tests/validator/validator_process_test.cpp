@@ -244,6 +244,13 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
   nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
   const auto settings_before = store.latest_weight_setting();
   net.kill_chain();
+  {
+    // The chain's own file, killed at whatever point of a block or a weight submission it was.
+    nineteen::store::SqliteDatabase chain_db(dir.file("chain.db"));
+    auto chain_check = chain_db.prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(chain_check.step());
+    EXPECT_EQ(chain_check.column_text(0), "ok");
+  }
   std::this_thread::sleep_for(10s);  // three periods of 3 s with the chain gone
   ASSERT_FALSE(validator->wait_exit(0ms)) << "the validator stopped while the chain was down:\n" << validator->output();
   // Periods went on closing: scoring does not need the chain.
@@ -264,4 +271,118 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
   auto check = db.prepare("PRAGMA integrity_check");
   ASSERT_TRUE(check.step());
   EXPECT_EQ(check.column_text(0), "ok");
+}
+
+// Issue 17, item 4: the store's disk fills up (here: the store reaches its size cap, db_max_mb, which
+// fails writes exactly as a full disk does, SQLITE_FULL). The validator stays up and says why, loses
+// no committed row, and scores and sets weights again by itself once there is room.
+TEST(ValidatorProcess, AFullDiskUnderTheStoreLosesNothingAndTheValidatorGoesOnWhenThereIsRoom) {
+  ScratchDir dir("validator-full-disk");
+  LocalNetwork net(dir);
+  auto first = net.start_validator("validator-1.log");
+  nineteen::chain::ChainClient chain(net.chain_url);
+  auto weights_block = [&]() -> uint64_t {
+    auto w = chain.weights_of(net.validator_key.ss58_address());
+    return w ? w->block : 0;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && weights_block() == 0) std::this_thread::sleep_for(200ms);
+  ASSERT_GT(weights_block(), 0u) << first->output();
+  first->signal(SIGTERM);
+  ASSERT_EQ(first->wait_exit(30s).value_or(-1), 0) << first->output();
+
+  // What is committed now, and a cap at the file's present size: the next page written fails.
+  auto committed = [&] {
+    nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+    auto count = db.prepare("SELECT (SELECT count(*) FROM weight_settings), (SELECT count(*) FROM checked_answers)");
+    count.step();
+    auto pages = db.prepare("PRAGMA page_count");
+    pages.step();
+    auto size = db.prepare("PRAGMA page_size");
+    size.step();
+    return std::tuple<std::int64_t, std::int64_t, double>(count.column_int(0), count.column_int(1),
+                                                          double(pages.column_int(0) * size.column_int(0)));
+  };
+  const auto [settings_before, checked_before, bytes] = committed();
+  ASSERT_GT(settings_before, 0);
+  const std::string settings = read_text(dir.file("validator.toml"));
+  char cap[64];
+  std::snprintf(cap, sizeof cap, "db_max_mb = %.6f\n", bytes / (1024.0 * 1024.0));
+  dir.write("validator.toml", settings + cap);
+  auto full = net.start_validator("validator-2.log");
+  ASSERT_TRUE(full->wait_for_line(std::regex("size cap"), 20s)) << "the full store is reported:\n" << full->output();
+  std::this_thread::sleep_for(7s);  // two periods of 3 s on a full store
+  ASSERT_FALSE(full->wait_exit(0ms)) << "the validator stopped on a full store:\n" << full->output();
+  full->signal(SIGTERM);
+  EXPECT_EQ(full->wait_exit(30s).value_or(-1), 0) << full->output();
+  const auto [settings_full, checked_full, bytes_full] = committed();
+  EXPECT_GE(settings_full, settings_before) << "no committed weight setting was lost";
+  EXPECT_GE(checked_full, checked_before) << "no committed check was lost";
+  EXPECT_LE(bytes_full, bytes) << "the cap held";
+
+  // Room again: the same file, no cap. Scoring and weights resume.
+  dir.write("validator.toml", settings);
+  const uint64_t resumed_from = weights_block();
+  auto resumed = net.start_validator("validator-3.log");
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (weights_block() <= resumed_from || std::get<0>(committed()) <= settings_full)) {
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_GT(weights_block(), resumed_from) << "no weights once there was room again:\n" << resumed->output();
+  EXPECT_GT(std::get<0>(committed()), settings_full) << "weight settings are recorded again";
+  resumed->signal(SIGTERM);
+  EXPECT_EQ(resumed->wait_exit(30s).value_or(-1), 0) << resumed->output();
+
+  nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+  auto check = db.prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.column_text(0), "ok");
+}
+
+// Issue 17, item 4: the validator's checking server is killed (kill -9) with batches in hand. The
+// answers stay kept (none recorded as unchecked for it), and once a checker is back on the same
+// address, checking resumes by itself.
+TEST(ValidatorProcess, ACheckerKilledWithAQueueLosesNoAnswerAndCheckingResumes) {
+  ScratchDir dir("validator-checker-kill");
+  LocalNetwork net(dir);
+  auto start_checker = [&](const std::string& port, const std::string& log) {
+    dir.write("checker.toml", "[checker]\nport = " + port + "\ntasks_file = \"tasks.toml\"\nworkers = 1\n");
+    auto c = std::make_unique<ChildProcess>(NINETEEN_BINARY, std::vector<std::string>{"checker", "--config", dir.file("checker.toml")},
+                                            dir.file(log));
+    EXPECT_TRUE(c->wait_for_line(std::regex("checker listening on (http://[0-9.:]+)"))) << c->output();
+    return c;
+  };
+  auto checker = start_checker("0", "checker-1.log");
+  const auto url = checker->wait_for_line(std::regex("checker listening on (http://[0-9.:]+)"), 1s).value_or("");
+  ASSERT_FALSE(url.empty()) << checker->output();
+  dir.write("validator.toml", read_text(dir.file("validator.toml")) + "checker = \"" + url + "\"\ncheck_batch = 4\n");
+  auto validator = net.start_validator("validator.log");
+
+  nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
+  auto checked = [&] {
+    nineteen::store::SqliteDatabase db(dir.file("validator.db"));
+    auto q = db.prepare("SELECT (SELECT count(*) FROM checked_answers), "
+                        "(SELECT count(*) FROM unchecked_answers WHERE reason LIKE '%checker failed%')");
+    q.step();
+    return std::pair<std::int64_t, std::int64_t>(q.column_int(0), q.column_int(1));
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && checked().first < 8) std::this_thread::sleep_for(100ms);
+  ASSERT_GE(checked().first, 8) << validator->output() << checker->output();
+
+  checker->signal(SIGKILL);
+  checker->wait_exit(5s);
+  const auto at_kill = checked().first;
+  std::this_thread::sleep_for(4s);  // answers keep coming and are kept; nothing can check them
+  ASSERT_FALSE(validator->wait_exit(0ms)) << validator->output();
+  EXPECT_LE(checked().first, at_kill + 4) << "at most the batch in hand when the checker died was recorded";
+
+  checker = start_checker(url.substr(url.rfind(':') + 1), "checker-2.log");
+  deadline = std::chrono::steady_clock::now() + 40s;
+  while (std::chrono::steady_clock::now() < deadline && checked().first < at_kill + 8) std::this_thread::sleep_for(200ms);
+  EXPECT_GE(checked().first, at_kill + 8) << "checking did not resume:\n" << validator->output();
+  EXPECT_EQ(checked().second, 0) << "answers were given up because the checker was down:\n" << validator->output();
+  validator->signal(SIGTERM);
+  EXPECT_EQ(validator->wait_exit(30s).value_or(-1), 0) << validator->output();
 }

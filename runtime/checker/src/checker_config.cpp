@@ -12,8 +12,8 @@ CheckerConfig parse_checker_config(const std::string& toml_text, const std::stri
     throw CheckerConfigError(file_name + ": no [checker] table (see runtime/checker/README.md for a checker.toml example)");
   }
   config::SettingsTable<CheckerConfigError> t(file_name, *checker, "checker.");
-  t.allow_only({"address", "port", "tasks_file", "plugins", "tasks", "workers", "max_queued_items", "max_batch",
-                "max_attempts", "result_ttl_s", "retry_delay_ms", "handler_threads", "max_body_bytes"});
+  t.allow_only(plugin_host::with_plugin_isolation_keys({"address", "port", "tasks_file", "plugins", "tasks", "workers", "max_queued_items", "max_batch",
+                "max_attempts", "result_ttl_s", "retry_delay_ms", "handler_threads", "max_body_bytes"}));
 
   CheckerConfig c;
   c.file = file_name;
@@ -21,6 +21,7 @@ CheckerConfig parse_checker_config(const std::string& toml_text, const std::stri
   c.port = static_cast<uint16_t>(t.whole_number("port", 0, 65535).value_or(0));
   c.tasks_file = t.path("tasks_file").value_or(t.resolve("tasks.toml"));
   if (auto p = t.path("plugins")) c.plugin_dirs.push_back(*p);
+  c.isolation = plugin_host::read_plugin_isolation(t);
   c.only_tasks = t.strings("tasks", "an array of task names, e.g. [\"reverse-words\"]").value_or(std::vector<std::string>{});
   CheckerSettings& s = c.settings;
   s.workers = static_cast<int>(t.whole_number("workers", 1, 1024).value_or(s.workers));

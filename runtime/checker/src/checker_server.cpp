@@ -137,6 +137,7 @@ CheckerServer::CheckerServer(const CheckerConfig& config) : state_(std::make_uni
   plugin_host::PluginHostOptions options;
   for (const auto& dir : config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
+  options.isolation = config.isolation;
   s.host = std::make_shared<plugin_host::PluginHost>(options);
 
   config::TaskCatalog catalog = config::load_task_catalog(config.tasks_file);

@@ -50,6 +50,7 @@ struct GatewayServer::State {
     // One kept-alive connection per handler thread and miner, so a busy gateway never reconnects.
     o.max_idle_per_host = static_cast<size_t>(std::max(8, s.handler_threads));
     o.user_agent = "nineteen-gateway";
+    o.tls_ca_file = s.miners_ca_file;
     return o;
   }
 
@@ -430,6 +431,8 @@ GatewayServer::GatewayServer(GatewaySettings settings, validator::OrganicRouting
   options.handler_threads = state_->settings.handler_threads;
   options.max_body_bytes = state_->settings.max_body_bytes;
   options.request_id_header = "x-request-id";
+  options.tls_certificate_file = state_->settings.tls_certificate;
+  options.tls_private_key_file = state_->settings.tls_private_key;
   // A stream's single write may wait on a slow user; the miner's own timeouts bound the rest.
   options.write_timeout = std::chrono::seconds(60);
   state_->server = std::make_unique<net::HttpServer>(make_router(state_), options);

@@ -28,8 +28,9 @@ std::optional<GatewaySettings> parse_gateway_settings(const std::string& file_na
     throw GatewaySettingsError(file_name + ":" + std::to_string(node->source().begin.line) + ": \"" + table +
                                "\" must be a table ([" + table + "] with address, port, ...)");
   }
-  static const std::vector<std::string> known = {"address",      "port",        "handler_threads", "max_body_bytes",
-                                                 "max_attempts", "key_cache_s", "usage_flush_s"};
+  static const std::vector<std::string> known = {"address",       "port",           "handler_threads",
+                                                 "max_body_bytes", "max_attempts", "key_cache_s",
+                                                 "usage_flush_s", "tls_certificate", "tls_private_key"};
   for (const auto& [key, value] : *g) {
     if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end()) {
       std::string list;
@@ -64,6 +65,17 @@ std::optional<GatewaySettings> parse_gateway_settings(const std::string& file_na
   s.max_attempts = static_cast<int>(number("max_attempts", s.max_attempts, 1, 100, true));
   s.key_cache_s = number("key_cache_s", s.key_cache_s, 0, 3600, false);
   s.usage_flush_s = number("usage_flush_s", s.usage_flush_s, 0.01, 3600, false);
+  for (const auto& [key, field] : {std::pair<const char*, std::string*>{"tls_certificate", &s.tls_certificate},
+                                   std::pair<const char*, std::string*>{"tls_private_key", &s.tls_private_key}}) {
+    if (const toml::node* n = g->get(key)) {
+      if (!n->is_string() || n->value<std::string>()->empty()) fail(*n, key, "the path of a PEM file");
+      *field = *n->value<std::string>();
+    }
+  }
+  if (s.tls_certificate.empty() != s.tls_private_key.empty()) {
+    throw GatewaySettingsError(file_name + ": [" + table + "] sets only one of tls_certificate and tls_private_key;" +
+                               " HTTPS needs both (or neither, for plain HTTP)");
+  }
   return s;
 }
 

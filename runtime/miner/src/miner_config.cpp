@@ -15,8 +15,9 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   MinerConfig c;
   c.file = file_name;
   Table r(file_name, *miner, "miner.");
-  r.allow_only({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
-                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks", "status_page_public"});
+  r.allow_only(plugin_host::with_plugin_isolation_keys({"hotkey", "address", "port", "tasks_file", "plugins", "nodes", "chain", "netuid", "min_validator_stake",
+                "handler_threads", "max_body_bytes", "dev_reload", "require_signatures", "external_ip", "tasks", "status_page_public",
+                "tls_certificate", "tls_private_key", "upstream_ca_file"}));
   auto hotkey = r.path("hotkey");
   if (!hotkey) r.missing("hotkey", "a key file from `nineteen keys new`");
   c.hotkey_file = *hotkey;
@@ -45,7 +46,15 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
   c.max_body_bytes =
       static_cast<size_t>(r.whole_number("max_body_bytes", 1024, 1e10).value_or(static_cast<double>(c.max_body_bytes)));
   c.dev_reload = r.boolean("dev_reload").value_or(false);
+  c.isolation = plugin_host::read_plugin_isolation(r);
   c.status_page_public = r.boolean("status_page_public").value_or(false);
+  c.tls_certificate = r.path("tls_certificate").value_or("");
+  c.tls_private_key = r.path("tls_private_key").value_or("");
+  if (c.tls_certificate.empty() != c.tls_private_key.empty()) {
+    r.missing(c.tls_certificate.empty() ? "tls_certificate" : "tls_private_key",
+              "HTTPS needs both tls_certificate and tls_private_key (PEM files), or neither for plain HTTP");
+  }
+  c.upstream_ca_file = r.path("upstream_ca_file").value_or("");
 
   if (const toml::node* tasks = miner->get("tasks")) {
     if (!tasks->is_table()) r.fail(*tasks, "tasks", "a table of [miner.tasks.<name>] tables");
@@ -70,8 +79,8 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
         }
       }
       s.upstream = tr.string("upstream");
-      if (s.upstream && s.upstream->rfind("http://", 0) != 0) {
-        tr.fail(*t->get("upstream"), "upstream", "an http:// URL, e.g. \"http://127.0.0.1:8000\"");
+      if (s.upstream && s.upstream->rfind("http://", 0) != 0 && s.upstream->rfind("https://", 0) != 0) {
+        tr.fail(*t->get("upstream"), "upstream", "an http:// or https:// URL, e.g. \"http://127.0.0.1:8000\"");
       }
       s.upstream_model = tr.string("upstream_model");
       s.fail_rate = tr.number("fail_rate", 0, 1).value_or(0);

@@ -98,7 +98,7 @@ struct MinerNode::State {
   std::map<std::string, std::vector<ServedTask*>> by_endpoint;    // endpoint → tasks
   MinerMetrics metrics;
   ValidatorTrafficLog traffic;
-  net::HttpClient upstream_client;
+  std::unique_ptr<net::HttpClient> upstream_client;  // trusts config.upstream_ca_file for https:// upstreams
   std::unique_ptr<net::HttpServer> server;
   // The chain's weights for the status page, read at most every kChainWeightsRefresh.
   std::mutex chain_mutex;
@@ -126,6 +126,9 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
   State& s = *state_;
   s.config = std::move(config);
   s.validators = std::move(validators);
+  net::ClientOptions upstream_options;
+  upstream_options.tls_ca_file = s.config.upstream_ca_file;
+  s.upstream_client = std::make_unique<net::HttpClient>(upstream_options);
   auto loaded = keys::load_hotkey(s.config.hotkey_file);
   s.hotkey = loaded.key;
 
@@ -133,6 +136,7 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
   for (const auto& dir : s.config.plugin_dirs) options.search_dirs.emplace_back(dir);
   for (const auto& dir : plugin_host::default_plugin_dirs()) options.search_dirs.push_back(dir);
   options.dev_reload = s.config.dev_reload;
+  options.isolation = s.config.isolation;
   s.host = std::make_unique<plugin_host::PluginHost>(options);
   s.host->load(config::load_task_catalog(s.config.tasks_file));
 
@@ -208,6 +212,8 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
   for (const auto& [name, task] : s.tasks) slots += task->settings.concurrency;
   server_options.handler_threads = std::max<int>(s.config.handler_threads, static_cast<int>(slots) + 8);
   server_options.max_body_bytes = s.config.max_body_bytes;
+  server_options.tls_certificate_file = s.config.tls_certificate;
+  server_options.tls_private_key_file = s.config.tls_private_key;
   s.server = std::make_unique<net::HttpServer>(std::move(router), server_options);
   if (s.config.dev_reload) s.host->start_watching();
   if (!s.config.require_signatures) {
@@ -326,7 +332,7 @@ net::Reply MinerNode::State::handle_task(const net::Request& request) {
     State* self = this;
     const std::string name = task->settings.name;
     return forward_to_upstream(
-        upstream_client, target, body, stream,
+        *upstream_client, target, body, stream,
         [self, name, started, validator](int status, const std::string&) {
           self->record(validator, name, status, std::chrono::duration<double>(Clock::now() - started).count(), 0);
         },

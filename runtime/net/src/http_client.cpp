@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -33,8 +34,19 @@ constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 struct Connection {
   asio::io_context ioc;
   tcp::socket socket{ioc};
+  std::optional<asio::ssl::stream<tcp::socket&>> tls;  // https:// only: TLS over `socket`
   beast::flat_buffer buffer;
 };
+
+// Runs `op` on the connection's byte stream: TLS for https://, the socket itself for http://.
+template <class Op>
+void on_stream(Connection& c, Op&& op) {
+  if (c.tls) {
+    op(*c.tls);
+  } else {
+    op(c.socket);
+  }
+}
 
 // How often a read watches its request's `stop` flag.
 constexpr auto kStopPoll = std::chrono::milliseconds(10);
@@ -74,7 +86,27 @@ bool is_closed_by_peer(const error_code& ec) {
 std::string host_header(const HttpUrl& url) {
   bool v6 = url.host.find(':') != std::string::npos;
   std::string host = v6 ? "[" + url.host + "]" : url.host;
-  return url.port == 80 ? host : host + ":" + std::to_string(url.port);
+  return url.port == (url.tls ? 443 : 80) ? host : host + ":" + std::to_string(url.port);
+}
+
+// The client side of TLS: certificates checked against the given CA file or the system's.
+std::unique_ptr<asio::ssl::context> make_client_tls_context(const std::string& ca_file) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::no_compression);
+  context->set_verify_mode(asio::ssl::verify_peer);
+  error_code ec;
+  if (ca_file.empty()) {
+    context->set_default_verify_paths(ec);
+  } else {
+    context->load_verify_file(ca_file, ec);
+    if (ec) {
+      throw std::runtime_error("http client: cannot read the CA file \"" + ca_file + "\": " + ec.message() +
+                               " (give a PEM file of the certificates to trust)");
+    }
+  }
+  return context;
 }
 
 }  // namespace
@@ -93,6 +125,7 @@ const char* client_error_kind_name(ClientErrorKind kind) {
     case ClientErrorKind::response_too_large: return "response_too_large";
     case ClientErrorKind::stopped_by_caller: return "stopped_by_caller";
     case ClientErrorKind::io_error: return "io_error";
+    case ClientErrorKind::tls_failed: return "tls_failed";
   }
   return "unknown";
 }
@@ -127,6 +160,7 @@ struct HttpClient::Pool {
 
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+  std::unique_ptr<asio::ssl::context> tls;  // for https:// URLs
 };
 
 namespace {
@@ -136,8 +170,8 @@ namespace {
 class Exchange {
  public:
   Exchange(const ClientRequest& request, const HttpUrl& url, const ClientOptions& options,
-           const SseParser::EventCallback* on_event, Clock::time_point started)
-      : request_(request), url_(url), options_(options), on_event_(on_event), started_(started) {
+           const SseParser::EventCallback* on_event, Clock::time_point started, asio::ssl::context* tls)
+      : request_(request), url_(url), options_(options), on_event_(on_event), started_(started), tls_(tls) {
     timeouts_ = request.timeouts.value_or(options.timeouts);
     total_deadline_ = started_ + timeouts_.total;
   }
@@ -199,6 +233,35 @@ class Exchange {
     if (ec) return fail(result, ClientErrorKind::io_error, "cannot connect to " + host_header(url_) + ": " + ec.message());
     error_code ignored;
     c.socket.set_option(tcp::no_delay(true), ignored);
+    if (url_.tls) return handshake(c, result, deadline);
+    return true;
+  }
+
+  // https://: the TLS handshake, with SNI and the certificate checked against the URL's host.
+  bool handshake(Connection& c, ClientResult& result, Clock::time_point deadline) {
+    c.tls.emplace(c.socket, *tls_);
+    error_code ec;
+    auto address = asio::ip::make_address(url_.host, ec);
+    if (ec && !SSL_set_tlsext_host_name(c.tls->native_handle(), url_.host.c_str())) {
+      return fail(result, ClientErrorKind::io_error, "cannot set the TLS server name \"" + url_.host + "\"");
+    }
+    c.tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
+    bool done = false;
+    c.tls->async_handshake(asio::ssl::stream_base::client, [&](error_code e) {
+      ec = e;
+      done = true;
+    });
+    if (!run_until(c, done, deadline)) {
+      bool total = deadline == total_deadline_;
+      return fail(result, total ? ClientErrorKind::total_timeout : ClientErrorKind::connect_timeout,
+                  "no TLS handshake with " + host_header(url_) + " within " +
+                      std::to_string((total ? timeouts_.total : timeouts_.connect).count()) + " ms");
+    }
+    if (ec) {
+      return fail(result, ClientErrorKind::tls_failed,
+                  "TLS handshake with " + host_header(url_) + " failed: " + ec.message() +
+                      " (is it an https server, and is its certificate trusted? see ClientOptions::tls_ca_file)");
+    }
     return true;
   }
 
@@ -224,9 +287,11 @@ class Exchange {
     }
     bool done = false;
     error_code ec;
-    http::async_write(c.socket, req, [&](error_code e, std::size_t) {
-      ec = e;
-      done = true;
+    on_stream(c, [&](auto& stream) {
+      http::async_write(stream, req, [&](error_code e, std::size_t) {
+        ec = e;
+        done = true;
+      });
     });
     if (!run_until(c, done, total_deadline_)) {
       return fail(result, ClientErrorKind::total_timeout, "sending the request took longer than the total timeout of " +
@@ -248,10 +313,12 @@ class Exchange {
     bool done = false;
     error_code ec;
     std::size_t n = 0;
-    c.socket.async_read_some(c.buffer.prepare(16 * 1024), [&](error_code e, std::size_t got) {
-      ec = e;
-      n = got;
-      done = true;
+    on_stream(c, [&](auto& stream) {
+      stream.async_read_some(c.buffer.prepare(16 * 1024), [&](error_code e, std::size_t got) {
+        ec = e;
+        n = got;
+        done = true;
+      });
     });
     if (!run_until(c, done, deadline)) {
       bool total = deadline == total_deadline_ && total_deadline_ < first_byte_deadline;
@@ -310,7 +377,9 @@ class Exchange {
     parser.body_limit(options_.max_response_bytes);
     if (request_.method == "HEAD") parser.skip(true);  // its Content-Length describes a body not sent
     error_code ec;
-    if (!step(c, result, [&](auto handler) { http::async_read_header(c.socket, c.buffer, parser, handler); }, ec)) {
+    if (!step(c, result, [&](auto handler) {
+          on_stream(c, [&](auto& stream) { http::async_read_header(stream, c.buffer, parser, handler); });
+        }, ec)) {
       return false;
     }
     auto& msg = parser.get();
@@ -334,7 +403,9 @@ class Exchange {
       msg.body().data = chunk.data();
       msg.body().size = chunk.size();
       const std::atomic<bool>* stop = events && request_.stop ? request_.stop.get() : nullptr;
-      if (!step(c, result, [&](auto handler) { http::async_read_some(c.socket, c.buffer, parser, handler); }, ec, stop)) {
+      if (!step(c, result, [&](auto handler) {
+            on_stream(c, [&](auto& stream) { http::async_read_some(stream, c.buffer, parser, handler); });
+          }, ec, stop)) {
         if (events) {
           result.events = events->events();
           result.done_seen = events->done_seen();
@@ -371,6 +442,7 @@ class Exchange {
   const ClientOptions& options_;
   const SseParser::EventCallback* on_event_;
   Clock::time_point started_;
+  asio::ssl::context* tls_;
   ClientTimeouts timeouts_;
   Clock::time_point total_deadline_;
   Clock::time_point sent_at_;
@@ -384,7 +456,9 @@ class Exchange {
 
 }  // namespace
 
-HttpClient::HttpClient(ClientOptions options) : pool_(std::make_unique<Pool>()), options_(std::move(options)) {}
+HttpClient::HttpClient(ClientOptions options) : pool_(std::make_unique<Pool>()), options_(std::move(options)) {
+  pool_->tls = make_client_tls_context(options_.tls_ca_file);
+}
 HttpClient::~HttpClient() = default;
 
 std::size_t HttpClient::idle_connections() const { return pool_->count(); }
@@ -401,7 +475,7 @@ ClientResult HttpClient::stream(const ClientRequest& request, const SseParser::E
     result.error_message = url_error;
     return result;
   }
-  const std::string key = url->host + "|" + std::to_string(url->port);
+  const std::string key = (url->tls ? "https|" : "http|") + url->host + "|" + std::to_string(url->port);
   const SseParser::EventCallback* callback = on_event ? &on_event : nullptr;
 
   std::optional<ClientResult> on_reused;  // the first try's failure, when it was on a reused connection
@@ -409,7 +483,7 @@ ClientResult HttpClient::stream(const ClientRequest& request, const SseParser::E
     std::unique_ptr<Connection> c = attempt == 0 ? pool_->take(key) : nullptr;
     bool reused = c != nullptr;
     if (!c) c = std::make_unique<Connection>();
-    Exchange exchange(request, *url, options_, callback, started);
+    Exchange exchange(request, *url, options_, callback, started, pool_->tls.get());
     exchange.reused_ = reused;
     bool reusable = exchange.run(*c, result);
     result.reused_connection = reused;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
@@ -76,6 +77,36 @@ std::string chunk(std::string_view data) {
   return out;
 }
 
+// The TLS context of an HTTPS server, or null when the options name no certificate. Throws with the
+// file and what to do when a file is missing, unreadable or the key does not match the certificate.
+std::unique_ptr<asio::ssl::context> make_server_tls_context(const ServerOptions& options) {
+  const bool has_cert = !options.tls_certificate_file.empty();
+  const bool has_key = !options.tls_private_key_file.empty();
+  if (!has_cert && !has_key) return nullptr;
+  if (has_cert != has_key) {
+    throw std::runtime_error(std::string("http server: TLS needs both a certificate and its private key; only the ") +
+                             (has_cert ? "certificate" : "key") + " is set (set tls_certificate and tls_private_key)");
+  }
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  // TLS 1.2 and 1.3 only; no compression, no renegotiation by the client.
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::no_compression);
+  error_code ec;
+  context->use_certificate_chain_file(options.tls_certificate_file, ec);
+  if (ec) {
+    throw std::runtime_error("http server: cannot read the TLS certificate chain \"" + options.tls_certificate_file +
+                             "\": " + ec.message() + " (give a PEM file: the certificate, then its intermediates)");
+  }
+  context->use_private_key_file(options.tls_private_key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::runtime_error("http server: cannot use the TLS private key \"" + options.tls_private_key_file +
+                             "\": " + ec.message() +
+                             " (give the PEM key of the certificate, unencrypted, readable by this user)");
+  }
+  return context;
+}
+
 }  // namespace
 
 class Session;
@@ -106,6 +137,8 @@ struct HttpServer::State {
 
   const Router router;
   const ServerOptions options;
+  // Set when the options name a certificate and key: every connection is then HTTPS.
+  std::unique_ptr<asio::ssl::context> tls;
   std::string address;
   uint16_t port = 0;
   std::atomic<bool> stopping{false};
@@ -133,6 +166,7 @@ class Session : public std::enable_shared_from_this<Session> {
         socket_(std::move(socket)),
         read_timer_(socket_.get_executor()),
         write_timer_(socket_.get_executor()) {
+    if (server_.tls) tls_.emplace(socket_, *server_.tls);
     error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -144,7 +178,10 @@ class Session : public std::enable_shared_from_this<Session> {
       std::lock_guard<std::mutex> lock(server_.mutex);
       server_.sessions.emplace(this, weak_from_this());
     }
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->tls_) return self->handshake();
+      self->wait_for_request();
+    });
   }
 
   // Called on stop: a connection waiting for its next request is closed now; others finish.
@@ -173,6 +210,33 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { idle, reading, handling, streaming, writing, closed };
 
+  // Runs `op` on the connection's byte stream: the TLS stream when the server speaks HTTPS, else
+  // the socket itself. Both live on this session's strand.
+  template <class Op>
+  void on_stream(Op&& op) {
+    if (tls_) {
+      op(*tls_);
+    } else {
+      op(socket_);
+    }
+  }
+
+  // HTTPS: the TLS handshake first, bounded by the read timeout (a client that connects and says
+  // nothing, or speaks plain HTTP to an HTTPS port, is closed).
+  void handshake() {
+    phase_ = Phase::reading;
+    arm(read_timer_, read_generation_, server_.options.read_timeout);
+    tls_->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
+      self->disarm(self->read_timer_, self->read_generation_);
+      self->phase_ = Phase::idle;
+      if (ec) {
+        spdlog::debug("http server: TLS handshake with {} failed: {}", self->remote_, ec.message());
+        return self->close();
+      }
+      self->wait_for_request();
+    });
+  }
+
   // --- deadlines: a timer that closes the socket; a generation number discards stale firings ---
   void arm(asio::steady_timer& timer, unsigned& generation, std::chrono::milliseconds after) {
     unsigned mine = ++generation;
@@ -198,11 +262,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return read_header();
     phase_ = Phase::idle;
     arm(read_timer_, read_generation_, server_.options.idle_timeout);
-    socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
-      self->disarm(self->read_timer_, self->read_generation_);
-      if (ec) return self->close();
-      self->buffer_.commit(n);
-      self->read_header();
+    on_stream([&](auto& stream) {
+      stream.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
+        self->disarm(self->read_timer_, self->read_generation_);
+        if (ec) return self->close();
+        self->buffer_.commit(n);
+        self->read_header();
+      });
     });
   }
 
@@ -211,9 +277,11 @@ class Session : public std::enable_shared_from_this<Session> {
     counted_ = true;
     server_.begin_request();
     arm(read_timer_, read_generation_, server_.options.read_timeout);
-    http::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
-      if (ec) return self->on_read_error(ec);
-      self->after_header();
+    on_stream([&](auto& stream) {
+      http::async_read_header(stream, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
+        if (ec) return self->on_read_error(ec);
+        self->after_header();
+      });
     });
   }
 
@@ -222,9 +290,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto expect = msg[http::field::expect];
     if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
       auto cont = std::make_shared<std::string>("HTTP/1.1 100 Continue\r\n\r\n");
-      asio::async_write(socket_, asio::buffer(*cont), [self = shared_from_this(), cont](error_code ec, std::size_t) {
-        if (ec) return self->on_read_error(ec);
-        self->read_body();
+      on_stream([&](auto& stream) {
+        asio::async_write(stream, asio::buffer(*cont), [self = shared_from_this(), cont](error_code ec, std::size_t) {
+          if (ec) return self->on_read_error(ec);
+          self->read_body();
+        });
       });
       return;
     }
@@ -236,10 +306,12 @@ class Session : public std::enable_shared_from_this<Session> {
       disarm(read_timer_, read_generation_);
       return dispatch();
     }
-    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
-      self->disarm(self->read_timer_, self->read_generation_);
-      if (ec) return self->on_read_error(ec);
-      self->dispatch();
+    on_stream([&](auto& stream) {
+      http::async_read(stream, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
+        self->disarm(self->read_timer_, self->read_generation_);
+        if (ec) return self->on_read_error(ec);
+        self->dispatch();
+      });
     });
   }
 
@@ -333,11 +405,13 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = to_beast(std::move(response), keep_alive_);
     if (head_request_) res->body().clear();  // HEAD: the headers (Content-Length included), no body
     arm(write_timer_, write_generation_, server_.options.write_timeout);
-    http::async_write(socket_, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
-      self->disarm(self->write_timer_, self->write_generation_);
-      self->end_request();
-      if (ec || !self->keep_alive_) return self->close();
-      self->wait_for_request();
+    on_stream([&](auto& stream) {
+      http::async_write(stream, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
+        self->disarm(self->write_timer_, self->write_generation_);
+        self->end_request();
+        if (ec || !self->keep_alive_) return self->close();
+        self->wait_for_request();
+      });
     });
   }
 
@@ -349,11 +423,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!server_.options.request_id_header.empty()) response.headers.set(server_.options.request_id_header, new_request_id());
     auto res = to_beast(std::move(response), false);
     arm(write_timer_, write_generation_, server_.options.write_timeout);
-    http::async_write(socket_, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
-      self->disarm(self->write_timer_, self->write_generation_);
-      self->end_request();
-      if (ec) return self->close();
-      self->linger();
+    on_stream([&](auto& stream) {
+      http::async_write(stream, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
+        self->disarm(self->write_timer_, self->write_generation_);
+        self->end_request();
+        if (ec) return self->close();
+        self->linger();
+      });
     });
   }
 
@@ -366,13 +442,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   void linger_read() {
     auto scratch = std::make_shared<std::array<char, 16384>>();
-    socket_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](error_code ec, std::size_t n) {
-      self->lingered_ += n;
-      if (ec || self->lingered_ > kLingerBytes) {
-        self->disarm(self->read_timer_, self->read_generation_);
-        return self->close();
-      }
-      self->linger_read();
+    on_stream([&](auto& stream) {
+      stream.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](error_code ec, std::size_t n) {
+        self->lingered_ += n;
+        if (ec || self->lingered_ > kLingerBytes) {
+          self->disarm(self->read_timer_, self->read_generation_);
+          return self->close();
+        }
+        self->linger_read();
+      });
     });
   }
 
@@ -383,10 +461,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto buf = std::make_shared<std::string>(std::move(bytes));
     arm(write_timer_, write_generation_, server_.options.write_timeout);
-    asio::async_write(socket_, asio::buffer(*buf), [self = shared_from_this(), buf, &done](error_code ec, std::size_t) {
-      self->disarm(self->write_timer_, self->write_generation_);
-      if (ec) self->client_gone_ = true;
-      done.set_value(!ec);
+    on_stream([&](auto& stream) {
+      asio::async_write(stream, asio::buffer(*buf), [self = shared_from_this(), buf, &done](error_code ec, std::size_t) {
+        self->disarm(self->write_timer_, self->write_generation_);
+        if (ec) self->client_gone_ = true;
+        done.set_value(!ec);
+      });
     });
   }
 
@@ -395,7 +475,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void watch_client() {
     if (closed_ || stream_over_ || buffer_.size() >= kMaxBufferedWhileStreaming) return;
     watch_pending_ = true;
-    socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
+    on_stream([&](auto& stream) {
+      stream.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
       self->watch_pending_ = false;
       if (!ec) {
         self->buffer_.commit(n);
@@ -404,6 +485,7 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       if (!(ec == asio::error::operation_aborted && self->stream_over_)) self->client_gone_ = true;
       if (self->stream_over_) self->after_stream();
+      });
     });
   }
 
@@ -452,6 +534,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   HttpServer::State& server_;
   tcp::socket socket_;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // HTTPS only: TLS over socket_
   asio::steady_timer read_timer_;
   asio::steady_timer write_timer_;
   unsigned read_generation_ = 0;
@@ -576,6 +659,7 @@ void HttpServer::State::on_accept(error_code ec, tcp::socket socket) {
 HttpServer::HttpServer(Router router, ServerOptions options)
     : state_(std::make_shared<State>(std::move(router), std::move(options))) {
   State& s = *state_;
+  s.tls = make_server_tls_context(s.options);
   error_code ec;
   auto address = asio::ip::make_address(s.options.address, ec);
   if (ec) {
@@ -609,7 +693,8 @@ uint16_t HttpServer::port() const { return state_->port; }
 const std::string& HttpServer::address() const { return state_->address; }
 std::string HttpServer::base_url() const {
   bool v6 = state_->address.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + state_->address + "]" : state_->address) + ":" + std::to_string(state_->port);
+  return std::string(state_->tls ? "https://" : "http://") + (v6 ? "[" + state_->address + "]" : state_->address) +
+         ":" + std::to_string(state_->port);
 }
 std::size_t HttpServer::in_flight() const { return state_->in_flight.load(); }
 

@@ -1,4 +1,4 @@
-// Parses the http:// URLs miners and upstream servers are reached at.
+// Parses the http:// and https:// URLs miners and upstream servers are reached at.
 #include "nineteen/net/http_url.hpp"
 
 #include <cctype>
@@ -10,13 +10,20 @@ std::optional<HttpUrl> parse_http_url(const std::string& url, std::string* error
     if (error) *error = "URL \"" + url + "\": " + why;
     return std::nullopt;
   };
-  const std::string scheme = "http://";
-  if (url.compare(0, 8, "https://") == 0) return fail("https is not supported; use http:// (or a TLS proxy)");
-  if (url.compare(0, scheme.size(), scheme) != 0) return fail("expected it to start with http://");
-  std::string rest = url.substr(scheme.size());
+  HttpUrl out;
+  std::size_t scheme_size = 0;
+  if (url.compare(0, 7, "http://") == 0) {
+    scheme_size = 7;
+  } else if (url.compare(0, 8, "https://") == 0) {
+    scheme_size = 8;
+    out.tls = true;
+    out.port = 443;
+  } else {
+    return fail("expected it to start with http:// or https://");
+  }
+  std::string rest = url.substr(scheme_size);
   std::size_t slash = rest.find_first_of("/?");
   std::string authority = rest.substr(0, slash);
-  HttpUrl out;
   out.target = slash == std::string::npos ? "/" : rest.substr(slash);
   if (!out.target.empty() && out.target[0] == '?') out.target = "/" + out.target;
   if (authority.find('@') != std::string::npos) return fail("user info in the URL is not supported");

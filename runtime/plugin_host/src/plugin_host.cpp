@@ -110,9 +110,10 @@ fs::path PluginHost::resolve(const std::string& plugin) const {
 std::shared_ptr<PluginLibrary> PluginHost::load_library(const fs::path& plugin_file) {
   fs::path copy = private_copy(plugin_file);
   try {
-    auto lib = PluginLibrary::load(copy, registry_, plugin_file);
+    // In-process the mapping keeps the copy alive; a worker needs the file to restart, so it owns it.
+    auto lib = PluginLibrary::load(copy, registry_, plugin_file, options_.isolation, options_.isolation.process);
     std::error_code ec;
-    fs::remove(copy, ec);
+    if (!options_.isolation.process) fs::remove(copy, ec);
     return lib;
   } catch (...) {
     std::error_code ec;
@@ -174,7 +175,7 @@ void PluginHost::load(const config::TaskCatalog& catalog) {
     std::shared_ptr<PluginLibrary> library;
     std::string library_error;
     try {
-      library = options_.dev_reload ? load_library(file) : PluginLibrary::load(file, registry_);
+      library = options_.dev_reload ? load_library(file) : PluginLibrary::load(file, registry_, {}, options_.isolation);
     } catch (const std::exception& e) {
       library_error = e.what();
       spdlog::error("{}", library_error);

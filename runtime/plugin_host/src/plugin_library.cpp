@@ -14,6 +14,7 @@
 #include "nineteen/plugin_host/live_task.hpp"
 #include "nineteen/plugin_host/task_registry.hpp"
 #include "nineteen/sdk/json.hpp"
+#include "worker_proxy.hpp"
 
 namespace nineteen::plugin_host {
 
@@ -135,7 +136,8 @@ std::vector<std::string> exported_symbols(const std::filesystem::path& file) {
 
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file,
                                                    std::weak_ptr<TaskResolver> resolver,
-                                                   const std::filesystem::path& shown_path) {
+                                                   const std::filesystem::path& shown_path,
+                                                   const PluginIsolation& isolation, bool remove_file_at_end) {
   const std::filesystem::path shown = shown_path.empty() ? file : shown_path;
   const std::string where = shown.string();
   std::error_code ec;
@@ -179,13 +181,6 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->shown_path_ = shown;
-  try {
-    lib->library_ = std::make_unique<boost::dll::shared_library>(
-        file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& e) {
-    throw PluginError(where + ": cannot be loaded: " + e.what());
-  }
-
   lib->context_ = std::make_unique<HostContext>();
   HostContext& ctx = *lib->context_;
   ctx.plugin_label = shown.filename().string();
@@ -199,15 +194,27 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   ctx.api.emit = &host_emit;
   ctx.api.cancelled = &host_cancelled;
 
-  auto entry_fn = lib->library_->get<std::remove_pointer_t<nt_plugin_entry_fn>>(entry);
   const nt_plugin_api* api = nullptr;
-  nt_status* status = entry_fn(&ctx.api, &api);
-  if (status) {
-    std::string message = status->message ? status->message : "(no message)";
-    nt_status_release(status);
-    throw PluginError(where + ": the entry function failed: " + message);
+  if (isolation.process) {
+    // The worker loads the library and calls its entry; its table's header comes back in its hello.
+    lib->worker_ = std::make_unique<WorkerProxy>(file, where, isolation, remove_file_at_end);
+    api = &lib->worker_->api();
+  } else {
+    try {
+      lib->library_ = std::make_unique<boost::dll::shared_library>(
+          file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+      throw PluginError(where + ": cannot be loaded: " + e.what());
+    }
+    auto entry_fn = lib->library_->get<std::remove_pointer_t<nt_plugin_entry_fn>>(entry);
+    nt_status* status = entry_fn(&ctx.api, &api);
+    if (status) {
+      std::string message = status->message ? status->message : "(no message)";
+      nt_status_release(status);
+      throw PluginError(where + ": the entry function failed: " + message);
+    }
+    if (!api) throw PluginError(where + ": the entry function returned no function table");
   }
-  if (!api) throw PluginError(where + ": the entry function returned no function table");
 
   lib->abi_ = AbiVersion{api->abi_major, api->abi_minor};
   const AbiVersion host = host_abi();
@@ -233,8 +240,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   lib->name_ = api->plugin_name ? api->plugin_name : shown.stem().string();
   lib->version_ = api->plugin_version ? api->plugin_version : "?";
   ctx.plugin_label = lib->name_;
+  if (lib->worker_) lib->worker_->set_label(lib->name_ + " (" + shown.filename().string() + ")");
 
-  status = api->plugin_init(&ctx.api, &lib->plugin_);
+  nt_status* status = lib->worker_ ? lib->worker_->init(&ctx.api, &lib->plugin_) : api->plugin_init(&ctx.api, &lib->plugin_);
   if (status) {
     std::string message = status->message ? status->message : "(no message)";
     nt_status_release(status);
@@ -243,6 +251,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   }
   return lib;
 }
+
+int PluginLibrary::worker_pid() const { return worker_ ? worker_->pid() : 0; }
+unsigned PluginLibrary::worker_restarts() const { return worker_ ? worker_->restarts() : 0; }
 
 PluginLibrary::~PluginLibrary() {
   if (api_ && plugin_) api_->plugin_finalize(plugin_);

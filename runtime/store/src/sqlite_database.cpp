@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <string>
 #include <utility>
 
 namespace nineteen::store {
@@ -18,7 +20,9 @@ std::string advice_for(int code) {
     case SQLITE_LOCKED:
       return " (another process holds the write lock for longer than the busy timeout: is a second node using "
              "this file?)";
-    case SQLITE_FULL: return " (the disk is full: free space and retry)";
+    case SQLITE_FULL:
+      return " (the disk is full, or the store reached its size cap (validator.db_max_mb): free space or raise the "
+             "cap; nothing of this write was committed, and writes resume by themselves)";
     case SQLITE_CANTOPEN: return " (check that the folder exists and is writable)";
     case SQLITE_READONLY: return " (the file or its folder is read-only)";
     default: return "";
@@ -46,11 +50,21 @@ SqliteDatabase::SqliteDatabase(const std::string& path, const SqliteOptions& opt
     if (!options.read_only) exec("PRAGMA journal_mode=WAL");
     // NORMAL is durable across a process crash in WAL mode (only power loss can drop the last commits).
     exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    if (options.max_bytes > 0) set_max_bytes(options.max_bytes);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
   }
+}
+
+void SqliteDatabase::set_max_bytes(std::uint64_t max_bytes) {
+  auto page_size = prepare("PRAGMA page_size");
+  page_size.step();
+  const std::int64_t page = std::max<std::int64_t>(512, page_size.column_int(0));
+  const std::uint64_t pages = max_bytes == 0 ? 4294967294ULL : std::max<std::uint64_t>(1, max_bytes / page);
+  // SQLite never lowers the cap below the file's current page count: a full store stays readable.
+  exec("PRAGMA max_page_count = " + std::to_string(pages));
 }
 
 SqliteDatabase::~SqliteDatabase() {

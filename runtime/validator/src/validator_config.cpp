@@ -11,10 +11,10 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   const toml::table* v = root["validator"].as_table();
   if (!v) throw ValidatorConfigError(file_name + ": no [validator] table");
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
-  r.allow_only({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
+  r.allow_only(plugin_host::with_plugin_isolation_keys({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
                 "history_periods", "synthetic_multiplier", "period_formula", "speed_bonus", "organic_min_quality",
-                "check_fraction"});
+                "check_fraction", "miners_https", "miners_ca_file", "db_max_mb"}));
 
   ValidatorConfig c;
   c.file = file_name;
@@ -43,9 +43,13 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
     if (url.rfind("http://", 0) != 0) r.fail(*r.get("checker"), "checker", checker_expected);
   }
   c.check_fraction = r.number("check_fraction", 0, 1).value_or(c.check_fraction);
+  c.miners_https = r.boolean("miners_https").value_or(false);
+  c.miners_ca_file = r.path("miners_ca_file").value_or("");
   c.db = r.path("db").value_or(r.resolve("validator.db"));
+  c.db_max_mb = r.number("db_max_mb", 0, 1e9).value_or(0);
   c.tasks_file = r.path("tasks_file").value_or(r.resolve("tasks.toml"));
   if (auto p = r.path("plugins")) c.plugin_dirs.push_back(*p);
+  c.isolation = plugin_host::read_plugin_isolation(r);
   c.period_s = r.number("period_s", 1, 86400 * 7).value_or(c.period_s);
   c.answer_timeout_s = r.number("answer_timeout_s", 0.1, 3600).value_or(c.answer_timeout_s);
   c.senders = static_cast<size_t>(r.whole_number("senders", 1, 1024).value_or(static_cast<double>(c.senders)));

@@ -142,6 +142,18 @@ struct ValidatorNode::State {
     std::string digest = keys::sha256_hex(secret + ":" + std::to_string(period) + ":" + miner + ":" + task);
     return std::stoull(digest.substr(0, 16), nullptr, 16);
   }
+  // Where a miner is reached: http://ip:port, or https:// when the subnet's miners serve TLS.
+  std::string miner_base_url(const std::string& ip, std::uint16_t port) const {
+    const bool v6 = ip.find(':') != std::string::npos;
+    return std::string(config.miners_https ? "https://" : "http://") + (v6 ? "[" + ip + "]" : ip) + ":" +
+           std::to_string(port);
+  }
+  net::ClientOptions miner_client_options() const {
+    net::ClientOptions options;
+    options.tls_ca_file = config.miners_ca_file;
+    return options;
+  }
+
   std::vector<std::string> served_tasks() const {
     std::vector<std::string> names;
     for (const auto& entry : parts.host->catalog().tasks) {
@@ -160,6 +172,11 @@ struct ValidatorNode::State {
   void run_sender();
   void send(const SendJob& job);
   void run_check_pump();
+  void pump_checks_once();
+  // Synthetic sends whose outcome the store could not take (a full disk), and when that was last logged.
+  std::atomic<std::size_t> unrecorded_sends{0};
+  std::mutex log_mutex;
+  std::chrono::steady_clock::time_point last_unrecorded_log{};
   void record(std::int64_t period, const std::string& task, const std::string& miner, scoring::Outcome outcome, double work);
   void keep(const std::string& task, const std::string& miner, std::uint16_t uid, const std::string& request,
             const QueryResult& result, double work, bool synthetic);
@@ -518,8 +535,8 @@ void ValidatorNode::State::start_period() {
     std::vector<std::future<CapacityAnswer>> futures;
     for (size_t i = begin; i < std::min(miners.size(), begin + 16); ++i) {
       futures.push_back(std::async(std::launch::async, [this, m = miners[i]] {
-        net::HttpClient client;
-        return query_capacity(client, hotkey, MinerAddress{m->hotkey, "http://" + m->ip + ":" + std::to_string(m->port)});
+        net::HttpClient client(miner_client_options());
+        return query_capacity(client, hotkey, MinerAddress{m->hotkey, miner_base_url(m->ip, m->port)});
       }));
     }
     for (size_t i = 0; i < futures.size(); ++i) answers[begin + i] = futures[i].get();
@@ -554,7 +571,7 @@ void ValidatorNode::State::start_period() {
         std::lock_guard<std::mutex> lock(rng_mutex);
         c.row.capacity_to_score = scoring::draw_capacity_to_score(c.row.capacity, config.mechanism.capacity_draw, rng);
       }
-      c.base_url = "http://" + miners[i]->ip + ":" + std::to_string(miners[i]->port);
+      c.base_url = miner_base_url(miners[i]->ip, miners[i]->port);
       c.endpoint = live->info().endpoint;
       c.timeout_s = entry->timeout_s;
       rows.push_back(c.row);
@@ -580,7 +597,7 @@ void ValidatorNode::State::start_period() {
 void ValidatorNode::State::resume_period(const store::PeriodRecord& period) {
   std::map<std::string, std::pair<std::string, std::uint16_t>> address_of;  // hotkey → (url, port) from the snapshot
   for (const store::NodeRecord& n : parts.store->nodes()) {
-    address_of[n.hotkey] = {"http://" + n.ip + ":" + std::to_string(n.port), n.port};
+    address_of[n.hotkey] = {miner_base_url(n.ip, n.port), n.port};
   }
   std::vector<Contender> resumed;
   for (const store::PeriodContender& row : parts.store->contenders(period.id)) {
@@ -747,8 +764,15 @@ void ValidatorNode::State::run_sender() {
     try {
       send(job);
     } catch (const std::exception& e) {
-      spdlog::warn("synthetic request to {} for {} not recorded: {}", job.contender.row.miner_hotkey,
-                   job.contender.row.task, e.what());
+      // A full disk fails every send the same way: the first is logged, then one line per 10 s.
+      const std::size_t missed = ++unrecorded_sends;
+      const auto now = std::chrono::steady_clock::now();
+      std::lock_guard<std::mutex> lock(log_mutex);
+      if (now - last_unrecorded_log >= std::chrono::seconds(10)) {
+        spdlog::warn("synthetic request to {} for {} not recorded ({} so far): {}", job.contender.row.miner_hotkey,
+                     job.contender.row.task, missed, e.what());
+        last_unrecorded_log = now;
+      }
     }
     std::lock_guard<std::mutex> lock(mutex);
     --in_flight;
@@ -765,8 +789,14 @@ void ValidatorNode::State::send(const SendJob& job) {
   QueryTimeouts timeouts;
   timeouts.first_byte = std::chrono::milliseconds(static_cast<long>(c.timeout_s * 1000));
   timeouts.total = std::chrono::milliseconds(static_cast<long>(config.answer_timeout_s * 1000));
-  thread_local net::HttpClient client;
-  QueryResult result = query_miner(client, hotkey, MinerAddress{c.row.miner_hotkey, c.base_url}, c.endpoint, request,
+  // One client per sender thread (its kept-alive connections), made again if the CA setting differs.
+  thread_local std::unique_ptr<net::HttpClient> client;
+  thread_local std::string client_ca;
+  if (!client || client_ca != config.miners_ca_file) {
+    client = std::make_unique<net::HttpClient>(miner_client_options());
+    client_ca = config.miners_ca_file;
+  }
+  QueryResult result = query_miner(*client, hotkey, MinerAddress{c.row.miner_hotkey, c.base_url}, c.endpoint, request,
                                    stream, timeouts);
   double work = 0;
   if (result.outcome == scoring::Outcome::success) {
@@ -854,6 +884,20 @@ void ValidatorNode::State::load_figures() {
 
 void ValidatorNode::State::run_check_pump() {
   while (!stopping) {
+    try {
+      pump_checks_once();
+    } catch (const std::exception& e) {
+      // The store cannot take the results (a full disk): the answers stay kept and are checked again.
+      spdlog::error("checking: {} (retrying in 2 s)", e.what());
+      std::unique_lock<std::mutex> lock(mutex);
+      changed.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); });
+    }
+  }
+}
+
+// One round of the check pump: a batch of some task's answers checked, or a short wait when none is kept.
+void ValidatorNode::State::pump_checks_once() {
+  {
     bool worked = false;
     // Two passes: every task's organic answers, then (only when none is waiting) synthetic ones,
     // task by task. Users' answers are what a validator sells: they are checked first.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nineteen/checker/checker_queue.hpp"
+#include "nineteen/plugin_host/plugin_isolation.hpp"
 
 namespace nineteen::checker {
 
@@ -17,6 +18,8 @@ struct CheckerConfig {
   uint16_t port = 0;  // 0: the system picks one (printed at start)
   std::string tasks_file;                 // the catalogue; default "tasks.toml" beside the config
   std::vector<std::string> plugin_dirs;   // searched before the default plugin folders
+  // Where plugins run (keys plugin_isolation, plugin_memory_limit_mb, ...): worker processes by default.
+  plugin_host::PluginIsolation isolation = plugin_host::PluginIsolation{true};
   std::vector<std::string> only_tasks;    // when set, only these catalogue tasks are loaded
   CheckerSettings settings;
   int handler_threads = 8;

@@ -18,6 +18,11 @@ struct GatewaySettings {
   double key_cache_s = 2;       // how long a looked-up API key is trusted before it is read again
                                 // (a revocation takes effect within this time)
   double usage_flush_s = 1;     // usage is written to the store at most this often (and at stop)
+  // HTTPS: PEM files of the certificate chain and its key; both set = the gateway speaks only TLS.
+  std::string tls_certificate;
+  std::string tls_private_key;
+  // The CAs trusted for https:// miners: not a [gateway] key, the validator's `miners_ca_file`.
+  std::string miners_ca_file;
 };
 
 class GatewaySettingsError : public std::runtime_error {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/plugin_host/plugin_isolation.hpp"
+
 namespace nineteen::miner {
 
 // How one task is served. Defaults come from the catalogue entry.
@@ -33,6 +35,8 @@ struct MinerConfig {
   uint16_t port = 0;
   std::string tasks_file;        // the catalogue
   std::vector<std::string> plugin_dirs;
+  // Where plugins run (keys plugin_isolation, plugin_memory_limit_mb, ...): worker processes by default.
+  plugin_host::PluginIsolation isolation = plugin_host::PluginIsolation{true};
   std::optional<std::string> nodes_file;  // validator stakes (JSON node list) until a chain is given
   std::optional<std::string> chain_url;  // http:// (the local chain) or ws:// / wss:// (Subtensor JSON-RPC)
   std::optional<std::uint16_t> netuid;    // the subnet; required for ws:// and wss://
@@ -46,6 +50,12 @@ struct MinerConfig {
   // GET / and GET /status.json (the miner's own page) answer loopback clients only unless true: they
   // tell who the miner's validators are and how it is doing.
   bool status_page_public = false;
+  // HTTPS: PEM files of the certificate chain and its key; both set = the miner speaks only TLS
+  // (validators then reach it with `miners_https = true`).
+  std::string tls_certificate;
+  std::string tls_private_key;
+  // https:// upstreams: the CAs to trust (PEM); empty = the system's.
+  std::string upstream_ca_file;
   // Tasks served. Empty `[miner.tasks]` means every enabled task of the catalogue, with defaults.
   std::vector<MinerTaskSettings> tasks;
 };

@@ -16,7 +16,7 @@ namespace nineteen::net {
 
 enum class ClientErrorKind {
   none,
-  bad_url,             // not an http:// URL we can reach
+  bad_url,             // not an http:// or https:// URL we can reach
   resolve_failed,      // the host name did not resolve
   connection_refused,  // nothing listens there
   connect_timeout,     // no TCP connection within the connect timeout
@@ -27,6 +27,7 @@ enum class ClientErrorKind {
   response_too_large,  // the body was larger than ClientOptions::max_response_bytes
   stopped_by_caller,   // the SSE callback returned false, or the request's `stop` was set
   io_error,            // any other socket error
+  tls_failed,          // https://: the TLS handshake failed (not TLS there, or an untrusted certificate)
 };
 
 const char* client_error_kind_name(ClientErrorKind kind);
@@ -43,6 +44,10 @@ struct ClientOptions {
   std::size_t max_idle_per_host = 8;  // kept-alive connections kept per host:port
   std::size_t max_response_bytes = 64 * 1024 * 1024;
   std::string user_agent = "nineteen";
+  // https:// URLs: the server's certificate is checked against these CAs (PEM; empty = the
+  // system's, /etc/ssl/certs) and its name or IP address against the URL's host. A miner or
+  // upstream with a self-signed certificate is reached by naming that certificate here.
+  std::string tls_ca_file;
 };
 
 struct ClientRequest {

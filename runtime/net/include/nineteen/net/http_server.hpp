@@ -29,6 +29,11 @@ struct ServerOptions {
   // included; the request's own value when well-formed (request_id.hpp), else a new one. Handlers
   // see the id in the request's headers; one a handler sets itself is kept.
   std::string request_id_header;
+  // HTTPS: PEM files of the certificate chain and its private key. When both are set the server
+  // speaks only TLS (1.2 or 1.3) on its port and base_url() says https://; a missing or unreadable
+  // file, or only one of the two, fails the constructor with the file named.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
 };
 
 class HttpServer {
@@ -44,7 +49,7 @@ class HttpServer {
   // The bound port (the picked one when options.port was 0).
   uint16_t port() const;
   const std::string& address() const;
-  // "http://127.0.0.1:<port>"
+  // "http://127.0.0.1:<port>" ("https://..." with TLS)
   std::string base_url() const;
 
   // Stops accepting; closes idle connections; lets requests in flight finish for up to `grace`

@@ -24,6 +24,8 @@ struct PluginHostOptions {
   std::vector<std::filesystem::path> search_dirs;
   // Load private copies of plugin files so they can be rebuilt in place, and allow reload_changed().
   bool dev_reload = false;
+  // Where plugins run: in supervised worker processes (isolation.process) or in this process.
+  PluginIsolation isolation;
 };
 
 // One catalogue entry's state, for `nineteen plugin list` and the nodes' status pages.

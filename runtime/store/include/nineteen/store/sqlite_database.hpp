@@ -23,6 +23,9 @@ struct SqliteOptions {
   // How long a write waits for another connection's write lock before failing with "database is locked".
   std::chrono::milliseconds busy_timeout{5000};
   bool read_only = false;
+  // A cap on the file's size (0: none). Past it a write fails as on a full disk (SQLITE_FULL) and
+  // commits nothing, so a node's store cannot fill the disk that other things need.
+  std::uint64_t max_bytes = 0;
 };
 
 class SqliteStatement;
@@ -44,6 +47,8 @@ class SqliteDatabase {
 
   // Runs one or more statements without results (DDL, PRAGMA, BEGIN/COMMIT).
   void exec(std::string_view sql);
+  // The size cap of SqliteOptions::max_bytes, changed on an open connection (0: none).
+  void set_max_bytes(std::uint64_t max_bytes);
   SqliteStatement prepare(std::string_view sql);
 
   std::int64_t last_insert_rowid() const;
