@@ -15,6 +15,7 @@ packages=(
   libpng-dev libjpeg-dev  # the image tasks (sdk/image)
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer, ASan and UBSan runtimes for clang 14 (tests/fuzz)
   python3 python3-numpy
+  json-schema-test-suite  # structured outputs: the JSON Schema compiler tested on its cases (tests/grammar)
   chromium  # the gateway's status page rendered headless (tests/gateway)
 )
 

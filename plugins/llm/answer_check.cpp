@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include <rapidjson/document.h>
+
 #include "generation_request.hpp"
 #include "miner_answer.hpp"
 #include "prompt_encoding.hpp"
@@ -36,7 +38,7 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
   std::vector<int32_t> prompt;
   int64_t max_tokens = 0;
   try {
-    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit);
+    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit, limits.grammar);
     prompt = encode_prompt(model, request);
     max_tokens = resolve_max_tokens(request, static_cast<int64_t>(prompt.size()), limits.max_context,
                                     limits.max_tokens_limit);
@@ -102,6 +104,32 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
                                      " tokens, more than the model's " + std::to_string(model.max_positions())};
   }
   out.score.first_scored = static_cast<int64_t>(prompt.size());
+  if (request.tools.active() || a.has_tool_call || a.finish_reason == "tool_calls") {
+    // The call the tokens make, parsed as the miner should have: it must be the one claimed.
+    std::optional<ToolCall> made;
+    if (a.finish_reason != "length" && !a.stop_string) made = parse_tool_call(visible_text(model, a.tokens), request.tools, "");
+    const bool claims = a.has_tool_call || a.finish_reason == "tool_calls";
+    if (made && !claims) return sdk::CheckResult{0.0, "the tokens make a call to \"" + made->name + "\" but the answer shows no tool_calls"};
+    if (!made && claims) return sdk::CheckResult{0.0, "the answer shows tool_calls its tokens do not make"};
+    if (made) {
+      rapidjson::Document claimed, parsed;
+      claimed.Parse(a.tool_arguments.c_str());
+      parsed.Parse(made->arguments.c_str());
+      if (a.tool_name != made->name || a.finish_reason != "tool_calls" || claimed.HasParseError() || !(claimed == parsed)) {
+        return sdk::CheckResult{0.0, "the answer's tool call (\"" + a.tool_name + "\", " + a.tool_arguments +
+                                         ") is not the one its tokens make (\"" + made->name + "\", " + made->arguments + ")"};
+      }
+    }
+  }
+  if (request.grammar && limits.vocabulary) {
+    // The same masks generation applied: a token outside one scores 0, and every position is
+    // scored on the masked distribution.
+    std::optional<int32_t> stop;
+    if (out.stop_appended) stop = out.score.tokens.back();
+    MaskReplay replay = replay_masks(model, limits.vocabulary, request.grammar, limits.grammar, a.tokens, stop);
+    if (replay.problem) return sdk::CheckResult{0.0, *replay.problem};
+    out.score.allowed = std::move(replay.masks);
+  }
   out.temperature = request.sampling.temperature;
   out.reached_max_tokens = n >= max_tokens;
   out.answer = std::move(a);

@@ -17,6 +17,7 @@
 #include "llm_task_config.hpp"
 #include "loaded_model.hpp"
 #include "reference_scorer.hpp"
+#include "structured_output.hpp"
 #include "text_quality.hpp"
 
 namespace nineteen::llm {
@@ -25,6 +26,9 @@ struct CheckLimits {
   int64_t max_context = 0;
   int64_t max_tokens_limit = 0;
   int distance_top_n = 20;  // outside the reference's top this many, a token's distance is 1
+  // Structured outputs: the masks are replayed (the task's grammar settings and vocabulary trie).
+  GrammarSettings grammar;
+  std::shared_ptr<const grammar::VocabularyTrie> vocabulary;
 };
 
 std::vector<sdk::CheckResult> check_answers(const LoadedModel& model, LlmTaskType type, const CheckLimits& limits,

@@ -2,6 +2,7 @@
 // are not implemented (penalties, n > 1) are refused rather than ignored, so answers stay checkable.
 #include "generation_request.hpp"
 
+#include <nineteen/grammar/json_schema.hpp>
 #include <nineteen/sdk/json.hpp>
 
 namespace nineteen::llm {
@@ -12,6 +13,8 @@ using sdk::JsonObject;
 namespace {
 
 std::string message_content(const JsonObject& message, const std::string& where) {
+  // An assistant turn that made tool calls may have no content.
+  if (!message.has("content") && message.has("tool_calls")) return "";
   const rapidjson::Value& content = message.require("content");
   if (content.IsString()) return std::string(content.GetString(), content.GetStringLength());
   // The array form: [{"type":"text","text":"..."}, ...]; only text parts are understood.
@@ -37,10 +40,11 @@ std::vector<text::ChatMessage> read_messages(const JsonObject& req) {
     std::string where = "request key \"messages[" + std::to_string(i) + "]\"";
     JsonObject message(list[i], where);
     std::string role = message.string("role");
-    if (role != "system" && role != "user" && role != "assistant") {
-      throw message.bad("role", "\"system\", \"user\" or \"assistant\"", message.require("role"));
+    if (role != "system" && role != "user" && role != "assistant" && role != "developer" && role != "tool") {
+      throw message.bad("role", "\"system\", \"developer\", \"user\", \"assistant\" or \"tool\"",
+                        message.require("role"));
     }
-    out.push_back({role, message_content(message, where)});
+    out.push_back(read_tool_aware_message(message, role, message_content(message, where)));
   }
   return out;
 }
@@ -65,12 +69,16 @@ std::vector<std::string> read_stop(const JsonObject& req) {
 }  // namespace
 
 std::vector<std::string> sampling_parameters(LlmTaskType type) {
-  std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs"};
-  if (type == LlmTaskType::Chat) keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs"});
+  std::vector<std::string> keys = {"max_tokens", "temperature", "top_p", "top_k", "seed", "stop", "logprobs",
+                                   "response_format", "structured_outputs", "guided_json", "guided_choice", "grammar"};
+  if (type == LlmTaskType::Chat) {
+    keys.insert(keys.end(), {"max_completion_tokens", "top_logprobs", "tools", "tool_choice", "parallel_tool_calls"});
+  }
   return keys;
 }
 
-GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit) {
+GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit,
+                                           const GrammarSettings& grammar) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   JsonObject req(doc, "request");
   // OpenAI's keys, each honoured below or refused by name: a request with `tools` or a
@@ -79,11 +87,13 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   req.allow_only_request_keys(
       {"model", text_key, "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
        "stream", "stream_options", "logprobs", "top_logprobs", "n", "frequency_penalty", "presence_penalty",
-       "repetition_penalty", "return_token_ids", "user"},
-      {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "response_format", "logit_bias",
+       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "grammar",
+       // Tools are a chat feature: on completions they stay refused (text_key stands in).
+       type == LlmTaskType::Chat ? "tools" : text_key, type == LlmTaskType::Chat ? "tool_choice" : text_key,
+       type == LlmTaskType::Chat ? "parallel_tool_calls" : text_key},
+      {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "logit_bias",
        "audio", "modalities", "prediction", "reasoning_effort", "web_search_options", "service_tier", "store",
-       "metadata", "suffix", "echo", "best_of", "guided_json", "guided_regex", "guided_choice", "guided_grammar",
-       "grammar", "min_p", "messages", "prompt"});
+       "metadata", "suffix", "echo", "best_of", "guided_regex", "guided_grammar", "min_p", "messages", "prompt"});
   GenerationRequest r;
   r.type = type;
   if (type == LlmTaskType::Chat) {
@@ -128,6 +138,25 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   }
   if (req.number_or("repetition_penalty", 1.0) != 1.0) {
     throw req.bad("repetition_penalty", "1 (penalties are not supported)", req.require("repetition_penalty"));
+  }
+  r.grammar = read_output_constraint(req, grammar);
+  if (type == LlmTaskType::Chat) {
+    r.tools = read_tool_request(req);
+    const std::string call_schema = forced_call_schema(r.tools);
+    if (!call_schema.empty()) {
+      if (r.grammar) {
+        throw Error(NT_INVALID_ARGUMENT, "request key \"tool_choice\": \"" + r.tools.choice +
+                                             "\" forces a tool call, which cannot also follow response_format, "
+                                             "guided_* or grammar; send one of them");
+      }
+      try {
+        r.grammar = std::make_shared<const grammar::Grammar>(
+            grammar::json_schema_grammar(call_schema, grammar::JsonGrammarOptions{grammar.json_whitespace}));
+      } catch (const grammar::GrammarError& e) {
+        throw Error(e.keyword().empty() ? NT_INVALID_ARGUMENT : NT_UNIMPLEMENTED,
+                    std::string("request key \"tools\": a tool's parameters: ") + e.what());
+      }
+    }
   }
   return r;
 }

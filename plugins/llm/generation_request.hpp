@@ -11,6 +11,8 @@
 #include <nineteen/text/chat_template.hpp>
 
 #include "llm_task_config.hpp"
+#include "structured_output.hpp"
+#include "tool_calls.hpp"
 
 namespace nineteen::llm {
 
@@ -25,10 +27,17 @@ struct GenerationRequest {
   std::vector<std::string> stop;
   bool stream = false;
   bool logprobs = false;
+  // response_format / guided_json / guided_choice / grammar, compiled; null when none.
+  std::shared_ptr<const grammar::Grammar> grammar;
+  // tools, tool_choice, parallel_tool_calls (chat); with "required" or a named function, `grammar`
+  // is the call's.
+  ToolRequest tools;
 
   // Reads `json`. `max_tokens_limit` is the task's ceiling for max_tokens. Throws sdk::Error
   // NT_INVALID_ARGUMENT naming the key: `request key "max_tokens": expected an integer from 1 to 256, got 0`.
-  static GenerationRequest parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit);
+  // `grammar` shapes the masks of structured outputs (the task's settings).
+  static GenerationRequest parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit,
+                                 const GrammarSettings& grammar = {});
 };
 
 // The sampling keys parse() honours with any valid value (for GET /v1/models); the penalties, taken

@@ -40,6 +40,7 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
   const int32_t vocab = static_cast<int32_t>(model_->tokenizer.vocab_size());
   for (int32_t id = 0; id < vocab; ++id) longest_token = std::max(longest_token, model_->token_bytes(id).size());
   max_prompt_bytes_ = static_cast<size_t>(max_context_) * longest_token;
+  vocabulary_ = vocabulary_trie(*model_);
   if (config_.type == LlmTaskType::Chat && !model_->chat_template) {
     throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": type \"chat\" needs a chat template, and model_dir \"" +
                                          config_.model_dir + "\" has none usable (" + model_->chat_template_error +
@@ -63,7 +64,8 @@ sdk::TaskDescriptor LlmTask::describe() const {
               (config_.dtype == models::WeightStorage::BF16 ? "\"bf16\"" : "\"fp32\"") +
               ",\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],"
               "\"supported_sampling_parameters\":[" + parameters + "],"
-              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\"]}";
+              "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\",\"structured_outputs\",\"response_format\"" +
+              std::string(config_.type == LlmTaskType::Chat ? ",\"tools\",\"tool_choice\"" : "") + "]}";
   return d;
 }
 
@@ -124,7 +126,7 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
 std::string LlmTask::synthesize(uint64_t seed) { return synthetic_json(seed, INT64_MAX); }
 
 GenerationRequest LlmTask::read_request(std::string_view request_json) const {
-  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_);
+  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_, config_.grammar);
   size_t bytes = request.prompt.size();
   for (const text::ChatMessage& m : request.messages) bytes += m.content.size();
   if (bytes > max_prompt_bytes_) {
@@ -170,6 +172,9 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   plan.sampling = request.sampling;
   if (!request.has_seed) plan.sampling.seed = (uint64_t(std::random_device{}()) << 32) | std::random_device{}();
   plan.stop_strings = request.stop;
+  plan.grammar = request.grammar;
+  plan.vocabulary = vocabulary_;
+  plan.grammar_settings = config_.grammar;
 
   AnswerHeader header;
   header.type = config_.type;
@@ -185,8 +190,35 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   auto run = [&](const std::function<bool(const GeneratedToken&)>& on_token) {
     return config_.lazy ? make_up_tokens(*model_, plan, on_token) : generate(*model_, plan, on_token);
   };
+  // With tools offered, the text is held back until the end: it is either a call or the content.
+  const bool tools = request.tools.active();
+  std::string held;
+  auto tool_call_of = [&](GenerationEnd& end, const std::string& text) -> std::optional<ToolCall> {
+    if (!tools || end.finish_reason != "stop" || end.stop_string) return std::nullopt;
+    std::optional<ToolCall> made = parse_tool_call(text, request.tools, header.id);
+    if (made) end.finish_reason = "tool_calls";
+    return made;
+  };
   if (request.stream) {
-    GenerationEnd end = run([&](const GeneratedToken& t) { return call.emit(writer.token_chunk(t)); });
+    GenerationEnd end = run([&](const GeneratedToken& t) {
+      if (!tools) return call.emit(writer.token_chunk(t));
+      GeneratedToken hidden = t;
+      held += t.delta;
+      hidden.delta.clear();
+      return call.emit(writer.token_chunk(hidden));
+    });
+    if (tools) {
+      held += end.tail;
+      std::optional<ToolCall> made = tool_call_of(end, held);
+      if (made) {
+        end.tail.clear();
+        if (!call.emit(writer.tool_call_head(*made)) || !call.emit(writer.final_chunk(end, prompt_tokens, &*made))) {
+          throw sdk::Cancelled();
+        }
+        return;
+      }
+      end.tail = held;
+    }
     if (!call.emit(writer.final_chunk(end, prompt_tokens))) throw sdk::Cancelled();
     return;
   }
@@ -195,7 +227,12 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
     tokens.push_back(t);
     return !call.cancelled();
   });
-  if (!call.emit(writer.whole(tokens, end, prompt_tokens))) throw sdk::Cancelled();
+  std::optional<ToolCall> made;
+  if (tools) {
+    for (const GeneratedToken& t : tokens) held += t.delta;
+    made = tool_call_of(end, held + end.tail);
+  }
+  if (!call.emit(writer.whole(tokens, end, prompt_tokens, made ? &*made : nullptr))) throw sdk::Cancelled();
 }
 
 std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>& requests,
@@ -203,6 +240,8 @@ std::vector<sdk::CheckResult> LlmTask::check(const std::vector<std::string_view>
   CheckLimits limits;
   limits.max_context = max_context_;
   limits.max_tokens_limit = max_tokens_limit_;
+  limits.grammar = config_.grammar;
+  limits.vocabulary = vocabulary_;
   if (backend_) return check_answers(*model_, *backend_, config_.type, limits, requests, responses);
   return check_answers(*model_, config_.type, limits, requests, responses);
 }

@@ -54,6 +54,8 @@ class LlmTask : public sdk::Task {
   size_t max_prompt_bytes_ = 0;
   std::atomic<uint64_t> answers_{0};
   std::unique_ptr<CheckBackend> backend_;  // set when config.check_backend is
+  // The vocabulary's byte trie, for structured outputs' token masks.
+  std::shared_ptr<const grammar::VocabularyTrie> vocabulary_;
 };
 
 }  // namespace nineteen::llm

@@ -14,8 +14,8 @@ const char* type_name(LlmTaskType type) { return type == LlmTaskType::Chat ? "ch
 LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   LlmTaskConfig c;
   config.allow_only({"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy", "model_name",
-                     "check_backend", "check_backend_kind", "check_backend_model", "check_backend_timeout_s",
-                     "check_backend_batch", "device"});
+                     "json_whitespace", "grammar_max_states", "check_backend", "check_backend_kind",
+                     "check_backend_model", "check_backend_timeout_s", "check_backend_batch", "device"});
   const std::string type = config.string("type");
   if (type == "chat") {
     c.type = LlmTaskType::Chat;
@@ -41,6 +41,8 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   if (folder.empty() || folder == ".") folder = std::filesystem::path(c.model_dir).lexically_normal().parent_path().filename().string();
   c.model_name = config.string_or("model_name", folder.empty() ? std::string("llm") : folder);
   c.lazy = config.boolean_or("lazy", false);
+  c.grammar.json_whitespace = static_cast<int>(config.integer_or("json_whitespace", 2, 0, 20));
+  c.grammar.max_states = static_cast<size_t>(config.integer_or("grammar_max_states", 100000, 1000, 10000000));
   c.device = config.string_or("device", "");
   if (!c.device.empty() && c.device != "cpu" && c.device != "cuda" &&
       (c.device.rfind("cuda:", 0) != 0 || c.device.size() == 5 ||

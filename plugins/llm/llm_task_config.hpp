@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "structured_output.hpp"
+
 #include <nineteen/models/llama_model.hpp>
 #include <nineteen/sdk/json.hpp>
 
@@ -37,6 +39,9 @@ struct LlmTaskConfig {
   bool lazy = false;             // test networks only: answer random tokens without running the model
   std::optional<CheckBackendConfig> check_backend;  // absent: the check runs the model in this process
   std::string device;  // "cpu", "cuda", "cuda:N"; empty: the build's default (NINETEEN_TORCH_DEVICE)
+  // Structured outputs: json_whitespace (0–20, default 2) and grammar_max_states (1000–10^7,
+  // default 100000); pinned per task so a miner and its checker build the same token masks.
+  GrammarSettings grammar;
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.

@@ -125,6 +125,29 @@ MinerAnswerRead read_miner_answer(std::string_view response, LlmTaskType type) {
         return out;
       }
     }
+    // Tool calls: in "message" (whole) or "delta" (streamed, the arguments in pieces).
+    for (const char* holder_key : {"message", "delta"}) {
+      auto holder = choice.FindMember(holder_key);
+      if (holder == choice.MemberEnd() || !holder->value.IsObject()) continue;
+      auto calls = holder->value.FindMember("tool_calls");
+      if (calls == holder->value.MemberEnd() || calls->value.IsNull()) continue;
+      if (!calls->value.IsArray() || calls->value.Size() > 1) {
+        out.problem = where + ": \"tool_calls\" must be a list of one call";
+        return out;
+      }
+      for (const auto& call : calls->value.GetArray()) {
+        auto fn = call.IsObject() ? call.FindMember("function") : call.MemberEnd();
+        if (!call.IsObject() || fn == call.MemberEnd() || !fn->value.IsObject()) {
+          out.problem = where + ": a tool call without \"function\"";
+          return out;
+        }
+        a.has_tool_call = true;
+        auto name = fn->value.FindMember("name");
+        if (name != fn->value.MemberEnd() && name->value.IsString()) a.tool_name += name->value.GetString();
+        auto args = fn->value.FindMember("arguments");
+        if (args != fn->value.MemberEnd() && args->value.IsString()) a.tool_arguments += args->value.GetString();
+      }
+    }
     auto reason = choice.FindMember("finish_reason");
     if (reason != choice.MemberEnd() && !reason->value.IsNull()) {
       if (finished) {
@@ -136,8 +159,8 @@ MinerAnswerRead read_miner_answer(std::string_view response, LlmTaskType type) {
         return out;
       }
       a.finish_reason.assign(reason->value.GetString(), reason->value.GetStringLength());
-      if (a.finish_reason != "stop" && a.finish_reason != "length") {
-        out.problem = where + ": finish_reason \"" + a.finish_reason + "\" (expected \"stop\" or \"length\")";
+      if (a.finish_reason != "stop" && a.finish_reason != "length" && a.finish_reason != "tool_calls") {
+        out.problem = where + ": finish_reason \"" + a.finish_reason + "\" (expected \"stop\", \"length\" or \"tool_calls\")";
         return out;
       }
       finished = true;

@@ -19,6 +19,10 @@ struct MinerAnswer {
   std::string finish_reason;       // "stop" or "length"
   std::optional<int32_t> stop_token;
   std::optional<std::string> stop_string;
+  // The tool call the answer claims (finish_reason "tool_calls"): its name and arguments, assembled
+  // from message.tool_calls or the stream's tool_calls deltas. The checker re-parses the tokens.
+  bool has_tool_call = false;
+  std::string tool_name, tool_arguments;
 };
 
 struct MinerAnswerRead {

@@ -153,8 +153,44 @@ class LogprobsWriter {
 
 }  // namespace
 
+namespace {
+
+void tool_calls(JsonWriter& w, const ToolCall& call, int part) {
+  w.Key("tool_calls");
+  w.StartArray();
+  w.StartObject();
+  if (part != 3) {
+    w.Key("index");
+    w.Int(0);
+  }
+  if (part != 2) {
+    w.Key("id");
+    w.String(call.id.c_str());
+    w.Key("type");
+    w.String("function");
+  }
+  w.Key("function");
+  w.StartObject();
+  if (part != 2) {
+    w.Key("name");
+    w.String(call.name.c_str());
+  }
+  w.Key("arguments");
+  if (part == 1) {
+    w.String("");
+  } else {
+    w.String(call.arguments.c_str(), static_cast<rapidjson::SizeType>(call.arguments.size()));
+  }
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
+}
+
+}  // namespace
+
 std::string OpenAiAnswerWriter::write(const std::vector<GeneratedToken>& tokens, const std::string& text,
-                                      const GenerationEnd* end, int64_t prompt_tokens, bool streamed) {
+                                      const GenerationEnd* end, int64_t prompt_tokens, bool streamed,
+                                      const ToolCall* call, int call_part) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   const bool chat = header_.type == LlmTaskType::Chat;
@@ -171,7 +207,9 @@ std::string OpenAiAnswerWriter::write(const std::vector<GeneratedToken>& tokens,
   } else if (streamed) {
     w.Key("delta");
     w.StartObject();
-    if (!end || !text.empty()) {  // the final chunk's delta is {} unless text was held back
+    if (call) {
+      tool_calls(w, *call, call_part);
+    } else if (!end || !text.empty()) {  // the final chunk's delta is {} unless text was held back
       w.Key("content");
       string(w, text);
     }
@@ -182,7 +220,12 @@ std::string OpenAiAnswerWriter::write(const std::vector<GeneratedToken>& tokens,
     w.Key("role");
     w.String("assistant");
     w.Key("content");
-    string(w, text);
+    if (call) {
+      w.Null();
+      tool_calls(w, *call, 3);
+    } else {
+      string(w, text);
+    }
     w.EndObject();
   }
   token_ids(w, tokens);
@@ -206,15 +249,19 @@ std::string OpenAiAnswerWriter::token_chunk(const GeneratedToken& token) {
   return write({token}, token.delta, nullptr, 0, true);
 }
 
-std::string OpenAiAnswerWriter::final_chunk(const GenerationEnd& end, int64_t prompt_tokens) {
-  return write({}, end.tail, &end, prompt_tokens, true);
+std::string OpenAiAnswerWriter::final_chunk(const GenerationEnd& end, int64_t prompt_tokens, const ToolCall* call) {
+  return write({}, end.tail, &end, prompt_tokens, true, call, 2);
+}
+
+std::string OpenAiAnswerWriter::tool_call_head(const ToolCall& call) {
+  return write({}, "", nullptr, 0, true, &call, 1);
 }
 
 std::string OpenAiAnswerWriter::whole(const std::vector<GeneratedToken>& tokens, const GenerationEnd& end,
-                                      int64_t prompt_tokens) {
+                                      int64_t prompt_tokens, const ToolCall* call) {
   std::string text;
   for (const GeneratedToken& t : tokens) text += t.delta;
-  return write(tokens, text + end.tail, &end, prompt_tokens, false);
+  return write(tokens, text + end.tail, &end, prompt_tokens, false, call, 3);
 }
 
 }  // namespace nineteen::llm

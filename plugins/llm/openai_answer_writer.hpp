@@ -20,6 +20,7 @@
 #include "llm_task_config.hpp"
 #include "loaded_model.hpp"
 #include "token_generation.hpp"
+#include "tool_calls.hpp"
 
 namespace nineteen::llm {
 
@@ -37,15 +38,21 @@ class OpenAiAnswerWriter {
 
   // One streamed token.
   std::string token_chunk(const GeneratedToken& token);
-  // The streamed answer's last chunk.
-  std::string final_chunk(const GenerationEnd& end, int64_t prompt_tokens);
-  // A non-streamed answer: every token and the end in one object.
-  std::string whole(const std::vector<GeneratedToken>& tokens, const GenerationEnd& end, int64_t prompt_tokens);
+  // The streamed answer's last chunk; with `call`, its delta carries the call's arguments.
+  std::string final_chunk(const GenerationEnd& end, int64_t prompt_tokens, const ToolCall* call = nullptr);
+  // A streamed tool call's first delta: {"tool_calls":[{"index":0,"id","type":"function",
+  // "function":{"name","arguments":""}}]} (OpenAI's chunk shape; the arguments follow).
+  std::string tool_call_head(const ToolCall& call);
+  // A non-streamed answer: every token and the end in one object; with `call`, the message has
+  // "content": null and "tool_calls".
+  std::string whole(const std::vector<GeneratedToken>& tokens, const GenerationEnd& end, int64_t prompt_tokens,
+                    const ToolCall* call = nullptr);
 
  private:
-  // Every shape above: `end` is null for a token chunk; `streamed` picks delta vs message.
+  // Every shape above: `end` is null for a token chunk; `streamed` picks delta vs message. `call`:
+  // 0 none, 1 the head delta, 2 the arguments delta, 3 the whole call (message).
   std::string write(const std::vector<GeneratedToken>& tokens, const std::string& text, const GenerationEnd* end,
-                    int64_t prompt_tokens, bool streamed);
+                    int64_t prompt_tokens, bool streamed, const ToolCall* call = nullptr, int call_part = 0);
 
   AnswerHeader header_;
   const LoadedModel& model_;

@@ -1,6 +1,7 @@
 // Prefill + KV-cache decode with per-request sampling.
 #include "token_generation.hpp"
 
+#include <memory>
 #include <random>
 
 #include <nineteen/sdk/task.hpp>
@@ -17,12 +18,39 @@ GenerationEnd generate(const LoadedModel& loaded, const GenerationPlan& plan,
   models::Sampler sampler(plan.sampling);
   StreamedText text(plan.stop_strings);
   models::Logits logits = model.forward({plan.prompt}, cache);
+  std::unique_ptr<grammar::TokenMasker> masker;
+  std::vector<float> masked;
+  if (plan.grammar) {
+    try {
+      masker = std::make_unique<grammar::TokenMasker>(plan.grammar, plan.vocabulary, loaded.stop_tokens,
+                                                      plan.grammar_settings.max_states);
+    } catch (const grammar::GrammarError& e) {
+      throw sdk::Error(NT_INVALID_ARGUMENT, std::string("request: the grammar cannot be run: ") + e.what());
+    }
+  }
 
   GenerationEnd end;
   end.finish_reason = "length";
   for (int64_t step = 0; step < plan.max_tokens; ++step) {
     GeneratedToken token;
-    token.choice = sampler.next(logits.last_row(0), logits.vocab);
+    if (masker) {
+      const grammar::TokenMask* mask = nullptr;
+      try {
+        mask = &masker->mask();
+      } catch (const grammar::GrammarError& e) {
+        throw sdk::Error(NT_INVALID_ARGUMENT, std::string("request: the grammar cannot be run: ") + e.what());
+      }
+      if (mask->count() == 0) {
+        throw sdk::Error(NT_INVALID_ARGUMENT, "request: no token of this model's vocabulary can continue the "
+                                              "grammar's text after " + std::to_string(step) + " tokens");
+      }
+      masked.assign(logits.last_row(0), logits.last_row(0) + logits.vocab);
+      apply_mask(*mask, masked.data(), logits.vocab);
+      token.choice = sampler.next(masked.data(), logits.vocab);
+      if (!loaded.is_stop(token.choice.token)) masker->accept(token.choice.token, loaded.visible_bytes(token.choice.token));
+    } else {
+      token.choice = sampler.next(logits.last_row(0), logits.vocab);
+    }
     if (loaded.is_stop(token.choice.token)) {
       end.finish_reason = "stop";
       end.stop_token = token.choice.token;

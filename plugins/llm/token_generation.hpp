@@ -11,6 +11,7 @@
 #include <nineteen/models/sampler.hpp>
 
 #include "loaded_model.hpp"
+#include "structured_output.hpp"
 
 namespace nineteen::llm {
 
@@ -32,6 +33,10 @@ struct GenerationPlan {
   int64_t max_tokens = 1;
   models::SamplingParams sampling;
   std::vector<std::string> stop_strings;
+  // Structured outputs: each step samples from the logits masked by this grammar (null: none).
+  std::shared_ptr<const grammar::Grammar> grammar;
+  std::shared_ptr<const grammar::VocabularyTrie> vocabulary;
+  GrammarSettings grammar_settings;
 };
 
 // Runs the plan. `on_token` gets every emitted token in order; returning false cancels (generate

@@ -247,13 +247,19 @@ TEST(Devnet, OrganicAnswersAreCheckedWithTheQualityTheirMinerEarns) {
     nineteen::net::ClientRequest r;
     r.method = "POST";
     r.url = devnet.gateway_url() + "/v1/chat/completions";
-    r.body = R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":"hi"}],)"
-             R"("tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"tool_choice":"required"})";
+    r.body = R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":"hi"}],"logit_bias":{"1":5}})";
     r.headers.set("Authorization", "Bearer " + devnet.api_key());
     auto refused = client.send(r);
     EXPECT_EQ(refused.status, 400) << refused.body;
     EXPECT_NE(refused.body.find("\"code\":\"unsupported_parameter\""), std::string::npos) << refused.body;
-    EXPECT_NE(refused.body.find("\"param\":\"tools\""), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("\"param\":\"logit_bias\""), std::string::npos) << refused.body;
+    // Issue 25, item 2: a schema keyword constrained decoding does not enforce, refused by name.
+    r.body = R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":"hi"}],"response_format":)"
+             R"({"type":"json_schema","json_schema":{"name":"n","schema":{"type":"integer","minimum":3}}}})";
+    refused = client.send(r);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("\"code\":\"unsupported_parameter\""), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("keyword \\\"minimum\\\""), std::string::npos) << refused.body;
   }
 
   struct Organic {

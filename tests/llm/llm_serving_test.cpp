@@ -204,7 +204,8 @@ TEST_F(LlmServing, RequestsThatDoNotFitTheContextAreRefused) {
                  NT_INVALID_ARGUMENT);
   EXPECT_NE(e.find("\"max_tokens\": expected an integer from 1 to 63"), std::string::npos) << e;
   e = error_text([&] { chat_->serve(R"({"messages":[{"role":"robot","content":"hi"}]})", call); }, NT_INVALID_ARGUMENT);
-  EXPECT_NE(e.find("key \"role\": expected \"system\", \"user\" or \"assistant\", got \"robot\""), std::string::npos) << e;
+  EXPECT_NE(e.find("key \"role\": expected \"system\", \"developer\", \"user\", \"assistant\" or \"tool\", got \"robot\""),
+            std::string::npos) << e;
   // Without max_tokens the answer may use what the context leaves, up to max_tokens_limit.
   auto limited = make_task(*plugin_, "limited", task_config("chat", TinyModels::get().reference(), "\"max_tokens_limit\":5"));
   sdk::CollectingCall ok;

@@ -142,7 +142,7 @@ std::string response_object(const ResponsesCall& call, long long created_at, con
          (status == "incomplete" ? "{\"reason\":\"max_output_tokens\"}" : "null") + ",\"model\":" +
          sdk::json_quote(call.model) + ",\"output\":" + output +
          ",\"parallel_tool_calls\":false,\"previous_response_id\":null,\"store\":false,"
-         "\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"none\",\"tools\":[],\"truncation\":\"disabled\"," +
+         "\"text\":{\"format\":" + call.text_format + "},\"tool_choice\":\"none\",\"tools\":[],\"truncation\":\"disabled\"," +
          call.echoed_settings + ",\"usage\":" + usage + "}";
 }
 
@@ -193,16 +193,23 @@ ResponsesRead read_responses_request(const std::string& body) {
     out.refusal = refusal("truncation: only \"disabled\" is supported", "truncation", "unsupported_parameter");
     return out;
   }
+  // text.format: "text", or a structured output the chat task is asked for as response_format
+  // ({"type":"json_schema","name":…,"schema":…,"strict":…} or {"type":"json_object"}).
+  const Value* format = nullptr;
   if (auto text = request.FindMember("text"); text != request.MemberEnd() && !text->value.IsNull()) {
     const Value& t = text->value;
-    const bool plain = t.IsObject() && t.MemberCount() <= 1 &&
-                       (t.MemberCount() == 0 ||
-                        (t.HasMember("format") && t["format"].IsObject() && t["format"].HasMember("type") &&
-                         t["format"]["type"].IsString() && std::string(t["format"]["type"].GetString()) == "text"));
-    if (!plain) {
-      out.refusal = refusal("text: only {\"format\": {\"type\": \"text\"}} is supported", "text.format", "unsupported_parameter");
+    const bool shaped = t.IsObject() && t.MemberCount() <= 1 && (t.MemberCount() == 0 || t.HasMember("format"));
+    std::string type;
+    if (shaped && t.HasMember("format") && t["format"].IsObject() && t["format"].HasMember("type") &&
+        t["format"]["type"].IsString()) {
+      type = t["format"]["type"].GetString();
+    }
+    if (!shaped || (t.MemberCount() == 1 && type != "text" && type != "json_object" && type != "json_schema")) {
+      out.refusal = refusal("text: expected {\"format\": {\"type\": \"text\" | \"json_object\" | \"json_schema\", …}}",
+                            "text.format", "unsupported_parameter");
       return out;
     }
+    if (type == "json_object" || type == "json_schema") format = &t["format"];
   }
 
   ResponsesCall& call = out.call;
@@ -296,6 +303,20 @@ ResponsesRead read_responses_request(const std::string& body) {
     options.AddMember("include_usage", true, alloc);
     chat.AddMember("stream_options", options, alloc);
   }
+  if (format) {
+    Value response_format(rapidjson::kObjectType);
+    const std::string type = (*format)["type"].GetString();
+    response_format.AddMember("type", Value(type.c_str(), alloc), alloc);
+    if (type == "json_schema") {
+      Value spec(rapidjson::kObjectType);
+      for (const auto& m : format->GetObject()) {
+        if (std::string(m.name.GetString()) != "type") spec.AddMember(Value(m.name, alloc), Value(m.value, alloc), alloc);
+      }
+      response_format.AddMember("json_schema", spec, alloc);
+    }
+    chat.AddMember("response_format", response_format, alloc);
+    call.text_format = sdk::to_json(*format);
+  }
   call.chat_body = sdk::to_json(chat);
   call.echoed_settings = echoed;
   return out;
@@ -304,6 +325,7 @@ ResponsesRead read_responses_request(const std::string& body) {
 std::string responses_key_for(const std::string& chat_key) {
   if (chat_key == "max_tokens" || chat_key == "max_completion_tokens") return "max_output_tokens";
   if (chat_key == "messages") return "input";
+  if (chat_key == "response_format") return "text.format";
   return chat_key;
 }
 

@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <limits>
+#include <limits>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -595,6 +597,11 @@ std::vector<SequenceScore> LlamaModel::score(const std::vector<ScoreRequest>& re
                                            std::to_string(q.first_scored) + " outside [1, " + std::to_string(len) +
                                            "] for " + std::to_string(len) + " tokens");
     }
+    if (!q.allowed.empty() && static_cast<int64_t>(q.allowed.size()) != len - q.first_scored) {
+      throw Error(NT_INVALID_ARGUMENT, "score: request " + std::to_string(r) + " has " +
+                                           std::to_string(q.allowed.size()) + " masks for " +
+                                           std::to_string(len - q.first_scored) + " scored positions");
+    }
     if (len > c.max_position_embeddings) {
       throw Error(NT_INVALID_ARGUMENT, "score: request " + std::to_string(r) + " has " + std::to_string(len) +
                                            " tokens, more than max_position_embeddings " +
@@ -610,11 +617,16 @@ std::vector<SequenceScore> LlamaModel::score(const std::vector<ScoreRequest>& re
 
   // The prediction for position p comes from the hidden state at p - 1.
   std::vector<int64_t> source_rows, targets, owner;
+  std::vector<const std::vector<uint64_t>*> row_mask;
+  bool any_mask = false;
   for (size_t r = 0; r < requests.size(); ++r) {
     for (int64_t p = requests[r].first_scored; p < valid[r]; ++p) {
       source_rows.push_back(static_cast<int64_t>(r) * n + p - 1);
       targets.push_back(requests[r].tokens[p]);
       owner.push_back(static_cast<int64_t>(r));
+      const auto& allowed = requests[r].allowed;
+      row_mask.push_back(allowed.empty() ? nullptr : &allowed[p - requests[r].first_scored]);
+      any_mask = any_mask || !allowed.empty();
     }
   }
   // Bounded chunks keep the [rows, vocab] logits small for 128k-token vocabularies.
@@ -631,6 +643,19 @@ std::vector<SequenceScore> LlamaModel::score(const std::vector<ScoreRequest>& re
                         .unsqueeze(1)
                         .to(w_->device);
     Tensor logits = w_->logits(hidden.index_select(0, rows)).to(torch::kFloat);
+    if (any_mask) {
+      Tensor blocked = torch::zeros({len, c.vocab_size}, torch::kBool);
+      bool* b = blocked.data_ptr<bool>();
+      for (int64_t i = 0; i < len; ++i) {
+        const std::vector<uint64_t>* m = row_mask[begin + i];
+        if (!m) continue;
+        for (int64_t t = 0; t < c.vocab_size; ++t) {
+          const size_t word = static_cast<size_t>(t >> 6);
+          b[i * c.vocab_size + t] = !(word < m->size() && (((*m)[word] >> (t & 63)) & 1u));
+        }
+      }
+      logits = logits.contiguous().masked_fill_(blocked, -std::numeric_limits<float>::infinity());
+    }
     Tensor logp = torch::log_softmax(logits, -1);
     Tensor target_logit = logits.gather(1, target);
     // Results back on the host (no-ops on the CPU).

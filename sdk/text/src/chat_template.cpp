@@ -150,7 +150,8 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
   return ChatTemplate(std::move(bos_token), std::move(preamble));
 }
 
-std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool add_generation_prompt,
+                                 bool tools) const {
   auto turn = [&](const std::string& role, const std::string& content) {
     return "<|start_header_id|>" + role + "<|end_header_id|>\n\n" + content + end_of_turn_;
   };
@@ -160,6 +161,13 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
                        "chat message " + std::to_string(i) +
                            " has an empty role; use \"system\", \"user\" or \"assistant\"");
     }
+  }
+  if (tools && format_ != Format::Llama3) {
+    // Tool calls are rendered and parsed in Llama 3.1's format only so far: a ChatML or Mistral model
+    // would be offered tools it was never shown.
+    throw sdk::Error(NT_INVALID_ARGUMENT,
+                     "\"tools\" are supported for Llama 3 chat templates only; this model's template does not "
+                     "render them here: send the request without tools");
   }
   if (format_ == Format::ChatML) return render_chatml(messages, add_generation_prompt);
   if (format_ == Format::MistralV1 || format_ == Format::MistralV3) return render_mistral(messages);
@@ -172,7 +180,7 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
       system_message = trim(messages[0].content);
       first = 1;
     }
-    out += bos_token_ + turn("system", system_preamble_ + system_message);
+    out += bos_token_ + turn("system", (tools ? "Environment: ipython\n" : "") + system_preamble_ + system_message);
   } else if (!messages.empty()) {
     out += bos_token_;  // 3.0 puts BOS in front of the first message only
   }

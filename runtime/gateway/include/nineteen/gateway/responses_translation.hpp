@@ -24,6 +24,7 @@ struct ResponsesCall {
   // The request's settings that every Response object of this call repeats, as JSON members
   // ("instructions", "max_output_tokens", "temperature", "top_p", "metadata", "user").
   std::string echoed_settings;
+  std::string text_format = "{\"type\":\"text\"}";  // the request's text.format, echoed
 };
 
 struct ResponsesRead {
@@ -36,7 +37,8 @@ struct ResponsesRead {
 ResponsesRead read_responses_request(const std::string& body);
 
 // The Responses request key a chat request key came from, for a task's refusal of the translated
-// request: "max_tokens" → "max_output_tokens", "messages" → "input"; others are the same.
+// request: "max_tokens" → "max_output_tokens", "messages" → "input", "response_format" →
+// "text.format"; others are the same.
 std::string responses_key_for(const std::string& chat_key);
 
 // A whole chat.completion answer (as the user would get it) as a Response object.

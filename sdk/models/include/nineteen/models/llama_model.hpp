@@ -99,6 +99,10 @@ struct TokenLogprob {
 struct ScoreRequest {
   std::vector<int32_t> tokens;
   int64_t first_scored = 1;
+  // Constrained decoding: empty, or one bitset per scored position (bit t: token t allowed, 64 per
+  // word); the distribution at a position is then the model's renormalised over the allowed tokens
+  // (logprob, rank and top alternatives all read the masked logits).
+  std::vector<std::vector<uint64_t>> allowed;
 };
 
 struct ScoreOptions {

@@ -32,7 +32,10 @@ class ChatTemplate {
   // then the assistant header when add_generation_prompt. Throws sdk::Error(NT_INVALID_ARGUMENT)
   // for an empty role. Content is copied verbatim: text that spells a special token becomes that
   // token if the result is encoded with parse_special = true.
-  std::string render(const std::vector<ChatMessage>& messages, bool add_generation_prompt = true) const;
+  // `tools`: the conversation offers tools (Llama 3.1+ then opens its system turn with
+  // "Environment: ipython"; the caller puts the tools themselves in the first user message).
+  std::string render(const std::vector<ChatMessage>& messages, bool add_generation_prompt = true,
+                     bool tools = false) const;
   // "<|eot_id|>" for Llama 3, "<|im_end|>" for ChatML, the eos_token ("</s>") for Mistral.
   const std::string& end_of_turn() const;
 
