@@ -121,6 +121,14 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
       }
     }
   }
+  if (request.grammar && !model.model) {
+    // A checking engine (check_backend) scores on its own unmasked distribution: an honest masked
+    // answer would read as wrong there. Failing the check leaves the answer unchecked, not scored 0.
+    throw sdk::Error(NT_UNIMPLEMENTED,
+                     "structured outputs (response_format, guided_*, grammar, forced tool calls) cannot be checked "
+                     "through check_backend: the engine cannot apply this task's grammar masks; check this task "
+                     "in process to score them");
+  }
   if (request.grammar && limits.vocabulary) {
     // The same masks generation applied: a token outside one scores 0, and every position is
     // scored on the masked distribution.
