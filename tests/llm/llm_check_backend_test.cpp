@@ -119,6 +119,32 @@ TEST_F(LlmCheckBackend, HonestAndWrongModelAnswersCheckTheSameThroughTheBackendA
   }
 }
 
+// An answer made under a grammar (here response_format json_object) is scored on the masked
+// distribution in process; an engine cannot apply those masks, so the check through a backend fails
+// (the validator then records the answer unchecked) instead of scoring an honest answer as wrong.
+TEST_F(LlmCheckBackend, AStructuredOutputAnswerIsNotScoredThroughABackend) {
+  const std::string& ref = TinyModels::get().reference();
+  auto local = make_task(*plugin_, "local", task_config("chat", ref));
+  auto remote = make_task(*plugin_, "remote", task_config("chat", ref, backend_keys()));
+  const std::string structured =
+      R"({"messages":[{"role":"user","content":"A JSON object, please."}],"response_format":{"type":"json_object"},)"
+      R"("temperature":0,"max_tokens":24,"seed":1,"stream":true,"logprobs":true})";
+  const std::string answer = serve_answer(*local, structured);
+  std::vector<std::string_view> rq{structured}, rs{answer};
+  EXPECT_GE(local->check(rq, rs).at(0).quality, 0.99) << "in process, with the masks";
+  try {
+    remote->check(rq, rs);
+    ADD_FAILURE() << "a structured-output answer was scored through the backend";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be checked through check_backend"), std::string::npos) << e.what();
+  }
+  // A plain answer in the same batch is still checked through the backend once on its own.
+  const std::string plain = request(true, kQuestions[0], 0.0, 24, 1);
+  const std::string plain_answer = serve_answer(*local, plain);
+  std::vector<std::string_view> prq{plain}, prs{plain_answer};
+  EXPECT_GE(remote->check(prq, prs).at(0).quality, 0.99);
+}
+
 TEST_F(LlmCheckBackend, TheProtocolAnswersInVllmsShapeWithTheReferencesNumbers) {
   auto model = LoadedModel::load(TinyModels::get().reference(), {});
   const std::vector<int32_t> tokens = model->tokenizer.encode("The old stone bridge over the river", true);
