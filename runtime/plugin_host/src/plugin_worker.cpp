@@ -176,7 +176,11 @@ nt_status* Worker::invoke(nt_host*, nt_call* parent, const char* task_name, nt_s
 void Worker::post(std::function<void()> job) {
   std::lock_guard<std::mutex> lock(mutex_);
   jobs_.push_back(std::move(job));
-  if (idle_ == 0) {
+  // Every queued job needs an idle thread of its own: a call may hang (in-process it would hold only
+  // its caller's thread). Comparing with the queue, not with idle_ == 0, matters: a thread already
+  // woken for the previous job still counts as idle until it takes it, and a second job given to the
+  // same wake-up would wait behind a hung call for ever (seen on 2 cores).
+  if (jobs_.size() > idle_) {
     std::thread([this] { pool_loop(); }).detach();
   } else {
     jobs_cv_.notify_one();
