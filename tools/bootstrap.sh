@@ -59,6 +59,7 @@ npm_folders=(
   tests/gateway/openai-client  # the official `openai` client against the gateway
   tests/bittensor-js           # @polkadot/util-crypto and @polkadot/types: sr25519, SCALE, extrinsics
   tests/huggingface-js         # @huggingface/transformers tokenizers and @huggingface/jinja
+  bench/llama-cpp-js           # node-llama-cpp's prebuilt CPU llama.cpp: bench_llm's baseline
 )
 for folder in "${npm_folders[@]}"; do
   dir="$root/$folder"
@@ -66,7 +67,11 @@ for folder in "${npm_folders[@]}"; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "bootstrap: npm ci in $folder"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    extra=()
+    # node-llama-cpp: only the CPU build its package.json names, not the optional CUDA and Vulkan
+    # builds (hundreds of MB); its postinstall must neither download nor build llama.cpp.
+    [ "$folder" = bench/llama-cpp-js ] && extra=(--omit=optional)
+    (cd "$dir" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error "${extra[@]}")
   else
     echo "bootstrap: npm packages of $folder present"
   fi

@@ -9,6 +9,7 @@
 
 #include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/models/diffusion_tiny_maker.hpp"
+#include "nineteen/models/gguf_writer.hpp"
 #include "nineteen/models/llama_config.hpp"
 #include "nineteen/models/model_inspection.hpp"
 #include "nineteen/models/safetensors.hpp"
@@ -189,6 +190,28 @@ int make_tiny_diffusion_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int export_gguf_command(const std::vector<std::string>& args) {
+  if (args.size() < 2) throw UsageError("export-gguf needs DIR and OUT.gguf");
+  GgufExportOptions options;
+  for (size_t i = 2; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) throw UsageError(args[i] + ": missing value");
+    if (args[i] == "--type") {
+      try {
+        options.type = parse_gguf_type(args[i + 1]);
+      } catch (const nineteen::sdk::Error& e) {
+        throw UsageError(std::string("--type: ") + e.what());
+      }
+    } else {
+      throw UsageError("unknown option " + args[i]);
+    }
+  }
+  options.progress = progress_printer();
+  GgufExportSummary s = export_gguf(args[0], args[1], options);
+  std::printf("%s: GGUF v3, %s, %zu tensors (%zu Q8_0, %zu F16 fallback), %zu bytes\n", args[1].c_str(),
+              gguf_type_name(options.type), s.tensors, s.q8_0_tensors, s.f16_fallback_tensors, s.file_bytes);
+  return 0;
+}
+
 int info_command(const std::string& dir) {
   LlamaConfig c = LlamaConfig::from_model_dir(dir);
   SafetensorsSet weights = SafetensorsSet::open_dir(dir);
@@ -229,6 +252,9 @@ int main(int argc, char** argv) {
     }
     if (args.size() >= 2 && args[0] == "make" && args[1] == "tiny-diffusion") {
       return make_tiny_diffusion_command(std::vector<std::string>(args.begin() + 2, args.end()));
+    }
+    if (!args.empty() && args[0] == "export-gguf") {
+      return export_gguf_command(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     if (args.size() == 2 && args[0] == "info") return info_command(args[1]);
     if (args.size() == 2 && args[0] == "inspect") {
