@@ -97,9 +97,9 @@ if (mode === "greedy") {
   const promptTokens = Number(opts["prompt-tokens"] ?? 128);
   const parallelTokens = Number(opts["parallel-tokens"] ?? 64);
   const contextTokens = Number(opts["context-tokens"] ?? 32);
-  print({kind: "info", engine: "llama.cpp", package: "node-llama-cpp", version: llama.version ?? null,
+  print({kind: "info", engine: "llama.cpp", package: "node-llama-cpp", release: llama.llamaCppRelease?.release ?? null,
          build: llama.buildType, gpu: llama.gpu, threads, kv_cache: kv, vocab, model: opts.model,
-         cpu_math_cores: llama.cpuMathCores});
+         cpu_math_cores: llama.cpuMathCores, system_info: llama.systemInfo});
 
   // Runs fn repeats + 1 times (the first warms up) and returns the median of its rates.
   async function measure(fn) {
