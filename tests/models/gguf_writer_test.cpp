@@ -382,6 +382,33 @@ TEST(GgufExportErrors, UnsupportedCheckpointsAndTypesNameTheProblem) {
   EXPECT_EQ(parse_gguf_type("q8_0"), GgufType::Q8_0);
 }
 
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(GgufExport, TheProgramWritesTheSameBytesAndRefusesAnUnknownType) {
+  const std::string program = std::string("'") + NINETEEN_MODELS_PROGRAM + "' export-gguf '" + model() + "' ";
+  const std::string cmd = program + "'" + out("cli-q8.gguf") + "' --type q8_0 >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  GgufExportOptions options;
+  options.type = GgufType::Q8_0;
+  export_gguf(model(), out("lib-q8.gguf"), options);
+  EXPECT_EQ(read_all(out("cli-q8.gguf")), read_all(out("lib-q8.gguf")));  // deterministic
+  const std::string bad = program + "'" + out("bad.gguf") + "' --type q4_0 2>&1";
+  FILE* pipe = popen(bad.c_str(), "r");
+  std::string text;
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
+  int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 2) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("f32, f16 or q8_0"));
+  EXPECT_FALSE(fs::exists(out("bad.gguf")));
+}
+
 // ---- llama.cpp itself on the F32 export --------------------------------------------------------
 
 const std::string kLlamaCppJs = NINETEEN_LLAMA_CPP_JS_DIR;
