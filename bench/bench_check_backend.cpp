@@ -29,26 +29,13 @@
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/sdk/json.hpp"
 #include "nineteen/sdk/task.hpp"
+#include "bench_machine.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nineteen::sdk::json_quote;
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
-
-double load_average() {
-  double load[1] = {0};
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
 
 std::unique_ptr<nineteen::sdk::Task> make_task(nineteen::sdk::Plugin& plugin, const std::string& name,
                                                const std::string& json) {
@@ -103,7 +90,7 @@ int main(int argc, char** argv) {
     nineteen::llm::LlmPlugin plugin{nineteen::sdk::Host()};
     std::printf("bench_check_backend: %s, load average %.2f at start; %d answers of up to %d tokens, batches of %d, "
                 "best of %d rounds\nbackend: `nineteen miner` at %s (vLLM prompt_logprobs protocol, same model, same CPU)\n\n",
-                cpu_model().c_str(), load_average(), answers, max_tokens, batch, rounds, url->c_str());
+                bench::cpu_model().c_str(), bench::load_average(), answers, max_tokens, batch, rounds, url->c_str());
     std::printf("%-12s %-32s %8s %8s %10s %12s %8s\n", "task", "path", "answers", "tokens", "seconds", "us/token",
                 "ratio");
     for (const char* type : {"chat", "completions"}) {
@@ -156,7 +143,7 @@ int main(int argc, char** argv) {
         status = 1;
       }
     }
-    std::printf("\nload average %.2f at the end\n", load_average());
+    std::printf("\nload average %.2f at the end\n", bench::load_average());
   }
   fs::remove_all(scratch);
   return status;

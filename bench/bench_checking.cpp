@@ -23,6 +23,7 @@
 #include "nineteen/config/task_catalog.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/scoring/capacity_draw.hpp"
+#include "bench_machine.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -34,20 +35,6 @@ struct DevnetTask {
   double max_capacity, volume_per_request;
   std::string model;  // folder under DIR; empty: none
 };
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
-
-double load_average() {
-  double load[1] = {0};
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
 
 // The devnet's honest catalogue (runtime/devnet/src/devnet.cpp), one task per row.
 std::vector<DevnetTask> devnet_tasks(const fs::path& models) {
@@ -144,7 +131,7 @@ int main(int argc, char** argv) {
   constexpr int kServingMiners = 8;
 
   std::printf("bench_checking: %s; %d checker worker(s); load average %.2f; %d answers per task, batches of 16\n",
-              cpu_model().c_str(), workers, load_average(), answers);
+              bench::cpu_model().c_str(), workers, bench::load_average(), answers);
   std::printf("%-24s %8s %9s %12s %14s %8s  %s\n", "task", "answers", "seconds", "checked/s", "devnet asks/s",
               "ratio", "keeps up");
   for (const DevnetTask& t : tasks) {

@@ -14,16 +14,9 @@
 
 #include "nineteen/chain/yuma_consensus.hpp"
 #include "nineteen/scoring/weights.hpp"
+#include "bench_machine.hpp"
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
 
 template <typename F>
 double median_ms(int repeats, F&& run) {
@@ -85,7 +78,7 @@ std::vector<nineteen::scoring::TaskInput> tasks_for(int miners, int tasks, std::
 
 int main(int argc, char** argv) {
   const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-  std::printf("CPU: %s; one thread; double precision, validator rows × uids (dense)\n", cpu_model().c_str());
+  std::printf("CPU: %s; one thread; double precision, validator rows × uids (dense)\n", bench::cpu_model().c_str());
   std::printf("Yuma epoch (consensus, clipping, incentive, bonds, dividends); %d repeats, median\n", repeats);
   std::printf("%8s %11s %10s %12s %14s\n", "miners", "validators", "ms", "ns / cell", "vs first row");
   std::mt19937_64 rng(18);

@@ -38,26 +38,14 @@
 #include "nineteen/models/sampler.hpp"
 #endif
 
+#include "bench_machine.hpp"
+
 namespace {
 
 using namespace nineteen::grammar;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
-double load_average() {
-  double one = 0;
-  std::ifstream("/proc/loadavg") >> one;
-  return one;
-}
 
 std::vector<std::string> synthetic_vocabulary(size_t size) {
   std::mt19937_64 rng(2026);
@@ -263,7 +251,7 @@ int main(int argc, char** argv) {
               "(%zu bytes, trie of %zu nodes built in %.2f s)\n",
               vocab.size(), bytes, trie->node_count(), trie_s);
   std::printf("cpu: %s; load average %.2f; path: lazy DFA over hash-consed parse stacks, preorder trie walk, "
-              "masks cached per DFA state\n", cpu_model().c_str(), load_average());
+              "masks cached per DFA state\n", bench::cpu_model().c_str(), bench::load_average());
   if (with_model) {
     std::printf("decode step (yardstick shape: hidden 512, 8 layers, f32, vocab %zu, batch 1, KV cache): %.3f ms "
                 "(median of %d)\n\n", vocab.size(), decode_s * 1e3, decode_steps);

@@ -17,6 +17,7 @@
 
 #include "nineteen/config/task_catalog.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
+#include "bench_machine.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -25,20 +26,6 @@ using nineteen::plugin_host::PluginHost;
 using nineteen::plugin_host::PluginHostOptions;
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
-
-double load_average() {
-  double load[1] = {0};
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
 
 struct Stats {
   double mean_us = 0, p50_us = 0, p99_us = 0;
@@ -141,8 +128,8 @@ int main(int argc, char** argv) {
 
   std::printf("plugin isolation cost: text_transform (reverse), %d calls per row, %d-word streamed answers, %d threads\n",
               calls, words, threads);
-  std::printf("CPU: %s; %u hardware threads; load average %.2f\n", cpu_model().c_str(),
-              std::thread::hardware_concurrency(), load_average());
+  std::printf("CPU: %s; %u hardware threads; load average %.2f\n", bench::cpu_model().c_str(),
+              std::thread::hardware_concurrency(), bench::load_average());
   std::printf("%-15s %22s %22s %22s %14s %12s\n", "path", "serve µs mean/p50/p99", "check µs mean/p50/p99",
               "validate µs mean/p50/p99", "µs per chunk", "calls/s");
   for (const Row& r : rows) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench_gateway_setup.hpp"
+#include "bench_machine.hpp"
 #include "bench_miner_setup.hpp"
 #include "http_load.hpp"
 #include "nineteen/gateway/api_key_text.hpp"
@@ -37,11 +38,6 @@ std::string first_line_field(const char* file, const char* prefix) {
 }
 
 double resident_mb() { return std::atof(first_line_field("/proc/self/status", "VmRSS").c_str()) / 1024.0; }
-
-std::string cpu_model() {
-  std::string m = first_line_field("/proc/cpuinfo", "model name");
-  return m.empty() ? "unknown CPU" : m.substr(m.find_first_not_of(' '));
-}
 
 // What happened in one interval of the soak.
 struct Interval {
@@ -75,8 +71,8 @@ int main(int argc, char** argv) {
     return r;
   };
 
-  std::printf("CPU: %s, %u threads; load average at start:%s\n", cpu_model().c_str(),
-              std::thread::hardware_concurrency(), first_line_field("/proc/loadavg", "").c_str());
+  std::printf("CPU: %s, %u threads; load average at start: %.2f\n", bench::cpu_model().c_str(),
+              bench::hardware_threads(), bench::load_average());
   // The peak: 16 closed-loop clients for 5 s (whole answers).
   const bench::LoadRow peak = bench::measure_load(16, 5.0, [&] {
     auto r = make_request();

@@ -1,4 +1,4 @@
-// The subcommands of `nineteen`, each taking the arguments after its name; returns the exit code.
+// What the subcommands in this folder share: --help, the catalogue, the plugin host.
 #pragma once
 
 #include <memory>
@@ -6,19 +6,10 @@
 #include <vector>
 
 #include "command_line.hpp"
+#include "nineteen/cli/commands.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
 
 namespace nineteen::cli {
-
-int plugin_command(const std::vector<std::string>& args);
-// The hidden `plugin-worker` command: one isolated plugin's worker process (plugin_worker.hpp).
-int plugin_worker(const std::vector<std::string>& args);
-int synth_command(const std::vector<std::string>& args);
-int invoke_command(const std::vector<std::string>& args);
-int check_command(const std::vector<std::string>& args);
-int models_command(const std::vector<std::string>& args);
-int validator_command(const std::vector<std::string>& args);
-int status_command(const std::vector<std::string>& args);
 
 // True, after printing `text`, when --help or -h is among a subcommand's arguments.
 bool print_help_if_asked(const std::vector<std::string>& args, const char* text);

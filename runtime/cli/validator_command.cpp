@@ -17,9 +17,7 @@
 #include "nineteen/plugin_host/plugin_host.hpp"
 #include "nineteen/store/sqlite_validator_store.hpp"
 #include "nineteen/validator/validator_node.hpp"
-#ifdef NINETEEN_HAS_GATEWAY
 #include "nineteen/gateway/gateway_server.hpp"
-#endif
 #include "commands.hpp"
 
 namespace nineteen::cli {
@@ -77,7 +75,6 @@ int validator_command(const std::vector<std::string>& args) {
   };
   ValidatorNode node(config, parts, events);
   node.start();
-#ifdef NINETEEN_HAS_GATEWAY
   // The organic API, when the settings have a [gateway] table.
   std::unique_ptr<gateway::GatewayServer> gateway_server;
   {
@@ -93,15 +90,12 @@ int validator_command(const std::vector<std::string>& args) {
       std::cout << "gateway listening on " << gateway_server->base_url() << std::endl;
     }
   }
-#endif
   std::cout << "validator " << node.hotkey_address() << " running; chain " << config.chain_url
             << (config.netuid ? " netuid " + std::to_string(*config.netuid) : "") << ", store "
             << config.db << std::endl;
   net::StopSignals signals([&](int) { node.stop(); });
   node.wait();
-#ifdef NINETEEN_HAS_GATEWAY
   if (gateway_server) gateway_server->stop();
-#endif
   std::cout << "validator stopped" << std::endl;
   return 0;
 }

@@ -8,7 +8,7 @@
 
 #include "chain_test_keys.hpp"
 #include "nineteen/chain/chain_client.hpp"
-#include "nineteen/chain/chain_command.hpp"
+#include "nineteen/cli/commands.hpp"
 #include "nineteen/chain/chain_server.hpp"
 #include "nineteen/chain/chain_stake_source.hpp"
 #include "nineteen/keys/hotkey_file.hpp"

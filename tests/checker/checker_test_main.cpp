@@ -3,7 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nineteen/checker/checker_command.hpp"
+#include "nineteen/cli/commands.hpp"
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);

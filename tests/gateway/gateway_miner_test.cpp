@@ -67,16 +67,7 @@ OrganicTask text_task(const std::string& name) {
 }
 
 // Runs a shell command; {exit code, stdout}.
-std::pair<int, std::string> run_command(const std::string& command) {
-  std::array<char, 4096> buffer{};
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, ""};
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> run_command(const std::string& command) { return test_support::ChildProcess::run_shell(command); }
 
 bool on_path(const std::string& program) { return run_command("command -v " + program + " >/dev/null 2>&1").first == 0; }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "models_listing_wait.hpp"
 #include "nineteen/chain/chain_client.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/net/http_client.hpp"
@@ -70,15 +71,7 @@ TEST(GatewayTls, UsersReachTheGatewayAndTheValidatorReachesItsMinersOverHttps) {
     return r;
   };
   // The model is listed once the validator has asked its miner's capacity, over https://.
-  std::string models;
-  for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
-    nineteen::net::ClientRequest r;
-    r.url = gateway + "/v1/models";
-    r.headers.set("Authorization", "Bearer " + key);
-    models = client.send(r).body;
-    if (models.find("\"reverse-words\"") != std::string::npos) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  const std::string models = gateway_testing::wait_until_listed(client, gateway, key, "reverse-words");
   ASSERT_NE(models.find("\"id\":\"reverse-words\""), std::string::npos) << models << validator.output();
 
   auto whole = client.send(post(R"({"model":"reverse-words","text":"abc de"})"));

@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include "child_process.hpp"
+#include "models_listing_wait.hpp"
 #include "nineteen/chain/chain_client.hpp"
 #include "nineteen/keys/hotkey_file.hpp"
 #include "nineteen/net/http_client.hpp"
@@ -82,15 +83,7 @@ TEST(GatewayOnTheValidator, RoutesOrganicRequestsToTheValidatorsContendersAndBil
     return r;
   };
   // The model is listed once the validator has its contenders (capacity queries at the period's start).
-  std::string models;
-  for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
-    nineteen::net::ClientRequest r;
-    r.url = gateway + "/v1/models";
-    r.headers.set("Authorization", "Bearer " + key);
-    models = client.send(r).body;
-    if (models.find("\"reverse-words\"") != std::string::npos) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  const std::string models = gateway_testing::wait_until_listed(client, gateway, key, "reverse-words");
   ASSERT_NE(models.find("\"id\":\"reverse-words\""), std::string::npos) << models << validator.output();
   // The operator's price from tasks.toml, per token as OpenRouter lists it, and the plugin's listing.
   EXPECT_NE(models.find(R"("pricing":{"prompt":"0.00000015","completion":"0.0000006"})"), std::string::npos) << models;

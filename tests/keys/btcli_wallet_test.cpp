@@ -8,7 +8,7 @@
 
 #include "nineteen/keys/bip39.hpp"
 #include "nineteen/keys/btcli_wallet.hpp"
-#include "nineteen/keys/keys_command.hpp"
+#include "nineteen/cli/commands.hpp"
 #include "nineteen/keys/secret_uri.hpp"
 #include "temp_folder.hpp"
 

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "nineteen/keys/hotkey_file.hpp"
-#include "nineteen/keys/keys_command.hpp"
+#include "nineteen/cli/commands.hpp"
 #include "temp_folder.hpp"
 
 using namespace nineteen::keys;

@@ -411,12 +411,8 @@ TEST_F(MinerProcessTest, OwnStatusPageShowsEachValidatorsTrafficToLocalClientsOn
       const std::string command = "timeout 60 node " + std::string(NINETEEN_SOURCE_DIR) +
                                   "/tests/gateway/page_measure.mjs chromium " + url + "/ " + std::to_string(width) +
                                   " " + dir.file("chromium") + " " + dir.file("miner.png") + " 2>&1";
-      std::string measured;
-      if (FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[4096];
-        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) measured.append(buffer, n);
-        EXPECT_EQ(::pclose(pipe), 0) << measured;
-      }
+      const auto [rc, measured] = ChildProcess::run_shell(command);
+      EXPECT_EQ(rc, 0) << measured;
       rapidjson::Document m;
       m.Parse(measured.c_str());
       ASSERT_TRUE(m.IsObject()) << measured;

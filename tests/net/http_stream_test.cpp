@@ -9,6 +9,7 @@
 
 #include "nineteen/net/http_client.hpp"
 #include "nineteen/net/http_server.hpp"
+#include "nineteen/net/openai_error.hpp"
 #include "test_server_fixture.hpp"
 
 using namespace nineteen::net;
@@ -222,4 +223,103 @@ TEST(HttpStream, NonStreamAnswerToAStreamCallIsReadWhole) {
   EXPECT_EQ(res.status, 401);
   EXPECT_EQ(res.body, "{\"error\":{}}");
   EXPECT_EQ(calls, 0);
+}
+
+// Issue 15, item 4: the head goes out with the first event, so a producer that fails before it
+// answers a plain response of its own status; the stream reply's headers come with it and the
+// connection is kept for the next request.
+TEST(HttpStream, ARefusalBeforeTheFirstEventIsAPlainAnswerOnAKeptConnection) {
+  Router router;
+  router.add("POST", "/stream", [](const Request& r) {
+    Headers extra;
+    extra.set("X-Limit", "7");
+    if (r.body.find("refuse") == std::string::npos) {
+      return Reply::stream([](SseWriter& w) { w.send("{\"n\":1}"); }, extra);
+    }
+    return Reply::stream([](SseWriter& w) {
+      Response busy = error_response(503, "all miners are busy", std::string("busy"));
+      busy.headers.set("Retry-After", "1");
+      EXPECT_TRUE(w.refuse(busy));
+    }, extra);
+  });
+  HttpServer server(std::move(router), ServerOptions{});
+  HttpClient client;
+  ClientRequest refused = stream_request(server, "/stream");
+  refused.body = "{\"stream\":true,\"refuse\":1}";
+  int events = 0;
+  ClientResult res = client.stream(refused, [&](const SseEvent&) { return ++events > 0; });
+  ASSERT_TRUE(res.ok()) << res.error_message;
+  EXPECT_EQ(res.status, 503);
+  EXPECT_EQ(events, 0);
+  EXPECT_NE(res.body.find("all miners are busy"), std::string::npos) << res.body;
+  EXPECT_EQ(res.headers.get("Retry-After").value_or(""), "1");
+  EXPECT_EQ(res.headers.get("X-Limit").value_or(""), "7");
+  EXPECT_EQ(client.idle_connections(), 1u) << "the refusal keeps the connection alive";
+  // The same connection then carries a stream.
+  ClientResult ok = client.stream(stream_request(server, "/stream"), [&](const SseEvent&) { return ++events > 0; });
+  ASSERT_TRUE(ok.ok()) << ok.error_message;
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_TRUE(ok.done_seen);
+  EXPECT_EQ(events, 1);
+}
+
+TEST(HttpStream, ARefusalAfterTheFirstEventIsNotPossible) {
+  std::promise<bool> refused;
+  Router router;
+  router.add("POST", "/stream", [&](const Request&) {
+    return Reply::stream([&](SseWriter& w) {
+      w.send("{\"n\":1}");
+      refused.set_value(w.refuse(error_response(500, "too late")));
+    });
+  });
+  HttpServer server(std::move(router), ServerOptions{});
+  HttpClient client;
+  ClientResult res = client.stream(stream_request(server, "/stream"), [](const SseEvent&) { return true; });
+  EXPECT_EQ(res.status, 200);
+  EXPECT_TRUE(res.done_seen);
+  EXPECT_FALSE(refused.get_future().get());
+}
+
+// The connection sets a producer's cancel flag when the client goes, with no thread of its own.
+TEST(HttpStream, CancelOnSetsTheFlagWhenTheClientGoes) {
+  std::promise<bool> cancelled_seen;
+  Router router;
+  router.add("POST", "/stream", [&](const Request&) {
+    return Reply::stream([&](SseWriter& w) {
+      auto flag = std::make_shared<std::atomic<bool>>(false);
+      w.cancel_on(flag, std::chrono::steady_clock::time_point::max());
+      w.send("{\"n\":1}");
+      // A producer that never sends again, only polls its flag (a plugin between chunks).
+      auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (!flag->load() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+      cancelled_seen.set_value(flag->load());
+    });
+  });
+  HttpServer server(std::move(router), ServerOptions{});
+  HttpClient client;
+  ClientResult res = client.stream(stream_request(server, "/stream"), [](const SseEvent&) { return false; });
+  EXPECT_EQ(res.error, ClientErrorKind::stopped_by_caller);
+  auto f = cancelled_seen.get_future();
+  ASSERT_EQ(f.wait_for(15s), std::future_status::ready);
+  EXPECT_TRUE(f.get());
+}
+
+TEST(HttpStream, CancelOnSetsTheFlagAtTheDeadline) {
+  std::promise<bool> cancelled_seen;
+  Router router;
+  router.add("POST", "/stream", [&](const Request&) {
+    return Reply::stream([&](SseWriter& w) {
+      auto flag = std::make_shared<std::atomic<bool>>(false);
+      w.cancel_on(flag, std::chrono::steady_clock::now() + 200ms);
+      auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (!flag->load() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+      cancelled_seen.set_value(flag->load());
+      w.send("{\"late\":true}");
+    });
+  });
+  HttpServer server(std::move(router), ServerOptions{});
+  HttpClient client;
+  ClientResult res = client.stream(stream_request(server, "/stream"), [](const SseEvent&) { return true; });
+  EXPECT_EQ(res.status, 200);
+  EXPECT_TRUE(cancelled_seen.get_future().get());
 }

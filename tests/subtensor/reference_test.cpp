@@ -12,6 +12,7 @@
 
 #include "fixture_metadata.hpp"
 #include "nineteen/chain/subtensor/extrinsic.hpp"
+#include "nineteen/devnet/child_process.hpp"
 #include "nineteen/chain/subtensor/metadata.hpp"
 #include "nineteen/chain/subtensor/subtensor_chain.hpp"
 #include "reference_inputs.hpp"
@@ -84,14 +85,7 @@ std::string run_reference(const Source& s, const std::string& inputs_json,
                           const std::string& script = "extrinsic_reference.mjs") {
   std::string cmd =
       "node " + kJsFolder + "/" + script + " '" + s.path + "' '" + inputs_json + "' 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return "";
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
+  return nineteen::devnet::ChildProcess::run_shell(cmd).second;
 }
 
 std::string hex(const st::Bytes& b) {

@@ -94,6 +94,24 @@ class LocalNetwork {
     EXPECT_TRUE(chain_->wait_for_line(std::regex("serving (http://[0-9.:]+)"))) << chain_->output();
   }
 
+  // The block of the validator's latest weights on the chain; 0 before any.
+  uint64_t weights_block() const {
+    auto w = nineteen::chain::ChainClient(chain_url).weights_of(validator_key.ss58_address());
+    return w ? w->block : 0;
+  }
+  // Waits (up to `timeout`) until the validator has set weights after `block`; returns weights_block().
+  uint64_t wait_for_weights_after(uint64_t block, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline && weights_block() <= block) std::this_thread::sleep_for(200ms);
+    return weights_block();
+  }
+  // SQLite's verdict on a database file: "ok" when it is whole ("(no answer)" when it gave none).
+  static std::string integrity_check(const std::string& db_file) {
+    nineteen::store::SqliteDatabase db(db_file);
+    auto check = db.prepare("PRAGMA integrity_check");
+    return check.step() ? check.column_text(0) : "(no answer)";
+  }
+
   unsigned uid(const std::string& hotkey) {
     for (const auto& n : nineteen::chain::ChainClient(chain_url).metagraph()) {
       if (n.hotkey == hotkey) return n.uid;
@@ -233,24 +251,13 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
   LocalNetwork net(dir);
   auto validator = net.start_validator("validator.log");
   nineteen::chain::ChainClient chain(net.chain_url);
-  auto weights_block = [&]() -> uint64_t {
-    auto w = chain.weights_of(net.validator_key.ss58_address());
-    return w ? w->block : 0;
-  };
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline && weights_block() == 0) std::this_thread::sleep_for(200ms);
-  ASSERT_GT(weights_block(), 0u) << validator->output();
+  ASSERT_GT(net.wait_for_weights_after(0, 30s), 0u) << validator->output();
 
   nineteen::store::SqliteValidatorStore store(dir.file("validator.db"));
   const auto settings_before = store.latest_weight_setting();
   net.kill_chain();
-  {
-    // The chain's own file, killed at whatever point of a block or a weight submission it was.
-    nineteen::store::SqliteDatabase chain_db(dir.file("chain.db"));
-    auto chain_check = chain_db.prepare("PRAGMA integrity_check");
-    ASSERT_TRUE(chain_check.step());
-    EXPECT_EQ(chain_check.column_text(0), "ok");
-  }
+  // The chain's own file, killed at whatever point of a block or a weight submission it was.
+  ASSERT_EQ(LocalNetwork::integrity_check(dir.file("chain.db")), "ok");
   std::this_thread::sleep_for(10s);  // three periods of 3 s with the chain gone
   ASSERT_FALSE(validator->wait_exit(0ms)) << "the validator stopped while the chain was down:\n" << validator->output();
   // Periods went on closing: scoring does not need the chain.
@@ -259,18 +266,14 @@ TEST(ValidatorProcess, AChainOutageLosesNothingAndWeightsResumeByThemselves) {
 
   net.restart_chain();
   const uint64_t restarted_at = chain.current_block();
-  deadline = std::chrono::steady_clock::now() + 40s;
-  while (std::chrono::steady_clock::now() < deadline && weights_block() <= restarted_at) std::this_thread::sleep_for(200ms);
-  EXPECT_GT(weights_block(), restarted_at) << "no weights after the chain came back:\n" << validator->output();
+  EXPECT_GT(net.wait_for_weights_after(restarted_at, 40s), restarted_at)
+      << "no weights after the chain came back:\n" << validator->output();
   ASSERT_FALSE(validator->wait_exit(0ms)) << validator->output();
   validator->signal(SIGTERM);
   EXPECT_EQ(validator->wait_exit(30s).value_or(-1), 0) << validator->output();
 
   // Nothing committed was lost or damaged.
-  nineteen::store::SqliteDatabase db(dir.file("validator.db"));
-  auto check = db.prepare("PRAGMA integrity_check");
-  ASSERT_TRUE(check.step());
-  EXPECT_EQ(check.column_text(0), "ok");
+  EXPECT_EQ(LocalNetwork::integrity_check(dir.file("validator.db")), "ok");
 }
 
 // Issue 17, item 4: the store's disk fills up (here: the store reaches its size cap, db_max_mb, which
@@ -280,14 +283,7 @@ TEST(ValidatorProcess, AFullDiskUnderTheStoreLosesNothingAndTheValidatorGoesOnWh
   ScratchDir dir("validator-full-disk");
   LocalNetwork net(dir);
   auto first = net.start_validator("validator-1.log");
-  nineteen::chain::ChainClient chain(net.chain_url);
-  auto weights_block = [&]() -> uint64_t {
-    auto w = chain.weights_of(net.validator_key.ss58_address());
-    return w ? w->block : 0;
-  };
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline && weights_block() == 0) std::this_thread::sleep_for(200ms);
-  ASSERT_GT(weights_block(), 0u) << first->output();
+  ASSERT_GT(net.wait_for_weights_after(0, 30s), 0u) << first->output();
   first->signal(SIGTERM);
   ASSERT_EQ(first->wait_exit(30s).value_or(-1), 0) << first->output();
 
@@ -322,22 +318,19 @@ TEST(ValidatorProcess, AFullDiskUnderTheStoreLosesNothingAndTheValidatorGoesOnWh
 
   // Room again: the same file, no cap. Scoring and weights resume.
   dir.write("validator.toml", settings);
-  const uint64_t resumed_from = weights_block();
+  const uint64_t resumed_from = net.weights_block();
   auto resumed = net.start_validator("validator-3.log");
-  deadline = std::chrono::steady_clock::now() + 40s;
+  const auto deadline = std::chrono::steady_clock::now() + 40s;
   while (std::chrono::steady_clock::now() < deadline &&
-         (weights_block() <= resumed_from || std::get<0>(committed()) <= settings_full)) {
+         (net.weights_block() <= resumed_from || std::get<0>(committed()) <= settings_full)) {
     std::this_thread::sleep_for(200ms);
   }
-  EXPECT_GT(weights_block(), resumed_from) << "no weights once there was room again:\n" << resumed->output();
+  EXPECT_GT(net.weights_block(), resumed_from) << "no weights once there was room again:\n" << resumed->output();
   EXPECT_GT(std::get<0>(committed()), settings_full) << "weight settings are recorded again";
   resumed->signal(SIGTERM);
   EXPECT_EQ(resumed->wait_exit(30s).value_or(-1), 0) << resumed->output();
 
-  nineteen::store::SqliteDatabase db(dir.file("validator.db"));
-  auto check = db.prepare("PRAGMA integrity_check");
-  ASSERT_TRUE(check.step());
-  EXPECT_EQ(check.column_text(0), "ok");
+  EXPECT_EQ(LocalNetwork::integrity_check(dir.file("validator.db")), "ok");
 }
 
 // Issue 17, item 4: the validator's checking server is killed (kill -9) with batches in hand. The

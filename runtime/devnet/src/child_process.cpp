@@ -13,7 +13,7 @@
 namespace nineteen::devnet {
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                           const std::string& log_file)
+                           const std::string& log_file, Capture capture)
     : log_file_(log_file) {
   std::vector<std::string> storage;
   storage.push_back(program);
@@ -27,7 +27,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
-      ::dup2(fd, 2);
+      if (capture == Capture::stdout_and_stderr) ::dup2(fd, 2);
       ::close(fd);
     }
     ::execv(program.c_str(), argv.data());
@@ -85,6 +85,21 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return exit_code_;
+}
+
+std::pair<int, std::string> ChildProcess::run_shell(const std::string& command, std::chrono::milliseconds timeout) {
+  char path[] = "/tmp/nineteen-run-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) return {-1, ""};
+  ::close(fd);
+  std::pair<int, std::string> result;
+  {
+    ChildProcess shell("/bin/sh", {"-c", command}, path, Capture::stdout_only);
+    result.first = shell.wait_exit(timeout).value_or(-1);
+    result.second = shell.output();
+  }  // killed and reaped here if it ran past the timeout
+  ::unlink(path);
+  return result;
 }
 
 }  // namespace nineteen::devnet

@@ -261,7 +261,7 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
   std::shared_ptr<ResponsesEventStream> events;
   if (read.responses) events = std::make_shared<ResponsesEventStream>(*read.responses);
   const store::ApiKeyRecord key = *read.key;
-  // Set by the relay once the user has gone: the miner's stream is then stopped at once.
+  // Set by the connection once the user has gone (SseWriter::cancel_on): the miner's stream stops at once.
   auto user_left = std::make_shared<std::atomic<bool>>(false);
   auto producer = [s, task, body, shaping, started, events, key, user_left](const net::ChunkPush& push) {
     auto push_all = [&](const std::vector<std::string>& chunks) {
@@ -283,14 +283,15 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
     count_attempts(*s, task.name, r);
     if (r.status == 200) s->metrics.latency(task.name, first_byte_s, seconds_since(started));
     if (r.status == 200 || (r.status == 499 && r.response_json.size() > 2)) bill(*s, key, task.name, body, r.response_json);
-    return r.status == 200 ? net::RelayOutcome{} : net::RelayOutcome{r.status, r.body, r.code};
+    if (r.status == 200) return net::RelayOutcome{};
+    net::RelayOutcome failed{r.status, r.body, r.code, {}};
+    if (r.status == 503) failed.headers.set("Retry-After", "1");
+    return failed;
   };
   auto on_done = [s, task, key_name = read.key_name](int status, const std::string&) {
     s->metrics.request_done(task.name, status, key_name);
   };
-  net::Reply reply = net::relay_stream(producer, on_done, nullptr, user_left);
-  if (!reply.is_stream() && reply.response().status == 503) reply.response().headers.set("Retry-After", "1");
-  return reply;
+  return net::relay_stream(producer, on_done, nullptr, user_left);
 }
 
 net::Reply with_limit_headers(net::Reply reply, const std::vector<KeyLimitState>& limits) {

@@ -439,7 +439,7 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
               },
               control.get());
         } catch (const plugin_host::TaskCallError& e) {
-          return net::RelayOutcome{status_for_code(e.code()), e.what(), nt_code_name(e.code())};
+          return net::RelayOutcome{status_for_code(e.code()), e.what(), nt_code_name(e.code()), {}};
         }
         return net::RelayOutcome{};
       },

@@ -39,13 +39,13 @@ net::Reply forward_to_upstream(net::HttpClient& client, const UpstreamTarget& ta
           // The upstream said no before streaming (e.g. 429 full, 400 bad request): pass it on.
           return net::RelayOutcome{result.status, "upstream " + request.url + " answered " + std::to_string(result.status) +
                                                  (result.body.empty() ? "" : ": " + result.body.substr(0, 300)),
-                              "upstream_status"};
+                              "upstream_status", {}};
         }
         if (!result.ok() && result.error != net::ClientErrorKind::stopped_by_caller) {
-          return net::RelayOutcome{502, "upstream " + request.url + ": " + result.error_message, "upstream_error"};
+          return net::RelayOutcome{502, "upstream " + request.url + ": " + result.error_message, "upstream_error", {}};
         }
         if (result.ok() && !result.done_seen) {
-          return net::RelayOutcome{502, "upstream " + request.url + ": the stream ended without [DONE]", "upstream_error"};
+          return net::RelayOutcome{502, "upstream " + request.url + ": the stream ended without [DONE]", "upstream_error", {}};
         }
         return net::RelayOutcome{};
       },

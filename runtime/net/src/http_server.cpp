@@ -163,12 +163,11 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer::State& server, tcp::socket socket)
       : server_(server),
-        socket_(std::move(socket)),
-        read_timer_(socket_.get_executor()),
-        write_timer_(socket_.get_executor()) {
-    if (server_.tls) tls_.emplace(socket_, *server_.tls);
+        stream_(std::move(socket)),
+        cancel_timer_(stream_.get_executor()) {
+    if (server_.tls) tls_.emplace(stream_, *server_.tls);
     error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
+    auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
   ~Session() { server_.forget(this); }
@@ -178,7 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
       std::lock_guard<std::mutex> lock(server_.mutex);
       server_.sessions.emplace(this, weak_from_this());
     }
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->tls_) return self->handshake();
       self->wait_for_request();
     });
@@ -186,12 +185,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Called on stop: a connection waiting for its next request is closed now; others finish.
   void on_server_stopping() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->phase_ == Phase::idle) self->close();
     });
   }
   void force_close() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
   }
 
   // --- used by the stream writer, from a handler thread ---
@@ -199,25 +198,54 @@ class Session : public std::enable_shared_from_this<Session> {
     if (client_gone_.load()) return false;
     std::promise<bool> done;
     std::future<bool> result = done.get_future();
-    asio::post(socket_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes), &done]() mutable {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes), &done]() mutable {
       self->start_stream_write(std::move(bytes), done);
     });
     return result.get();
   }
   bool client_gone() const { return client_gone_.load(); }
   bool server_stopping() const { return server_.stopping.load(); }
+  // SseWriter::cancel_on: `flag` is set when the client goes, and at `deadline`.
+  void cancel_on(std::shared_ptr<std::atomic<bool>> flag, std::chrono::steady_clock::time_point deadline) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), flag = std::move(flag), deadline] {
+      if (self->closed_ || self->client_gone_.load()) {
+        *flag = true;
+        return;
+      }
+      self->cancel_flag_ = flag;
+      if (deadline == std::chrono::steady_clock::time_point::max()) return;
+      self->cancel_timer_.expires_at(deadline);
+      self->cancel_timer_.async_wait([flag](error_code ec) {
+        if (!ec) *flag = true;
+      });
+    });
+  }
+  // The producer refused before the head went out: answer `response` as a plain reply.
+  void refuse_stream(Response response) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(response)]() mutable {
+      self->stop_cancel_watch();
+      if (self->watch_pending_) {
+        // The watch read completes (aborted) first; it then writes the refusal.
+        self->refused_ = std::move(response);
+        error_code ignored;
+        self->stream_.socket().cancel(ignored);
+        return;
+      }
+      self->write_response(std::move(response));
+    });
+  }
 
  private:
   enum class Phase { idle, reading, handling, streaming, writing, closed };
 
   // Runs `op` on the connection's byte stream: the TLS stream when the server speaks HTTPS, else
-  // the socket itself. Both live on this session's strand.
+  // the TCP stream itself. Both live on this session's strand.
   template <class Op>
   void on_stream(Op&& op) {
     if (tls_) {
       op(*tls_);
     } else {
-      op(socket_);
+      op(stream_);
     }
   }
 
@@ -225,9 +253,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // nothing, or speaks plain HTTP to an HTTPS port, is closed).
   void handshake() {
     phase_ = Phase::reading;
-    arm(read_timer_, read_generation_, server_.options.read_timeout);
+    stream_.expires_after(server_.options.read_timeout);
     tls_->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
-      self->disarm(self->read_timer_, self->read_generation_);
+      self->stream_.expires_never();
       self->phase_ = Phase::idle;
       if (ec) {
         spdlog::debug("http server: TLS handshake with {} failed: {}", self->remote_, ec.message());
@@ -237,21 +265,10 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // --- deadlines: a timer that closes the socket; a generation number discards stale firings ---
-  void arm(asio::steady_timer& timer, unsigned& generation, std::chrono::milliseconds after) {
-    unsigned mine = ++generation;
-    timer.expires_after(after);
-    timer.async_wait([self = shared_from_this(), &generation, mine](error_code ec) {
-      if (ec || generation != mine) return;
-      spdlog::debug("http server: {} timed out; closing the connection", self->remote_);
-      self->client_gone_ = true;
-      self->close();
-    });
-  }
-  void disarm(asio::steady_timer& timer, unsigned& generation) {
-    ++generation;
-    timer.cancel();
-  }
+  // --- deadlines: beast::tcp_stream's own. An operation still pending at the expiry fails with
+  // beast::error::timeout and the socket is closed; each handler then closes the connection. ---
+  void expire_after(std::chrono::milliseconds after) { stream_.expires_after(after); }
+  void expire_never() { stream_.expires_never(); }
 
   void wait_for_request() {
     if (closed_) return;
@@ -261,10 +278,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.options.max_body_bytes);
     if (buffer_.size() > 0) return read_header();
     phase_ = Phase::idle;
-    arm(read_timer_, read_generation_, server_.options.idle_timeout);
+    expire_after(server_.options.idle_timeout);
     on_stream([&](auto& stream) {
       stream.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
-        self->disarm(self->read_timer_, self->read_generation_);
+        self->expire_never();
         if (ec) return self->close();
         self->buffer_.commit(n);
         self->read_header();
@@ -276,7 +293,7 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::reading;
     counted_ = true;
     server_.begin_request();
-    arm(read_timer_, read_generation_, server_.options.read_timeout);
+    expire_after(server_.options.read_timeout);
     on_stream([&](auto& stream) {
       http::async_read_header(stream, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
         if (ec) return self->on_read_error(ec);
@@ -303,12 +320,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     if (parser_->is_done()) {
-      disarm(read_timer_, read_generation_);
+      expire_never();
       return dispatch();
     }
     on_stream([&](auto& stream) {
       http::async_read(stream, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
-        self->disarm(self->read_timer_, self->read_generation_);
+        self->expire_never();
         if (ec) return self->on_read_error(ec);
         self->dispatch();
       });
@@ -316,7 +333,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(error_code ec) {
-    disarm(read_timer_, read_generation_);
+    expire_never();
     if (closed_) return close();
     if (ec == http::error::header_limit) {
       return answer_error_and_close(431, "request headers are larger than the limit of " +
@@ -382,7 +399,7 @@ class Session : public std::enable_shared_from_this<Session> {
       reply->response().headers.set(id_header, request.headers.get(id_header).value_or(new_request_id()));
     }
     if (reply->is_stream()) return run_stream(*reply, request);
-    asio::post(socket_.get_executor(), [self = shared_from_this(), response = std::move(reply->response())]() mutable {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(reply->response())]() mutable {
       self->write_response(std::move(response));
     });
   }
@@ -404,10 +421,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto res = to_beast(std::move(response), keep_alive_);
     if (head_request_) res->body().clear();  // HEAD: the headers (Content-Length included), no body
-    arm(write_timer_, write_generation_, server_.options.write_timeout);
+    expire_after(server_.options.write_timeout);
     on_stream([&](auto& stream) {
       http::async_write(stream, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
-        self->disarm(self->write_timer_, self->write_generation_);
+        self->expire_never();
         self->end_request();
         if (ec || !self->keep_alive_) return self->close();
         self->wait_for_request();
@@ -422,10 +439,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // The request was not read whole: its own id cannot be trusted to be there, so a new one.
     if (!server_.options.request_id_header.empty()) response.headers.set(server_.options.request_id_header, new_request_id());
     auto res = to_beast(std::move(response), false);
-    arm(write_timer_, write_generation_, server_.options.write_timeout);
+    expire_after(server_.options.write_timeout);
     on_stream([&](auto& stream) {
       http::async_write(stream, *res, [self = shared_from_this(), res](error_code ec, std::size_t) {
-        self->disarm(self->write_timer_, self->write_generation_);
+        self->expire_never();
         self->end_request();
         if (ec) return self->close();
         self->linger();
@@ -436,8 +453,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Half-close, then read and drop what the client still sends, for a short while.
   void linger() {
     error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    arm(read_timer_, read_generation_, kLingerTime);
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    expire_after(kLingerTime);
     linger_read();
   }
   void linger_read() {
@@ -446,7 +463,7 @@ class Session : public std::enable_shared_from_this<Session> {
       stream.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch](error_code ec, std::size_t n) {
         self->lingered_ += n;
         if (ec || self->lingered_ > kLingerBytes) {
-          self->disarm(self->read_timer_, self->read_generation_);
+          self->expire_never();
           return self->close();
         }
         self->linger_read();
@@ -460,11 +477,11 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     auto buf = std::make_shared<std::string>(std::move(bytes));
-    arm(write_timer_, write_generation_, server_.options.write_timeout);
+    expire_after(server_.options.write_timeout);
     on_stream([&](auto& stream) {
       asio::async_write(stream, asio::buffer(*buf), [self = shared_from_this(), buf, &done](error_code ec, std::size_t) {
-        self->disarm(self->write_timer_, self->write_generation_);
-        if (ec) self->client_gone_ = true;
+        self->expire_never();
+        if (ec) self->mark_client_gone();
         done.set_value(!ec);
       });
     });
@@ -478,12 +495,19 @@ class Session : public std::enable_shared_from_this<Session> {
     on_stream([&](auto& stream) {
       stream.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](error_code ec, std::size_t n) {
       self->watch_pending_ = false;
+      if (self->refused_) {  // refuse_stream() cancelled this read: now the refusal goes out
+        if (!ec) self->buffer_.commit(n);
+        if (ec && ec != asio::error::operation_aborted) self->mark_client_gone();
+        Response response = std::move(*self->refused_);
+        self->refused_.reset();
+        return self->write_response(std::move(response));
+      }
       if (!ec) {
         self->buffer_.commit(n);
         if (self->stream_over_) return self->after_stream();
         return self->watch_client();
       }
-      if (!(ec == asio::error::operation_aborted && self->stream_over_)) self->client_gone_ = true;
+      if (!(ec == asio::error::operation_aborted && self->stream_over_)) self->mark_client_gone();
       if (self->stream_over_) self->after_stream();
       });
     });
@@ -495,13 +519,23 @@ class Session : public std::enable_shared_from_this<Session> {
     watch_client();
   }
 
+  void mark_client_gone() {
+    client_gone_ = true;
+    if (cancel_flag_) *cancel_flag_ = true;
+  }
+  void stop_cancel_watch() {
+    cancel_timer_.cancel();
+    cancel_flag_.reset();
+  }
+
   void finish_stream(bool keep_alive) {
+    stop_cancel_watch();
     keep_alive_ = keep_alive_ && keep_alive;
     stream_over_ = true;
     end_request();
     if (watch_pending_) {
       error_code ignored;
-      socket_.cancel(ignored);  // the watch read completes with operation_aborted, then after_stream()
+      stream_.socket().cancel(ignored);  // the watch read completes with operation_aborted, then after_stream()
       return;
     }
     after_stream();
@@ -524,21 +558,19 @@ class Session : public std::enable_shared_from_this<Session> {
     // A handler thread still owns the request in these phases and ends it itself.
     if (phase_ != Phase::handling && phase_ != Phase::streaming && phase_ != Phase::writing) end_request();
     closed_ = true;
-    client_gone_ = true;
-    disarm(read_timer_, read_generation_);
-    disarm(write_timer_, write_generation_);
+    mark_client_gone();
+    expire_never();
     error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
   }
 
   HttpServer::State& server_;
-  tcp::socket socket_;
-  std::optional<asio::ssl::stream<tcp::socket&>> tls_;  // HTTPS only: TLS over socket_
-  asio::steady_timer read_timer_;
-  asio::steady_timer write_timer_;
-  unsigned read_generation_ = 0;
-  unsigned write_generation_ = 0;
+  beast::tcp_stream stream_;  // the socket, with the read and write deadlines
+  std::optional<asio::ssl::stream<beast::tcp_stream&>> tls_;  // HTTPS only: TLS over stream_
+  asio::steady_timer cancel_timer_;  // SseWriter::cancel_on's deadline
+  std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  std::optional<Response> refused_;  // a refusal waiting for the watch read to finish
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string remote_;
@@ -558,21 +590,44 @@ class Session : public std::enable_shared_from_this<Session> {
 
 namespace {
 
+// The head goes out with the first event (one write), so until then the producer may refuse.
 class SessionSseWriter final : public SseWriter {
  public:
-  explicit SessionSseWriter(Session& session) : session_(session) {}
-  bool send(std::string_view payload) override { return session_.write_blocking(chunk(sse_frame(payload))); }
+  SessionSseWriter(Session& session, std::string head) : session_(session), head_(std::move(head)) {}
+  bool send(std::string_view payload) override { return write(chunk(sse_frame(payload))); }
   bool comment(std::string_view text) override {
     std::string line = ": ";
     for (char c : text) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
     line += "\n\n";
-    return session_.write_blocking(chunk(line));
+    return write(chunk(line));
+  }
+  bool refuse(Response response) override {
+    if (committed_ || refused_) return false;
+    refused_ = std::move(response);
+    return true;
+  }
+  void cancel_on(std::shared_ptr<std::atomic<bool>> flag, std::chrono::steady_clock::time_point deadline) override {
+    session_.cancel_on(std::move(flag), deadline);
   }
   bool client_gone() const override { return session_.client_gone(); }
   bool server_stopping() const override { return session_.server_stopping(); }
 
+  // Writes `bytes`, the head first if it has not gone out yet.
+  bool write(std::string bytes) {
+    if (refused_) return false;
+    if (!committed_) {
+      committed_ = true;
+      bytes.insert(0, head_);
+    }
+    return session_.write_blocking(std::move(bytes));
+  }
+  std::optional<Response>& refused() { return refused_; }
+
  private:
   Session& session_;
+  const std::string head_;
+  bool committed_ = false;
+  std::optional<Response> refused_;
 };
 
 }  // namespace
@@ -582,7 +637,7 @@ void Session::run_stream(const Reply& reply, const Request& request) {
   enum class Begun { closed, keep_alive, close_after };
   std::promise<Begun> begun;
   std::future<Begun> begun_result = begun.get_future();
-  asio::post(socket_.get_executor(), [self = shared_from_this(), &begun] {
+  asio::post(stream_.get_executor(), [self = shared_from_this(), &begun] {
     if (self->closed_) return begun.set_value(Begun::closed);
     self->begin_stream();
     begun.set_value(self->keep_alive_ ? Begun::keep_alive : Begun::close_after);
@@ -602,26 +657,35 @@ void Session::run_stream(const Reply& reply, const Request& request) {
       head += name + ": " + value + "\r\n";
     }
     head += state == Begun::keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    open = write_blocking(std::move(head));
-  }
-  if (open) {
-    SessionSseWriter writer(*this);
+    SessionSseWriter writer(*this, std::move(head));
     try {
       reply.producer()(writer);
-      if (write_blocking(chunk("data: [DONE]\n\n"))) write_blocking("0\r\n\r\n");
+      if (writer.refused()) {
+        Response refusal = std::move(*writer.refused());
+        // The stream reply's own headers (limits, request id) belong to the refusal too.
+        for (const auto& [name, value] : reply.response().headers.fields()) {
+          if (header_name_equals(name, "Content-Type") || header_name_equals(name, "Transfer-Encoding") ||
+              header_name_equals(name, "Content-Length") || header_name_equals(name, "Connection")) {
+            continue;
+          }
+          if (!refusal.headers.has(name)) refusal.headers.set(name, value);
+        }
+        return refuse_stream(std::move(refusal));
+      }
+      if (writer.write(chunk("data: [DONE]\n\n"))) writer.write("0\r\n\r\n");
     } catch (const std::exception& e) {
       spdlog::error("http server: stream for {} {} threw: {}", request.method, request.path, e.what());
       ErrorBody error{"the stream failed: " + std::string(e.what()), "server_error", std::nullopt, "stream_error"};
-      if (write_blocking(chunk(sse_frame(error_json(500, error))))) write_blocking("0\r\n\r\n");
+      if (writer.write(chunk(sse_frame(error_json(500, error))))) writer.write("0\r\n\r\n");
       keep_alive = false;
     } catch (...) {
       spdlog::error("http server: stream for {} {} threw a non-standard exception", request.method, request.path);
       ErrorBody error{"the stream failed", "server_error", std::nullopt, "stream_error"};
-      if (write_blocking(chunk(sse_frame(error_json(500, error))))) write_blocking("0\r\n\r\n");
+      if (writer.write(chunk(sse_frame(error_json(500, error))))) writer.write("0\r\n\r\n");
       keep_alive = false;
     }
   }
-  asio::post(socket_.get_executor(), [self = shared_from_this(), keep_alive] { self->finish_stream(keep_alive); });
+  asio::post(stream_.get_executor(), [self = shared_from_this(), keep_alive] { self->finish_stream(keep_alive); });
 }
 
 std::vector<std::shared_ptr<Session>> HttpServer::State::live_sessions() {

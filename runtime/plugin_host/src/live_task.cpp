@@ -10,11 +10,16 @@ namespace nineteen::plugin_host {
 
 const char* code_name(int32_t code) { return nt_code_name(code); }
 
+std::string take_status_message(nt_status* status, const char* if_empty) {
+  std::string message = status->message && *status->message ? status->message : if_empty;
+  nt_status_release(status);
+  return message;
+}
+
 void throw_if_error(nt_status* status, const std::string& context) {
   if (!status) return;
-  int32_t code = status->code;
-  std::string message = status->message ? status->message : "(no message)";
-  nt_status_release(status);
+  const int32_t code = status->code;
+  const std::string message = take_status_message(status);
   throw TaskCallError(code, context.empty() ? message : context + ": " + message);
 }
 
@@ -40,8 +45,7 @@ LiveTask::LiveTask(std::shared_ptr<PluginLibrary> library, nt_task* task, std::s
   nt_buffer buffer{};
   nt_status* status = library_->api().task_describe(task_, &buffer);
   if (status) {
-    std::string message = status->message ? status->message : "";
-    nt_status_release(status);
+    const std::string message = take_status_message(status, "");
     library_->api().task_destroy(task_);
     throw PluginError("task \"" + name_ + "\": describe failed: " + message);
   }

@@ -209,9 +209,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     auto entry_fn = lib->library_->get<std::remove_pointer_t<nt_plugin_entry_fn>>(entry);
     nt_status* status = entry_fn(&ctx.api, &api);
     if (status) {
-      std::string message = status->message ? status->message : "(no message)";
-      nt_status_release(status);
-      throw PluginError(where + ": the entry function failed: " + message);
+      throw PluginError(where + ": the entry function failed: " + take_status_message(status));
     }
     if (!api) throw PluginError(where + ": the entry function returned no function table");
   }
@@ -244,10 +242,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
 
   nt_status* status = lib->worker_ ? lib->worker_->init(&ctx.api, &lib->plugin_) : api->plugin_init(&ctx.api, &lib->plugin_);
   if (status) {
-    std::string message = status->message ? status->message : "(no message)";
-    nt_status_release(status);
     lib->api_ = nullptr;  // not initialised: nothing to finalise
-    throw PluginError(where + ": plugin_init failed: " + message);
+    throw PluginError(where + ": plugin_init failed: " + take_status_message(status));
   }
   return lib;
 }
@@ -284,8 +280,7 @@ std::shared_ptr<LiveTask> PluginLibrary::create_task(const std::string& task_nam
   nt_task* task = nullptr;
   nt_status* status = api_->task_create(plugin_, task_name.c_str(), nt_slice{config_json.data(), config_json.size()}, &task);
   if (status) {
-    std::string message = status->message ? status->message : "(no message)";
-    nt_status_release(status);
+    std::string message = take_status_message(status);
     // The SDK names the task itself ("task \"x\" key ..."): said once is enough.
     const std::string named = "task \"" + task_name + "\"";
     if (message.compare(0, named.size() + 1, named + " ") == 0) message = message.substr(named.size() + 1);

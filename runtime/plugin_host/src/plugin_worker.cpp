@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "nineteen/plugin_api.h"
+#include "nineteen/plugin_host/task_call_error.hpp"
 #include "worker_protocol.hpp"
 
 namespace nineteen::plugin_host {
@@ -205,8 +206,7 @@ void Worker::result(uint64_t id, nt_status* status, const std::function<void(Out
   Out out(kResult, id);
   if (status) {
     out.i32(status->code == NT_OK ? NT_INTERNAL : status->code);
-    out.bytes(status->message ? status->message : "(no message)");
-    nt_status_release(status);
+    out.bytes(take_status_message(status));
   } else {
     out.i32(0);
     out.bytes("");
@@ -398,9 +398,7 @@ int Worker::run(const std::string& library) {
   const nt_plugin_api* api = nullptr;
   nt_status* status = entry(&host_, &api);
   if (status) {
-    std::string message = status->message ? status->message : "(no message)";
-    nt_status_release(status);
-    return refuse("the entry function failed: " + message);
+    return refuse("the entry function failed: " + take_status_message(status));
   }
   if (!api) return refuse("the entry function returned no function table");
   api_ = api;

@@ -349,8 +349,7 @@ void WorkerProxy::run_invoke(const Event& e, nt_call* parent) {
   Out done(kInvokeResult, e.id);
   if (status) {
     done.i32(status->code);
-    done.bytes(status->message ? status->message : "");
-    nt_status_release(status);
+    done.bytes(take_status_message(status, ""));
   } else {
     done.i32(0);
     done.bytes("");

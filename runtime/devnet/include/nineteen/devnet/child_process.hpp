@@ -8,15 +8,19 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nineteen::devnet {
 
 class ChildProcess {
  public:
+  // Which of the child's outputs go to the log file; the other one stays this process's.
+  enum class Capture { stdout_and_stderr, stdout_only };
   // Starts `program` with `args`; stdout and stderr both go to `log_file` (kept for diagnosis).
   // The child gets its own process group, so a Ctrl-C in the terminal reaches only the parent.
-  ChildProcess(const std::string& program, const std::vector<std::string>& args, const std::string& log_file);
+  ChildProcess(const std::string& program, const std::vector<std::string>& args, const std::string& log_file,
+               Capture capture = Capture::stdout_and_stderr);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -30,6 +34,12 @@ class ChildProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   std::string output() const;
   pid_t pid() const { return pid_; }
+
+  // Runs `command` with /bin/sh to its end, as a test or a bench runs a tool: {exit code, what it
+  // wrote to stdout} (stderr stays this process's, so it lands in the test's log). The exit code is
+  // -1 when it ran past `timeout` (it is killed then).
+  static std::pair<int, std::string> run_shell(const std::string& command,
+                                               std::chrono::milliseconds timeout = std::chrono::minutes(5));
 
  private:
   pid_t pid_ = -1;

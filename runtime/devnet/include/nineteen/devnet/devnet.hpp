@@ -122,6 +122,4 @@ struct OrganicRequest {
 };
 OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng);
 
-int devnet_command(const std::vector<std::string>& args);
-
 }  // namespace nineteen::devnet

@@ -6,8 +6,7 @@
 #include <memory>
 #include <string>
 
-// The whole public surface the validator and the CLI use: the server, its settings and `apikey`.
-#include "nineteen/gateway/api_key_command.hpp"
+// The whole public surface the validator and the CLI use: the server and its settings.
 #include "nineteen/gateway/gateway_settings.hpp"
 #include "nineteen/gateway/status_page.hpp"
 #include "nineteen/validator/organic_routing.hpp"

@@ -1,6 +1,7 @@
-// Runs a chunk producer (a plugin's serve, an upstream or miner stream) on its own thread and relays
-// its chunks as Server-Sent Events, so that a failure before the first chunk still gets a proper HTTP
-// status (and a caller may try elsewhere), and a client that goes away cancels the producer.
+// Relays a chunk producer (a plugin's serve, an upstream or miner stream) as Server-Sent Events on
+// the handler's own thread: the first chunk commits the response head, so a failure before it still
+// gets a proper HTTP status (and a caller may try elsewhere), and a client that goes away, or the
+// deadline, cancels the producer. No thread and no channel of its own.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,7 @@ struct RelayOutcome {
   int status = 200;     // not 200: failed, with `message` and `code`
   std::string message;
   std::string code;
+  Headers headers;      // for the error answer when it fails before the first chunk (e.g. Retry-After)
 };
 
 // Pushes one chunk; returns false once the call is cancelled (the producer should stop).
@@ -28,10 +30,10 @@ using ChunkProducer = std::function<RelayOutcome(const ChunkPush& push)>;
 using RelayDone = std::function<void(int status, const std::string& response_json)>;
 
 // `cancelled` is set when the client goes away (the producer may poll it between chunks).
-// `deadline` (0 = none) bounds the whole answer: past it `cancelled` is set, the answer ends with
-// 504 (before the first chunk) or a cut stream, and `keep_alive` is released even if the producer
-// never returns (its thread is then left to finish on its own). The same happens 2 s after a client
-// went away, so a producer that ignores cancellation holds no slot and no handler thread.
+// `deadline` (0 = none) bounds the whole answer: past it `cancelled` is set and the answer ends with
+// 504 (before the first chunk) or a cut stream, once the producer returns. `keep_alive` is held
+// until then. The producer runs on the handler thread: one that ignores `cancelled` keeps that
+// thread (an isolated plugin's worker is killed after its grace, which ends the call).
 Reply relay_stream(ChunkProducer producer, RelayDone on_done, std::shared_ptr<void> keep_alive,
                    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false),
                    std::chrono::milliseconds deadline = std::chrono::milliseconds(0));

@@ -23,6 +23,10 @@ class PluginError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Takes ownership of a non-NULL status returned by a plugin: its message (`if_empty` when it has none),
+// the status released. Every place that turns a plugin's status into an error goes through here.
+std::string take_status_message(nt_status* status, const char* if_empty = "(no message)");
+
 // Takes ownership of a status returned by a plugin and throws it as TaskCallError (no-op for NULL).
 void throw_if_error(nt_status* status, const std::string& context);
 

@@ -100,7 +100,7 @@ class WordPieceTokenizer {
   // How many tokens encode adds around the text (2 for BERT).
   size_t special_token_count() const;
 
-  struct Model;  // the loaded vocabulary and settings (defined in the .cpp)
+  struct Model;  // the loaded vocabulary and settings (defined in src/wordpiece_model.hpp)
 
  private:
   explicit WordPieceTokenizer(std::shared_ptr<const Model> model);

@@ -1,5 +1,5 @@
 // The `nineteen miner` and `nineteen query` subcommands.
-#include "nineteen/miner/miner_commands.hpp"
+#include "nineteen/cli/commands.hpp"
 
 #include <algorithm>
 #include <fstream>

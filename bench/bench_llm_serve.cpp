@@ -1,8 +1,8 @@
-// llm_serve_bench: what the llm plugin adds over the raw decoder. Decode tokens/s of
+// bench_llm_serve: what the llm plugin adds over the raw decoder. Decode tokens/s of
 // LlamaModel + Sampler against LlmTask::serve (streamed and whole, with and without logprobs),
 // and teacher-forced LlamaModel::score against LlmTask::check on the same answers. Prints a table.
 //
-// usage: llm_serve_bench [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] [--decode-only]
+// usage: bench_llm_serve [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] [--decode-only]
 //   Without --model-dir it makes the tiny model (or, with --yardstick, hidden 512 × 8 layers) in a
 //   temporary folder.
 #include <chrono>
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
       answers = std::stoi(value());
     } else {
       std::fprintf(stderr,
-                   "usage: llm_serve_bench [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] "
+                   "usage: bench_llm_serve [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] "
                    "[--decode-only]\n");
       return 2;
     }
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
                   100.0 * rate / (i < 5 ? raw_decode : raw_score));
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "llm_serve_bench: %s\n", e.what());
+    std::fprintf(stderr, "bench_llm_serve: %s\n", e.what());
     if (!scratch.empty()) std::filesystem::remove_all(scratch);
     return 1;
   }

@@ -1,5 +1,5 @@
 // `nineteen keys new|import|show`: make, import (btcli wallet, mnemonic, seed, secret URI) and show hotkey files.
-#include "nineteen/keys/keys_command.hpp"
+#include "nineteen/cli/commands.hpp"
 
 #include <sodium.h>
 

@@ -1,5 +1,5 @@
 // The `nineteen checker` subcommand: parse the command line, start the server, stop on a signal.
-#include "nineteen/checker/checker_command.hpp"
+#include "nineteen/cli/commands.hpp"
 
 #include <cstdlib>
 #include <iostream>

@@ -1,6 +1,6 @@
 // `nineteen chain`: the serve, register and show subcommands over ChainServer (HTTP), LocalSubtensorNode
 // (Substrate JSON-RPC) and the clients.
-#include "nineteen/chain/chain_command.hpp"
+#include "nineteen/cli/commands.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "nineteen/cli/commands.hpp"
 #include "nineteen/devnet/devnet.hpp"
 #include "nineteen/net/stop_signals.hpp"
 

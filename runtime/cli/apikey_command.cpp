@@ -1,5 +1,5 @@
 // `nineteen apikey`: create (the key shown once, its hash stored), list, revoke and usage.
-#include "nineteen/gateway/api_key_command.hpp"
+#include "nineteen/cli/commands.hpp"
 
 #include <algorithm>
 #include <chrono>
