@@ -128,6 +128,14 @@ bool cpu_supports(MatrixVectorIsa isa) {
   return false;
 }
 
+const char* matrix_vector_isa_name() {
+  switch (best_isa()) {
+    case Isa::Avx512: return "avx512";
+    case Isa::Avx2: return "avx2";
+    default: return "portable";
+  }
+}
+
 void bf16_matrix_vector(const uint16_t* w, const float* x, float* y, int64_t rows, int64_t cols) {
   matrix_vector(best_isa(), w, x, y, rows, cols);
 }

@@ -18,6 +18,8 @@ void f32_matrix_vector(const float* w, const float* x, float* y, int64_t rows, i
 // has. The *_on forms force one (for tests, so every path runs on a machine that has it).
 enum class MatrixVectorIsa { Portable, Avx2, Avx512 };
 bool cpu_supports(MatrixVectorIsa isa);
+// The path the bf16 / f32 kernels take on this CPU: "avx512", "avx2" or "portable".
+const char* matrix_vector_isa_name();
 void bf16_matrix_vector_on(MatrixVectorIsa isa, const uint16_t* w, const float* x, float* y, int64_t rows,
                            int64_t cols);
 void f32_matrix_vector_on(MatrixVectorIsa isa, const float* w, const float* x, float* y, int64_t rows,
