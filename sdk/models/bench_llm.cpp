@@ -2,11 +2,14 @@
 // measured sgemm rate, for the tiny model and the yardstick model (TARGETS.md). Prints a table.
 //
 // usage: bench_llm [--threads 1,2] [--decode-tokens 128] [--check-batch 8] [--check-length 128]
-//                  [--models tiny,yardstick] [--storage f32,bf16] [--repeats 3]
+//                  [--models tiny,yardstick] [--storage f32,bf16,q8] [--repeats 3]
+//                  [--checking auto|bf16|f32]   (batched products on bf16 weights; auto: by CPU)
+// Each row is followed by the path taken; then, for bf16 and q8, their quality against f32.
 #include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <chrono>
 #include <cstdio>
@@ -121,6 +124,49 @@ std::string load_average() {
   return one_minute.empty() ? "unknown" : one_minute;
 }
 
+// Quality of a storage against the f32 model: 8 fixed prompts, 32 greedy tokens each chosen by
+// f32, both models fed the same tokens through decode steps. Mean |Δ logprob| and mean |Δ p| of
+// the f32 model's chosen token (what the checker compares: its distance rule reads |Δ p|), and
+// how often both pick the same greedy token.
+struct Quality {
+  double mean_abs_logprob = 0, mean_abs_prob = 0, greedy_agreement = 0;
+};
+
+std::vector<double> log_softmax(const float* row, int64_t n) {
+  const double top = *std::max_element(row, row + n);
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) total += std::exp(double(row[i]) - top);
+  std::vector<double> out(row, row + n);
+  for (double& v : out) v = v - top - std::log(total);
+  return out;
+}
+
+Quality quality_against(const LlamaModel& reference, const LlamaModel& model) {
+  const int64_t vocab = reference.config().vocab_size;
+  const int prompts = 8, steps = 32;
+  Quality q;
+  int count = 0, agree = 0;
+  for (int p = 0; p < prompts; ++p) {
+    KvCache a = reference.new_cache(1, 16 + steps), b = model.new_cache(1, 16 + steps);
+    std::vector<int32_t> prompt = bench_tokens(16, vocab, 100 + p);
+    Logits la = reference.forward({prompt}, a), lb = model.forward({prompt}, b);
+    for (int i = 0; i < steps; ++i) {
+      std::vector<double> ra = log_softmax(la.row(0), vocab), rb = log_softmax(lb.row(0), vocab);
+      const int32_t chosen = static_cast<int32_t>(std::max_element(ra.begin(), ra.end()) - ra.begin());
+      agree += chosen == std::max_element(rb.begin(), rb.end()) - rb.begin();
+      q.mean_abs_logprob += std::fabs(ra[chosen] - rb[chosen]);
+      q.mean_abs_prob += std::fabs(std::exp(ra[chosen]) - std::exp(rb[chosen]));
+      ++count;
+      la = reference.forward({{chosen}}, a);
+      lb = model.forward({{chosen}}, b);
+    }
+  }
+  q.mean_abs_logprob /= count;
+  q.mean_abs_prob /= count;
+  q.greedy_agreement = double(agree) / count;
+  return q;
+}
+
 struct ModelSpec {
   std::string name;
   TinyLlamaOptions options;
@@ -139,6 +185,7 @@ int main(int argc, char** argv) {
   std::vector<int> threads = {1, 2};
   std::vector<std::string> models = {"tiny", "yardstick"}, storages = {"f32", "bf16"};
   int decode_tokens = 128, check_batch = 8, check_length = 128, repeats = 3;
+  CheckingProducts checking = CheckingProducts::Auto;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--threads") {
@@ -150,6 +197,13 @@ int main(int argc, char** argv) {
     else if (flag == "--repeats") repeats = std::max(1, std::stoi(value));
     else if (flag == "--models") models = split(value);
     else if (flag == "--storage") storages = split(value);
+    else if (flag == "--checking") {
+      if (value != "auto" && value != "bf16" && value != "f32") {
+        std::fprintf(stderr, "bench_llm: --checking takes auto, bf16 or f32\n");
+        return 2;
+      }
+      checking = value == "bf16" ? CheckingProducts::Bf16 : value == "f32" ? CheckingProducts::F32 : CheckingProducts::Auto;
+    }
     else {
       std::fprintf(stderr, "bench_llm: unknown option %s\n", flag.c_str());
       return 2;
@@ -188,7 +242,12 @@ int main(int argc, char** argv) {
         for (int t : threads) {
           LoadOptions load;
           load.threads = t;
-          load.storage = storage == "bf16" ? WeightStorage::BF16 : WeightStorage::F32;
+          if (storage != "f32" && storage != "bf16" && storage != "q8") {
+            std::fprintf(stderr, "bench_llm: unknown storage %s (f32, bf16 or q8)\n", storage.c_str());
+            return 2;
+          }
+          load.storage = storage == "bf16" ? WeightStorage::BF16 : storage == "q8" ? WeightStorage::Q8 : WeightStorage::F32;
+          load.checking = checking;
           LlamaModel model = LlamaModel::load(dir, load);
           double gflops = measure_sgemm_gflops(t);
           double flops = model.config().matmul_flops_per_token();
@@ -198,8 +257,30 @@ int main(int argc, char** argv) {
           std::printf("%-10s %-5s %7d %10.1f %9.1f %12.0f %12.0f %8.1f%% %12.0f %8.1f%% %6s\n", spec.name.c_str(),
                       storage.c_str(), t, gflops, flops / 1e6, bound, decode, 100.0 * decode / bound, check,
                       100.0 * check / bound, load_average().c_str());
+          std::printf("           path: %s\n", model.compute_path().c_str());
           std::fflush(stdout);
         }
+      }
+    }
+    bool quality_header = false;
+    for (const ModelSpec& spec : specs) {
+      for (const std::string& storage : storages) {
+        if (storage == "f32") continue;
+        if (!quality_header) {
+          std::printf("\nquality against f32 (8 fixed prompts x 32 greedy tokens, decode steps; |d| of the f32 "
+                      "choice's logprob and probability):\n%-10s %-5s %14s %12s %16s\n",
+                      "model", "dtype", "mean |d logp|", "mean |d p|", "greedy agreement");
+          quality_header = true;
+        }
+        LoadOptions load;
+        load.checking = checking;
+        LlamaModel reference = LlamaModel::load(root + "/" + spec.name, load);
+        load.storage = storage == "bf16" ? WeightStorage::BF16 : WeightStorage::Q8;
+        LlamaModel model = LlamaModel::load(root + "/" + spec.name, load);
+        Quality q = quality_against(reference, model);
+        std::printf("%-10s %-5s %14.4f %12.4f %15.1f%%\n", spec.name.c_str(), storage.c_str(), q.mean_abs_logprob,
+                    q.mean_abs_prob, 100.0 * q.greedy_agreement);
+        std::fflush(stdout);
       }
     }
   } catch (const nineteen::sdk::Error& e) {
