@@ -314,6 +314,14 @@ __attribute__((target("avx2,fma,f16c"))) inline float horizontal_sum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// The Q8 rows streamed without help ran at about a third of the f32 kernels' bandwidth; asking
+// for the two cache lines 1 KB ahead (the next rows, at a row's end) read them 1.3× faster
+// (best of 40, interleaved, the yardstick's matrices). Prefetching past the end is harmless.
+inline void prefetch_ahead(const uint8_t* p) {
+  _mm_prefetch(reinterpret_cast<const char*>(p + 1024), _MM_HINT_T0);
+  _mm_prefetch(reinterpret_cast<const char*>(p + 1024 + 64), _MM_HINT_T0);
+}
+
 // |w| (unsigned) times x with w's sign (signed): the pairing maddubs and dpbusd take. One block's
 // 8 partial int32 sums, as f32, times the block's two scales.
 __attribute__((target("avx2,fma,f16c"))) inline __m256 block_dot_avx2(const uint8_t* block, const int8_t* xq,
@@ -332,6 +340,7 @@ __attribute__((target("avx2,fma,f16c"))) float q8_dot_avx2(const uint8_t* row, c
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
   int64_t b = 0;
   for (; b + 2 <= blocks; b += 2) {
+    prefetch_ahead(row + b * kQ8BlockBytes);
     acc0 = _mm256_add_ps(acc0, block_dot_avx2(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b]));
     acc1 = _mm256_add_ps(acc1, block_dot_avx2(row + (b + 1) * kQ8BlockBytes, xq + (b + 1) * kQ8Block, xd[b + 1]));
   }
@@ -354,6 +363,7 @@ NINETEEN_VNNI_TARGET float q8_dot_avx512(const uint8_t* row, const int8_t* xq, c
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
   int64_t b = 0;
   for (; b + 2 <= blocks; b += 2) {
+    prefetch_ahead(row + b * kQ8BlockBytes);
     acc0 = block_dot_vnni(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b], acc0);
     acc1 = block_dot_vnni(row + (b + 1) * kQ8BlockBytes, xq + (b + 1) * kQ8Block, xd[b + 1], acc1);
   }
