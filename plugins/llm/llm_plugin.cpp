@@ -8,7 +8,7 @@ namespace nineteen::llm {
 
 std::vector<sdk::TaskType> LlmPlugin::task_types() const {
   return {{"chat", "OpenAI chat completions (/v1/chat/completions) on a Hugging Face Llama-family model; "
-                   "keys: model_dir, dtype (f32|bf16), max_context, threads, max_tokens_limit, model_name, "
+                   "keys: model_dir, dtype (f32|bf16|q8), max_context, threads, max_tokens_limit, model_name, "
                    "check_backend, check_backend_kind (vllm|sglang), check_backend_model, check_backend_timeout_s, "
                    "check_backend_batch, device (cpu|cuda|cuda:N)"},
           {"completions", "OpenAI completions (/v1/completions) on a Hugging Face Llama-family model; same keys"}};

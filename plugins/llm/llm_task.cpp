@@ -61,7 +61,9 @@ sdk::TaskDescriptor LlmTask::describe() const {
   }
   d.listing = "{\"context_length\":" + std::to_string(max_context_) +
               ",\"max_output_length\":" + std::to_string(max_tokens_limit_) + ",\"quantization\":" +
-              (config_.dtype == models::WeightStorage::BF16 ? "\"bf16\"" : "\"fp32\"") +
+              (config_.dtype == models::WeightStorage::BF16  ? "\"bf16\""
+               : config_.dtype == models::WeightStorage::Q8 ? "\"int8\""
+                                                            : "\"fp32\"") +
               ",\"input_modalities\":[\"text\"],\"output_modalities\":[\"text\"],"
               "\"supported_sampling_parameters\":[" + parameters + "],"
               "\"supported_features\":[\"streaming\",\"logprobs\",\"seed\",\"structured_outputs\",\"response_format\"" +

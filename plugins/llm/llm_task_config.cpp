@@ -31,8 +31,10 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
     c.dtype = models::WeightStorage::F32;
   } else if (dtype == "bf16") {
     c.dtype = models::WeightStorage::BF16;
+  } else if (dtype == "q8") {
+    c.dtype = models::WeightStorage::Q8;
   } else {
-    throw config.bad("dtype", "\"f32\" or \"bf16\"", config.require("dtype"));
+    throw config.bad("dtype", "\"f32\", \"bf16\" or \"q8\"", config.require("dtype"));
   }
   c.max_context = config.integer_or("max_context", 0, 0, int64_t(1) << 24);
   c.threads = static_cast<int>(config.integer_or("threads", 0, 0, 1024));

@@ -44,7 +44,7 @@ struct LlmTaskConfig {
   GrammarSettings grammar;
 
   // Reads and validates `config`; errors name the task and the key, e.g.
-  // `task "chat-x" config key "dtype": expected "f32" or "bf16", got "fp8"`.
+  // `task "chat-x" config key "dtype": expected "f32", "bf16" or "q8", got "fp8"`.
   static LlmTaskConfig from_json(const sdk::JsonObject& config);
 };
 

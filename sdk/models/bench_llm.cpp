@@ -9,7 +9,9 @@
 //                  [--models tiny,yardstick] [--storage f32,bf16,q8] [--repeats 3]
 //                  [--parallel 1,4,8,16] [--parallel-tokens 64] [--contexts 64,512,2048]
 //                  [--context-tokens 32] [--wide-threads 1] [--llama-cpp auto|off]
-//                  [--llama-cpp-js DIR]
+//                  [--llama-cpp-js DIR] [--checking auto|bf16|f32]
+// --checking: batched products on bf16 weights (auto: by CPU). Each row is followed by the path our
+// engine took; then, for bf16 and q8, their quality against f32.
 // Storages and their llama.cpp counterparts: f32 ~ GGUF F32, bf16 ~ GGUF F16, q8 ~ GGUF Q8_0.
 #include <dlfcn.h>
 #include <torch/torch.h>
@@ -21,6 +23,7 @@
 #include <array>
 #include <cstdlib>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -195,11 +198,11 @@ const char* matrix_vector_path() {
   return "portable";
 }
 
-// Our weight storages by bench name. Issue 14b's 8-bit storage: add {"q8", WeightStorage::Q8} here
-// and the q8 row prints ours beside llama.cpp's Q8_0; until then that row is llama.cpp's alone.
+// Our weight storages by bench name (a storage without one of ours prints llama.cpp's row alone).
 std::optional<WeightStorage> our_storage(const std::string& name) {
   if (name == "f32") return WeightStorage::F32;
   if (name == "bf16") return WeightStorage::BF16;
+  if (name == "q8") return WeightStorage::Q8;
   return std::nullopt;
 }
 
@@ -311,6 +314,49 @@ std::string ratio_text(double ours, double theirs) {
   return ours > 0 && theirs > 0 ? b : "-";
 }
 
+// Quality of a storage against the f32 model: 8 fixed prompts, 32 greedy tokens each chosen by
+// f32, both models fed the same tokens through decode steps. Mean |Δ logprob| and mean |Δ p| of
+// the f32 model's chosen token (what the checker compares: its distance rule reads |Δ p|), and
+// how often both pick the same greedy token.
+struct Quality {
+  double mean_abs_logprob = 0, mean_abs_prob = 0, greedy_agreement = 0;
+};
+
+std::vector<double> log_softmax(const float* row, int64_t n) {
+  const double top = *std::max_element(row, row + n);
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) total += std::exp(double(row[i]) - top);
+  std::vector<double> out(row, row + n);
+  for (double& v : out) v = v - top - std::log(total);
+  return out;
+}
+
+Quality quality_against(const LlamaModel& reference, const LlamaModel& model) {
+  const int64_t vocab = reference.config().vocab_size;
+  const int prompts = 8, steps = 32;
+  Quality q;
+  int count = 0, agree = 0;
+  for (int p = 0; p < prompts; ++p) {
+    KvCache a = reference.new_cache(1, 16 + steps), b = model.new_cache(1, 16 + steps);
+    std::vector<int32_t> prompt = bench_tokens(16, vocab, 100 + p);
+    Logits la = reference.forward({prompt}, a), lb = model.forward({prompt}, b);
+    for (int i = 0; i < steps; ++i) {
+      std::vector<double> ra = log_softmax(la.row(0), vocab), rb = log_softmax(lb.row(0), vocab);
+      const int32_t chosen = static_cast<int32_t>(std::max_element(ra.begin(), ra.end()) - ra.begin());
+      agree += chosen == std::max_element(rb.begin(), rb.end()) - rb.begin();
+      q.mean_abs_logprob += std::fabs(ra[chosen] - rb[chosen]);
+      q.mean_abs_prob += std::fabs(std::exp(ra[chosen]) - std::exp(rb[chosen]));
+      ++count;
+      la = reference.forward({{chosen}}, a);
+      lb = model.forward({{chosen}}, b);
+    }
+  }
+  q.mean_abs_logprob /= count;
+  q.mean_abs_prob /= count;
+  q.greedy_agreement = double(agree) / count;
+  return q;
+}
+
 struct ModelSpec {
   std::string name;
   TinyLlamaOptions options;
@@ -333,6 +379,7 @@ int main(int argc, char** argv) {
   int parallel_tokens = 64, context_tokens = 32, wide_threads = 1;
   bool want_llama_cpp = true;
   std::string llama_cpp_dir = NINETEEN_LLAMA_CPP_JS_DIR;
+  CheckingProducts checking = CheckingProducts::Auto;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--threads") threads = ints(value);
@@ -349,6 +396,13 @@ int main(int argc, char** argv) {
     else if (flag == "--wide-threads") wide_threads = std::max(1, std::stoi(value));
     else if (flag == "--llama-cpp") want_llama_cpp = value != "off";
     else if (flag == "--llama-cpp-js") llama_cpp_dir = value;
+    else if (flag == "--checking") {
+      if (value != "auto" && value != "bf16" && value != "f32") {
+        std::fprintf(stderr, "bench_llm: --checking takes auto, bf16 or f32\n");
+        return 2;
+      }
+      checking = value == "bf16" ? CheckingProducts::Bf16 : value == "f32" ? CheckingProducts::F32 : CheckingProducts::Auto;
+    }
     else {
       std::fprintf(stderr, "bench_llm: unknown option %s\n", flag.c_str());
       return 2;
@@ -424,11 +478,14 @@ int main(int argc, char** argv) {
         for (int t : threads) {
           const std::optional<WeightStorage> ours = our_storage(storage);
           double decode = 0, check = 0, flops = 0, gflops = measure_sgemm_gflops(t);
+          std::string path;
           if (ours) {
             LoadOptions load;
             load.threads = t;
             load.storage = *ours;
+            load.checking = checking;
             LlamaModel model = LlamaModel::load(dir, load);
+            path = model.compute_path();
             flops = model.config().matmul_flops_per_token();
             decode = decode_rate(model, decode_tokens, repeats);
             check = check_rate(model, check_batch, check_length, repeats);
@@ -453,8 +510,32 @@ int main(int argc, char** argv) {
                       rate_text(l ? l->decode : 0).c_str(), ratio_text(decode, l ? l->decode : 0).c_str(),
                       rate_text(l ? l->prompt : 0).c_str(), ratio_text(check, l ? l->prompt : 0).c_str(),
                       load_average().c_str());
+          if (!path.empty()) std::printf("           path: %s\n", path.c_str());
           std::fflush(stdout);
         }
+      }
+    }
+
+    bool quality_header = false;
+    for (const ModelSpec& spec : specs) {
+      for (const std::string& storage : storages) {
+        const std::optional<WeightStorage> ours = our_storage(storage);
+        if (!ours || *ours == WeightStorage::F32) continue;
+        if (!quality_header) {
+          std::printf("\nquality against f32 (8 fixed prompts x 32 greedy tokens, decode steps; |d| of the f32 "
+                      "choice's logprob and probability):\n%-10s %-5s %14s %12s %16s\n",
+                      "model", "dtype", "mean |d logp|", "mean |d p|", "greedy agreement");
+          quality_header = true;
+        }
+        LoadOptions load;
+        load.checking = checking;
+        LlamaModel reference = LlamaModel::load(dirs[spec.name], load);
+        load.storage = *ours;
+        LlamaModel model = LlamaModel::load(dirs[spec.name], load);
+        Quality q = quality_against(reference, model);
+        std::printf("%-10s %-5s %14.4f %12.4f %15.1f%%\n", spec.name.c_str(), storage.c_str(), q.mean_abs_logprob,
+                    q.mean_abs_prob, 100.0 * q.greedy_agreement);
+        std::fflush(stdout);
       }
     }
 
@@ -472,6 +553,7 @@ int main(int argc, char** argv) {
           LoadOptions load;
           load.threads = wide_threads;
           load.storage = *ours;
+          load.checking = checking;
           LlamaModel model = LlamaModel::load(dirs[w.model], load);
           for (int p : parallel) row.ours_parallel[p] = parallel_decode_rate(model, p, parallel_tokens, repeats);
           for (int c : contexts) row.ours_context[c] = context_decode_rate(model, c, context_tokens, repeats);

@@ -222,7 +222,7 @@ TEST_F(LlmServing, BadConfigsNameTheKey) {
   EXPECT_NE(config_error(R"({"type":"embed","model_dir":"x"})").find("key \"type\": expected \"chat\" or \"completions\""),
             std::string::npos);
   EXPECT_NE(config_error(R"({"type":"chat"})").find("missing key \"model_dir\""), std::string::npos);
-  EXPECT_NE(config_error(task_config("chat", dir, "\"dtype\":\"fp8\"")).find("key \"dtype\": expected \"f32\" or \"bf16\""),
+  EXPECT_NE(config_error(task_config("chat", dir, "\"dtype\":\"fp8\"")).find("key \"dtype\": expected \"f32\", \"bf16\" or \"q8\""),
             std::string::npos);
   EXPECT_NE(config_error(task_config("chat", dir, "\"max_tokens\":5")).find("unknown key \"max_tokens\""), std::string::npos);
   EXPECT_NE(config_error(R"({"type":"chat","model_dir":"x","threads":-1})").find("key \"threads\""), std::string::npos);
@@ -252,6 +252,18 @@ TEST_F(LlmServing, Bf16TasksServeAndCheckTheirOwnAnswers) {
   const std::string request = chat_request(0.7, 32, 8, true);
   auto result = task->check({request}, {serve_answer(*task, request)});
   EXPECT_GE(result[0].quality, 0.99) << result[0].reason;
+}
+
+// An 8-bit (Q8) miner checked by an f32 validator under the default rules: Q8's quality loss
+// (bench_llm's quality table) sits well inside the checker's distance tolerance.
+TEST_F(LlmServing, Q8AnswersPassAnF32Checker) {
+  auto miner = make_task(*plugin_, "q8", task_config("chat", TinyModels::get().reference(), "\"dtype\":\"q8\""));
+  miner->self_test();
+  for (double temperature : {0.0, 0.7}) {
+    const std::string request = chat_request(temperature, 32, 8, true);
+    auto result = chat_->check({request}, {serve_answer(*miner, request)});  // chat_: f32 weights
+    EXPECT_GE(result[0].quality, 0.99) << "temperature " << temperature << ": " << result[0].reason;
+  }
 }
 
 TEST_F(LlmServing, SynthesisIsDeterministicVariedAndServable) {

@@ -1,11 +1,12 @@
 // The decode kernels: every instruction-set path the CPU has agrees with a double-precision
-// product, across widths that exercise the vector loops' tails.
+// product, across widths that exercise the vector loops' tails; Q8 quantisation and its products.
 #include "matrix_vector.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 namespace nineteen::models {
@@ -47,6 +48,83 @@ TEST(MatrixVector, EveryIsaMatchesDoublePrecision) {
         }
         EXPECT_NEAR(y[r], want, 1e-6 * scale) << "isa " << int(isa) << " cols " << cols << " row " << r;
         EXPECT_NEAR(yb[r], want_b, 1e-6 * scale) << "bf16, isa " << int(isa) << " cols " << cols << " row " << r;
+      }
+    }
+  }
+}
+
+TEST(Q8, HalfScalesRoundTripEveryFiniteHalfAndRoundToNearestEven) {
+  for (uint32_t h = 0; h < 0x10000u; ++h) {
+    if ((h & 0x7c00u) == 0x7c00u) continue;  // inf / NaN
+    const uint16_t bits = static_cast<uint16_t>(h);
+    EXPECT_EQ(f32_to_f16_bits(f16_bits_to_f32(bits)), bits) << std::hex << h;
+  }
+  EXPECT_EQ(f32_to_f16_bits(1.0f), 0x3c00);
+  EXPECT_EQ(f32_to_f16_bits(65504.0f), 0x7bff);
+  EXPECT_EQ(f32_to_f16_bits(1e6f), 0x7c00);
+  EXPECT_EQ(f32_to_f16_bits(std::ldexp(1.0f, -24)), 0x0001);
+  // 1 + 2^-11 is half-way between 1 and the next half: ties go to the even mantissa (1).
+  EXPECT_EQ(f32_to_f16_bits(1.0f + std::ldexp(1.0f, -11)), 0x3c00);
+  EXPECT_EQ(f32_to_f16_bits(1.0f + 3 * std::ldexp(1.0f, -11)), 0x3c02);
+}
+
+TEST(Q8, QuantisedWeightsAreWithinHalfAStepOfTheOriginals) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 0.05f);
+  for (int64_t cols : {1, 31, 32, 33, 70, 512}) {
+    const int64_t rows = 5;
+    std::vector<float> w(rows * cols), back(rows * cols);
+    for (float& v : w) v = normal(rng);
+    std::vector<uint8_t> q(rows * q8_row_bytes(cols));
+    quantize_q8_rows(w.data(), q.data(), rows, cols);
+    dequantize_q8_rows(q.data(), back.data(), rows, cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c0 = 0; c0 < cols; c0 += kQ8Block) {
+        float amax = 0;
+        for (int64_t c = c0; c < std::min(cols, c0 + kQ8Block); ++c) amax = std::max(amax, std::fabs(w[r * cols + c]));
+        for (int64_t c = c0; c < std::min(cols, c0 + kQ8Block); ++c) {
+          // Half a step of amax / 127, plus the f16 rounding of the scale (2^-11 relative).
+          EXPECT_NEAR(back[r * cols + c], w[r * cols + c], amax / 127 * 0.5 + amax * 1e-3) << cols << " " << c;
+        }
+      }
+    }
+  }
+}
+
+TEST(Q8, EveryIsaMatchesTheDequantisedProduct) {
+  std::mt19937 rng(13);
+  std::normal_distribution<float> normal;
+  for (int64_t cols : {1, 7, 32, 33, 64, 70, 96, 512}) {
+    for (int64_t n : {1, 3}) {
+      const int64_t rows = 37;
+      std::vector<float> w(rows * cols), x(n * cols), dequantised(rows * cols);
+      for (float& v : w) v = normal(rng);
+      for (float& v : x) v = normal(rng);
+      x[0] = 0.0f;  // a zero in a block, and below an all-zero block
+      std::vector<uint8_t> q(rows * q8_row_bytes(cols));
+      quantize_q8_rows(w.data(), q.data(), rows, cols);
+      dequantize_q8_rows(q.data(), dequantised.data(), rows, cols);
+      std::vector<float> reference(n * rows);
+      q8_matrix_rows_on(MatrixVectorIsa::Portable, q.data(), x.data(), reference.data(), n, rows, cols);
+      for (MatrixVectorIsa isa : {MatrixVectorIsa::Portable, MatrixVectorIsa::Avx2, MatrixVectorIsa::Avx512}) {
+        if (!cpu_supports_q8(isa)) continue;
+        std::vector<float> y(n * rows, std::numeric_limits<float>::quiet_NaN());
+        q8_matrix_rows_on(isa, q.data(), x.data(), y.data(), n, rows, cols);
+        for (int64_t j = 0; j < n; ++j) {
+          for (int64_t r = 0; r < rows; ++r) {
+            double want = 0, scale = 1e-3;
+            for (int64_t c = 0; c < cols; ++c) {
+              want += double(dequantised[r * cols + c]) * x[j * cols + c];
+              scale += std::fabs(double(dequantised[r * cols + c]) * x[j * cols + c]);
+            }
+            const float got = y[j * rows + r];
+            // The same integer sums in every path: only the f32 sum of block terms differs.
+            EXPECT_NEAR(got, reference[j * rows + r], 1e-5 * scale) << "isa " << int(isa) << " cols " << cols;
+            // The activation's own 8-bit rounding: ≤ half a step (amax / 254) per element, and the
+            // errors partly cancel; 2 % of Σ|w·x| bounds it with room.
+            EXPECT_NEAR(got, want, 0.02 * scale) << "isa " << int(isa) << " cols " << cols << " row " << r;
+          }
+        }
       }
     }
   }

@@ -211,6 +211,9 @@ BertEncoder BertEncoder::from_weights(const BertConfig& c, const SafetensorsSet&
   auto w = std::make_unique<Weights>();
   w->config = c;
   w->layout = layout;
+  if (options.storage == WeightStorage::Q8) {
+    throw sdk::Error(NT_INVALID_ARGUMENT, "BERT encoder: weight storage q8 is for the Llama decoder; use f32 or bf16");
+  }
   w->storage = options.storage;
   std::string prefix;
   if (!set.find("embeddings.word_embeddings.weight") && set.find("bert.embeddings.word_embeddings.weight")) {

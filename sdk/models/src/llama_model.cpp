@@ -1,11 +1,11 @@
 // The Llama decoder in libtorch: weight loading, rotary attention with a KV cache, and scoring.
 #include "nineteen/models/llama_model.hpp"
 
+#include <cpuid.h>
 #include <dlfcn.h>
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <limits>
 #include <limits>
 #include <cmath>
 #include <cstring>
@@ -91,6 +91,9 @@ std::vector<double> rope_inverse_frequencies(const LlamaConfig& c) {
 struct LlamaModel::Weights {
   LlamaConfig config;
   WeightStorage storage = WeightStorage::F32;
+  // Batched products on BF16 weights in bf16 (hardware bf16) or in f32 on widened weights.
+  bool bf16_products = true;
+  bool checking_forced = false;
   torch::Device device{torch::kCPU};
   torch::TensorOptions f32() const { return torch::TensorOptions().dtype(torch::kFloat).device(device); }
   Tensor embed;    // [vocab, hidden]
@@ -99,31 +102,54 @@ struct LlamaModel::Weights {
   std::vector<DecoderLayer> layers;
   Tensor rope_cos, rope_sin;  // [max_position_embeddings, head_dim], f32
 
+  // Q8 weights: up to this many activation rows run the int8 kernel (each weight row read once
+  // for all of them); more (checking) dequantise the matrix to f32 once for the product.
+  static constexpr int64_t kQ8KernelRows = 64;
+
   // x [..., in] times weight [out, in]ᵀ. A single row (a decode step) goes through our
   // matrix-vector kernels, which stream the weights about 2.5× faster than a one-row gemm does
-  // and run on libtorch's thread pool rather than OpenBLAS's.
+  // and run on libtorch's thread pool rather than OpenBLAS's. Q8 weights are uint8 tensors of
+  // [out, q8_row_bytes(in)].
   Tensor matmul(const Tensor& x, const Tensor& weight) const {
-    const bool bf16 = storage == WeightStorage::BF16;
+    const bool bf16 = weight.scalar_type() == torch::kBFloat16;
     if (!device.is_cpu()) {
       return bf16 ? torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat) : torch::linear(x, weight);
     }
-    if (x.numel() == x.size(-1)) {
-      std::vector<int64_t> shape = x.sizes().vec();
-      shape.back() = weight.size(0);
+    const int64_t in = x.size(-1), out = weight.size(0), rows = x.numel() / in;
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.back() = out;
+    if (weight.scalar_type() == torch::kByte) {
+      if (rows <= kQ8KernelRows) {
+        Tensor v = x.reshape({rows, in}).contiguous();
+        Tensor y = torch::empty({rows, out});
+        q8_matrix_rows(weight.data_ptr<uint8_t>(), v.data_ptr<float>(), y.data_ptr<float>(), rows, out, in);
+        return y.view(shape);
+      }
+      Tensor widened = torch::empty({out, in});
+      dequantize_q8_rows(weight.data_ptr<uint8_t>(), widened.data_ptr<float>(), out, in);
+      return f32_product(x, widened);
+    }
+    if (rows == 1) {
       Tensor v = x.reshape({-1}).contiguous();
-      Tensor y = torch::empty({weight.size(0)});
+      Tensor y = torch::empty({out});
       if (bf16) {
         bf16_matrix_vector(reinterpret_cast<const uint16_t*>(weight.data_ptr<at::BFloat16>()), v.data_ptr<float>(),
-                           y.data_ptr<float>(), weight.size(0), weight.size(1));
+                           y.data_ptr<float>(), out, in);
       } else {
-        f32_matrix_vector(weight.data_ptr<float>(), v.data_ptr<float>(), y.data_ptr<float>(), weight.size(0),
-                          weight.size(1));
+        f32_matrix_vector(weight.data_ptr<float>(), v.data_ptr<float>(), y.data_ptr<float>(), out, in);
       }
       return y.view(shape);
     }
-    if (bf16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
-    // Many rows: blocks of rows on libtorch's threads, each a single-threaded OpenBLAS gemm, so
-    // one thread pool does all the work (see set_compute_threads).
+    if (bf16) {
+      if (bf16_products) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
+      return f32_product(x, weight.to(torch::kFloat));
+    }
+    return f32_product(x, weight);
+  }
+
+  // Many rows times f32 weights: blocks of rows on libtorch's threads, each a single-threaded
+  // OpenBLAS gemm, so one thread pool does all the work (see set_compute_threads).
+  static Tensor f32_product(const Tensor& x, const Tensor& weight) {
     const int64_t in = x.size(-1), out = weight.size(0), rows = x.numel() / in;
     std::vector<int64_t> shape = x.sizes().vec();
     shape.back() = out;
@@ -257,8 +283,11 @@ struct LlamaModel::Weights {
     shape.intermediate = c.intermediate_size;
     shape.cache_capacity = cache.capacity;
     shape.rms_norm_eps = c.rms_norm_eps;
-    shape.bf16_weights = storage == WeightStorage::BF16;
-    std::vector<StepLayer> step_layers(layers.size());
+    shape.weights = storage == WeightStorage::BF16 ? StepShape::Weights::BF16
+                    : storage == WeightStorage::Q8 ? StepShape::Weights::Q8
+                                                   : StepShape::Weights::F32;
+    thread_local std::vector<StepLayer> step_layers;
+    step_layers.resize(layers.size());
     for (size_t l = 0; l < layers.size(); ++l) {
       StepLayer& s = step_layers[l];
       s.qkv = layers[l].qkv.data_ptr();
@@ -273,9 +302,18 @@ struct LlamaModel::Weights {
       s.keys = cache.keys[l].data_ptr<float>();
       s.values = cache.values[l].data_ptr<float>();
     }
-    std::vector<float> x(c.hidden_size);
-    Tensor embedding = embed[token].to(torch::kFloat).contiguous();
-    std::copy(embedding.data_ptr<float>(), embedding.data_ptr<float>() + c.hidden_size, x.begin());
+    thread_local std::vector<float> x;
+    x.resize(c.hidden_size);
+    if (embed.scalar_type() == torch::kBFloat16) {
+      const uint16_t* row = reinterpret_cast<const uint16_t*>(embed.data_ptr<at::BFloat16>()) + token * c.hidden_size;
+      for (int64_t i = 0; i < c.hidden_size; ++i) {
+        const uint32_t bits = uint32_t(row[i]) << 16;
+        std::memcpy(&x[i], &bits, 4);
+      }
+    } else {
+      const float* row = embed.data_ptr<float>() + token * c.hidden_size;
+      std::copy(row, row + c.hidden_size, x.begin());
+    }
     const int64_t position = cache.lengths[0];
     single_token_step(shape, step_layers, final_norm.data_ptr<float>(),
                       rope_cos.data_ptr<float>() + position * c.head_dim,
@@ -328,6 +366,40 @@ LlamaModel::LlamaModel(LlamaModel&&) noexcept = default;
 LlamaModel& LlamaModel::operator=(LlamaModel&&) noexcept = default;
 LlamaModel::~LlamaModel() = default;
 
+bool cpu_has_fast_bf16() {
+  static const bool fast = [] {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f")) return false;  // also says the OS saves AVX-512 state
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    bool avx512_bf16 = false, amx_bf16 = false;
+    if (__get_cpuid_count(7, 1, &a, &b, &c, &d)) avx512_bf16 = (a >> 5) & 1u;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) amx_bf16 = (d >> 22) & 1u;
+    return avx512_bf16 || amx_bf16;
+  }();
+  return fast;
+}
+
+std::string LlamaModel::compute_path() const {
+  const Weights& w = *w_;
+  if (!w.device.is_cpu()) return "libtorch on " + w.device.str();
+  std::string decode = std::string("decode ") +
+                       (w.storage == WeightStorage::Q8 ? std::string("q8 kernels (") + q8_isa_name() + ")"
+                                                       : std::string(w.storage == WeightStorage::BF16 ? "bf16" : "f32") +
+                                                             " kernels (" + matrix_vector_isa_name() + ")");
+  std::string batches;
+  switch (w.storage) {
+    case WeightStorage::F32: batches = "batches f32 gemm"; break;
+    case WeightStorage::Q8: batches = "batches f32 gemm on dequantised q8 (over 64 rows)"; break;
+    case WeightStorage::BF16:
+      batches = w.bf16_products ? "batches bf16 gemm" : "batches f32 gemm on widened bf16";
+      batches += w.checking_forced ? " (forced)"
+                 : cpu_has_fast_bf16() ? " (CPU has avx512_bf16/AMX)"
+                                       : " (CPU lacks avx512_bf16/AMX)";
+      break;
+  }
+  return decode + "; " + batches;
+}
+
 const LlamaConfig& LlamaModel::config() const { return w_->config; }
 WeightStorage LlamaModel::storage() const { return w_->storage; }
 std::string LlamaModel::device() const { return w_->device.str(); }
@@ -368,6 +440,15 @@ torch::Device resolve_device(const std::string& requested) {
   return *device;
 }
 
+// An f32 [rows, cols] matrix → Q8 blocks, a uint8 [rows, q8_row_bytes(cols)] tensor.
+Tensor quantize_q8(const Tensor& weight) {
+  Tensor w = weight.to(torch::kFloat).contiguous();
+  const int64_t rows = w.size(0), cols = w.size(1);
+  Tensor q = torch::empty({rows, q8_row_bytes(cols)}, torch::kByte);
+  quantize_q8_rows(w.data_ptr<float>(), q.data_ptr<uint8_t>(), rows, cols);
+  return q;
+}
+
 }  // namespace
 
 LlamaModel LlamaModel::load(const std::string& dir, const LoadOptions& options) {
@@ -384,6 +465,15 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
   w->config = c;
   w->storage = options.storage;
   w->device = device;
+  w->checking_forced = options.checking != CheckingProducts::Auto;
+  w->bf16_products = options.checking == CheckingProducts::Auto ? cpu_has_fast_bf16()
+                                                                : options.checking == CheckingProducts::Bf16;
+  const bool q8 = options.storage == WeightStorage::Q8;
+  if (q8 && !device.is_cpu()) {
+    throw Error(NT_INVALID_ARGUMENT, "weight storage q8 runs on the CPU only (device \"" + device.str() +
+                                         "\"): use bf16 or f32 weights on a GPU");
+  }
+  // Q8 matrices are read in f32 and quantised once the fused products are assembled.
   const auto matrix_type = options.storage == WeightStorage::BF16 ? torch::kBFloat16 : torch::kFloat;
   const int64_t hidden = c.hidden_size, D = c.head_dim;
   const int64_t q_rows = c.num_attention_heads * D, kv_rows = c.num_key_value_heads * D;
@@ -394,6 +484,10 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
     w->lm_head = read_weight(set, "lm_head.weight", {c.vocab_size, hidden}, matrix_type);
   } else {
     w->lm_head = w->embed;
+  }
+  if (q8) {
+    w->lm_head = quantize_q8(w->lm_head);
+    w->embed = w->embed.to(torch::kBFloat16);
   }
   w->final_norm = read_weight(set, "model.norm.weight", {hidden}, torch::kFloat);
   for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
@@ -420,6 +514,9 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
     layer.window = c.layer_window(l);
     layer.o = read_weight(set, p + "self_attn.o_proj.weight", {hidden, q_rows}, matrix_type);
     layer.down = read_weight(set, p + "mlp.down_proj.weight", {hidden, c.intermediate_size}, matrix_type);
+    if (q8) {
+      for (Tensor* t : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) *t = quantize_q8(*t);
+    }
     layer.input_norm = read_weight(set, p + "input_layernorm.weight", {hidden}, torch::kFloat);
     layer.post_attention_norm = read_weight(set, p + "post_attention_layernorm.weight", {hidden}, torch::kFloat);
     w->layers.push_back(std::move(layer));
@@ -544,13 +641,14 @@ Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCa
                                          " sequences for a KvCache of batch " + std::to_string(cache.batch()));
   }
   c10::InferenceMode guard;
+  // The hand-written decode step reads host memory: CPU only. It makes no tensors at all.
+  if (tokens.size() == 1 && tokens[0].size() == 1 && tokens[0][0] >= 0 && tokens[0][0] < w_->config.vocab_size &&
+      t.lengths[0] < t.capacity && w_->device.is_cpu()) {
+    return w_->decode_one(tokens[0][0], t);
+  }
   std::vector<int64_t> valid;
   Tensor ids = pack_tokens(tokens, w_->config.vocab_size, valid);
   const int64_t n = ids.size(1);
-  // The hand-written decode step reads host memory: CPU only.
-  if (tokens.size() == 1 && n == 1 && t.lengths[0] < t.capacity && w_->device.is_cpu()) {
-    return w_->decode_one(tokens[0][0], t);
-  }
   for (size_t b = 0; b < tokens.size(); ++b) {
     if (t.lengths[b] + n > t.capacity) {
       throw Error(NT_RESOURCE_EXHAUSTED, "forward: sequence " + std::to_string(b) + " holds " +

@@ -1,5 +1,6 @@
 // The decode step in plain loops: RMSNorm, rotary embedding, cached attention and SwiGLU around
-// the matrix-vector kernels, with the same arithmetic as the batched libtorch path.
+// the matrix-vector kernels, with the same arithmetic as the batched libtorch path. Scratch
+// buffers are kept per thread, so a step allocates nothing once warm.
 #include "single_token_step.hpp"
 
 #include <algorithm>
@@ -31,14 +32,30 @@ void rotate(float* v, int64_t heads, int64_t head_dim, const float* cos, const f
   }
 }
 
+float dot(const float* a, const float* b, int64_t n) {
+  float sum = 0.0f;
+  for (int64_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+struct Scratch {
+  std::vector<float> h, qkv, attn, scores, gu, delta;
+};
+
 }  // namespace
 
 void step_matrix_vector(const StepShape& shape, const void* w, const float* x, float* out, int64_t rows,
                         int64_t cols) {
-  if (shape.bf16_weights) {
-    bf16_matrix_vector(static_cast<const uint16_t*>(w), x, out, rows, cols);
-  } else {
-    f32_matrix_vector(static_cast<const float*>(w), x, out, rows, cols);
+  switch (shape.weights) {
+    case StepShape::Weights::BF16:
+      bf16_matrix_vector(static_cast<const uint16_t*>(w), x, out, rows, cols);
+      break;
+    case StepShape::Weights::Q8:
+      q8_matrix_rows(static_cast<const uint8_t*>(w), x, out, 1, rows, cols);
+      break;
+    case StepShape::Weights::F32:
+      f32_matrix_vector(static_cast<const float*>(w), x, out, rows, cols);
+      break;
   }
 }
 
@@ -47,19 +64,30 @@ void single_token_step(const StepShape& s, const std::vector<StepLayer>& layers,
   const int64_t H = s.heads, Hkv = s.kv_heads, D = s.head_dim, G = H / Hkv, I = s.intermediate;
   const int64_t q_size = H * D, kv_size = Hkv * D, keys_held = position + 1;
   const float scale = static_cast<float>(1.0 / std::sqrt(double(D)));
-  std::vector<float> h(s.hidden), qkv(q_size + 2 * kv_size), attn(q_size), scores(keys_held), gu(2 * I),
-      delta(s.hidden);
+  thread_local Scratch scratch;
+  scratch.h.resize(s.hidden);
+  scratch.qkv.resize(q_size + 2 * kv_size);
+  scratch.attn.resize(q_size);
+  scratch.scores.resize(keys_held);
+  scratch.gu.resize(2 * I);
+  scratch.delta.resize(s.hidden);
+  float* h = scratch.h.data();
+  float* qkv = scratch.qkv.data();
+  float* attn = scratch.attn.data();
+  float* scores = scratch.scores.data();
+  float* gu = scratch.gu.data();
+  float* delta = scratch.delta.data();
 
   for (const StepLayer& layer : layers) {
-    rms_norm(x, layer.input_norm, h.data(), s.hidden, s.rms_norm_eps);
-    step_matrix_vector(s, layer.qkv, h.data(), qkv.data(), q_size + 2 * kv_size, s.hidden);
+    rms_norm(x, layer.input_norm, h, s.hidden, s.rms_norm_eps);
+    step_matrix_vector(s, layer.qkv, h, qkv, q_size + 2 * kv_size, s.hidden);
     if (layer.qkv_bias) {
       for (int64_t i = 0; i < q_size + 2 * kv_size; ++i) qkv[i] += layer.qkv_bias[i];
     }
     // With a sliding window only the last `window` positions (this one included) are attended.
     const int64_t first_key = layer.window > 0 ? std::max<int64_t>(0, keys_held - layer.window) : 0;
     const int64_t seen = keys_held - first_key;
-    float* q = qkv.data();
+    float* q = qkv;
     float* k = q + q_size;
     float* v = k + kv_size;
     rotate(q, H, D, cos, sin);
@@ -72,37 +100,47 @@ void single_token_step(const StepShape& s, const std::vector<StepLayer>& layers,
       const int64_t kvh = head / G;
       const float* keys = layer.keys + (kvh * s.cache_capacity + first_key) * D;
       const float* values = layer.values + (kvh * s.cache_capacity + first_key) * D;
-      // The attended keys are rows of a [seen, D] matrix: one matrix-vector product.
-      f32_matrix_vector(keys, q + head * D, scores.data(), seen, D);
+      const float* query = q + head * D;
+      // Short histories: a plain loop (a head's keys are a few KB; waking threads costs more).
+      if (seen * D < 16384) {
+        for (int64_t t = 0; t < seen; ++t) scores[t] = dot(keys + t * D, query, D);
+      } else {
+        f32_matrix_vector(keys, query, scores, seen, D);
+      }
       float max_score = -INFINITY;
       for (int64_t t = 0; t < seen; ++t) max_score = std::max(max_score, scores[t] *= scale);
       float total = 0.0f;
       for (int64_t t = 0; t < seen; ++t) total += (scores[t] = std::exp(scores[t] - max_score));
-      float* out = attn.data() + head * D;
+      float* out = attn + head * D;
       std::fill(out, out + D, 0.0f);
       for (int64_t t = 0; t < seen; ++t) {
-        const float p = scores[t] / total;
+        const float p = scores[t];
         const float* row = values + t * D;
         for (int64_t d = 0; d < D; ++d) out[d] += p * row[d];
       }
+      // One division per element at the end instead of one per key.
+      const float inverse_total = 1.0f / total;
+      for (int64_t d = 0; d < D; ++d) out[d] *= inverse_total;
     }
-    step_matrix_vector(s, layer.o, attn.data(), delta.data(), s.hidden, q_size);
-    if (layer.o_bias) {
-      for (int64_t i = 0; i < s.hidden; ++i) delta[i] += layer.o_bias[i];
+    step_matrix_vector(s, layer.o, attn, delta, s.hidden, q_size);
+    // Residual add (and bias) fused with the next norm's sum of squares.
+    float sum = 0.0f;
+    for (int64_t i = 0; i < s.hidden; ++i) {
+      x[i] += delta[i] + (layer.o_bias ? layer.o_bias[i] : 0.0f);
+      sum += x[i] * x[i];
     }
-    for (int64_t i = 0; i < s.hidden; ++i) x[i] += delta[i];
-
-    rms_norm(x, layer.post_attention_norm, h.data(), s.hidden, s.rms_norm_eps);
-    step_matrix_vector(s, layer.gate_up, h.data(), gu.data(), 2 * I, s.hidden);
+    const float inverse_rms = 1.0f / std::sqrt(sum / float(s.hidden) + float(s.rms_norm_eps));
+    for (int64_t i = 0; i < s.hidden; ++i) h[i] = x[i] * inverse_rms * layer.post_attention_norm[i];
+    step_matrix_vector(s, layer.gate_up, h, gu, 2 * I, s.hidden);
     for (int64_t i = 0; i < I; ++i) {
       const float g = gu[i];
       gu[i] = g / (1.0f + std::exp(-g)) * gu[I + i];
     }
-    step_matrix_vector(s, layer.down, gu.data(), delta.data(), s.hidden, I);
+    step_matrix_vector(s, layer.down, gu, delta, s.hidden, I);
     for (int64_t i = 0; i < s.hidden; ++i) x[i] += delta[i];
   }
-  rms_norm(x, final_norm, h.data(), s.hidden, s.rms_norm_eps);
-  std::copy(h.begin(), h.end(), x);
+  rms_norm(x, final_norm, h, s.hidden, s.rms_norm_eps);
+  std::copy(h, h + s.hidden, x);
 }
 
 }  // namespace nineteen::models

@@ -11,7 +11,8 @@ struct StepShape {
   int64_t hidden = 0, heads = 0, kv_heads = 0, head_dim = 0, intermediate = 0;
   int64_t cache_capacity = 0;  // positions per head in the cache buffers below
   double rms_norm_eps = 1e-5;
-  bool bf16_weights = false;  // matrices hold raw bf16 bits rather than f32
+  // What the matrices hold: f32, raw bf16 bits, or Q8 blocks (rows of q8_row_bytes(cols) bytes).
+  enum class Weights { F32, BF16, Q8 } weights = Weights::F32;
 };
 
 // One layer's weights (row-major, as the decoder holds them: qkv fused, gate/up fused) and this

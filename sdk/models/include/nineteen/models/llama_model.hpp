@@ -29,8 +29,19 @@ class SafetensorsSet;
 
 // How the weights are held in memory. F32: every weight converted to f32 (f16/bf16 files are
 // widened). BF16: matrix weights kept in bf16 (half the memory and bandwidth; matrix products
-// run in bf16 with f32 accumulation), norms and everything else in f32.
-enum class WeightStorage { F32, BF16 };
+// run in bf16 with f32 accumulation, or in f32 where the CPU has no fast bf16: see
+// CheckingProducts), norms and everything else in f32. Q8: matrix weights and the output head
+// quantised to 8 bits in blocks of 32 sharing an f16 scale (llama.cpp's Q8_0; ~28 % of f32's
+// memory), decode steps and short batches (≤ 64 rows) in int8 × int8 products with the activation
+// quantised per block, longer batches (checking) on weights dequantised to f32 per product; the
+// token embedding is kept in bf16. CPU only. Quality loss against F32: bench_llm prints it.
+enum class WeightStorage { F32, BF16, Q8 };
+
+// Which arithmetic batched products (prefill, score()) use for BF16 weights. Auto: bf16 where the
+// CPU has avx512_bf16 or AMX (libtorch's bf16 gemm is fast there), else f32 on weights widened per
+// product (bf16 gemm without hardware support ran ~35× slower than f32 on an AVX2-only EPYC).
+// Bf16 / F32 force one path (tests run both on one machine). Decode steps do not depend on it.
+enum class CheckingProducts { Auto, Bf16, F32 };
 
 struct LoadOptions {
   WeightStorage storage = WeightStorage::F32;
@@ -44,7 +55,11 @@ struct LoadOptions {
   // SequenceScore) are copied back to the host. Loading throws sdk::Error naming the device when
   // this libtorch has no CUDA or sees no GPU.
   std::string device;
+  CheckingProducts checking = CheckingProducts::Auto;
 };
+
+// Whether this CPU multiplies bf16 matrices in hardware (avx512_bf16 or AMX-BF16).
+bool cpu_has_fast_bf16();
 
 // The device an empty LoadOptions::device means in this build ("cpu" or "cuda").
 const char* default_torch_device();
@@ -140,6 +155,9 @@ class LlamaModel {
   const LlamaConfig& config() const;
   WeightStorage storage() const;
   std::string device() const;  // e.g. "cpu", "cuda:0"
+  // How decode steps and batched products (checking) run with this storage on this CPU, in words
+  // (bench_llm prints it), e.g. "decode bf16 kernels (avx512); batches f32 (bf16 widened: CPU lacks avx512_bf16/AMX)".
+  std::string compute_path() const;
 
   // A cache for `batch` sequences of up to `capacity` tokens (≤ max_position_embeddings).
   KvCache new_cache(int64_t batch, int64_t capacity) const;
