@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "nineteen/models/bert_tiny_maker.hpp"
@@ -179,9 +180,6 @@ TEST(HuggingFaceJs, TokenizersAgreeOnTheCorpus) {
   }
 }
 
-// The chat templates of templates/: Llama 3.0 (as tiny-llama ships it) and 3.1, Qwen2.5 and
-// Mistral v0.1 as published in their tokenizer_config.json; Mistral v0.3's without its tool
-// branches (tools are not rendered here). No template is downloaded: these are copies.
 struct TemplateCase {
   const char* file;
   const char* bos;  // nullptr: "bos_token": null, as Qwen has
@@ -211,6 +209,9 @@ std::string json_string(const std::string& s) {
   return buffer.GetString();
 }
 
+// The chat templates of templates/ (Llama 3.0 and 3.1, Qwen2.5, Mistral v0.1 and v0.3 with its tool
+// branches, Phi-3-mini and Phi-3.5-mini) as published in their tokenizer_config.json files;
+// templates/README.md says where each copy was checked. No template is downloaded.
 TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
   if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
   const auto cases = chat_cases();
@@ -218,7 +219,8 @@ TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
   const TemplateCase templates[] = {
       {"llama-3.0.jinja", "<|begin_of_text|>", "<|eot_id|>"}, {"llama-3.1.jinja", "<|begin_of_text|>", "<|eot_id|>"},
       {"qwen2.5.jinja", nullptr, "<|im_end|>"},               {"mistral-v0.1.jinja", "<s>", "</s>"},
-      {"mistral-v0.3.jinja", "<s>", "</s>"}};
+      {"mistral-v0.3.jinja", "<s>", "</s>"},                  {"phi-3-mini.jinja", "<s>", "<|endoftext|>"},
+      {"phi-3.5-mini.jinja", "<s>", "<|endoftext|>"}};
   for (const TemplateCase& t : templates) {
     SCOPED_TRACE(t.file);
     ScratchDir dir;
@@ -265,6 +267,72 @@ TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
       rendered += error.empty() && text == want;
     }
     EXPECT_GE(rendered, 6u) << "most cases render in every family";
+  }
+}
+
+std::string compact_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  v.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// Qwen2.5's tool branches: tools offered (with and without a system message), assistant turns that
+// call one or two tools (with and without content), runs of tool results, results with no tools
+// offered, unicode, quotes, backslashes, tabs, CR/LF and nested arguments in the JSON `tojson` writes.
+TEST(HuggingFaceJs, QwenToolsRenderAsJinjaDoes) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  std::ifstream cases_in(kFolder + "/tool_cases.json", std::ios::binary);
+  const std::string cases_json((std::istreambuf_iterator<char>(cases_in)), std::istreambuf_iterator<char>());
+  rapidjson::Document cases;
+  cases.Parse(cases_json.c_str(), cases_json.size());
+  ASSERT_FALSE(cases.HasParseError());
+  ASSERT_GE(cases["cases"].Size(), 8u);
+
+  ScratchDir dir;
+  const std::string template_path = kFolder + "/templates/qwen2.5.jinja";
+  std::ifstream in(template_path, std::ios::binary);
+  const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(dir.file("tokenizer_config.json"))
+      << "{\"chat_template\": " << json_string(source) << ", \"bos_token\": null, \"eos_token\": \"<|im_end|>\"}";
+  text::ChatTemplate ours = text::ChatTemplate::from_model_dir(dir.path());
+  ASSERT_TRUE(ours.renders_tools());
+
+  auto [rc, out] = run_node("render.mjs", quoted(template_path) + " " + quoted(kFolder + "/tool_cases.json") + " '' " +
+                                              quoted("<|im_end|>"));
+  ASSERT_EQ(rc, 0) << out;
+  std::map<size_t, rapidjson::Document> js;
+  size_t begin = 0;
+  while (begin < out.size()) {
+    size_t end = out.find('\n', begin);
+    if (end == std::string::npos) end = out.size();
+    rapidjson::Document d;
+    d.Parse(out.data() + begin, end - begin);
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("index")) js[d["index"].GetUint()] = std::move(d);
+    begin = end + 1;
+  }
+  const auto& list = cases["cases"];
+  ASSERT_EQ(js.size(), list.Size()) << out;
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+    const auto& c = list[i];
+    std::vector<std::string> tools;
+    if (c.HasMember("tools")) {
+      for (const auto& t : c["tools"].GetArray()) tools.push_back(compact_json(t));
+    }
+    std::vector<text::ChatMessage> messages;
+    for (const auto& m : c["messages"].GetArray()) {
+      text::ChatMessage message{m["role"].GetString(), m["content"].GetString(), {}};
+      if (m.HasMember("tool_calls")) {
+        for (const auto& call : m["tool_calls"].GetArray()) {
+          message.tool_calls.push_back({call["function"]["name"].GetString(), compact_json(call["function"]["arguments"])});
+        }
+      }
+      messages.push_back(std::move(message));
+    }
+    ASSERT_TRUE(js[i].HasMember("text")) << "case " << i << ": " << out;
+    const std::string want(js[i]["text"].GetString(), js[i]["text"].GetStringLength());
+    EXPECT_EQ(printable(ours.render_with_tools(messages, tools, c["add_generation_prompt"].GetBool())), printable(want))
+        << "case " << i;
   }
 }
 
