@@ -87,13 +87,13 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   req.allow_only_request_keys(
       {"model", text_key, "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
        "stream", "stream_options", "logprobs", "top_logprobs", "n", "frequency_penalty", "presence_penalty",
-       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "grammar",
+       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "guided_regex", "grammar",
        // Tools are a chat feature: on completions they stay refused (text_key stands in).
        type == LlmTaskType::Chat ? "tools" : text_key, type == LlmTaskType::Chat ? "tool_choice" : text_key,
        type == LlmTaskType::Chat ? "parallel_tool_calls" : text_key},
       {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "logit_bias",
        "audio", "modalities", "prediction", "reasoning_effort", "web_search_options", "service_tier", "store",
-       "metadata", "suffix", "echo", "best_of", "guided_regex", "guided_grammar", "min_p", "messages", "prompt"});
+       "metadata", "suffix", "echo", "best_of", "guided_grammar", "min_p", "messages", "prompt"});
   GenerationRequest r;
   r.type = type;
   if (type == LlmTaskType::Chat) {
