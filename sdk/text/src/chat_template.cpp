@@ -189,9 +189,14 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
     }
     return t;
   }
-  if (!llama3 && source.find("<|user|>") != std::string::npos && source.find("<|assistant|>") != std::string::npos &&
-      source.find("<|end|>") != std::string::npos) {
-    ChatTemplate t(std::move(bos_token), "");
+  // Phi-3 as published: each turn "<|role|>\n" + content + "<|end|>\n" (the first Phi-3-mini revision,
+  // which wrote the assistant header after every user turn, is a different format: not recognised).
+  if (!llama3 && source.find("<|user|>") != std::string::npos && source.find("<|end|>") != std::string::npos &&
+      source.find("'<|assistant|>\\n' + message['content'] + '<|end|>\\n'") != std::string::npos) {
+    // Templates that open with {{ bos_token }} write it first.
+    const size_t first = source.find_first_not_of(" \t\n");
+    ChatTemplate t(first != std::string::npos && source.compare(first, 15, "{{ bos_token }}") == 0 ? std::move(bos_token) : "",
+                   "");
     t.format_ = Format::Phi3;
     t.end_of_turn_ = "<|end|>";
     // Phi-3.5 (and later Phi-3 revisions) skip a system message with empty content.
@@ -387,7 +392,7 @@ std::string ChatTemplate::render_mistral(const std::vector<ChatMessage>& message
 // roles are not written, nor on Phi-3.5 an empty system message), then the assistant's header when
 // add_generation_prompt, else the eos_token.
 std::string ChatTemplate::render_phi3(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
-  std::string out;
+  std::string out = bos_token_;
   for (const ChatMessage& m : messages) {
     if (m.role == "system" && skip_empty_system_ && m.content.empty()) continue;
     if (m.role == "system" || m.role == "user" || m.role == "assistant") {
