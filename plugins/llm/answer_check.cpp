@@ -38,7 +38,8 @@ std::optional<sdk::CheckResult> prepare(const LoadedModel& model, LlmTaskType ty
   std::vector<int32_t> prompt;
   int64_t max_tokens = 0;
   try {
-    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit, limits.grammar);
+    request = GenerationRequest::parse(request_json, type, limits.max_tokens_limit, limits.grammar,
+                                       tool_format_of(model.chat_template ? &*model.chat_template : nullptr));
     prompt = encode_prompt(model, request);
     max_tokens = resolve_max_tokens(request, static_cast<int64_t>(prompt.size()), limits.max_context,
                                     limits.max_tokens_limit);

@@ -78,7 +78,7 @@ std::vector<std::string> sampling_parameters(LlmTaskType type) {
 }
 
 GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit,
-                                           const GrammarSettings& grammar) {
+                                           const GrammarSettings& grammar, ToolFormat tool_format) {
   rapidjson::Document doc = sdk::parse_json(json, "request");
   JsonObject req(doc, "request");
   // OpenAI's keys, each honoured below or refused by name: a request with `tools` or a
@@ -87,13 +87,13 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   req.allow_only_request_keys(
       {"model", text_key, "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
        "stream", "stream_options", "logprobs", "top_logprobs", "n", "frequency_penalty", "presence_penalty",
-       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "grammar",
+       "repetition_penalty", "return_token_ids", "user", "response_format", "guided_json", "guided_choice", "guided_regex", "grammar",
        // Tools are a chat feature: on completions they stay refused (text_key stands in).
        type == LlmTaskType::Chat ? "tools" : text_key, type == LlmTaskType::Chat ? "tool_choice" : text_key,
        type == LlmTaskType::Chat ? "parallel_tool_calls" : text_key},
       {"tools", "tool_choice", "parallel_tool_calls", "functions", "function_call", "logit_bias",
        "audio", "modalities", "prediction", "reasoning_effort", "web_search_options", "service_tier", "store",
-       "metadata", "suffix", "echo", "best_of", "guided_regex", "guided_grammar", "min_p", "messages", "prompt"});
+       "metadata", "suffix", "echo", "best_of", "guided_grammar", "min_p", "messages", "prompt"});
   GenerationRequest r;
   r.type = type;
   if (type == LlmTaskType::Chat) {
@@ -141,17 +141,16 @@ GenerationRequest GenerationRequest::parse(std::string_view json, LlmTaskType ty
   }
   r.grammar = read_output_constraint(req, grammar);
   if (type == LlmTaskType::Chat) {
-    r.tools = read_tool_request(req);
-    const std::string call_schema = forced_call_schema(r.tools);
-    if (!call_schema.empty()) {
+    r.tools = read_tool_request(req, tool_format);
+    const bool forces = !forced_call_schema(r.tools).empty();
+    if (forces) {
       if (r.grammar) {
         throw Error(NT_INVALID_ARGUMENT, "request key \"tool_choice\": \"" + r.tools.choice +
                                              "\" forces a tool call, which cannot also follow response_format, "
                                              "guided_* or grammar; send one of them");
       }
       try {
-        r.grammar = std::make_shared<const grammar::Grammar>(
-            grammar::json_schema_grammar(call_schema, grammar::JsonGrammarOptions{grammar.json_whitespace}));
+        r.grammar = forced_call_grammar(r.tools, grammar.json_whitespace);
       } catch (const grammar::GrammarError& e) {
         throw Error(e.keyword().empty() ? NT_INVALID_ARGUMENT : NT_UNIMPLEMENTED,
                     std::string("request key \"tools\": a tool's parameters: ") + e.what());

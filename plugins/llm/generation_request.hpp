@@ -35,9 +35,10 @@ struct GenerationRequest {
 
   // Reads `json`. `max_tokens_limit` is the task's ceiling for max_tokens. Throws sdk::Error
   // NT_INVALID_ARGUMENT naming the key: `request key "max_tokens": expected an integer from 1 to 256, got 0`.
-  // `grammar` shapes the masks of structured outputs (the task's settings).
+  // `grammar` shapes the masks of structured outputs (the task's settings); `tool_format` is the
+  // model's (tool_format_of its chat template): the forced call's grammar and the answer's parsing.
   static GenerationRequest parse(std::string_view json, LlmTaskType type, int64_t max_tokens_limit,
-                                 const GrammarSettings& grammar = {});
+                                 const GrammarSettings& grammar = {}, ToolFormat tool_format = ToolFormat::Llama3);
 };
 
 // The sampling keys parse() honours with any valid value (for GET /v1/models); the penalties, taken

@@ -128,7 +128,8 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
 std::string LlmTask::synthesize(uint64_t seed) { return synthetic_json(seed, INT64_MAX); }
 
 GenerationRequest LlmTask::read_request(std::string_view request_json) const {
-  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_, config_.grammar);
+  GenerationRequest request = GenerationRequest::parse(request_json, config_.type, max_tokens_limit_, config_.grammar,
+                                                       tool_format_of(model_->chat_template ? &*model_->chat_template : nullptr));
   size_t bytes = request.prompt.size();
   for (const text::ChatMessage& m : request.messages) bytes += m.content.size();
   if (bytes > max_prompt_bytes_) {

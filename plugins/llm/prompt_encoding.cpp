@@ -15,8 +15,7 @@ std::vector<int32_t> encode_prompt(const LoadedModel& model, const GenerationReq
     if (!model.chat_template) {
       throw Error(NT_UNIMPLEMENTED, "this model has no chat template: " + model.chat_template_error);
     }
-    ids = model.tokenizer.encode(
-        model.chat_template->render(with_tools(request.messages, request.tools), true, request.tools.active()), true);
+    ids = model.tokenizer.encode(render_chat_prompt(*model.chat_template, request.messages, request.tools), true);
   } else {
     const auto& bos = model.config.bos_token_id;
     if (bos && *bos >= 0 && *bos < model.vocab()) ids.push_back(*bos);

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <nineteen/grammar/json_schema.hpp>
+#include <nineteen/grammar/regex.hpp>
 
 #include "loaded_model.hpp"
 
@@ -42,7 +43,7 @@ std::shared_ptr<const grammar::Grammar> read_output_constraint(const sdk::JsonOb
     if (!req.has(key)) continue;
     if (given) {
       throw Error(NT_INVALID_ARGUMENT, std::string("request key \"") + key + "\": only one of response_format, "
-                                       "guided_json, guided_choice and grammar may be given (\"" + given + "\" is too)");
+                                       "guided_json, guided_choice, guided_regex and grammar may be given (\"" + given + "\" is too)");
     }
     given = key;
   }
@@ -83,6 +84,11 @@ std::shared_ptr<const grammar::Grammar> read_output_constraint(const sdk::JsonOb
       choices.emplace_back(c.GetString(), c.GetStringLength());
     }
     return compiled(key, [&] { return grammar::choice_grammar(choices); });
+  }
+  if (key == "guided_regex") {
+    if (!v.IsString() || v.GetStringLength() == 0) throw req.bad("guided_regex", "a regular expression (a string)", v);
+    if (v.GetStringLength() > (1u << 16)) throw req.bad("guided_regex", "a regular expression of at most 64 KiB", v);
+    return compiled(key, [&] { return grammar::regex_grammar(std::string_view(v.GetString(), v.GetStringLength())); });
   }
   if (!v.IsString()) throw req.bad("grammar", "GBNF text (a string)", v);
   if (v.GetStringLength() > (1u << 20)) throw req.bad("grammar", "GBNF text of at most 1 MiB", v);

@@ -2,8 +2,9 @@
 // token masks generation applies before sampling, and their replay when checking.
 //
 // Keys: response_format {"type":"json_object"} or {"type":"json_schema","json_schema":{"schema":…}}
-// (OpenAI), guided_json (a schema, vLLM), guided_choice (a list of strings, vLLM) and grammar
-// (GBNF text, llama.cpp). At most one. The settings that shape the mask come from the task's
+// (OpenAI), guided_json (a schema, vLLM), guided_choice (a list of strings, vLLM), guided_regex (a
+// regular expression the whole answer matches, vLLM; grammar/regex.hpp says which syntax) and
+// grammar (GBNF text, llama.cpp). At most one. The settings that shape the mask come from the task's
 // tasks.toml table (GrammarSettings), so a miner and its checker build the same masks.
 #pragma once
 
@@ -27,7 +28,8 @@ struct GrammarSettings {
 };
 
 // The keys read here, for allow_only_request_keys.
-inline constexpr const char* kStructuredOutputKeys[] = {"response_format", "guided_json", "guided_choice", "grammar"};
+inline constexpr const char* kStructuredOutputKeys[] = {"response_format", "guided_json", "guided_choice", "guided_regex",
+                                                        "grammar"};
 
 // Reads the request's constraint, if any. Errors are sdk::Error naming the request key, and for
 // an unsupported schema keyword NT_UNIMPLEMENTED naming that keyword.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 
+#include <nineteen/grammar/json_schema.hpp>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -56,10 +57,26 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
+const char* const kQwenCallOpen = "<tool_call>\n";
+const char* const kQwenCallClose = "\n</tool_call>";
+
+// Llama 3.1's text of an earlier call: {"name": …, "parameters": …} (Python json layout).
+std::string llama_call_text(const text::ChatToolCall& call) {
+  rapidjson::Document args;
+  args.Parse(call.arguments.c_str(), call.arguments.size());
+  rapidjson::Value quoted(call.name.c_str(), static_cast<rapidjson::SizeType>(call.name.size()));
+  return std::string("{\"name\": ") + compact(quoted) + ", \"parameters\": " + python_json(args) + "}";
+}
+
 }  // namespace
 
-ToolRequest read_tool_request(const sdk::JsonObject& req) {
+ToolFormat tool_format_of(const text::ChatTemplate* chat_template) {
+  return chat_template && chat_template->renders_tools() ? ToolFormat::Qwen : ToolFormat::Llama3;
+}
+
+ToolRequest read_tool_request(const sdk::JsonObject& req, ToolFormat format) {
   ToolRequest out;
+  out.format = format;
   if (req.has("tools")) {
     const rapidjson::Value& list = req.require("tools");
     if (!list.IsArray()) throw req.bad("tools", "a list of {\"type\":\"function\",\"function\":{…}}", list);
@@ -136,29 +153,34 @@ ToolRequest read_tool_request(const sdk::JsonObject& req) {
 
 text::ChatMessage read_tool_aware_message(const sdk::JsonObject& message, const std::string& role,
                                           const std::string& content) {
-  if (role == "developer") return {"system", content};
-  if (role == "tool") return {"ipython", content};
+  if (role == "developer") return {"system", content, {}};
+  text::ChatMessage out{role, content, {}};
   if (role == "assistant" && message.has("tool_calls")) {
     const rapidjson::Value& calls = message.require("tool_calls");
     if (!calls.IsArray() || calls.Empty()) throw message.bad("tool_calls", "a non-empty list of calls", calls);
-    std::string text;
     for (rapidjson::SizeType i = 0; i < calls.Size(); ++i) {
       sdk::JsonObject call(calls[i], "tool_calls[" + std::to_string(i) + "]");
       sdk::JsonObject fn(call.require("function"), "tool_calls[" + std::to_string(i) + "].function");
-      const std::string name = fn.string("name");
-      const std::string arguments = fn.string("arguments");
+      text::ChatToolCall made{fn.string("name"), fn.string("arguments")};
       rapidjson::Document args;
-      args.Parse(arguments.c_str(), arguments.size());
+      args.Parse(made.arguments.c_str(), made.arguments.size());
       if (args.HasParseError() || !args.IsObject()) throw fn.bad("arguments", "a JSON object as a string", fn.require("arguments"));
-      rapidjson::Value quoted(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
-      text += (i ? "\n" : "") + std::string("{\"name\": ") + compact(quoted) + ", \"parameters\": " + python_json(args) + "}";
+      out.tool_calls.push_back(std::move(made));
     }
-    return {"assistant", text};
   }
-  return {role, content};
+  return out;
 }
 
 std::vector<text::ChatMessage> with_tools(std::vector<text::ChatMessage> messages, const ToolRequest& tools) {
+  for (text::ChatMessage& m : messages) {
+    if (m.role == "tool") m.role = "ipython";
+    if (!m.tool_calls.empty()) {
+      std::string text;
+      for (size_t i = 0; i < m.tool_calls.size(); ++i) text += (i ? "\n" : "") + llama_call_text(m.tool_calls[i]);
+      m.content = text;
+      m.tool_calls.clear();
+    }
+  }
   if (!tools.active()) return messages;
   std::string block =
       "Given the following functions, please respond with a JSON for a function call with its proper arguments "
@@ -175,29 +197,63 @@ std::vector<text::ChatMessage> with_tools(std::vector<text::ChatMessage> message
       return messages;
     }
   }
-  messages.push_back({"user", block});
+  messages.push_back({"user", block, {}});
   return messages;
+}
+
+std::string render_chat_prompt(const text::ChatTemplate& chat_template, const std::vector<text::ChatMessage>& messages,
+                               const ToolRequest& tools) {
+  if (chat_template.renders_tools()) {
+    std::vector<std::string> offered;
+    if (tools.active()) {
+      for (const ToolSpec& t : tools.tools) offered.push_back(t.json);
+    }
+    return chat_template.render_with_tools(messages, offered, true);
+  }
+  return chat_template.render(with_tools(messages, tools), true, tools.active());
 }
 
 std::string forced_call_schema(const ToolRequest& tools) {
   if (tools.choice != "required" && tools.choice != "function") return "";
   std::string alternatives;
+  const char* arguments = tools.format == ToolFormat::Qwen ? "arguments" : "parameters";
   for (const ToolSpec& t : tools.tools) {
     if (tools.choice == "function" && t.name != tools.name) continue;
     rapidjson::Value quoted(t.name.c_str(), static_cast<rapidjson::SizeType>(t.name.size()));
     alternatives += (alternatives.empty() ? "" : ",") +
-                    std::string(R"({"type":"object","properties":{"name":{"const":)") + compact(quoted) +
-                    R"(},"parameters":)" + t.parameters_json +
-                    R"(},"required":["name","parameters"],"additionalProperties":false})";
+                    std::string(R"({"type":"object","properties":{"name":{"const":)") + compact(quoted) + "},\"" +
+                    arguments + "\":" + t.parameters_json + R"(},"required":["name",")" + arguments +
+                    R"("],"additionalProperties":false})";
   }
   return R"({"anyOf":[)" + alternatives + "]}";
+}
+
+std::shared_ptr<const grammar::Grammar> forced_call_grammar(const ToolRequest& tools, int json_whitespace) {
+  const std::string schema = forced_call_schema(tools);
+  if (schema.empty()) return nullptr;
+  grammar::Grammar g = grammar::json_schema_grammar(schema, grammar::JsonGrammarOptions{json_whitespace});
+  if (tools.format == ToolFormat::Qwen) g = grammar::surround(std::move(g), kQwenCallOpen, kQwenCallClose);
+  return std::make_shared<const grammar::Grammar>(std::move(g));
 }
 
 std::optional<ToolCall> parse_tool_call(const std::string& text, const ToolRequest& tools, const std::string& id_seed) {
   if (!tools.active()) return std::nullopt;
   size_t begin = text.find_first_not_of(" \t\r\n");
   size_t end = text.find_last_not_of(" \t\r\n");
-  if (begin == std::string::npos || text[begin] != '{' || text[end] != '}') return std::nullopt;
+  if (begin == std::string::npos) return std::nullopt;
+  if (tools.format == ToolFormat::Qwen) {
+    // <tool_call>\n{…}\n</tool_call>, the whole answer (one call; whitespace around the JSON).
+    const std::string open = "<tool_call>", close = "</tool_call>";
+    if (text.compare(begin, open.size(), open) != 0 || end + 1 < begin + open.size() + close.size() ||
+        text.compare(end + 1 - close.size(), close.size(), close) != 0) {
+      return std::nullopt;
+    }
+    const size_t inner_end = end + 1 - close.size();
+    begin = text.find_first_not_of(" \t\r\n", begin + open.size());
+    if (begin == std::string::npos || begin >= inner_end) return std::nullopt;
+    end = text.find_last_not_of(" \t\r\n", inner_end - 1);
+  }
+  if (text[begin] != '{' || text[end] != '}') return std::nullopt;
   rapidjson::Document d;
   d.Parse(text.c_str() + begin, end - begin + 1);
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("name") || !d["name"].IsString()) return std::nullopt;

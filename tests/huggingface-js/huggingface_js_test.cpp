@@ -17,9 +17,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "nineteen/models/bert_tiny_maker.hpp"
+#include "nineteen/models/model_inspection.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/text/bpe_tokenizer.hpp"
 #include "nineteen/text/chat_template.hpp"
@@ -179,9 +181,316 @@ TEST(HuggingFaceJs, TokenizersAgreeOnTheCorpus) {
   }
 }
 
-// The chat templates of templates/: Llama 3.0 (as tiny-llama ships it) and 3.1, Qwen2.5 and
-// Mistral v0.1 as published in their tokenizer_config.json; Mistral v0.3's without its tool
-// branches (tools are not rendered here). No template is downloaded: these are copies.
+// A SentencePiece-style tokenizer.json (as Llama 2, Mistral and Phi-3 ship): BPE over characters
+// with "▁" for spaces, <0x00>..<0xFF> byte-fallback tokens, merges learnt here from the tiny-llama
+// corpus (most frequent pair first). `metaspace`: Mistral v0.3's form (a Metaspace pre-tokenizer,
+// prepend_scheme "first", and a Metaspace/ByteFallback/Fuse decoder); else Llama 2's / Phi-3's
+// (Prepend + Replace normalizers, a Replace/ByteFallback/Fuse/Strip decoder).
+void write_sentencepiece_style(const std::string& dir, bool metaspace) {
+  const std::string space = "\xE2\x96\x81";
+  auto characters = [](const std::string& word) {
+    std::vector<std::string> out;
+    for (size_t at = 0; at < word.size();) {
+      const unsigned char c = static_cast<unsigned char>(word[at]);
+      size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+      n = std::min(n, word.size() - at);
+      out.push_back(word.substr(at, n));
+      at += n;
+    }
+    return out;
+  };
+  std::map<std::string, int> word_counts;
+  const std::string corpus(models::tiny_llama_corpus());
+  std::string word;
+  for (char c : corpus + "\n") {
+    if (c == ' ' || c == '\n') {
+      if (!word.empty()) ++word_counts[space + word];
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  std::vector<std::string> vocab = {"<unk>", "<s>", "</s>"};
+  for (int b = 0; b < 256; ++b) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    vocab.push_back(name);
+  }
+  std::map<std::string, int> char_counts;
+  std::vector<std::pair<std::vector<std::string>, int>> words;
+  for (const auto& [w, count] : word_counts) {
+    words.push_back({characters(w), count});
+    for (const std::string& ch : words.back().first) char_counts[ch] += count;
+  }
+  // Characters seen once stay out of the vocabulary: they take the byte fallback.
+  for (const auto& [ch, count] : char_counts) {
+    if (count > 1) vocab.push_back(ch);
+  }
+  std::vector<std::string> merges;
+  for (int round = 0; round < 400; ++round) {
+    std::map<std::pair<std::string, std::string>, int> pairs;
+    for (const auto& [symbols, count] : words) {
+      for (size_t i = 0; i + 1 < symbols.size(); ++i) pairs[{symbols[i], symbols[i + 1]}] += count;
+    }
+    std::pair<std::string, std::string> best;
+    int best_count = 1;
+    for (const auto& [pair, count] : pairs) {
+      const bool known = std::find(vocab.begin(), vocab.end(), pair.first) != vocab.end() &&
+                         std::find(vocab.begin(), vocab.end(), pair.second) != vocab.end();
+      if (known && count > best_count) best = pair, best_count = count;
+    }
+    if (best_count <= 1) break;
+    merges.push_back(best.first + " " + best.second);
+    vocab.push_back(best.first + best.second);
+    for (auto& [symbols, count] : words) {
+      std::vector<std::string> merged;
+      for (size_t i = 0; i < symbols.size(); ++i) {
+        if (i + 1 < symbols.size() && symbols[i] == best.first && symbols[i + 1] == best.second) {
+          merged.push_back(best.first + best.second);
+          ++i;
+        } else {
+          merged.push_back(symbols[i]);
+        }
+      }
+      symbols = std::move(merged);
+    }
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("version");
+  w.String("1.0");
+  w.Key("added_tokens");
+  w.StartArray();
+  for (int id = 0; id < 3; ++id) {
+    w.StartObject();
+    w.Key("id");
+    w.Int(id);
+    w.Key("content");
+    w.String(vocab[id].c_str());
+    for (const char* flag : {"single_word", "lstrip", "rstrip", "normalized"}) {
+      w.Key(flag);
+      w.Bool(false);
+    }
+    w.Key("special");
+    w.Bool(true);
+    w.EndObject();
+  }
+  w.EndArray();
+  auto metaspace_object = [&] {
+    w.StartObject();
+    w.Key("type");
+    w.String("Metaspace");
+    w.Key("replacement");
+    w.String(space.c_str());
+    w.Key("prepend_scheme");
+    w.String("first");
+    w.Key("split");
+    w.Bool(false);
+    w.EndObject();
+  };
+  w.Key("normalizer");
+  if (metaspace) {
+    w.Null();
+  } else {
+    w.StartObject();
+    w.Key("type");
+    w.String("Sequence");
+    w.Key("normalizers");
+    w.StartArray();
+    w.StartObject();
+    w.Key("type");
+    w.String("Prepend");
+    w.Key("prepend");
+    w.String(space.c_str());
+    w.EndObject();
+    w.StartObject();
+    w.Key("type");
+    w.String("Replace");
+    w.Key("pattern");
+    w.StartObject();
+    w.Key("String");
+    w.String(" ");
+    w.EndObject();
+    w.Key("content");
+    w.String(space.c_str());
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+  }
+  w.Key("pre_tokenizer");
+  if (metaspace) metaspace_object();
+  else w.Null();
+  w.Key("post_processor");
+  w.Null();
+  w.Key("decoder");
+  if (metaspace) {
+    w.StartObject();
+    w.Key("type");
+    w.String("Sequence");
+    w.Key("decoders");
+    w.StartArray();
+    metaspace_object();
+    for (const char* type : {"ByteFallback", "Fuse"}) {
+      w.StartObject();
+      w.Key("type");
+      w.String(type);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  } else {
+    w.StartObject();
+    w.Key("type");
+    w.String("Sequence");
+    w.Key("decoders");
+    w.StartArray();
+    w.StartObject();
+    w.Key("type");
+    w.String("Replace");
+    w.Key("pattern");
+    w.StartObject();
+    w.Key("String");
+    w.String(space.c_str());
+    w.EndObject();
+    w.Key("content");
+    w.String(" ");
+    w.EndObject();
+    for (const char* type : {"ByteFallback", "Fuse"}) {
+      w.StartObject();
+      w.Key("type");
+      w.String(type);
+      w.EndObject();
+    }
+    w.StartObject();
+    w.Key("type");
+    w.String("Strip");
+    w.Key("content");
+    w.String(" ");
+    w.Key("start");
+    w.Int(1);
+    w.Key("stop");
+    w.Int(0);
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+  }
+  w.Key("model");
+  w.StartObject();
+  w.Key("type");
+  w.String("BPE");
+  w.Key("dropout");
+  w.Null();
+  w.Key("unk_token");
+  w.String("<unk>");
+  w.Key("continuing_subword_prefix");
+  w.Null();
+  w.Key("end_of_word_suffix");
+  w.Null();
+  w.Key("fuse_unk");
+  w.Bool(true);
+  w.Key("byte_fallback");
+  w.Bool(true);
+  w.Key("ignore_merges");
+  w.Bool(false);
+  w.Key("vocab");
+  w.StartObject();
+  for (size_t id = 0; id < vocab.size(); ++id) {
+    w.Key(vocab[id].c_str());
+    w.Int(static_cast<int>(id));
+  }
+  w.EndObject();
+  w.Key("merges");
+  w.StartArray();
+  for (const std::string& m : merges) w.String(m.c_str());
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  fs::create_directories(dir);
+  std::ofstream(dir + "/tokenizer.json", std::ios::binary) << buffer.GetString();
+  std::ofstream(dir + "/tokenizer_config.json", std::ios::binary)
+      << R"({"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"})";
+}
+
+// Llama 2 / Phi-3 and Mistral v0.3 style tokenizer.json files (made above, nothing downloaded): the
+// same ids as @huggingface/transformers on the corpus and on strings that stress the "▁" handling
+// (leading, repeated and trailing spaces, text around <s> and </s>, "▁" typed by the user, bytes
+// outside the vocabulary), and the same decoded text.
+TEST(HuggingFaceJs, SentencePieceStyleTokenizersAgree) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  ScratchDir root;
+  write_sentencepiece_style(root.file("sp-legacy"), false);
+  write_sentencepiece_style(root.file("sp-metaspace"), true);
+  std::vector<std::string> texts = corpus();
+  for (const char* extra : {"<s>Hello</s> world", "Hello<s>", " <s> spaced </s> ", "<s>", "a</s>b</s>",
+                            "\xE2\x96\x81" "already\xE2\x96\x81" "spelt", "  two leading", "x  ", "\xF0\x9F\xA6\x80 crab",
+                            "the the the", "\xC3\xA9t\xC3\xA9 \xE4\xB8\xAD", "tab\tnew\nline\r\n"}) {
+    texts.push_back(extra);
+  }
+  {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("texts");
+    w.StartArray();
+    for (const std::string& t : texts) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+    w.EndArray();
+    w.EndObject();
+    std::ofstream(root.file("texts.json"), std::ios::binary) << buffer.GetString();
+  }
+  auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(root.file("texts.json")) +
+                                                " sp-legacy:bpe sp-metaspace:bpe");
+  ASSERT_EQ(rc, 0) << out;
+  auto results = json_lines(out, "model");
+  ASSERT_EQ(results.size(), 2u) << out;
+  for (const char* name : {"sp-legacy", "sp-metaspace"}) {
+    SCOPED_TRACE(name);
+    text::BpeTokenizer sp = text::BpeTokenizer::from_file(root.file(std::string(name) + "/tokenizer.json"));
+    EXPECT_TRUE(sp.sentencepiece_style());
+    const rapidjson::Document& js = results[name];
+    size_t tokens = 0, fallback = 0, merged = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::vector<int32_t> ours = sp.encode(texts[i]);
+      EXPECT_EQ(ours, ids_of(js["ids"][i])) << "text " << i << ": \"" << printable(texts[i]) << "\"";
+      const rapidjson::Value& decoded = js["decoded"][i];
+      EXPECT_EQ(printable(sp.decode(ours)), printable(std::string(decoded.GetString(), decoded.GetStringLength())))
+          << "decode, text " << i << ": \"" << printable(texts[i]) << "\"";
+      tokens += ours.size();
+      for (int32_t id : ours) {
+        fallback += id >= 3 && id < 259;
+        merged += sp.token_string(id).size() > 4;
+      }
+    }
+    // Not a trivial agreement: real merges, and characters outside the vocabulary as bytes.
+    EXPECT_GT(tokens, 500u);
+    EXPECT_GT(fallback, 20u);
+    EXPECT_GT(merged, 50u);
+  }
+}
+
+// A Mistral folder whose tokenizer.json is SentencePiece-style (as every real Mistral, Llama 2 and
+// Phi-3 folder has) is servable: `nineteen-models inspect` reads it. Needs no node.
+TEST(SentencePieceStyle, MistralAndPhi3FoldersAreServable) {
+  for (const char* family : {"mistral", "phi3"}) {
+    SCOPED_TRACE(family);
+    ScratchDir root;
+    models::TinyLlamaOptions options;
+    options.family = family;
+    options.vocab = 1024;  // room for the SentencePiece-style vocabulary's ids
+    const std::string dir = root.file("model");
+    models::make_tiny_llama(dir, options);
+    write_sentencepiece_style(root.file("sp"), std::string(family) == "mistral");
+    fs::copy_file(root.file("sp/tokenizer.json"), dir + "/tokenizer.json", fs::copy_options::overwrite_existing);
+    const models::ModelInspection r = models::inspect_model_dir(dir);
+    EXPECT_TRUE(r.servable()) << r.text();
+    EXPECT_NE(r.text().find("SentencePiece-style BPE"), std::string::npos) << r.text();
+    // The tokenizer round-trips text through it.
+    text::BpeTokenizer t = text::BpeTokenizer::from_file(dir + "/tokenizer.json");
+    EXPECT_EQ(t.decode(t.encode("The quick brown fox, \xF0\x9F\xA6\x80 and caf\xC3\xA9.")),
+              "The quick brown fox, \xF0\x9F\xA6\x80 and caf\xC3\xA9.");
+  }
+}
+
 struct TemplateCase {
   const char* file;
   const char* bos;  // nullptr: "bos_token": null, as Qwen has
@@ -211,6 +520,9 @@ std::string json_string(const std::string& s) {
   return buffer.GetString();
 }
 
+// The chat templates of templates/ (Llama 3.0 and 3.1, Qwen2.5, Mistral v0.1 and v0.3 with its tool
+// branches, Phi-3-mini and Phi-3.5-mini) as published in their tokenizer_config.json files;
+// templates/README.md says where each copy was checked. No template is downloaded.
 TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
   if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
   const auto cases = chat_cases();
@@ -218,7 +530,8 @@ TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
   const TemplateCase templates[] = {
       {"llama-3.0.jinja", "<|begin_of_text|>", "<|eot_id|>"}, {"llama-3.1.jinja", "<|begin_of_text|>", "<|eot_id|>"},
       {"qwen2.5.jinja", nullptr, "<|im_end|>"},               {"mistral-v0.1.jinja", "<s>", "</s>"},
-      {"mistral-v0.3.jinja", "<s>", "</s>"}};
+      {"mistral-v0.3.jinja", "<s>", "</s>"},                  {"phi-3-mini.jinja", "<s>", "<|endoftext|>"},
+      {"phi-3.5-mini.jinja", "<s>", "<|endoftext|>"}};
   for (const TemplateCase& t : templates) {
     SCOPED_TRACE(t.file);
     ScratchDir dir;
@@ -265,6 +578,72 @@ TEST(HuggingFaceJs, ChatTemplatesRenderAsJinjaDoes) {
       rendered += error.empty() && text == want;
     }
     EXPECT_GE(rendered, 6u) << "most cases render in every family";
+  }
+}
+
+std::string compact_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  v.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// Qwen2.5's tool branches: tools offered (with and without a system message), assistant turns that
+// call one or two tools (with and without content), runs of tool results, results with no tools
+// offered, unicode, quotes, backslashes, tabs, CR/LF and nested arguments in the JSON `tojson` writes.
+TEST(HuggingFaceJs, QwenToolsRenderAsJinjaDoes) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  std::ifstream cases_in(kFolder + "/tool_cases.json", std::ios::binary);
+  const std::string cases_json((std::istreambuf_iterator<char>(cases_in)), std::istreambuf_iterator<char>());
+  rapidjson::Document cases;
+  cases.Parse(cases_json.c_str(), cases_json.size());
+  ASSERT_FALSE(cases.HasParseError());
+  ASSERT_GE(cases["cases"].Size(), 8u);
+
+  ScratchDir dir;
+  const std::string template_path = kFolder + "/templates/qwen2.5.jinja";
+  std::ifstream in(template_path, std::ios::binary);
+  const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(dir.file("tokenizer_config.json"))
+      << "{\"chat_template\": " << json_string(source) << ", \"bos_token\": null, \"eos_token\": \"<|im_end|>\"}";
+  text::ChatTemplate ours = text::ChatTemplate::from_model_dir(dir.path());
+  ASSERT_TRUE(ours.renders_tools());
+
+  auto [rc, out] = run_node("render.mjs", quoted(template_path) + " " + quoted(kFolder + "/tool_cases.json") + " '' " +
+                                              quoted("<|im_end|>"));
+  ASSERT_EQ(rc, 0) << out;
+  std::map<size_t, rapidjson::Document> js;
+  size_t begin = 0;
+  while (begin < out.size()) {
+    size_t end = out.find('\n', begin);
+    if (end == std::string::npos) end = out.size();
+    rapidjson::Document d;
+    d.Parse(out.data() + begin, end - begin);
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("index")) js[d["index"].GetUint()] = std::move(d);
+    begin = end + 1;
+  }
+  const auto& list = cases["cases"];
+  ASSERT_EQ(js.size(), list.Size()) << out;
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+    const auto& c = list[i];
+    std::vector<std::string> tools;
+    if (c.HasMember("tools")) {
+      for (const auto& t : c["tools"].GetArray()) tools.push_back(compact_json(t));
+    }
+    std::vector<text::ChatMessage> messages;
+    for (const auto& m : c["messages"].GetArray()) {
+      text::ChatMessage message{m["role"].GetString(), m["content"].GetString(), {}};
+      if (m.HasMember("tool_calls")) {
+        for (const auto& call : m["tool_calls"].GetArray()) {
+          message.tool_calls.push_back({call["function"]["name"].GetString(), compact_json(call["function"]["arguments"])});
+        }
+      }
+      messages.push_back(std::move(message));
+    }
+    ASSERT_TRUE(js[i].HasMember("text")) << "case " << i << ": " << out;
+    const std::string want(js[i]["text"].GetString(), js[i]["text"].GetStringLength());
+    EXPECT_EQ(printable(ours.render_with_tools(messages, tools, c["add_generation_prompt"].GetBool())), printable(want))
+        << "case " << i;
   }
 }
 

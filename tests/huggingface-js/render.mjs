@@ -2,7 +2,8 @@
 // template for every case of a cases file.
 //
 // usage: node render.mjs TEMPLATE.jinja CASES.json BOS_TOKEN EOS_TOKEN
-//   CASES.json is {"cases": [{"messages": [...], "add_generation_prompt": bool}, ...]}. Prints one
+//   CASES.json is {"cases": [{"messages": [...], "add_generation_prompt": bool, "tools": [...]?}, ...]}
+//   (tools, when a case has them, as transformers' apply_chat_template passes them). Prints one
 //   JSON line per case: {"index": i, "text": rendered} or {"index": i, "error": message} when the
 //   template raises (e.g. roles that do not alternate).
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ cases.forEach((c, index) => {
     const text = template.render({
       messages: c.messages,
       add_generation_prompt: c.add_generation_prompt,
+      ...(c.tools ? { tools: c.tools } : {}),
       bos_token: bosToken,
       eos_token: eosToken,
     });

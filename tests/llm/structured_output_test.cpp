@@ -4,6 +4,8 @@
 // unsupported schema keyword is refused by name.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <rapidjson/document.h>
 
 #include "llm_plugin.hpp"
@@ -136,6 +138,12 @@ TEST_F(StructuredOutput, JsonObjectChoicesAndGrammars) {
     ASSERT_GE(g.size(), 5u) << g;
     EXPECT_TRUE(g.rfind("yes ", 0) == 0 || g.rfind("no ", 0) == 0) << g;
     EXPECT_EQ(chat_->check({greq}, {gresponse})[0].quality >= 0.99, true) << g;
+    // guided_regex (vLLM): the answer matches the pattern whole, and checks as honest.
+    const std::string rreq = request(R"("guided_regex":"(yes|no), [A-Z][a-z]{1,4} \\d{2}")", seed, false);
+    const std::string rresponse = serve_answer(*chat_, rreq);
+    const std::string r = content_of(rresponse);
+    EXPECT_TRUE(std::regex_match(r, std::regex("(yes|no), [A-Z][a-z]{1,4} \\d{2}"))) << r;
+    EXPECT_GE(chat_->check({rreq}, {rresponse})[0].quality, 0.99) << r;
   }
 }
 
@@ -154,8 +162,11 @@ TEST_F(StructuredOutput, UnsupportedKeywordsAndBadFormatsAreRefusedByName) {
   message = error_text(
       [&] { chat_->validate(request(R"("grammar":"root ::= \"a\"","guided_choice":["a"])", 1, false)); }, NT_INVALID_ARGUMENT);
   EXPECT_NE(message.find("only one of"), std::string::npos) << message;
-  message = error_text([&] { chat_->validate(request(R"("guided_regex":"a+")", 1, false)); }, NT_UNIMPLEMENTED);
-  EXPECT_NE(message.find("guided_regex"), std::string::npos) << message;
+  message = error_text([&] { chat_->validate(request(R"("guided_regex":"(a)\\1")", 1, false)); }, NT_UNIMPLEMENTED);
+  EXPECT_NE(message.find("request key \"guided_regex\""), std::string::npos) << message;
+  EXPECT_NE(message.find("backreference"), std::string::npos) << message;
+  message = error_text([&] { chat_->validate(request(R"("guided_regex":"(ab")", 1, false)); }, NT_INVALID_ARGUMENT);
+  EXPECT_NE(message.find("request key \"guided_regex\""), std::string::npos) << message;
 }
 
 }  // namespace

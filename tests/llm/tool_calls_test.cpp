@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "generation_request.hpp"
 #include "llm_plugin.hpp"
@@ -27,11 +32,12 @@ const char* kTools = R"([{"type":"function","function":{"name":"get_weather","de
   {"type":"function","function":{"name":"add","parameters":{"type":"object","properties":{"a":{"type":"boolean"},
   "b":{"type":"null"}},"required":["a","b"],"additionalProperties":false}}}])";
 
-std::string request(const std::string& tool_choice, uint64_t seed, bool stream, const std::string& messages = "") {
+std::string request(const std::string& tool_choice, uint64_t seed, bool stream, const std::string& messages = "",
+                    int max_tokens = 80) {
   return std::string(R"({"messages":)") +
          (messages.empty() ? R"([{"role":"user","content":"What is the weather in Paris?"}])" : messages) +
          R"(,"tools":)" + kTools + (tool_choice.empty() ? "" : ",\"tool_choice\":" + tool_choice) +
-         ",\"max_tokens\":80,\"temperature\":1,\"seed\":" + std::to_string(seed) +
+         ",\"max_tokens\":" + std::to_string(max_tokens) + ",\"temperature\":1,\"seed\":" + std::to_string(seed) +
          ",\"stream\":" + (stream ? "true" : "false") + ",\"logprobs\":true}";
 }
 
@@ -146,11 +152,15 @@ TEST_F(ToolCalls, ToolTurnsAndEarlierCallsRenderAsLlama31Does) {
   GenerationRequest g = GenerationRequest::parse(request("", 1, false, messages), LlmTaskType::Chat, 256);
   ASSERT_EQ(g.messages.size(), 4u);
   EXPECT_EQ(g.messages[0].role, "system");
-  EXPECT_EQ(g.messages[2].content, R"({"name": "get_weather", "parameters": {"city": "Paris", "unit": "celsius"}})");
-  EXPECT_EQ(g.messages[3].role, "ipython");
+  ASSERT_EQ(g.messages[2].tool_calls.size(), 1u);
+  EXPECT_EQ(g.messages[2].tool_calls[0].name, "get_weather");
+  EXPECT_EQ(g.messages[3].role, "tool");
+  const std::vector<text::ChatMessage> llama = with_tools(g.messages, g.tools);
+  EXPECT_EQ(llama[2].content, R"({"name": "get_weather", "parameters": {"city": "Paris", "unit": "celsius"}})");
+  EXPECT_EQ(llama[3].role, "ipython");
   EXPECT_EQ(g.tools.choice, "auto");
   auto loaded = LoadedModel::load(TinyModels::get().reference(), {});
-  const std::string prompt = loaded->chat_template->render(with_tools(g.messages, g.tools), true, true);
+  const std::string prompt = render_chat_prompt(*loaded->chat_template, g.messages, g.tools);
   EXPECT_NE(prompt.find("Given the following functions, please respond with a JSON for a function call"), std::string::npos) << prompt;
   EXPECT_NE(prompt.find("{\n    \"type\": \"function\",\n    \"function\": {\n        \"name\": \"get_weather\""), std::string::npos) << prompt;
   EXPECT_NE(prompt.find("<|start_header_id|>ipython<|end_header_id|>\n\n21 degrees<|eot_id|>"), std::string::npos) << prompt;
@@ -175,6 +185,137 @@ TEST_F(ToolCalls, BadToolRequestsAreRefusedByName) {
   EXPECT_NE(m.find("keyword \"minimum\""), std::string::npos) << m;
   m = error_text([&] { GenerationRequest::parse(R"({"prompt":"x","tools":[]})", LlmTaskType::Completions, 64); }, NT_UNIMPLEMENTED);
   EXPECT_NE(m.find("\"tools\": not supported"), std::string::npos) << m;
+}
+
+// The tiny model with Qwen2.5's published chat template (tests/huggingface-js/templates), so its
+// chat turns, tools and calls take Qwen2.5's format.
+class QwenToolCalls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    namespace fs = std::filesystem;
+    dir_ = new std::string(TinyModels::get().folder() + "/tiny-qwen-template");
+    fs::remove_all(*dir_);
+    fs::copy(TinyModels::get().reference(), *dir_, fs::copy_options::recursive);
+    std::ifstream in(std::string(NINETEEN_CHAT_TEMPLATES_DIR) + "/qwen2.5.jinja", std::ios::binary);
+    const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_NE(source.find("<tool_call>"), std::string::npos);
+    const std::string config_path = *dir_ + "/tokenizer_config.json";
+    std::ifstream config_in(config_path, std::ios::binary);
+    const std::string config_text((std::istreambuf_iterator<char>(config_in)), std::istreambuf_iterator<char>());
+    rapidjson::Document config;
+    config.Parse(config_text.c_str(), config_text.size());
+    config["chat_template"].SetString(source.c_str(), static_cast<rapidjson::SizeType>(source.size()), config.GetAllocator());
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    config.Accept(w);
+    std::ofstream(config_path, std::ios::binary | std::ios::trunc) << buffer.GetString();
+    plugin_ = new LlmPlugin(sdk::Host());
+    chat_ = make_task(*plugin_, "chat", task_config("chat", *dir_, "\"json_whitespace\":1")).release();
+  }
+  static void TearDownTestSuite() {
+    delete chat_;
+    delete plugin_;
+    delete dir_;
+  }
+  static std::string* dir_;
+  static LlmPlugin* plugin_;
+  static sdk::Task* chat_;
+};
+
+std::string* QwenToolCalls::dir_ = nullptr;
+LlmPlugin* QwenToolCalls::plugin_ = nullptr;
+sdk::Task* QwenToolCalls::chat_ = nullptr;
+
+TEST_F(QwenToolCalls, ToolsCallsAndResultsRenderAsQwen25Does) {
+  const std::string messages =
+      R"([{"role":"developer","content":"Be brief."},{"role":"user","content":"Weather in Paris?"},)"
+      R"({"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":)"
+      R"({"name":"get_weather","arguments":"{\"city\":\"Paris\",\"unit\":\"celsius\"}"}}]},)"
+      R"({"role":"tool","tool_call_id":"call_1","content":"21 degrees"},{"role":"tool","content":"windy"}])";
+  auto loaded = LoadedModel::load(*dir_, {});
+  ASSERT_TRUE(loaded->chat_template && loaded->chat_template->renders_tools());
+  GenerationRequest g = GenerationRequest::parse(request("", 1, false, messages), LlmTaskType::Chat, 256, {},
+                                                 tool_format_of(&*loaded->chat_template));
+  EXPECT_EQ(g.tools.format, ToolFormat::Qwen);
+  const std::string prompt = render_chat_prompt(*loaded->chat_template, g.messages, g.tools);
+  EXPECT_EQ(prompt.rfind("<|im_start|>system\nBe brief.\n\n# Tools\n\nYou may call one or more functions", 0), 0u) << prompt;
+  EXPECT_NE(prompt.find("<tools>\n{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": "
+                        "\"The weather in a city\", \"parameters\": {\"type\": \"object\""),
+            std::string::npos)
+      << prompt;
+  EXPECT_NE(prompt.find("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": "
+                        "\"Paris\", \"unit\": \"celsius\"}}\n</tool_call><|im_end|>\n"),
+            std::string::npos)
+      << prompt;
+  EXPECT_NE(prompt.find("<|im_start|>user\n<tool_response>\n21 degrees\n</tool_response>\n<tool_response>\nwindy\n"
+                        "</tool_response><|im_end|>\n<|im_start|>assistant\n"),
+            std::string::npos)
+      << prompt;
+  EXPECT_EQ(prompt.find("ipython"), std::string::npos) << prompt;
+  // Without tools offered the results still render as the template writes them.
+  GenerationRequest none = GenerationRequest::parse(request("\"none\"", 1, false, messages), LlmTaskType::Chat, 256, {},
+                                                    ToolFormat::Qwen);
+  const std::string plain = render_chat_prompt(*loaded->chat_template, none.messages, none.tools);
+  EXPECT_EQ(plain.find("# Tools"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("<tool_response>\nwindy\n</tool_response>"), std::string::npos) << plain;
+  // The answer's call is parsed from Qwen's wrapper (and only from it).
+  auto call = parse_tool_call("<tool_call>\n{\"name\": \"add\", \"arguments\": {\"a\": true, \"b\": null}}\n</tool_call>",
+                              g.tools, "x");
+  ASSERT_TRUE(call.has_value());
+  EXPECT_EQ(call->name, "add");
+  EXPECT_EQ(call->arguments, R"({"a":true,"b":null})");
+  EXPECT_FALSE(parse_tool_call("{\"name\": \"add\", \"arguments\": {\"a\": true, \"b\": null}}", g.tools, "x"));
+  EXPECT_FALSE(parse_tool_call("<tool_call>\n{\"name\": \"nope\", \"arguments\": {}}\n</tool_call>", g.tools, "x"));
+  EXPECT_FALSE(parse_tool_call("<tool_call>\n{\"name\": \"add\"", g.tools, "x"));
+}
+
+TEST_F(QwenToolCalls, ANamedCallIsForcedInQwensWrapperAndChecksAsHonest) {
+  for (uint64_t seed : {1, 2}) {
+    // Qwen's wrapper and a city of up to 10 random characters take more tokens of the tiny vocabulary.
+    const std::string req = request(R"({"type":"function","function":{"name":"get_weather"}})", seed, false, "", 240);
+    const std::string response = serve_answer(*chat_, req);
+    rapidjson::Document d;
+    d.Parse(response.c_str());
+    const auto& choice = d[0]["choices"][0];
+    ASSERT_STREQ(choice["finish_reason"].GetString(), "tool_calls") << response;
+    const auto& call = choice["message"]["tool_calls"][0];
+    EXPECT_STREQ(call["function"]["name"].GetString(), "get_weather") << response;
+    expect_weather_arguments(call["function"]["arguments"].GetString());
+    sdk::CheckResult r = chat_->check({req}, {response})[0];
+    EXPECT_GE(r.quality, 0.99) << r.reason;
+    // A claimed call its tokens do not make is refused.
+    std::string forged = response;
+    const std::string marker = "\"arguments\":\"{";
+    const size_t at = forged.find(marker);
+    ASSERT_NE(at, std::string::npos) << response;
+    forged.insert(at + marker.size(), "\\\"extra\\\":1,");
+    EXPECT_EQ(chat_->check({req}, {forged})[0].quality, 0.0);
+  }
+}
+
+TEST_F(QwenToolCalls, ARequiredCallStreamsAsOpenAiDeltas) {
+  const std::string req = request("\"required\"", 7, true, "", 240);
+  sdk::CollectingCall call;
+  chat_->serve(req, call);
+  std::string name, arguments, finish;
+  for (const std::string& chunk : call.chunks) {
+    rapidjson::Document d;
+    d.Parse(chunk.c_str());
+    const auto& choice = d["choices"][0];
+    const auto& delta = choice["delta"];
+    if (delta.HasMember("content")) EXPECT_STREQ(delta["content"].GetString(), "");
+    if (delta.HasMember("tool_calls")) {
+      const auto& t = delta["tool_calls"][0];
+      if (t["function"].HasMember("name")) name += t["function"]["name"].GetString();
+      arguments += t["function"]["arguments"].GetString();
+    }
+    if (choice["finish_reason"].IsString()) finish = choice["finish_reason"].GetString();
+  }
+  EXPECT_EQ(finish, "tool_calls");
+  ASSERT_TRUE(name == "get_weather" || name == "add") << name;
+  if (name == "get_weather") expect_weather_arguments(arguments);
+  sdk::CheckResult r = chat_->check({req}, {call.response_json()})[0];
+  EXPECT_GE(r.quality, 0.99) << r.reason;
 }
 
 }  // namespace

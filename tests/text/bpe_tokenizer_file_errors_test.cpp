@@ -93,5 +93,47 @@ TEST(BpeTokenizerFileErrors, UnsupportedPipelineParts) {
   EXPECT_CONTAINS(rejection(no_byte_level), "bad.json: pre_tokenizer has no ByteLevel step");
 }
 
+// SentencePiece-style files (Llama 2 / Mistral / Phi-3): what they may hold, and what is refused.
+TEST(BpeTokenizerFileErrors, SentencePieceStyleParts) {
+  const std::string vocab = R"("model": {"type": "BPE", "byte_fallback": true, "fuse_unk": true, "unk_token": "<unk>",
+      "vocab": {"<unk>": 0, "<0x21>": 1, "\u2581": 2, "a": 3, "b": 4, "\u2581a": 5, "ab": 6},
+      "merges": ["\u2581 a", "a b"]})";
+  const std::string legacy_normalizer =
+      R"("normalizer": {"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "\u2581"},
+         {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"}]}, "pre_tokenizer": null)";
+  const std::string decoder =
+      R"("decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "\u2581"},
+         "content": " "}, {"type": "ByteFallback"}, {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1,
+         "stop": 0}]})";
+  BpeTokenizer legacy = BpeTokenizer::from_json("{" + legacy_normalizer + ", " + decoder + ", " + vocab + "}", "sp.json");
+  EXPECT_TRUE(legacy.sentencepiece_style());
+  // "▁a" then "b" ("▁ a" ranks before "a b"), "▁" for the space, "!" as its byte token.
+  EXPECT_EQ(legacy.encode("ab a!"), (std::vector<int32_t>{5, 4, 5, 1}));
+  EXPECT_EQ(legacy.decode({5, 4, 5, 1}), "ab a!");
+  // The Metaspace form: no prefix after a leading added token ("first"), split before each "▁".
+  BpeTokenizer metaspace = BpeTokenizer::from_json(
+      R"({"pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true}, )" +
+          decoder + ", " + vocab + "}",
+      "sp.json");
+  EXPECT_EQ(metaspace.encode("ab"), (std::vector<int32_t>{5, 4}));
+  // A character with no token and no byte tokens becomes <unk>, consecutive ones fused.
+  EXPECT_EQ(legacy.encode("cc"), (std::vector<int32_t>{2, 0}));
+
+  EXPECT_CONTAINS(rejection("{" + std::string(R"("normalizer": {"type": "Replace", "pattern": {"Regex": " +"}, "content": "x"},)") +
+                            R"( "pre_tokenizer": null, )" + vocab + "}"),
+                  "bad.json: normalizer.pattern must be {\"String\": \"...\"} (a Regex pattern is not supported)");
+  EXPECT_CONTAINS(rejection("{" + legacy_normalizer + R"(, "decoder": {"type": "Strip", "content": " ", "start": 1, "stop": 1}, )" +
+                            vocab + "}"),
+                  "bad.json: decoder is a Strip other than of leading spaces");
+  EXPECT_CONTAINS(rejection(R"({"pre_tokenizer": {"type": "Metaspace", "prepend_scheme": "sometimes"}, )" + vocab + "}"),
+                  "bad.json: pre_tokenizer.prepend_scheme must be \"always\", \"first\" or \"never\"");
+  // A byte-level file may not take SentencePiece normalizers.
+  EXPECT_CONTAINS(rejection(tiny_with("\"normalizer\": null", "\"normalizer\": {\"type\": \"Prepend\", \"prepend\": \"x\"}")),
+                  "bad.json: normalizer has Prepend/Replace steps");
+  // Neither a pre-tokenizer nor a normalizer that spells spaces: the file says nothing of its spaces.
+  EXPECT_CONTAINS(rejection("{" + std::string(R"("pre_tokenizer": null, )") + vocab + "}"),
+                  "bad.json: pre_tokenizer is missing");
+}
+
 }  // namespace
 }  // namespace nineteen::text

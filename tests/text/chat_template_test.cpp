@@ -125,5 +125,35 @@ TEST(ChatTemplate, RenderedMarkersEncodeAsSingleSpecialTokens) {
   }
 }
 
+// Phi-3: the published turn layout, with the template's own BOS when it opens with {{ bos_token }};
+// a template that writes the assistant header after every user turn is another format: refused.
+TEST(ChatTemplate, Phi3TurnsAndItsVariants) {
+  const std::string turns =
+      R"({% for message in messages %}{% if message['role'] == 'system' %}{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %})";
+  auto load = [](const std::string& source) {
+    testing::TempDir dir;
+    std::string escaped;
+    for (char c : source) {
+      if (c == '\\' || c == '"') escaped += '\\';
+      escaped += c;
+    }
+    dir.write("tokenizer_config.json",
+              R"({"bos_token": "<s>", "eos_token": "<|endoftext|>", "chat_template": ")" + escaped + "\"}");
+    return ChatTemplate::from_model_dir(dir.path());
+  };
+  ChatTemplate phi3 = load(turns);
+  EXPECT_EQ(phi3.format(), ChatTemplate::Format::Phi3);
+  EXPECT_EQ(phi3.end_of_turn(), "<|end|>");
+  EXPECT_EQ(phi3.render({{"system", "Be brief."}, {"user", "Hi"}}),
+            "<|system|>\nBe brief.<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\n");
+  EXPECT_EQ(phi3.render({{"user", "Hi"}, {"assistant", "Hello"}}, false),
+            "<|user|>\nHi<|end|>\n<|assistant|>\nHello<|end|>\n<|endoftext|>");
+  EXPECT_EQ(load("{{ bos_token }}" + turns).render({{"user", "Hi"}}), "<s><|user|>\nHi<|end|>\n<|assistant|>\n");
+  const std::string header_after_user =
+      R"({{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') %}{{'<|user|>' + '\n' + message['content'] + '<|end|>' + '\n' + '<|assistant|>' + '\n'}}{% elif (message['role'] == 'assistant') %}{{message['content'] + '<|end|>' + '\n'}}{% endif %}{% endfor %})";
+  std::string message = sdk_error_text([&] { load(header_after_user); }, NT_INVALID_ARGUMENT);
+  EXPECT_NE(message.find("not a format this SDK renders"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace nineteen::text

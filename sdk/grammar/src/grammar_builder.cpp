@@ -280,4 +280,23 @@ void Grammar::check_left_recursion() const {
   }
 }
 
+Grammar surround(Grammar g, std::string_view before, std::string_view after) {
+  std::vector<Element> sequence;
+  auto literal = [&](std::string_view text) {
+    for (unsigned char c : text) {
+      ByteSet set;
+      set.add(c, c);
+      g.byte_sets.push_back(set);
+      sequence.push_back(Element{Element::Bytes, static_cast<uint32_t>(g.byte_sets.size() - 1)});
+    }
+  };
+  literal(before);
+  sequence.push_back(Element{Element::Rule, g.root});
+  literal(after);
+  g.rules.push_back({sequence});
+  g.rule_names.push_back("surround");
+  g.root = static_cast<uint32_t>(g.rules.size() - 1);
+  return g;
+}
+
 }  // namespace nineteen::grammar

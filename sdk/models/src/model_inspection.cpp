@@ -172,7 +172,9 @@ void inspect_llm(ModelInspection& r, const std::string& dir) {
   } else {
     try {
       text::BpeTokenizer t = text::BpeTokenizer::from_file(tokenizer.string());
-      r.facts.push_back("tokenizer.json: byte-level BPE, " + std::to_string(t.vocab_size()) + " ids");
+      r.facts.push_back(std::string("tokenizer.json: ") +
+                        (t.sentencepiece_style() ? "SentencePiece-style BPE (byte fallback), " : "byte-level BPE, ") +
+                        std::to_string(t.vocab_size()) + " ids");
       if (static_cast<int64_t>(t.vocab_size()) > c.vocab_size) {
         r.problems.push_back("tokenizer.json assigns ids up to " + std::to_string(t.vocab_size() - 1) +
                              " but config.json's vocab_size is " + std::to_string(c.vocab_size) +

@@ -53,12 +53,78 @@ void BpeMerger::encode_piece(std::string_view piece, std::vector<int32_t>& ids) 
   cache_->ids_by_piece.emplace(key, std::move(piece_ids));
 }
 
+struct Symbol {
+  int32_t id;
+  int32_t prev, next;           // neighbours in the list, -1 at the ends
+  uint32_t first_byte, length;  // the bytes of `piece` it covers; length 0 once merged away
+};
+
+namespace {
+
+// The length of the UTF-8 sequence that starts at `text[at]` (1 for a byte that starts none).
+size_t utf8_length(std::string_view text, size_t at) {
+  const unsigned char c = static_cast<unsigned char>(text[at]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (at + n > text.size()) return 1;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[at + k]) & 0xC0) != 0x80) return 1;
+  }
+  return n;
+}
+}  // namespace
+
+// SentencePiece style: one symbol per character of the vocabulary, else its <0xNN> byte tokens,
+// else the unknown token (consecutive ones fused when fuse_unk), as Hugging Face's BPE does.
+template <class Symbols>
+static void characters_to_symbols(const BpeMergerConfig& config, std::string_view piece, Symbols& symbols) {
+  thread_local std::string key;
+  bool previous_unknown = false;
+  for (size_t at = 0; at < piece.size();) {
+    const size_t length = utf8_length(piece, at);
+    key.assign(piece.data() + at, length);
+    auto known = config.id_by_bytes.find(key);
+    if (known != config.id_by_bytes.end()) {
+      symbols.push_back({known->second, -1, -1, static_cast<uint32_t>(at), static_cast<uint32_t>(length)});
+      previous_unknown = false;
+    } else {
+      bool all_bytes = true;
+      for (size_t k = 0; k < length; ++k) {
+        all_bytes = all_bytes && config.byte_fallback_token[static_cast<unsigned char>(piece[at + k])] >= 0;
+      }
+      if (all_bytes) {
+        for (size_t k = 0; k < length; ++k) {
+          symbols.push_back({config.byte_fallback_token[static_cast<unsigned char>(piece[at + k])], -1, -1,
+                             static_cast<uint32_t>(at + k), 1});
+        }
+        previous_unknown = false;
+      } else if (config.unknown_token) {
+        if (config.fuse_unknown && previous_unknown) {
+          symbols.back().length += static_cast<uint32_t>(length);
+        } else {
+          symbols.push_back({*config.unknown_token, -1, -1, static_cast<uint32_t>(at), static_cast<uint32_t>(length)});
+        }
+        previous_unknown = true;
+      } else {
+        throw sdk::Error(NT_INVALID_ARGUMENT,
+                         config.source_name + ": the input contains the character \"" + key +
+                             "\", which has no token in model.vocab, and the model has neither byte_fallback "
+                             "tokens for its bytes nor an unk_token");
+      }
+    }
+    at += length;
+  }
+  const int32_t n = static_cast<int32_t>(symbols.size());
+  for (int32_t i = 0; i < n; ++i) {
+    symbols[i].prev = i - 1;
+    symbols[i].next = i + 1 < n ? i + 1 : -1;
+  }
+}
+
+void BpeMerger::symbols_of_characters(std::string_view piece, std::vector<Symbol>& symbols) const {
+  characters_to_symbols(config_, piece, symbols);
+}
+
 void BpeMerger::merge(std::string_view piece, std::vector<int32_t>& ids) const {
-  struct Symbol {
-    int32_t id;
-    int32_t prev, next;           // neighbours in the list, -1 at the ends
-    uint32_t first_byte, length;  // the bytes of `piece` it covers; length 0 once merged away
-  };
   struct Candidate {
     int32_t rank;
     int32_t left;  // index of the left symbol
@@ -70,12 +136,18 @@ void BpeMerger::merge(std::string_view piece, std::vector<int32_t>& ids) const {
                      config_.source_name + ": one pre-tokenized piece of " + std::to_string(piece.size()) +
                          " bytes is over the 2 GiB this tokenizer handles; split the input");
   }
-  const int32_t n = static_cast<int32_t>(piece.size());
-  std::vector<Symbol> symbols(n);
-  for (int32_t i = 0; i < n; ++i) {
-    symbols[i] = {config_.byte_token[static_cast<unsigned char>(piece[i])], i - 1, i + 1 < n ? i + 1 : -1,
-                  static_cast<uint32_t>(i), 1};
+  std::vector<Symbol> symbols;
+  if (config_.char_level) {
+    symbols_of_characters(piece, symbols);
+  } else {
+    const int32_t n = static_cast<int32_t>(piece.size());
+    symbols.resize(n);
+    for (int32_t i = 0; i < n; ++i) {
+      symbols[i] = {config_.byte_token[static_cast<unsigned char>(piece[i])], i - 1, i + 1 < n ? i + 1 : -1,
+                    static_cast<uint32_t>(i), 1};
+    }
   }
+  const int32_t n = static_cast<int32_t>(symbols.size());
   std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
   auto consider = [&](int32_t left) {
     int32_t right = symbols[left].next;

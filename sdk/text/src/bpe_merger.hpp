@@ -12,6 +12,8 @@
 
 namespace nineteen::text::detail {
 
+struct Symbol;
+
 struct MergeRule {
   int32_t rank;
   int32_t merged_id;
@@ -31,6 +33,9 @@ struct BpeMergerConfig {
   std::unordered_map<std::string, int32_t> id_by_bytes;  // the model vocabulary, keyed by raw bytes
   std::optional<int32_t> unknown_token;
   bool fuse_unknown = false;
+  // SentencePiece style: the first symbols are UTF-8 characters looked up in id_by_bytes; one that
+  // is not there becomes its bytes' <0xNN> tokens (all of them, or else the unknown token).
+  bool char_level = false;
 };
 
 class BpeMerger {
@@ -47,6 +52,7 @@ class BpeMerger {
 
  private:
   void merge(std::string_view piece, std::vector<int32_t>& ids) const;
+  void symbols_of_characters(std::string_view piece, std::vector<Symbol>& symbols) const;
 
   struct Cache;
   BpeMergerConfig config_;

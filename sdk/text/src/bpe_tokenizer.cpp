@@ -20,6 +20,46 @@ BpeTokenizer BpeTokenizer::from_json(std::string_view json, const std::string& s
   return BpeTokenizer(detail::load_tokenizer_model(json, source_name));
 }
 
+namespace {
+
+// SentencePiece style: a segment's normalizers, then Metaspace (spaces spelt "▁", the prefix "▁"
+// by its scheme, split before each "▁" when it splits), as Hugging Face's tokenizers run them.
+void char_level_pieces(const TokenizerModel& model, std::string_view segment, bool first_segment,
+                       std::vector<std::string>& pieces) {
+  std::string text(segment);
+  std::string composed;
+  for (const NormalizerStep& step : model.normalizers) {
+    if (step.kind == NormalizerStep::Nfc) {
+      if (detail::to_nfc(text, composed)) text.swap(composed);
+    } else if (step.kind == NormalizerStep::Prepend) {
+      if (!text.empty()) text = step.text + text;
+    } else {
+      text = detail::replace_all(std::move(text), step.text, step.replacement);
+    }
+  }
+  if (text.empty()) return;
+  if (!model.metaspace) {
+    pieces.push_back(std::move(text));
+    return;
+  }
+  const MetaspaceStep& m = *model.metaspace;
+  text = detail::replace_all(std::move(text), " ", m.replacement);
+  const bool prepend = m.prepend == MetaspaceStep::Always || (m.prepend == MetaspaceStep::First && first_segment);
+  if (prepend && text.compare(0, m.replacement.size(), m.replacement) != 0) text = m.replacement + text;
+  if (!m.split) {
+    pieces.push_back(std::move(text));
+    return;
+  }
+  size_t start = 0;
+  for (size_t at = text.find(m.replacement, 1); at != std::string::npos; at = text.find(m.replacement, at + 1)) {
+    pieces.push_back(text.substr(start, at - start));
+    start = at;
+  }
+  pieces.push_back(text.substr(start));
+}
+
+}  // namespace
+
 std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool parse_special) const {
   std::vector<int32_t> ids;
   ids.reserve(text.size() / 3 + 1);
@@ -32,6 +72,12 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool parse_spec
   for (const detail::TextSegment& segment : segments) {
     if (segment.added_token_id >= 0) {
       ids.push_back(segment.added_token_id);
+      continue;
+    }
+    if (model_->char_level) {
+      std::vector<std::string> char_pieces;
+      char_level_pieces(*model_, segment.text, segment.text.data() == text.data(), char_pieces);
+      for (const std::string& piece : char_pieces) model_->merger.encode_piece(piece, ids);
       continue;
     }
     pieces.clear();
@@ -61,7 +107,10 @@ std::string BpeTokenizer::decode(const std::vector<int32_t>& ids, bool skip_spec
     if (skip_special && model_->special[id]) continue;
     text += model_->bytes[id];
   }
-  return text;
+  // SentencePiece style: the space the encoder prepended to the text is cut (decoder Strip/Metaspace).
+  size_t cut = 0;
+  while (cut < static_cast<size_t>(model_->strip_leading_spaces) && cut < text.size() && text[cut] == ' ') ++cut;
+  return text.substr(cut);
 }
 
 std::string BpeTokenizer::decode_token(int32_t id) const {
@@ -82,6 +131,10 @@ std::optional<int32_t> BpeTokenizer::token_id(std::string_view token_string) con
 
 size_t BpeTokenizer::vocab_size() const {
   return model_->spelling.size();
+}
+
+bool BpeTokenizer::sentencepiece_style() const {
+  return model_->char_level;
 }
 
 bool BpeTokenizer::is_special(int32_t id) const {

@@ -3,6 +3,12 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "json_file.hpp"
 #include "nineteen/sdk/error.hpp"
 #include "nineteen/sdk/json.hpp"
@@ -13,7 +19,8 @@ namespace {
 const char* const kKnownFormats =
     "known formats: Llama 3 (<|start_header_id|>{role}<|end_header_id|>\\n\\n{content}<|eot_id|>, "
     "with or without the 3.1+ \"Cutting Knowledge Date\" system preamble), ChatML (Qwen2/2.5: "
-    "<|im_start|>{role}\\n{content}<|im_end|>), Mistral ([INST] {content} [/INST])";
+    "<|im_start|>{role}\\n{content}<|im_end|>), Mistral ([INST] {content} [/INST]), Phi-3 "
+    "(<|user|>\\n{content}<|end|>\\n<|assistant|>\\n)";
 
 bool file_exists(const std::string& path) {
   struct stat info {};
@@ -36,6 +43,64 @@ std::string literal_after(const std::string& source, const std::string& marker, 
   size_t begin = at + marker.size();
   size_t end = source.find_first_of("\\\"'", begin);
   return source.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+// A JSON string as Jinja's `tojson` writes it (Python's json.dumps with ensure_ascii=False, and
+// JavaScript's JSON.stringify): \" \\ \b \f \n \r \t, other control bytes as \u00xx, the rest verbatim.
+std::string json_string(const char* text, size_t size) {
+  std::string out = "\"";
+  for (size_t i = 0; i < size; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Jinja's `tojson` without indent: Python's json.dumps layout (", " and ": "), keys in their order.
+std::string tojson(const rapidjson::Value& v) {
+  if (v.IsString()) return json_string(v.GetString(), v.GetStringLength());
+  if (v.IsObject()) {
+    std::string out = "{";
+    bool first = true;
+    for (const auto& m : v.GetObject()) {
+      out += (first ? "" : ", ") + json_string(m.name.GetString(), m.name.GetStringLength()) + ": " + tojson(m.value);
+      first = false;
+    }
+    return out + "}";
+  }
+  if (v.IsArray()) {
+    std::string out = "[";
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) out += (i ? ", " : "") + tojson(v[i]);
+    return out + "]";
+  }
+  rapidjson::StringBuffer buffer;  // numbers, true, false, null
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  v.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// `tojson` of a JSON text (a tool, a call's arguments); text that is not JSON is a string to it.
+std::string tojson_text(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  if (d.HasParseError()) return json_string(text.data(), text.size());
+  return tojson(d);
 }
 
 std::string read_template(const rapidjson::Document& config, const std::string& config_path,
@@ -108,6 +173,8 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
     ChatTemplate t(std::move(bos_token), "");
     t.format_ = Format::ChatML;
     t.end_of_turn_ = "<|im_end|>";
+    t.qwen_tools_ = source.find("<tools>") != std::string::npos && source.find("<tool_call>") != std::string::npos &&
+                    source.find("<tool_response>") != std::string::npos;
     // Qwen's templates open with a default system turn when the messages have none: the literal
     // after "<|im_start|>system\n" that runs on to "<|im_end|>" (not the one joined to a message).
     const std::string marker = "<|im_start|>system\\n";
@@ -119,6 +186,27 @@ ChatTemplate ChatTemplate::from_model_dir(const std::string& dir) {
         t.default_system_ = source.substr(begin, end - begin);
         break;
       }
+    }
+    return t;
+  }
+  // Phi-3 as published: each turn "<|role|>\n" + content + "<|end|>\n" (the first Phi-3-mini revision,
+  // which wrote the assistant header after every user turn, is a different format: not recognised).
+  if (!llama3 && source.find("<|user|>") != std::string::npos && source.find("<|end|>") != std::string::npos &&
+      source.find("'<|assistant|>\\n' + message['content'] + '<|end|>\\n'") != std::string::npos) {
+    // Templates that open with {{ bos_token }} write it first.
+    const size_t first = source.find_first_not_of(" \t\n");
+    ChatTemplate t(first != std::string::npos && source.compare(first, 15, "{{ bos_token }}") == 0 ? std::move(bos_token) : "",
+                   "");
+    t.format_ = Format::Phi3;
+    t.end_of_turn_ = "<|end|>";
+    // Phi-3.5 (and later Phi-3 revisions) skip a system message with empty content.
+    t.skip_empty_system_ = source.find("message['role'] == 'system' and message['content']") != std::string::npos;
+    t.eos_token_ = "<|endoftext|>";
+    auto eos = config.FindMember("eos_token");
+    if (eos != config.MemberEnd() && eos->value.IsString()) t.eos_token_ = eos->value.GetString();
+    if (eos != config.MemberEnd() && eos->value.IsObject() && eos->value.HasMember("content") &&
+        eos->value["content"].IsString()) {
+      t.eos_token_ = eos->value["content"].GetString();
     }
     return t;
   }
@@ -166,11 +254,12 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
     // Tool calls are rendered and parsed in Llama 3.1's format only so far: a ChatML or Mistral model
     // would be offered tools it was never shown.
     throw sdk::Error(NT_INVALID_ARGUMENT,
-                     "\"tools\" are supported for Llama 3 chat templates only; this model's template does not "
-                     "render them here: send the request without tools");
+                     "\"tools\" are supported for Llama 3 and Qwen2.5 chat templates only; this model's template "
+                     "does not render them: send the request without tools");
   }
-  if (format_ == Format::ChatML) return render_chatml(messages, add_generation_prompt);
+  if (format_ == Format::ChatML) return render_chatml(messages, add_generation_prompt, {});
   if (format_ == Format::MistralV1 || format_ == Format::MistralV3) return render_mistral(messages);
+  if (format_ == Format::Phi3) return render_phi3(messages, add_generation_prompt);
   std::string out;
   size_t first = 0;
   if (!system_preamble_.empty()) {
@@ -189,21 +278,73 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, bool 
   return out;
 }
 
-// Qwen2.5's template without tools: a system turn (the first message's, else the default), then
-// every user, assistant and later system message verbatim (no trimming).
-std::string ChatTemplate::render_chatml(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+std::string ChatTemplate::render_with_tools(const std::vector<ChatMessage>& messages,
+                                            const std::vector<std::string>& tools, bool add_generation_prompt) const {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].role.empty()) {
+      throw sdk::Error(NT_INVALID_ARGUMENT, "chat message " + std::to_string(i) +
+                                                " has an empty role; use \"system\", \"user\", \"assistant\" or \"tool\"");
+    }
+  }
+  if (!qwen_tools_) {
+    throw sdk::Error(NT_INVALID_ARGUMENT,
+                     "this model's chat template has no tool format of its own (Qwen2.5's <tools>/<tool_call>); "
+                     "send the request without tools");
+  }
+  return render_chatml(messages, add_generation_prompt, tools);
+}
+
+// Qwen2.5's template: a system turn (the first message's, else the default), the tools in it when
+// there are any, then every user, assistant and later system message verbatim (no trimming);
+// with the template's tool branches, assistant tool_calls and tool results as Qwen2.5 writes them.
+std::string ChatTemplate::render_chatml(const std::vector<ChatMessage>& messages, bool add_generation_prompt,
+                                        const std::vector<std::string>& tools) const {
   auto turn = [](const std::string& role, const std::string& content) {
     return "<|im_start|>" + role + "\n" + content + "<|im_end|>\n";
   };
   std::string out;
   size_t first = 0;
-  if (!messages.empty() && messages[0].role == "system") {
+  const bool has_system = !messages.empty() && messages[0].role == "system";
+  if (has_system) first = 1;
+  if (!tools.empty()) {
+    out += "<|im_start|>system\n" + (has_system ? messages[0].content : default_system_) +
+           "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided "
+           "with function signatures within <tools></tools> XML tags:\n<tools>";
+    for (const std::string& tool : tools) out += "\n" + tojson_text(tool);
+    out +=
+        "\n</tools>\n\nFor each function call, return a json object with function name and arguments within "
+        "<tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": "
+        "<args-json-object>}\n</tool_call><|im_end|>\n";
+  } else if (has_system) {
     out += turn("system", messages[0].content);
-    first = 1;
   } else if (!default_system_.empty()) {
     out += turn("system", default_system_);
   }
-  for (size_t i = first; i < messages.size(); ++i) out += turn(messages[i].role, messages[i].content);
+  for (size_t i = first; i < messages.size(); ++i) {
+    const ChatMessage& m = messages[i];
+    if (!qwen_tools_) {
+      if (!m.tool_calls.empty()) {
+        throw sdk::Error(NT_INVALID_ARGUMENT, "chat message " + std::to_string(i) +
+                                                  " has tool_calls, which this model's chat template does not render");
+      }
+      out += turn(m.role, m.content);
+    } else if (m.role == "user" || m.role == "system" || (m.role == "assistant" && m.tool_calls.empty())) {
+      out += turn(m.role, m.content);
+    } else if (m.role == "assistant") {
+      out += "<|im_start|>assistant";
+      if (!m.content.empty()) out += "\n" + m.content;
+      for (const ChatToolCall& call : m.tool_calls) {
+        out += "\n<tool_call>\n{\"name\": \"" + call.name + "\", \"arguments\": " + tojson_text(call.arguments) +
+               "}\n</tool_call>";
+      }
+      out += "<|im_end|>\n";
+    } else if (m.role == "tool") {
+      if (i == 0 || messages[i - 1].role != "tool") out += "<|im_start|>user";
+      out += "\n<tool_response>\n" + m.content + "\n</tool_response>";
+      if (i + 1 == messages.size() || messages[i + 1].role != "tool") out += "<|im_end|>\n";
+    }
+    // Other roles: the template writes nothing for them.
+  }
   if (add_generation_prompt) out += "<|im_start|>assistant\n";
   return out;
 }
@@ -244,6 +385,21 @@ std::string ChatTemplate::render_mistral(const std::vector<ChatMessage>& message
       out += v3 ? " " + trim(m.content) + end_of_turn_ : m.content + end_of_turn_;
     }
   }
+  return out;
+}
+
+// Phi-3's template: "<|system|>", "<|user|>" and "<|assistant|>" turns closed by "<|end|>\n" (other
+// roles are not written, nor on Phi-3.5 an empty system message), then the assistant's header when
+// add_generation_prompt, else the eos_token.
+std::string ChatTemplate::render_phi3(const std::vector<ChatMessage>& messages, bool add_generation_prompt) const {
+  std::string out = bos_token_;
+  for (const ChatMessage& m : messages) {
+    if (m.role == "system" && skip_empty_system_ && m.content.empty()) continue;
+    if (m.role == "system" || m.role == "user" || m.role == "assistant") {
+      out += "<|" + m.role + "|>\n" + m.content + "<|end|>\n";
+    }
+  }
+  out += add_generation_prompt ? "<|assistant|>\n" : eos_token_;
   return out;
 }
 

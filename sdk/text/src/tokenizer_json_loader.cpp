@@ -17,6 +17,8 @@ using rapidjson::Value;
 // Generous for any real vocabulary (Llama 3 has 128k), small enough that a corrupt id cannot
 // make us allocate gigabytes.
 constexpr int64_t kMaxTokenId = (1 << 24) - 1;
+// SentencePiece's spelling of a space, U+2581.
+const char* const kMetaspace = "\xE2\x96\x81";
 
 class Loader {
  public:
@@ -56,36 +58,132 @@ class Loader {
     return static_cast<int32_t>(value.GetInt64());
   }
 
-  // True for NFC (Qwen2's normalizer), false for none; anything else is refused by name.
-  bool check_normalizer(const Value& root) const {
+  // The normalizer's steps: NFC (Qwen2's), and for SentencePiece-style files Prepend("▁") and
+  // Replace(" " -> "▁") (Llama 2 / Phi-3), in a Sequence or alone; anything else is refused by name.
+  std::vector<NormalizerStep> read_normalizer(const Value& root) const {
+    std::vector<NormalizerStep> steps;
     auto it = root.FindMember("normalizer");
-    if (it == root.MemberEnd() || it->value.IsNull()) return false;
-    std::string type = it->value.IsObject() ? optional_string(it->value, "type", "normalizer.type") : "?";
-    if (type == "NFC") return true;
-    fail("normalizer", "is \"" + type + "\"; only NFC or no normalizer (null) is supported");
-    return false;
+    if (it == root.MemberEnd() || it->value.IsNull()) return steps;
+    read_normalizer_step(it->value, "normalizer", steps);
+    return steps;
   }
 
-  void check_decoder(const Value& root) const {
+  void read_normalizer_step(const Value& value, const std::string& key, std::vector<NormalizerStep>& steps) const {
+    std::string type = value.IsObject() ? optional_string(value, "type", key + ".type") : "?";
+    if (type == "NFC") {
+      steps.push_back({NormalizerStep::Nfc, "", ""});
+    } else if (type == "Sequence") {
+      auto list = value.FindMember("normalizers");
+      if (list == value.MemberEnd() || !list->value.IsArray()) fail(key + ".normalizers", "must be an array");
+      for (rapidjson::SizeType i = 0; i < list->value.Size(); ++i) {
+        read_normalizer_step(list->value[i], key + ".normalizers[" + std::to_string(i) + "]", steps);
+      }
+    } else if (type == "Prepend") {
+      steps.push_back({NormalizerStep::Prepend, optional_string(value, "prepend", key + ".prepend"), ""});
+    } else if (type == "Replace") {
+      auto pattern = value.FindMember("pattern");
+      if (pattern == value.MemberEnd() || !pattern->value.IsObject() || !pattern->value.HasMember("String") ||
+          !pattern->value["String"].IsString() || pattern->value["String"].GetStringLength() == 0) {
+        fail(key + ".pattern", "must be {\"String\": \"...\"} (a Regex pattern is not supported)");
+      }
+      steps.push_back({NormalizerStep::Replace, pattern->value["String"].GetString(),
+                       optional_string(value, "content", key + ".content")});
+    } else {
+      fail(key, "is \"" + type +
+                    "\"; only NFC or no normalizer (null) is supported (and for SentencePiece-style BPE, Prepend, "
+                    "Replace with a String pattern and Sequence of them)");
+    }
+  }
+
+  // What the decoder does beyond joining token bytes: "▁" spelt as a space (Replace, Metaspace),
+  // and leading spaces cut from the text (Strip start, Metaspace with a prepend scheme).
+  struct DecoderFacts {
+    bool byte_level = false;
+    bool byte_fallback = false;  // <0xNN> tokens decode to their byte (else to their spelling)
+    bool spaces_from_replacement = false;
+    int strip_leading_spaces = 0;
+  };
+  DecoderFacts check_decoder(const Value& root) const {
+    DecoderFacts facts;
     auto it = root.FindMember("decoder");
-    if (it == root.MemberEnd() || it->value.IsNull()) return;
-    check_decoder_step(it->value, "decoder");
+    if (it == root.MemberEnd() || it->value.IsNull()) return facts;
+    check_decoder_step(it->value, "decoder", facts);
+    return facts;
   }
 
-  // Decoding here is byte concatenation; these are the decoders for which that is exact.
-  void check_decoder_step(const Value& decoder, const std::string& key) const {
+  // Decoding here is byte concatenation (then the leading spaces cut); these are the decoders for
+  // which that is exact.
+  void check_decoder_step(const Value& decoder, const std::string& key, DecoderFacts& facts) const {
     if (!decoder.IsObject()) fail(key, "must be an object");
     std::string type = optional_string(decoder, "type", key + ".type");
     if (type == "Sequence") {
       auto list = decoder.FindMember("decoders");
       if (list == decoder.MemberEnd() || !list->value.IsArray()) fail(key + ".decoders", "must be an array");
       for (rapidjson::SizeType i = 0; i < list->value.Size(); ++i) {
-        check_decoder_step(list->value[i], key + ".decoders[" + std::to_string(i) + "]");
+        check_decoder_step(list->value[i], key + ".decoders[" + std::to_string(i) + "]", facts);
       }
-    } else if (type != "ByteLevel" && type != "ByteFallback" && type != "Fuse") {
-      fail(key + ".type",
-           "is \"" + type + "\"; supported decoders are ByteLevel, ByteFallback, Fuse and Sequence");
+    } else if (type == "ByteLevel") {
+      facts.byte_level = true;
+    } else if (type == "Replace") {
+      auto pattern = decoder.FindMember("pattern");
+      if (pattern == decoder.MemberEnd() || !pattern->value.IsObject() || !pattern->value.HasMember("String") ||
+          !pattern->value["String"].IsString() || std::string(pattern->value["String"].GetString()) != kMetaspace ||
+          optional_string(decoder, "content", key + ".content") != " ") {
+        fail(key, "is a Replace other than \"▁\" -> \" \", which is not supported");
+      }
+      facts.spaces_from_replacement = true;
+    } else if (type == "Strip") {
+      if (optional_string(decoder, "content", key + ".content") != " " || count(decoder, "stop", key) != 0) {
+        fail(key, "is a Strip other than of leading spaces (content \" \", stop 0), which is not supported");
+      }
+      facts.strip_leading_spaces = static_cast<int>(count(decoder, "start", key));
+    } else if (type == "Metaspace") {
+      if (optional_string(decoder, "replacement", key + ".replacement") != kMetaspace) {
+        fail(key + ".replacement", "must be \"▁\"");
+      }
+      facts.spaces_from_replacement = true;
+      facts.strip_leading_spaces = prepend_scheme(decoder, key) == MetaspaceStep::Never ? 0 : 1;
+    } else if (type == "ByteFallback") {
+      facts.byte_fallback = true;
+    } else if (type != "Fuse") {
+      fail(key + ".type", "is \"" + type +
+                              "\"; supported decoders are ByteLevel, ByteFallback, Fuse, Replace (\"▁\" -> \" \"), "
+                              "Strip, Metaspace and Sequence");
     }
+  }
+
+  int64_t count(const Value& object, const char* name, const std::string& key) const {
+    auto it = object.FindMember(name);
+    if (it == object.MemberEnd() || it->value.IsNull()) return 0;
+    if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > 16) {
+      fail(key + "." + name, "must be an integer from 0 to 16");
+    }
+    return it->value.GetInt64();
+  }
+
+  // prepend_scheme "always" / "first" / "never", or the older add_prefix_space (true = always).
+  MetaspaceStep::Scheme prepend_scheme(const Value& value, const std::string& key) const {
+    auto scheme = value.FindMember("prepend_scheme");
+    if (scheme != value.MemberEnd() && !scheme->value.IsNull()) {
+      std::string name = scheme->value.IsString() ? scheme->value.GetString() : "";
+      if (name == "always") return MetaspaceStep::Always;
+      if (name == "first") return MetaspaceStep::First;
+      if (name == "never") return MetaspaceStep::Never;
+      fail(key + ".prepend_scheme", "must be \"always\", \"first\" or \"never\"");
+    }
+    auto add = value.FindMember("add_prefix_space");
+    if (add != value.MemberEnd() && add->value.IsBool()) return add->value.GetBool() ? MetaspaceStep::Always : MetaspaceStep::Never;
+    return MetaspaceStep::Always;
+  }
+
+  MetaspaceStep read_metaspace(const Value& value, const std::string& key) const {
+    MetaspaceStep step;
+    std::string replacement = optional_string(value, "replacement", key + ".replacement");
+    if (!replacement.empty() && replacement != kMetaspace) fail(key + ".replacement", "must be \"▁\"");
+    step.prepend = prepend_scheme(value, key);
+    auto split = value.FindMember("split");
+    step.split = split == value.MemberEnd() || split->value.IsNull() ? true : optional_bool(value, "split", key + ".split");
+    return step;
   }
 
   std::shared_ptr<const TokenizerModel> load(std::string_view json) {
@@ -106,8 +204,25 @@ class Loader {
            "uses continuing_subword_prefix or end_of_word_suffix, which byte-level BPE does not; "
            "set them to null");
     }
-    const bool nfc = check_normalizer(document);
-    check_decoder(document);
+    std::vector<NormalizerStep> normalizers = read_normalizer(document);
+    const DecoderFacts decoder = check_decoder(document);
+    // SentencePiece style: no ByteLevel anywhere, and spaces become "▁" (a Metaspace pre-tokenizer
+    // or a Replace normalizer).
+    auto pre = document.FindMember("pre_tokenizer");
+    const bool no_pre = pre == document.MemberEnd() || pre->value.IsNull();
+    const bool metaspace_pre = !no_pre && pre->value.IsObject() &&
+                               optional_string(pre->value, "type", "pre_tokenizer.type") == "Metaspace";
+    bool replaces_spaces = false;
+    for (const NormalizerStep& step : normalizers) replaces_spaces = replaces_spaces || step.kind == NormalizerStep::Replace;
+    const bool char_level = !decoder.byte_level && (metaspace_pre || (no_pre && replaces_spaces));
+    bool nfc = false;
+    for (const NormalizerStep& step : normalizers) {
+      if (step.kind == NormalizerStep::Nfc) nfc = true;
+      else if (!char_level) {
+        fail("normalizer", "has Prepend/Replace steps, which only a SentencePiece-style tokenizer (no ByteLevel, "
+                           "a Metaspace pre-tokenizer or none) uses; this file is byte-level: only NFC is supported");
+      }
+    }
 
     BpeMergerConfig config;
     config.source_name = source_;
@@ -115,6 +230,7 @@ class Loader {
     config.byte_fallback_token.fill(-1);
     config.ignore_merges = optional_bool(model, "ignore_merges", "model.ignore_merges");
     config.fuse_unknown = optional_bool(model, "fuse_unk", "model.fuse_unk");
+    config.char_level = char_level;
     bool byte_fallback = optional_bool(model, "byte_fallback", "model.byte_fallback");
 
     // Vocabulary.
@@ -148,11 +264,16 @@ class Loader {
     for (auto it = vocab.MemberBegin(); it != vocab.MemberEnd(); ++it) {
       int32_t id = it->value.GetInt();
       std::string name(it->name.GetString(), it->name.GetStringLength());
-      std::optional<std::string> raw = unspell(name);
+      // Byte-level files spell bytes with GPT-2's alphabet; SentencePiece-style ones spell text, "▁"
+      // for a space (a space again when decoded, if the decoder says so).
+      std::optional<std::string> raw = char_level ? std::optional<std::string>(name) : unspell(name);
       bytes[id] = raw ? *raw : name;
+      if (char_level && decoder.spaces_from_replacement) bytes[id] = replace_all(name, kMetaspace, " ");
       int fallback_byte = byte_fallback ? parse_byte_fallback(name) : -1;
       if (fallback_byte >= 0) {
-        bytes[id] = std::string(1, static_cast<char>(fallback_byte));
+        // Byte-level files decode every token to bytes; a SentencePiece-style decoder without a
+        // ByteFallback step leaves "<0xNN>" spelt out, as Hugging Face's does.
+        if (!char_level || decoder.byte_fallback) bytes[id] = std::string(1, static_cast<char>(fallback_byte));
         config.byte_fallback_token[fallback_byte] = id;
       }
       // Keyed like Hugging Face's lookup of a piece's spelling: only spellable entries can match.
@@ -194,15 +315,26 @@ class Loader {
       }
     }
 
-    auto pre = document.FindMember("pre_tokenizer");
-    if (pre == document.MemberEnd() || pre->value.IsNull()) {
-      fail("pre_tokenizer", "is missing; a byte-level BPE tokenizer needs a ByteLevel pre-tokenizer");
+    std::optional<MetaspaceStep> metaspace;
+    std::optional<PreTokenizer> pre_tokenizer;
+    if (char_level) {
+      if (metaspace_pre) metaspace = read_metaspace(pre->value, "pre_tokenizer");
+    } else {
+      if (no_pre) {
+        fail("pre_tokenizer",
+             "is missing; a byte-level BPE tokenizer needs a ByteLevel pre-tokenizer (a SentencePiece-style one a "
+             "Metaspace pre-tokenizer, or a Replace normalizer that spells spaces \"▁\")");
+      }
+      pre_tokenizer.emplace(PreTokenizer::from_json(pre->value, source_));
     }
-    PreTokenizer pre_tokenizer = PreTokenizer::from_json(pre->value, source_);
 
-    return std::make_shared<const TokenizerModel>(TokenizerModel{
-        source_, std::move(spelling), std::move(bytes), std::move(special), std::move(id_by_spelling),
-        std::move(matcher), std::move(pre_tokenizer), BpeMerger(std::move(config)), nfc});
+    // A SentencePiece-style file has no byte-level pre-tokenizer: its slot holds an unused one.
+    TokenizerModel loaded{source_, std::move(spelling), std::move(bytes), std::move(special), std::move(id_by_spelling),
+                          std::move(matcher), pre_tokenizer ? std::move(*pre_tokenizer) : PreTokenizer::llama3(source_),
+                          BpeMerger(std::move(config)), nfc, char_level,
+                          char_level ? std::move(normalizers) : std::vector<NormalizerStep>{}, metaspace,
+                          char_level ? decoder.strip_leading_spaces : 0};
+    return std::make_shared<const TokenizerModel>(std::move(loaded));
   }
 
  private:
@@ -255,6 +387,14 @@ class Loader {
 };
 
 }  // namespace
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
 std::shared_ptr<const TokenizerModel> load_tokenizer_model(std::string_view json,
                                                            const std::string& source_name) {

@@ -54,6 +54,10 @@ struct Grammar {
   size_t element_count() const;
 };
 
+// `g` with fixed text before and after what it matches (a new root rule: before, old root, after),
+// e.g. a tool call's JSON inside Qwen2.5's "<tool_call>\n" ... "\n</tool_call>".
+Grammar surround(Grammar g, std::string_view before, std::string_view after);
+
 // Reads GBNF as llama.cpp writes it: `name ::= alternatives`, "literals" and [classes] with \n \t
 // \r \\ \" \xHH \uHHHH escapes, `.`, (groups), *, +, ?, {m}, {m,}, {m,n}, # comments. The start
 // rule is `root`. Errors name the line and what was expected.

@@ -1,4 +1,5 @@
-// Byte-level BPE tokenizer read from a Hugging Face tokenizer.json (GPT-2 / Llama 3 family).
+// BPE tokenizer read from a Hugging Face tokenizer.json: byte-level (GPT-2 / Llama 3 / Qwen2
+// family) or SentencePiece-style (Llama 2 / Mistral / Phi-3: characters, "▁", byte_fallback).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,11 @@ struct TokenizerModel;  // the loaded vocabulary, merges and pre-tokenizer (src/
 //
 // What it does, in Hugging Face terms: added tokens are split out first (leftmost, longest match);
 // the rest goes through the normalizer (none, or NFC as Qwen2 has), the pre-tokenizer (Split / ByteLevel / Sequence) and the BPE model (merge
-// ranks, ignore_merges, byte fallback). It applies no post-processor: encode never adds BOS/EOS
+// ranks, ignore_merges, byte fallback). SentencePiece-style files instead take the normalizers
+// Prepend("▁") / Replace(" " -> "▁") (Llama 2, Phi-3) or a Metaspace pre-tokenizer (prepend_scheme
+// always / first / never, split; Mistral v0.3), BPE over UTF-8 characters whose misses become
+// <0xNN> byte tokens (else unk, fused), and decode with "▁" as a space and the decoder's Strip /
+// Metaspace leading space cut. It applies no post-processor: encode never adds BOS/EOS
 // (a chat template's rendered text carries its own BOS). decode returns raw bytes, which may be
 // invalid UTF-8 when ids end mid-character (Hugging Face would put U+FFFD there).
 class BpeTokenizer {
@@ -43,6 +48,9 @@ class BpeTokenizer {
   // Highest assigned id + 1, added tokens included (the size of a model's embedding table).
   size_t vocab_size() const;
   bool is_special(int32_t id) const;
+  // A SentencePiece-style file (Llama 2, Mistral, Phi-3): BPE over characters, spaces spelt "▁",
+  // byte_fallback tokens; false for byte-level BPE (GPT-2, Llama 3, Qwen2).
+  bool sentencepiece_style() const;
 
  private:
   explicit BpeTokenizer(std::shared_ptr<const TokenizerModel> model);
