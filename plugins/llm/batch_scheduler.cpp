@@ -235,7 +235,6 @@ void BatchScheduler::step(std::unique_lock<std::mutex>& lock) {
     lock.lock();
   }
   int64_t budget = settings_.prefill_chunk;
-  uint64_t prefills = 0;
   while (budget > 0) {
     if (running_.size() == decoding_) {  // nobody part-way: admit the next waiting request
       if (running_.size() >= max_batch || waiting_.empty()) break;
@@ -250,9 +249,10 @@ void BatchScheduler::step(std::unique_lock<std::mutex>& lock) {
     const int64_t chunk = std::min(budget, prompt - job.prefilled);
     std::vector<int32_t> tokens(job.plan.prompt.begin() + job.prefilled,
                                 job.plan.prompt.begin() + job.prefilled + chunk);
+    ++stats_.prefills;  // counted before any caller can see its end
     lock.unlock();
     try {
-      models::Logits logits = model.forward_slots(static_cast<int64_t>(decoding_), {tokens}, cache_);
+      models::Logits logits = model.forward_slots(static_cast<int64_t>(decoding_), {tokens}, *cache_);
       job.prefilled += chunk;
       if (job.prefilled == prompt) sample(job, logits.last_row(0), logits.vocab);
     } catch (...) {
@@ -261,7 +261,6 @@ void BatchScheduler::step(std::unique_lock<std::mutex>& lock) {
       job.prefilled = -1;  // failed
     }
     lock.lock();
-    ++prefills;
     budget -= chunk;
     if (job.prefilled == -1 || (job.over && job.prefilled == prompt)) {
       if (job.prefilled != -1) finish(job, nullptr);
@@ -272,17 +271,19 @@ void BatchScheduler::step(std::unique_lock<std::mutex>& lock) {
       break;  // the rest of its prompt next step
     }
   }
-  stats_.prefills += prefills;
   if (decoding_ == 0) return;
 
   const size_t batch = decoding_;
   std::vector<std::vector<int32_t>> tokens(batch);
   for (size_t i = 0; i < batch; ++i) tokens[i] = {running_[i]->next};
+  ++stats_.steps;
+  stats_.decoded += batch;
+  stats_.most_running = std::max<int64_t>(stats_.most_running, static_cast<int64_t>(batch));
   lock.unlock();
   std::exception_ptr failed;
   models::Logits logits;
   try {
-    logits = model.forward_slots(0, tokens, cache_);
+    logits = model.forward_slots(0, tokens, *cache_);
   } catch (...) {
     failed = std::current_exception();
   }
@@ -302,9 +303,6 @@ void BatchScheduler::step(std::unique_lock<std::mutex>& lock) {
     }
   }
   lock.lock();
-  ++stats_.steps;
-  stats_.decoded += batch;
-  stats_.most_running = std::max<int64_t>(stats_.most_running, static_cast<int64_t>(batch));
   for (size_t i = batch; i-- > 0;) {
     if (running_[i]->over) remove(i);
   }
