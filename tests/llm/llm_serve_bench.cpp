@@ -3,6 +3,7 @@
 // and teacher-forced LlamaModel::score against LlmTask::check on the same answers. Prints a table.
 //
 // usage: llm_serve_bench [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] [--decode-only]
+//                        [--decode-batches]   (one decode pass over 1..16 sequences: continuous batching's step)
 //   Without --model-dir it makes the tiny model (or, with --yardstick, hidden 512 × 8 layers) in a
 //   temporary folder.
 #include <chrono>
@@ -46,7 +47,7 @@ std::string request(int max_tokens, uint64_t seed, bool stream, bool logprobs, i
 
 int main(int argc, char** argv) {
   std::string model_dir;
-  bool yardstick = false, decode_only = false;
+  bool yardstick = false, decode_only = false, decode_batches = false;
   int threads = 1, tokens = 256, answers = 8;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
       model_dir = value();
     } else if (a == "--decode-only") {
       decode_only = true;
+    } else if (a == "--decode-batches") {
+      decode_batches = true;
     } else if (a == "--yardstick") {
       yardstick = true;
     } else if (a == "--threads") {
@@ -72,7 +75,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: llm_serve_bench [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] "
-                   "[--decode-only]\n");
+                   "[--decode-only] [--decode-batches]\n");
       return 2;
     }
   }
@@ -123,6 +126,26 @@ int main(int argc, char** argv) {
         if (i + 1 < tokens) logits = model.forward({{t}}, cache);
       }
       rows.push_back({"LlamaModel decode + Sampler (raw)", double(tokens), since(start)});
+    }
+    if (decode_batches) {
+      // One decode pass over B sequences (what continuous batching runs per step) against B
+      // single-sequence steps: the weights are read once per pass either way.
+      std::printf("batch  pass ms  tokens/s  vs batch 1\n");
+      double single = 0;
+      for (int64_t b : {1, 2, 4, 8, 16}) {
+        models::KvCache cache = model.new_cache(b, static_cast<int64_t>(prompt.size()) + tokens + 1);
+        for (int64_t s = 0; s < b; ++s) model.forward_slots(s, {prompt}, cache);
+        std::vector<std::vector<int32_t>> step(b, std::vector<int32_t>{1});
+        const int passes = std::max(4, tokens / 2);
+        auto start = Clock::now();
+        for (int i = 0; i < passes; ++i) model.forward_slots(0, step, cache);
+        const double pass = since(start) / passes;
+        if (b == 1) single = b / pass;
+        std::printf("%5lld  %7.3f  %8.0f  %9.2fx\n", static_cast<long long>(b), 1000 * pass, b / pass,
+                    (b / pass) / single);
+      }
+      if (!scratch.empty()) std::filesystem::remove_all(scratch);
+      return 0;
     }
     if (decode_only) {
       std::printf("threads %d: raw decode %.1f tokens/s\n", threads, rows[0].tokens / rows[0].seconds);
