@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "matrix_few_rows.hpp"
 #include "matrix_vector.hpp"
 #include "single_token_step.hpp"
 #include "torch_weights.hpp"
@@ -119,6 +120,16 @@ struct LlamaModel::Weights {
         f32_matrix_vector(weight.data_ptr<float>(), v.data_ptr<float>(), y.data_ptr<float>(), weight.size(0),
                           weight.size(1));
       }
+      return y.view(shape);
+    }
+    // 2 to 16 rows (a continuous batch's decode step): one read of the weights for all rows.
+    if (!bf16 && x.numel() <= 16 * x.size(-1) && weight.is_contiguous()) {
+      const int64_t in = x.size(-1), out = weight.size(0), rows = x.numel() / in;
+      std::vector<int64_t> shape = x.sizes().vec();
+      shape.back() = out;
+      Tensor x2 = x.reshape({rows, in}).contiguous();
+      Tensor y = torch::empty({rows, out});
+      f32_few_rows_times_matrix(x2.data_ptr<float>(), weight.data_ptr<float>(), y.data_ptr<float>(), rows, in, out);
       return y.view(shape);
     }
     if (bf16) return torch::linear(x.to(torch::kBFloat16), weight).to(torch::kFloat);
