@@ -3,13 +3,17 @@
 // and teacher-forced LlamaModel::score against LlmTask::check on the same answers. Prints a table.
 //
 // usage: bench_llm_serve [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] [--decode-only]
+//                        [--decode-batches]   (one decode pass over 1..16 sequences: continuous batching's step)
+//                        [--streams]          (1/4/8/16 concurrent requests through serve, batching off vs on)
 //   Without --model-dir it makes the tiny model (or, with --yardstick, hidden 512 × 8 layers) in a
 //   temporary folder.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -46,7 +50,7 @@ std::string request(int max_tokens, uint64_t seed, bool stream, bool logprobs, i
 
 int main(int argc, char** argv) {
   std::string model_dir;
-  bool yardstick = false, decode_only = false;
+  bool yardstick = false, decode_only = false, decode_batches = false, streams_mode = false;
   int threads = 1, tokens = 256, answers = 8;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -61,6 +65,10 @@ int main(int argc, char** argv) {
       model_dir = value();
     } else if (a == "--decode-only") {
       decode_only = true;
+    } else if (a == "--streams") {
+      streams_mode = true;
+    } else if (a == "--decode-batches") {
+      decode_batches = true;
     } else if (a == "--yardstick") {
       yardstick = true;
     } else if (a == "--threads") {
@@ -72,7 +80,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_llm_serve [--model-dir DIR | --yardstick] [--threads N] [--tokens N] [--answers N] "
-                   "[--decode-only]\n");
+                   "[--decode-only] [--decode-batches] [--streams]\n");
       return 2;
     }
   }
@@ -123,6 +131,74 @@ int main(int argc, char** argv) {
         if (i + 1 < tokens) logits = model.forward({{t}}, cache);
       }
       rows.push_back({"LlamaModel decode + Sampler (raw)", double(tokens), since(start)});
+    }
+    if (streams_mode) {
+      // Concurrent streamed requests through the task's serve (the plugin's invoke, no HTTP):
+      // aggregate generated tokens/s, continuous batching off against on, in the same run.
+      auto make = [&](const char* name, int batch) {
+        const std::string c = "{\"type\":\"chat\",\"model_dir\":" + sdk::json_quote(model_dir) +
+                              ",\"threads\":" + std::to_string(threads) + ",\"batch\":" + std::to_string(batch) + "}";
+        rapidjson::Document d = sdk::parse_json(c, "config");
+        return plugin.create_task(name, sdk::JsonObject(d, "config"));
+      };
+      auto off = make("off", 0), on = make("on", 16);
+      auto run = [&](sdk::Task& t, int streams) {
+        std::vector<double> generated(streams, 0);
+        std::vector<std::thread> pool;
+        auto start = Clock::now();
+        for (int c = 0; c < streams; ++c) {
+          pool.emplace_back([&, c] {
+            for (int k = 0; k < 2; ++k) {
+              std::string r = request(tokens, 1000 * c + k, true, true, 0);
+              sdk::CollectingCall call;
+              t.serve(r, call);
+              generated[c] += t.work(r, call.response_json());
+            }
+          });
+        }
+        for (auto& th : pool) th.join();
+        double total = 0;
+        for (double g : generated) total += g;
+        return total / since(start);
+      };
+      run(*on, 2);
+      std::printf("streams  off tok/s  on tok/s  on/off  on vs 1 (each stream: 2 answers of %d tokens, serve)\n", tokens);
+      double on_one = 0;
+      for (int streams : {1, 4, 8, 16}) {
+        const double a = run(*off, streams), b = run(*on, streams);
+        if (streams == 1) on_one = b;
+        std::printf("%7d  %9.0f  %8.0f  %5.2fx  %6.2fx\n", streams, a, b, b / a, b / on_one);
+      }
+      if (!scratch.empty()) std::filesystem::remove_all(scratch);
+      return 0;
+    }
+    if (decode_batches) {
+      // One decode pass over B sequences (what continuous batching runs per step) against B
+      // single-sequence steps: the weights are read once per pass either way.
+      // CPU time too: on a shared machine the wall time follows the other processes' load, while
+      // the process's CPU seconds per token show what one pass over B sequences saves.
+      auto cpu_now = [] {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+      };
+      std::printf("batch  pass ms  tokens/s  vs batch 1 | CPU ms/pass  tokens/CPU-s  vs batch 1\n");
+      double single = 0, single_cpu = 0;
+      for (int64_t b : {1, 2, 4, 8, 16}) {
+        models::KvCache cache = model.new_cache(b, static_cast<int64_t>(prompt.size()) + tokens + 1);
+        for (int64_t s = 0; s < b; ++s) model.forward_slots(s, {prompt}, cache);
+        std::vector<std::vector<int32_t>> step(b, std::vector<int32_t>{1});
+        const int passes = std::max(4, tokens / 2);
+        auto start = Clock::now();
+        const double cpu_start = cpu_now();
+        for (int i = 0; i < passes; ++i) model.forward_slots(0, step, cache);
+        const double pass = since(start) / passes, cpu = (cpu_now() - cpu_start) / passes;
+        if (b == 1) single = b / pass, single_cpu = b / cpu;
+        std::printf("%5lld  %7.3f  %8.0f  %9.2fx | %11.3f  %12.0f  %9.2fx\n", static_cast<long long>(b), 1000 * pass,
+                    b / pass, (b / pass) / single, 1000 * cpu, b / cpu, (b / cpu) / single_cpu);
+      }
+      if (!scratch.empty()) std::filesystem::remove_all(scratch);
+      return 0;
     }
     if (decode_only) {
       std::printf("threads %d: raw decode %.1f tokens/s\n", threads, rows[0].tokens / rows[0].seconds);

@@ -10,7 +10,8 @@ std::vector<sdk::TaskType> LlmPlugin::task_types() const {
   return {{"chat", "OpenAI chat completions (/v1/chat/completions) on a Hugging Face Llama-family model; "
                    "keys: model_dir, dtype (f32|bf16|q8), max_context, threads, max_tokens_limit, model_name, "
                    "check_backend, check_backend_kind (vllm|sglang), check_backend_model, check_backend_timeout_s, "
-                   "check_backend_batch, device (cpu|cuda|cuda:N)"},
+                   "check_backend_batch, device (cpu|cuda|cuda:N), batch (streams decoded together; 0 or 1: off), "
+                   "prefill_chunk"},
           {"completions", "OpenAI completions (/v1/completions) on a Hugging Face Llama-family model; same keys"}};
 }
 
@@ -28,7 +29,7 @@ std::unique_ptr<sdk::Task> LlmPlugin::create_task(const std::string& name, const
   } catch (const sdk::Error& e) {
     throw sdk::Error(e.code(), "task \"" + name + "\": " + e.what());
   }
-  return std::make_unique<LlmTask>(name, std::move(c), std::move(model));
+  return std::make_unique<LlmTask>(name, std::move(c), std::move(model), &schedulers_);
 }
 
 }  // namespace nineteen::llm

@@ -9,6 +9,7 @@
 #include <nineteen/models/compute_threads.hpp>
 #include <nineteen/sdk/task.hpp>
 
+#include "batch_scheduler.hpp"
 #include "loaded_model.hpp"
 
 namespace nineteen::llm {
@@ -23,6 +24,7 @@ class LlmPlugin : public sdk::Plugin {
 
  private:
   ModelCache models_;
+  BatchSchedulers schedulers_;
   models::ComputeThreads threads_;
 };
 

@@ -22,7 +22,8 @@ namespace nineteen::llm {
 
 using sdk::Error;
 
-LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model)
+LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model,
+                 BatchSchedulers* schedulers)
     : name_(std::move(name)), config_(std::move(config)), model_(std::move(model)) {
   const std::string what = "task \"" + name_ + "\" config key ";
   const int64_t positions = model_->max_positions();
@@ -47,6 +48,13 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
                                          "); use type \"completions\" for a base model");
   }
   if (config_.check_backend) backend_ = std::make_unique<CheckBackend>(*config_.check_backend);
+  if (schedulers && config_.batch >= 2 && model_->model && !config_.lazy) {
+    BatchSettings settings;
+    settings.max_batch = config_.batch;
+    settings.capacity = max_context_;
+    settings.prefill_chunk = config_.prefill_chunk;
+    scheduler_ = schedulers->get(model_, settings);
+  }
 }
 
 sdk::TaskDescriptor LlmTask::describe() const {
@@ -191,7 +199,8 @@ void LlmTask::serve(std::string_view request_json, sdk::Call& call) {
   OpenAiAnswerWriter writer(header, *model_);
 
   auto run = [&](const std::function<bool(const GeneratedToken&)>& on_token) {
-    return config_.lazy ? make_up_tokens(*model_, plan, on_token) : generate(*model_, plan, on_token);
+    if (config_.lazy) return make_up_tokens(*model_, plan, on_token);
+    return scheduler_ ? scheduler_->generate(plan, on_token) : generate(*model_, plan, on_token);
   };
   // With tools offered, the text is held back until the end: it is either a call or the content.
   const bool tools = request.tools.active();

@@ -8,6 +8,7 @@
 
 #include <nineteen/sdk/task.hpp>
 
+#include "batch_scheduler.hpp"
 #include "check_backend.hpp"
 #include "generation_request.hpp"
 #include "llm_task_config.hpp"
@@ -19,7 +20,10 @@ class LlmTask : public sdk::Task {
  public:
   // Throws sdk::Error naming the key when max_context or max_tokens_limit do not fit the model,
   // or when a chat task's model has no chat template.
-  LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model);
+  // With `schedulers` and config.batch >= 2, generation runs in the model's shared continuous
+  // batch (batch_scheduler.hpp); otherwise each request runs its own decode loop.
+  LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model,
+          BatchSchedulers* schedulers = nullptr);
   // A task checked through config.check_backend: `model` was loaded without weights, the check
   // goes to the engine, and serving is refused (a miner serves such a model through `upstream`).
 
@@ -38,6 +42,8 @@ class LlmTask : public sdk::Task {
 
   int64_t max_context() const { return max_context_; }
   int64_t max_tokens_limit() const { return max_tokens_limit_; }
+  // The shared batch this task's requests decode in; null when batching is off.
+  BatchScheduler* scheduler() const { return scheduler_.get(); }
 
  private:
   std::string synthetic_json(uint64_t seed, int64_t max_tokens_cap) const;
@@ -54,6 +60,7 @@ class LlmTask : public sdk::Task {
   size_t max_prompt_bytes_ = 0;
   std::atomic<uint64_t> answers_{0};
   std::unique_ptr<CheckBackend> backend_;  // set when config.check_backend is
+  std::shared_ptr<BatchScheduler> scheduler_;  // set when batching is on
   // The vocabulary's byte trie, for structured outputs' token masks.
   std::shared_ptr<const grammar::VocabularyTrie> vocabulary_;
 };

@@ -15,7 +15,8 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   LlmTaskConfig c;
   config.allow_only({"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy", "model_name",
                      "json_whitespace", "grammar_max_states", "check_backend", "check_backend_kind",
-                     "check_backend_model", "check_backend_timeout_s", "check_backend_batch", "device"});
+                     "check_backend_model", "check_backend_timeout_s", "check_backend_batch", "device", "batch",
+                     "prefill_chunk"});
   const std::string type = config.string("type");
   if (type == "chat") {
     c.type = LlmTaskType::Chat;
@@ -45,6 +46,8 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   c.lazy = config.boolean_or("lazy", false);
   c.grammar.json_whitespace = static_cast<int>(config.integer_or("json_whitespace", 2, 0, 20));
   c.grammar.max_states = static_cast<size_t>(config.integer_or("grammar_max_states", 100000, 1000, 10000000));
+  c.batch = static_cast<int>(config.integer_or("batch", 8, 0, 256));
+  c.prefill_chunk = config.integer_or("prefill_chunk", 256, 1, int64_t(1) << 20);
   c.device = config.string_or("device", "");
   if (!c.device.empty() && c.device != "cpu" && c.device != "cuda" &&
       (c.device.rfind("cuda:", 0) != 0 || c.device.size() == 5 ||

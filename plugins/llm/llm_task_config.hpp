@@ -42,6 +42,11 @@ struct LlmTaskConfig {
   // Structured outputs: json_whitespace (0–20, default 2) and grammar_max_states (1000–10^7,
   // default 100000); pinned per task so a miner and its checker build the same token masks.
   GrammarSettings grammar;
+  // Continuous batching (batch_scheduler.hpp): `batch` is the most requests on this model decoded
+  // together, one forward pass per step for all of them (default 8; 0 or 1: off, each request
+  // runs its own decode loop). `prefill_chunk`: most prompt tokens prefilled per step (default 256).
+  int batch = 8;
+  int64_t prefill_chunk = 256;
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32", "bf16" or "q8", got "fp8"`.

@@ -119,6 +119,44 @@ TEST(LlamaModel, PaddedBatchEqualsOneByOne) {
   }
 }
 
+// Continuous batching's primitives: a pass over some adjacent slots leaves the others untouched,
+// single-slot steps (the hand-written decode path) and multi-slot steps agree with a cache of one,
+// and a sequence copied to another slot continues there as it would have in place.
+TEST(LlamaModel, ForwardOverChosenSlotsAndCopiedSequencesContinueAsAlone) {
+  ScratchDir dir;
+  LlamaModel model = make_model(dir, small_config());
+  const std::vector<std::vector<int32_t>> prompts = {some_tokens(5, 97, 1), some_tokens(8, 97, 2),
+                                                     some_tokens(3, 97, 3)};
+  KvCache slots = model.new_cache(4, 24);
+  for (int64_t s = 0; s < 3; ++s) model.forward_slots(s + 1, {prompts[s]}, slots);  // slot 0 sits out
+  EXPECT_EQ(slots.length(0), 0);
+  EXPECT_EQ(slots.length(2), 8);
+  std::vector<KvCache> alone;
+  for (int64_t s = 0; s < 3; ++s) {
+    alone.push_back(model.new_cache(1, 24));
+    model.forward({prompts[s]}, alone.back());
+  }
+  // Slot 3 moves to slot 0; slots 0..2 then step together, twice.
+  slots.copy_sequence(3, 0);
+  EXPECT_EQ(slots.length(0), 3);
+  const int64_t order[3] = {2, 0, 1};  // slot i holds prompts[order[i]]
+  for (int32_t step = 0; step < 2; ++step) {
+    std::vector<std::vector<int32_t>> tokens = {{40 + step}, {41 + step}, {42 + step}};
+    Logits together = model.forward_slots(0, tokens, slots);
+    for (int64_t i = 0; i < 3; ++i) {
+      Logits one = model.forward({tokens[i]}, alone[order[i]]);
+      EXPECT_LT(max_abs_diff(one.row(0), together.last_row(i), 97), 1e-5f) << "slot " << i << " step " << step;
+    }
+  }
+  EXPECT_EQ(slots.length(3), 3);  // slot 3 sat out of those passes
+  // One slot alone in the middle of the cache takes the single-token path.
+  Logits middle = model.forward_slots(1, {{50}}, slots);
+  Logits one = model.forward({{50}}, alone[0]);
+  EXPECT_LT(max_abs_diff(one.row(0), middle.row(0), 97), 1e-5f);
+  EXPECT_THROW(model.forward_slots(3, {{1}, {2}}, slots), sdk::Error);
+  EXPECT_THROW(slots.copy_sequence(0, 4), sdk::Error);
+}
+
 TEST(LlamaModel, CacheTruncateAndResetReplay) {
   ScratchDir dir;
   LlamaModel model = make_model(dir, small_config());

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "matrix_few_rows.hpp"
 #include "matrix_vector.hpp"
 #include "single_token_step.hpp"
 #include "torch_weights.hpp"
@@ -138,6 +139,13 @@ struct LlamaModel::Weights {
       } else {
         f32_matrix_vector(weight.data_ptr<float>(), v.data_ptr<float>(), y.data_ptr<float>(), out, in);
       }
+      return y.view(shape);
+    }
+    // 2 to 16 rows (a continuous batch's decode step): one read of the weights for all rows.
+    if (!bf16 && rows <= 16 && weight.is_contiguous()) {
+      Tensor x2 = x.reshape({rows, in}).contiguous();
+      Tensor y = torch::empty({rows, out});
+      f32_few_rows_times_matrix(x2.data_ptr<float>(), weight.data_ptr<float>(), y.data_ptr<float>(), rows, in, out);
       return y.view(shape);
     }
     if (bf16) {
@@ -359,6 +367,19 @@ void KvCache::truncate(int64_t b, int64_t length) {
                                          std::to_string(this->length(b)) + " to " + std::to_string(length));
   }
   state_->t.lengths[b] = length;
+}
+
+void KvCache::copy_sequence(int64_t from, int64_t to) {
+  const int64_t length = this->length(from);
+  this->length(to);  // checks `to`
+  if (from == to) return;
+  c10::InferenceMode guard;
+  CacheTensors& t = state_->t;
+  for (size_t l = 0; l < t.keys.size(); ++l) {
+    t.keys[l][to].narrow(1, 0, length).copy_(t.keys[l][from].narrow(1, 0, length));
+    t.values[l][to].narrow(1, 0, length).copy_(t.values[l][from].narrow(1, 0, length));
+  }
+  t.lengths[to] = length;
 }
 
 LlamaModel::LlamaModel(std::unique_ptr<Weights> weights) : w_(std::move(weights)) {}
@@ -634,13 +655,46 @@ Tensor pick_rows(const std::vector<int64_t>& valid, int64_t n, LogitRows rows, s
 }  // namespace
 
 Logits LlamaModel::forward(const std::vector<std::vector<int32_t>>& tokens, KvCache& cache, LogitRows rows) const {
-  CacheTensors& t = cache.state_->t;
-  if (t.owner != w_.get()) throw Error(NT_INVALID_ARGUMENT, "forward: this KvCache was made by another model");
   if (static_cast<int64_t>(tokens.size()) != cache.batch()) {
     throw Error(NT_INVALID_ARGUMENT, "forward: got " + std::to_string(tokens.size()) +
                                          " sequences for a KvCache of batch " + std::to_string(cache.batch()));
   }
+  return forward_slots(0, tokens, cache, rows);
+}
+
+Logits LlamaModel::forward_slots(int64_t first, const std::vector<std::vector<int32_t>>& tokens, KvCache& cache,
+                                 LogitRows rows) const {
+  CacheTensors& whole = cache.state_->t;
+  if (whole.owner != w_.get()) throw Error(NT_INVALID_ARGUMENT, "forward: this KvCache was made by another model");
+  const int64_t count = static_cast<int64_t>(tokens.size());
+  if (first < 0 || count < 1 || first + count > cache.batch()) {
+    throw Error(NT_INVALID_ARGUMENT, "forward: slots " + std::to_string(first) + " .. " +
+                                         std::to_string(first + count - 1) + " are not within the KvCache's " +
+                                         std::to_string(cache.batch()) + " sequences");
+  }
   c10::InferenceMode guard;
+  // The chosen slots as a cache of their own: views of the same memory, their lengths copied
+  // back at the end (the whole cache when every slot runs).
+  const bool all = first == 0 && count == cache.batch();
+  CacheTensors part;
+  if (!all) {
+    part.capacity = whole.capacity;
+    part.owner = whole.owner;
+    part.lengths.assign(whole.lengths.begin() + first, whole.lengths.begin() + first + count);
+    for (size_t l = 0; l < whole.keys.size(); ++l) {
+      part.keys.push_back(whole.keys[l].narrow(0, first, count));
+      part.values.push_back(whole.values[l].narrow(0, first, count));
+    }
+  }
+  CacheTensors& t = all ? whole : part;
+  struct LengthsBack {
+    CacheTensors& whole;
+    const CacheTensors& t;
+    int64_t first;
+    ~LengthsBack() {
+      if (&whole != &t) std::copy(t.lengths.begin(), t.lengths.end(), whole.lengths.begin() + first);
+    }
+  } lengths_back{whole, t, first};
   // The hand-written decode step reads host memory: CPU only. It makes no tensors at all.
   if (tokens.size() == 1 && tokens[0].size() == 1 && tokens[0][0] >= 0 && tokens[0][0] < w_->config.vocab_size &&
       t.lengths[0] < t.capacity && w_->device.is_cpu()) {

@@ -94,6 +94,9 @@ class KvCache {
   void reset(int64_t b = -1);
   // Drops sequence b's tokens beyond `length` (e.g. to reuse a shared prompt).
   void truncate(int64_t b, int64_t length);
+  // Makes sequence `to` a copy of sequence `from` (its tokens' keys, values and length), so a
+  // continuous batch can keep its running sequences in adjacent slots (see forward_slots).
+  void copy_sequence(int64_t from, int64_t to);
 
  private:
   friend class LlamaModel;
@@ -169,6 +172,11 @@ class LlamaModel {
   // token is outside the vocabulary or the cache would overflow.
   Logits forward(const std::vector<std::vector<int32_t>>& tokens, KvCache& cache,
                  LogitRows rows = LogitRows::Last) const;
+  // The same over the adjacent slots first .. first + tokens.size() - 1 of the cache only
+  // (tokens[i] goes to slot first + i); the other slots sit out, untouched. A continuous batch
+  // runs one such pass per step over its running sequences, so each weight is read once for all.
+  Logits forward_slots(int64_t first, const std::vector<std::vector<int32_t>>& tokens, KvCache& cache,
+                       LogitRows rows = LogitRows::Last) const;
 
   // Logits at every position of one sequence, computed from scratch without a kept cache.
   Logits full_logits(const std::vector<int32_t>& tokens) const;
