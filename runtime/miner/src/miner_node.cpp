@@ -70,14 +70,14 @@ class ChunkPacer {
         room_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(0.8 * timeout_s))) {}
 
   void before_chunk() {
-    if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (slowdown_ > 1) {
       const Clock::time_point now = Clock::now();
       auto wait = std::chrono::duration_cast<Clock::duration>((now - last_) * (slowdown_ - 1));
       wait = std::min(wait, std::max(Clock::duration::zero(), started_ + room_ - now));
       if (wait > Clock::duration::zero()) std::this_thread::sleep_for(wait);
-      last_ = Clock::now();
     }
+    if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    last_ = Clock::now();  // the next chunk's making starts now: a wait is not slowed down again
   }
 
  private:
