@@ -198,7 +198,7 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
 // meet its 429s while its declared volume is unused: its period score drops, its capacity is credited
 // by the share it served, and it gets no positive speed bonus; "flaky" fails half its requests (a 5xx
 // costs more than a 429). Text task only (quantized then serves exactly as honest does): the smallest
-// devnet that shows the order, ~55 s. With the models (`nineteen devnet --organic-burst 8`, 3 periods)
+// devnet that shows the order, ~50 s. With the models (`nineteen devnet --organic-burst 8`, 3 periods)
 // it takes 2–4 minutes on 2 cores and the image tasks time out for every miner when the machine is busy.
 TEST(Devnet, BehavioursRankInTheMechanismsOrderUnderOrganicBursts) {
   test_support::ScratchDir dir("devnet-organic-bursts");
@@ -206,8 +206,10 @@ TEST(Devnet, BehavioursRankInTheMechanismsOrderUnderOrganicBursts) {
       test_options(dir, 3, {"honest", "honest", "quantized", "slow", "full", "flaky", "wrong-model", "lazy"});
   options.llm = false;
   options.period_s = 10;
-  options.organic_burst = 8;
-  options.organic_every_s = 0.5;
+  // Bursts of 16 every 0.25 s: more than the routable miners take one at a time, so a miner that serves
+  // one request at a time meets them whichever miners the gateway prefers at the moment.
+  options.organic_burst = 16;
+  options.organic_every_s = 0.25;
   nineteen::devnet::Devnet devnet(options);
   devnet.start();
   std::string printed;
@@ -225,11 +227,13 @@ TEST(Devnet, BehavioursRankInTheMechanismsOrderUnderOrganicBursts) {
     ASSERT_EQ(by[b].size(), 1u) << b << "\n" << last_weights(printed);
   const auto w = weight_by_behaviour(rows);
   const double honest_mean = w.at("honest") / 2;
-  // Measured on 2 busy cores (5 runs): honest 27.8–27.9 % each, quantized 27.4–27.9 %, slow 11.4–11.8 %
-  // (speed+ −0.25), full 4.6–5.6 % (period 0.19, served 0.74–0.77), flaky ≤ 0.03 %, wrong-model and lazy 0.
-  // quantized serves exactly as honest does here, so "honest ≥ quantized" is equality within noise.
-  EXPECT_LE(w.at("quantized"), 1.15 * honest_mean) << last_weights(printed);
+  // quantized serves exactly as honest does on the text task, so "honest ≥ quantized" is equality in
+  // expectation; an upper bound would test the speed measure's noise instead (on busy cores one of three
+  // identical miners was measured up to +0.25 faster: 40 % against 22 %). Each of them beats slow.
+  for (const auto& r : by["honest"]) EXPECT_GT(r.weight, w.at("slow")) << last_weights(printed);
   EXPECT_GT(w.at("quantized"), w.at("slow")) << last_weights(printed);
+  // Measured (6 runs, 2 cores at load 17-26): slow 7.2-10.1 %, full 4.3-8.9 % (served 0.76-0.85):
+  // slow/full 1.11-2.1. A miner that refuses a fifth of what it declared costs more than half speed.
   EXPECT_GT(w.at("slow"), w.at("full")) << "a miner that refuses what it declared earns less than a slow one\n"
                                          << last_weights(printed);
   EXPECT_GT(w.at("full"), w.at("flaky")) << "a 429 costs less than a 5xx\n" << last_weights(printed);
