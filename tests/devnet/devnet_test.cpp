@@ -191,18 +191,25 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
   EXPECT_NE(printed.find("consensus (Yuma"), std::string::npos);
 }
 
-// Issue 18, item 3: organic users in bursts (8 at once every 0.5 s) through the gateway. The "full" miner
-// declares the same capacity as an honest one but serves one request at a time, so bursts meet its 429s
-// while its declared volume is unused: its period score drops below an honest miner's and it gets no
-// positive speed bonus (being refused load, it answers the rest faster). It earns less than either
-// honest miner, and more than the flaky one: an honest 429 costs less than a 5xx. Text task only.
-TEST(Devnet, AFullMinerEarnsLessThanAnHonestOneUnderOrganicBursts) {
+// Issue 18, done when: under organic bursts every behaviour earns in the mechanism's order,
+//   honest ≥ quantized > slow > full > flaky > wrong-model = lazy = 0.
+// "slow" answers right but slower (a 20 ms wait per chunk: it loses its speed bonus, never times out);
+// "full" declares the same capacity as an honest miner but serves one request at a time, so bursts
+// meet its 429s while its declared volume is unused: its period score drops, its capacity is credited
+// by the share it served, and it gets no positive speed bonus; "flaky" fails half its requests (a 5xx
+// costs more than a 429). Text task only (quantized then serves exactly as honest does): the smallest
+// devnet that shows the order, ~50 s. With the models (`nineteen devnet --organic-burst 8`, 3 periods)
+// it takes 2–4 minutes on 2 cores and the image tasks time out for every miner when the machine is busy.
+TEST(Devnet, BehavioursRankInTheMechanismsOrderUnderOrganicBursts) {
   test_support::ScratchDir dir("devnet-organic-bursts");
-  nineteen::devnet::DevnetOptions options = test_options(dir, 2, {"honest", "honest", "full", "flaky"});
+  nineteen::devnet::DevnetOptions options =
+      test_options(dir, 3, {"honest", "honest", "quantized", "slow", "full", "flaky", "wrong-model", "lazy"});
   options.llm = false;
   options.period_s = 10;
-  options.organic_burst = 8;
-  options.organic_every_s = 0.5;
+  // Bursts of 16 every 0.25 s: more than the routable miners take one at a time, so a miner that serves
+  // one request at a time meets them whichever miners the gateway prefers at the moment.
+  options.organic_burst = 16;
+  options.organic_every_s = 0.25;
   nineteen::devnet::Devnet devnet(options);
   devnet.start();
   std::string printed;
@@ -216,17 +223,31 @@ TEST(Devnet, AFullMinerEarnsLessThanAnHonestOneUnderOrganicBursts) {
   std::map<std::string, std::vector<nineteen::devnet::MinerRow>> by;
   for (const auto& r : rows) by[r.behaviour].push_back(r);
   ASSERT_EQ(by["honest"].size(), 2u) << last_weights(printed);
-  ASSERT_EQ(by["full"].size(), 1u) << last_weights(printed);
-  ASSERT_EQ(by["flaky"].size(), 1u) << last_weights(printed);
+  for (const char* b : {"quantized", "slow", "full", "flaky", "wrong-model", "lazy"})
+    ASSERT_EQ(by[b].size(), 1u) << b << "\n" << last_weights(printed);
+  const auto w = weight_by_behaviour(rows);
+  const double honest_mean = w.at("honest") / 2;
+  // quantized serves exactly as honest does on the text task, so "honest ≥ quantized" is equality in
+  // expectation; an upper bound would test the speed measure's noise instead (on busy cores one of three
+  // identical miners was measured up to +0.25 faster: 40 % against 22 %). Each of them beats slow.
+  for (const auto& r : by["honest"]) EXPECT_GT(r.weight, w.at("slow")) << last_weights(printed);
+  EXPECT_GT(w.at("quantized"), w.at("slow")) << last_weights(printed);
+  // Measured (8 runs, 2 cores at load 15-27): slow 7.2-11.2 %, full 4.3-8.9 % (served 0.74-0.85):
+  // slow/full 1.11-2.35. A miner that refuses a fifth of what it declared costs more than half speed.
+  EXPECT_GT(w.at("slow"), w.at("full")) << "a miner that refuses what it declared earns less than a slow one\n"
+                                         << last_weights(printed);
+  EXPECT_GT(w.at("full"), w.at("flaky")) << "a 429 costs less than a 5xx\n" << last_weights(printed);
+  EXPECT_LT(w.at("wrong-model"), 0.001) << last_weights(printed);
+  EXPECT_LT(w.at("lazy"), 0.001) << last_weights(printed);
+  // Why: slow loses its speed bonus, and only that; full loses period score and credited capacity.
+  const auto& slow = by["slow"].front();
   const auto& full = by["full"].front();
-  // Against the honest pair's mean and best period score: on a loaded 2-core machine one honest miner
-  // may time out once or land below the median speed, which is noise, not the mechanism.
-  const double honest_mean = (by["honest"][0].weight + by["honest"][1].weight) / 2;
   const double honest_period = std::max(by["honest"][0].period_score, by["honest"][1].period_score);
-  EXPECT_LT(full.weight, honest_mean) << last_weights(printed);
+  EXPECT_LT(slow.speed_bonus, -0.1) << last_weights(printed);
+  EXPECT_GE(slow.served_share, 0.95) << "slow, not broken: it answers within the timeout\n" << last_weights(printed);
   EXPECT_LT(full.period_score, honest_period) << "the full miner's 429s are counted\n" << last_weights(printed);
+  EXPECT_LT(full.served_share, 0.95) << last_weights(printed);
   EXPECT_LE(full.speed_bonus, 0) << last_weights(printed);
-  EXPECT_GT(full.weight, by["flaky"].front().weight) << "a 429 costs less than a 5xx\n" << last_weights(printed);
 }
 
 #ifdef NINETEEN_DEVNET_TEST_MODELS

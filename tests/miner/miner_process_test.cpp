@@ -324,6 +324,33 @@ TEST_F(MinerProcessTest, StreamsASignedChatCompletionTokenByToken) {
   EXPECT_LE(token_chunks, 12u);
 }
 
+// Issue 18: `slowdown` makes a test network's slow miner slow, not broken. Each chunk is held back
+// (slowdown − 1) × the time it took to make, but never past 80 % of the task's timeout_s (2 s here).
+// slow-words takes 150 ms a word; only lower bounds and the cap's effect are asserted (busy machines).
+TEST_F(MinerProcessTest, SlowdownStretchesAnswersButKeepsThemWithinTheTimeout) {
+  std::string url = start_miner("", "slowdown = 3\n");
+  auto started = std::chrono::steady_clock::now();
+  auto r = client.send(signed_post(url, R"({"model":"slow-words","text":"a b c"})", validator));
+  const auto short_answer = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"words":["A","B","C"]})");
+  EXPECT_GE(short_answer, 1200ms) << "450 ms of work, slowed three times over";
+  // Eight words: 1.2 s of work would become 3.6 s; the wait stops at 1.6 s from the start instead.
+  started = std::chrono::steady_clock::now();
+  r = client.send(signed_post(url, R"({"model":"slow-words","text":"a b c d e f g h"})", validator));
+  const auto long_answer = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_GE(long_answer, 1200ms);
+  EXPECT_LT(long_answer, 3200ms) << "the added wait must stop at 80 % of timeout_s";
+
+  dir.write("bad-slowdown.toml", "[miner]\nhotkey = \"miner.json\"\nnodes = \"nodes.json\"\ntasks_file = \"tasks.toml\"\n"
+                                 "[miner.tasks.slow-words]\nslowdown = 0.5\n");
+  auto [code, output] = test_support::run_nineteen({"miner", "--config", dir.file("bad-slowdown.toml")});
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(output.find("key \"miner.tasks.slow-words.slowdown\": expected a number from 1 to 100"), std::string::npos)
+      << output;
+}
+
 TEST(MinerConfig, ErrorsNameTheFileAndKey) {
   ScratchDir dir("miner-config");
   dir.write("bad.toml", "[miner]\nhotkey = \"k.json\"\nnodes = \"n.json\"\nport = \"eighty\"\n");

@@ -48,5 +48,33 @@ TEST(PeriodHistory, GarbagePeriodsAreSkippedNotPropagated) {
   EXPECT_DOUBLE_EQ(period_history_score({{7.0, 10}}, settings).score, 1.0);  // clamped to [0, 1]
 }
 
+// Issue 18: the share of its declared volume a miner left unserved in a period, (n429 + n500)/T · u.
+TEST(PeriodHistory, UnservedShareWorkedNumbers) {
+  auto counts = [](double consumed, std::uint64_t total, std::uint64_t n429, std::uint64_t n500) {
+    OutcomeCounts c;
+    c.consumed = consumed;
+    c.total = total;
+    c.rate_limited = n429;
+    c.failed = n500;
+    return c;
+  };
+  EXPECT_NEAR(unserved_share(counts(100, 10, 2, 0), 1000), 0.18, 1e-12);  // 2/10 refused, u = 0.9
+  EXPECT_NEAR(unserved_share(counts(500, 10, 1, 2), 1000), 0.15, 1e-12);  // 3/10 unserved, u = 0.5
+  EXPECT_DOUBLE_EQ(unserved_share(counts(1000, 10, 5, 0), 1000), 0);     // volume used: "full" is honest
+  EXPECT_DOUBLE_EQ(unserved_share(counts(0, 0, 0, 0), 1000), 0);         // nothing asked
+  EXPECT_DOUBLE_EQ(unserved_share(counts(0, 4, 9, 9), 1000), 1);         // corrupt counts clamp to T
+  EXPECT_DOUBLE_EQ(unserved_share(counts(0, 4, 1, 0), NAN), 0);
+}
+
+// The served share is weighted as P_h weighs scores (volume · 0.5^i), without μ.
+TEST(PeriodHistory, ServedShareIsWeightedLikeTheScores) {
+  // Newest: unserved 0.2 at volume 100 (weight 100); older: 0 at volume 100 (weight 50).
+  const PeriodHistory h = period_history_score({{1.0, 100, 0.2}, {1.0, 100, 0.0}});
+  EXPECT_NEAR(h.served_share, 1 - 0.2 * 100 / 150, 1e-12);
+  EXPECT_DOUBLE_EQ(h.score, 0.25);  // the score itself does not move (μ = 0.25: a new miner)
+  EXPECT_DOUBLE_EQ(period_history_score({}).served_share, 1);
+  EXPECT_DOUBLE_EQ(period_history_score({{1.0, 100, NAN}}).served_share, 1);
+}
+
 }  // namespace
 }  // namespace nineteen::scoring

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "nineteen/scoring/period_score.hpp"
+
 namespace nineteen::scoring {
 namespace {
 
@@ -56,6 +58,44 @@ TEST(TaskScores, AMinerThatRefusedBelowItsCapacityGetsNoPositiveSpeedBonus) {
   EXPECT_DOUBLE_EQ(refused[3].speed_bonus, open[3].speed_bonus);  // a negative bonus is not forgiven
   EXPECT_FALSE(refused[3].speed_bonus_withheld);
   EXPECT_NEAR(refused[2].task_score, refused[0].task_score, 1e-12);
+}
+
+// Issue 18: E_h credits the declared capacity times the share the miner served. Three miners with the
+// same answers; in each of nine periods (T = 20, 4 % of the declared volume used) one served all, one
+// answered 429 to 5 and one failed 5 (500). The refusing miner earns less than the honest one and more
+// than the failing one (an honest 429 costs less than a 5xx); a 429 after the declared volume was used
+// costs nothing.
+TEST(TaskScores, DeclaredVolumeIsCreditedByTheShareServed) {
+  auto periods = [](double consumed, std::uint64_t n429, std::uint64_t n500) {
+    OutcomeCounts c;
+    c.consumed = consumed;
+    c.total = 20;
+    c.rate_limited = n429;
+    c.failed = n500;
+    const double score = *period_score(c, 1000);
+    return std::vector<ScoredPeriod>(9, {score, 100, unserved_share(c, 1000)});
+  };
+  const std::vector<CheckedAnswer> answers(30, {1, 10, 1});
+  const auto scores = score_task({contender(1, 1000, answers, periods(40, 0, 0)),
+                                  contender(2, 1000, answers, periods(40, 5, 0)),
+                                  contender(3, 1000, answers, periods(40, 0, 5)),
+                                  contender(4, 1000, answers, periods(1000, 5, 0))});
+  const double u = 0.96, r = 0.25;
+  EXPECT_NEAR(scores[0].served_share, 1, 1e-12);
+  EXPECT_NEAR(scores[1].served_share, 1 - r * u, 1e-12);
+  EXPECT_NEAR(scores[2].served_share, 1 - r * u, 1e-12);
+  EXPECT_NEAR(scores[1].effective_volume, 1000 * (1 - r * u) * (1 - r * u), 1e-9);          // P · served
+  EXPECT_NEAR(scores[2].effective_volume, 1000 * (1 - r) * (1 - r * u) * (1 - r * u), 1e-9);  // g costs a 5xx more
+  EXPECT_NEAR(scores[3].effective_volume, 1000, 1e-9);  // full after its declared volume was used: no cost
+  EXPECT_LT(scores[1].task_score, scores[0].task_score);
+  EXPECT_GT(scores[1].task_score, scores[2].task_score);
+  EXPECT_NEAR(scores[3].task_score, scores[0].task_score, 1e-12);
+  // The reference's E_h (credit_served_share = false) charges the refusal once, in P_h.
+  TaskScoreSettings reference;
+  reference.credit_served_share = false;
+  const auto once = score_task({contender(2, 1000, answers, periods(40, 5, 0))}, reference);
+  EXPECT_NEAR(once[0].effective_volume, 1000 * (1 - r * u), 1e-9);
+  EXPECT_DOUBLE_EQ(once[0].served_share, 1);
 }
 
 TEST(TaskScores, EveryFigureOfATwoMinerTask) {

@@ -36,7 +36,7 @@ const std::vector<Behaviour>& behaviours() {
       {"quantized", "the same model with bf16 weights"},
       {"wrong-model", "another model of the same shape (text: the wrong transform)"},
       {"lazy", "made-up answers without running the model"},
-      {"slow", "honest, but sleeps before each chunk"},
+      {"slow", "honest, but slower: each chunk held back as long as it took (the text task: 20 ms), within the timeout"},
       {"flaky", "honest, but answers 500 to half of its requests"},
       {"full", "honest, but a concurrency limit of 1, so it answers 429 under load"},
       {"offline", "registered on the chain, never answers"},
@@ -292,7 +292,9 @@ std::string Devnet::State::miner_settings(const Miner& miner, size_t index) cons
   for (const std::string& task : tasks) {
     m << "[miner.tasks." << task << "]\n";
     m << "concurrency = " << (miner.behaviour == "full" ? 1 : 8) << "\n";
-    if (miner.behaviour == "slow") m << "chunk_delay_ms = 40\n";
+    // Slow, not broken: twice this machine's honest time, within the timeout. The text task has no
+    // model work to slow down (an honest answer is a few ms of overhead), so it waits 20 ms a chunk.
+    if (miner.behaviour == "slow") m << (task == "reverse-words" ? "chunk_delay_ms = 20\n" : "slowdown = 2\n");
     if (miner.behaviour == "flaky") m << "fail_rate = 0.5\nbehaviour_seed = " << index << "\n";
   }
   return m.str();
@@ -624,8 +626,8 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
   for (const MinerRow& r : rows) tasks.insert(r.task);
   for (const std::string& task : tasks) {
     out << "task " << task << "\n";
-    std::snprintf(line, sizeof line, "  %-12s %4s %9s %13s %7s %8s %7s %10s %14s\n", "behaviour", "uid", "capacity",
-                  "checked/kept", "period", "quality", "speed+", "task share", "overall weight");
+    std::snprintf(line, sizeof line, "  %-12s %4s %9s %13s %7s %7s %8s %7s %10s %14s\n", "behaviour", "uid", "capacity",
+                  "checked/kept", "period", "served", "quality", "speed+", "task share", "overall weight");
     out << line;
     std::vector<MinerRow> sorted;
     for (const MinerRow& r : rows) {
@@ -634,9 +636,9 @@ std::string tables(const std::vector<MinerRow>& rows, const std::vector<std::str
     std::sort(sorted.begin(), sorted.end(), [](const MinerRow& a, const MinerRow& b) { return a.task_share > b.task_share; });
     for (const MinerRow& r : sorted) {
       const std::string checked = std::to_string(r.checked) + "/" + std::to_string(r.kept);
-      std::snprintf(line, sizeof line, "  %-12s %4u %9.0f %13s %7.3f %8.3f %+7.3f %9.2f%% %13.2f%%\n", r.behaviour.c_str(),
-                    r.uid, r.capacity, checked.c_str(), r.period_score, r.quality, r.speed_bonus, 100 * r.task_share,
-                    100 * r.weight);
+      std::snprintf(line, sizeof line, "  %-12s %4u %9.0f %13s %7.3f %7.3f %8.3f %+7.3f %9.2f%% %13.2f%%\n",
+                    r.behaviour.c_str(), r.uid, r.capacity, checked.c_str(), r.period_score, r.served_share, r.quality,
+                    r.speed_bonus, 100 * r.task_share, 100 * r.weight);
       out << line;
     }
   }
@@ -839,6 +841,7 @@ void Devnet::run(const std::function<void(const std::string&)>& print) {
       row.task = r.task;
       row.capacity = r.figures.capacity;
       row.period_score = r.figures.period_history;
+      row.served_share = r.figures.served_share;
       row.quality = r.figures.quality;
       row.speed_bonus = r.figures.speed_bonus;
       row.task_share = r.figures.task_score;

@@ -64,7 +64,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
       if (!t) r.fail(node, "tasks." + task_name, "a table");
       Table tr(file_name, *t, "miner.tasks." + task_name + ".");
       tr.allow_only({"concurrency", "capacity", "capacity_per_validator", "upstream", "upstream_model", "fail_rate",
-                     "chunk_delay_ms", "behaviour_seed"});
+                     "chunk_delay_ms", "slowdown", "behaviour_seed"});
       MinerTaskSettings s;
       s.name = task_name;
       s.concurrency = static_cast<size_t>(tr.whole_number("concurrency", 1, 100000).value_or(4));
@@ -85,6 +85,7 @@ MinerConfig parse_miner_config(const std::string& toml_text, const std::string& 
       s.upstream_model = tr.string("upstream_model");
       s.fail_rate = tr.number("fail_rate", 0, 1).value_or(0);
       s.chunk_delay_ms = static_cast<int>(tr.whole_number("chunk_delay_ms", 0, 60000).value_or(0));
+      s.slowdown = tr.number("slowdown", 1, 100).value_or(1);
       s.behaviour_seed = static_cast<uint64_t>(tr.whole_number("behaviour_seed", 0, 1e15).value_or(0));
       c.tasks.push_back(s);
     }

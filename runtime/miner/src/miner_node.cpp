@@ -57,6 +57,36 @@ class Slot {
   MinerMetrics& metrics_;
 };
 
+// The scripted pace of a test network's miner before each chunk: a fixed delay (chunk_delay_ms), and
+// a slowdown that holds each chunk back (slowdown − 1) × the time it took to make, without taking the
+// answer past 80 % of the task's timeout_s: a slow miner that is slow, not one that times out.
+class ChunkPacer {
+ public:
+  ChunkPacer(const MinerTaskSettings& settings, double timeout_s, Clock::time_point started)
+      : delay_ms_(settings.chunk_delay_ms),
+        slowdown_(settings.slowdown),
+        started_(started),
+        last_(started),
+        room_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(0.8 * timeout_s))) {}
+
+  void before_chunk() {
+    if (slowdown_ > 1) {
+      const Clock::time_point now = Clock::now();
+      auto wait = std::chrono::duration_cast<Clock::duration>((now - last_) * (slowdown_ - 1));
+      wait = std::min(wait, std::max(Clock::duration::zero(), started_ + room_ - now));
+      if (wait > Clock::duration::zero()) std::this_thread::sleep_for(wait);
+    }
+    if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    last_ = Clock::now();  // the next chunk's making starts now: a wait is not slowed down again
+  }
+
+ private:
+  int delay_ms_;
+  double slowdown_;
+  Clock::time_point started_, last_;
+  Clock::duration room_;
+};
+
 // How long one answer may take in all: the task's first-byte timeout, 30 times over (an image or a
 // long completion is many steps). Past it the call is cancelled and its slot freed, even if the
 // plugin's serve never returns (it then finishes, or not, on a thread of its own).
@@ -359,7 +389,7 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
     record(validator, task.settings.name, 503, 0, 0);
     return net::error_response(503, "task " + task.settings.name + " is not loaded right now", std::string("unavailable"));
   }
-  const int delay_ms = task.settings.chunk_delay_ms;
+  ChunkPacer pacer(task.settings, task.entry.timeout_s, started);
   const std::string name = task.settings.name;
 
   auto control = std::make_shared<plugin_host::CallControl>();
@@ -373,14 +403,14 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
       std::optional<plugin_host::TaskCallError> error;
     };
     auto outcome = std::make_shared<Outcome>();
-    std::thread([live, body, delay_ms, control, outcome] {
+    std::thread([live, body, pacer, control, outcome]() mutable {
       std::vector<std::string> chunks;
       std::optional<plugin_host::TaskCallError> error;
       try {
         live->serve(
             body,
             [&](std::string_view chunk) {
-              if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+              pacer.before_chunk();
               chunks.emplace_back(chunk);
               return true;
             },
@@ -429,12 +459,12 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
   // The plugin polls the call's cancel flag, which the relay sets when the validator goes away.
   std::shared_ptr<std::atomic<bool>> cancelled(control, &control->cancelled);
   return net::relay_stream(
-      [live, body, delay_ms, control](const net::ChunkPush& push) {
+      [live, body, pacer, control](const net::ChunkPush& push) mutable {
         try {
           live->serve(
               body,
               [&](std::string_view chunk) {
-                if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+                pacer.before_chunk();
                 return push(chunk);
               },
               control.get());

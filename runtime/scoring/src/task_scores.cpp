@@ -81,7 +81,8 @@ std::vector<ContenderBreakdown> score_task(const std::vector<ContenderRecord>& c
     const PeriodHistory history = period_history_score(contender.periods_newest_first, settings.history);
     out.scored_periods = history.scored_periods;
     out.period_history = history.score;
-    const double effective = out.combined_quality * out.period_history * out.capacity;
+    out.served_share = settings.credit_served_share ? history.served_share : 1.0;
+    const double effective = out.combined_quality * out.period_history * out.capacity * out.served_share;
     out.effective_volume = std::isfinite(effective) ? effective : 0;
     largest = std::max(largest, out.effective_volume);
   }

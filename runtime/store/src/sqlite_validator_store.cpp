@@ -320,13 +320,28 @@ std::vector<scoring::ScoredPeriod> SqliteValidatorStore::scored_periods(const st
   // A period weighs by the volume the validator tested (MECHANISM.md §7 says consumed volume, but then
   // a period in which every request failed consumed nothing and weighed nothing: downtime was free).
   // Consumed volume is the fallback for rows without a tested volume.
+  // The period's counts (its contenders row, when there is one) give the share it left unserved.
   auto query = db_.prepare(
-      "SELECT score, CASE WHEN tested_volume > 0 THEN tested_volume ELSE consumed_volume END "
-      "FROM period_scores WHERE task = ?1 AND miner_hotkey = ?2 AND score IS NOT NULL "
-      "ORDER BY period_id DESC LIMIT ?3");
+      "SELECT p.score, CASE WHEN p.tested_volume > 0 THEN p.tested_volume ELSE p.consumed_volume END, "
+      "c.capacity, c.consumed, c.total, c.n429, c.n500 "
+      "FROM period_scores p LEFT JOIN contenders c "
+      "ON c.period_id = p.period_id AND c.miner_hotkey = p.miner_hotkey AND c.task = p.task "
+      "WHERE p.task = ?1 AND p.miner_hotkey = ?2 AND p.score IS NOT NULL "
+      "ORDER BY p.period_id DESC LIMIT ?3");
   query.bind(1, task).bind(2, miner_hotkey).bind(3, as_int64(max_periods, "max_periods"));
   std::vector<scoring::ScoredPeriod> out;
-  while (query.step()) out.push_back({query.column_double(0), query.column_double(1)});
+  while (query.step()) {
+    scoring::ScoredPeriod period{query.column_double(0), query.column_double(1)};
+    if (query.column_optional_double(2)) {
+      scoring::OutcomeCounts counts;
+      counts.consumed = query.column_double(3);
+      counts.total = static_cast<std::uint64_t>(std::max<std::int64_t>(query.column_int(4), 0));
+      counts.rate_limited = static_cast<std::uint64_t>(std::max<std::int64_t>(query.column_int(5), 0));
+      counts.failed = static_cast<std::uint64_t>(std::max<std::int64_t>(query.column_int(6), 0));
+      period.unserved = scoring::unserved_share(counts, query.column_double(2));
+    }
+    out.push_back(period);
+  }
   return out;
 }
 
@@ -562,8 +577,8 @@ std::int64_t SqliteValidatorStore::record_weight_setting(TimePoint at, const std
     require_text(r.task, where + " task");
     const auto& f = r.figures;
     for (double value : {r.task_weight, f.quality, f.speed, f.speed_rank, f.speed_bonus, f.combined_quality,
-                         f.period_history, f.capacity, f.effective_volume, f.task_score, r.total_score,
-                         r.final_weight}) {
+                         f.period_history, f.served_share, f.capacity, f.effective_volume, f.task_score,
+                         r.total_score, r.final_weight}) {
       require_finite(value, where);
     }
   }
@@ -575,8 +590,8 @@ std::int64_t SqliteValidatorStore::record_weight_setting(TimePoint at, const std
   auto insert = db_.prepare(
       "INSERT INTO weight_breakdowns (weight_setting_id, miner_hotkey, uid, task, task_weight, checked_answers, "
       "quality, speed, speed_rank, speed_bonus, combined_quality, scored_periods, period_history, capacity, "
-      "effective_volume, task_score, total_score, final_weight) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+      "effective_volume, task_score, total_score, final_weight, served_share) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
   for (const auto& r : rows) {
     const auto& f = r.figures;
     insert.bind(1, id).bind(2, r.miner_hotkey).bind(3, static_cast<int>(f.uid)).bind(4, r.task);
@@ -584,6 +599,7 @@ std::int64_t SqliteValidatorStore::record_weight_setting(TimePoint at, const std
     insert.bind(8, f.speed).bind(9, f.speed_rank).bind(10, f.speed_bonus).bind(11, f.combined_quality);
     insert.bind(12, as_int64(f.scored_periods, "scored_periods")).bind(13, f.period_history).bind(14, f.capacity);
     insert.bind(15, f.effective_volume).bind(16, f.task_score).bind(17, r.total_score).bind(18, r.final_weight);
+    insert.bind(19, f.served_share);
     insert.run();
     insert.reset();
   }
@@ -596,7 +612,7 @@ std::vector<WeightBreakdownRecord> SqliteValidatorStore::weight_breakdowns(std::
   auto query = db_.prepare(
       "SELECT miner_hotkey, uid, task, task_weight, checked_answers, quality, speed, speed_rank, speed_bonus, "
       "combined_quality, scored_periods, period_history, capacity, effective_volume, task_score, total_score, "
-      "final_weight FROM weight_breakdowns WHERE weight_setting_id = ?1 ORDER BY task, uid, miner_hotkey");
+      "final_weight, served_share FROM weight_breakdowns WHERE weight_setting_id = ?1 ORDER BY task, uid, miner_hotkey");
   query.bind(1, weight_setting_id);
   std::vector<WeightBreakdownRecord> out;
   while (query.step()) {
@@ -618,6 +634,7 @@ std::vector<WeightBreakdownRecord> SqliteValidatorStore::weight_breakdowns(std::
     r.figures.task_score = query.column_double(14);
     r.total_score = query.column_double(15);
     r.final_weight = query.column_double(16);
+    r.figures.served_share = query.column_double(17);
     out.push_back(std::move(r));
   }
   return out;

@@ -148,6 +148,10 @@ CREATE TABLE unchecked_answers (
 );
 CREATE INDEX unchecked_answers_by_time ON unchecked_answers (recorded_at_ms);
 )sql"},
+      {5, "the share of its declared volume a miner served, a factor of its effective volume",
+       R"sql(
+ALTER TABLE weight_breakdowns ADD COLUMN served_share REAL NOT NULL DEFAULT 1;
+)sql"},
   };
   return migrations;
 }

@@ -16,7 +16,7 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
   config::SettingsTable<ValidatorConfigError> r(file_name, *v, "validator.");
   r.allow_only(plugin_host::with_plugin_isolation_keys({"hotkey", "chain", "netuid", "checker", "db", "tasks_file", "plugins", "period_s", "answer_timeout_s", "senders",
                 "answers_kept_per_task", "check_batch", "checker_workers", "weights_every_s", "version_key",
-                "history_periods", "synthetic_multiplier", "period_formula", "speed_bonus", "organic_min_quality",
+                "history_periods", "synthetic_multiplier", "period_formula", "credit_served_share", "speed_bonus", "organic_min_quality",
                 "check_fraction", "miners_https", "miners_ca_file", "db_max_mb", "task_votes"}));
 
   ValidatorConfig c;
@@ -75,6 +75,8 @@ ValidatorConfig parse_validator_config(const std::string& toml_text, const std::
       r.fail(*r.get("period_formula"), "period_formula", "\"ours\" or \"reference\"");
     }
   }
+  c.mechanism.task_scores.credit_served_share =
+      r.boolean("credit_served_share").value_or(c.mechanism.task_scores.credit_served_share);
   if (auto rule = r.string("speed_bonus")) {
     if (*rule == "measured") {
       c.mechanism.task_scores.speed.rule = scoring::SpeedBonusRule::measured;

@@ -56,13 +56,13 @@ std::string format_weight_tables(const scoring::WeightsResult& result, const std
   for (const auto& task : result.tasks) {
     std::snprintf(line, sizeof line, "task %s (weight %.3f)\n", task.name.c_str(), task.weight);
     out << line;
-    std::snprintf(line, sizeof line, "  %-34s %10s %8s %8s %8s %10s %8s %8s %8s\n", "miner", "capacity", "answers",
-                  "period", "quality", "speed+", "eff.vol", "share", "weight");
+    std::snprintf(line, sizeof line, "  %-34s %10s %8s %8s %8s %8s %10s %8s %8s %8s\n", "miner", "capacity", "answers",
+                  "period", "served", "quality", "speed+", "eff.vol", "share", "weight");
     out << line;
     for (const auto& c : task.contenders) {
-      std::snprintf(line, sizeof line, "  %-34s %10.1f %8zu %8.3f %8.3f %+8.3f %10.1f %8.3f %8.3f\n", name(c.uid).c_str(),
-                    c.capacity, c.checked_answers, c.period_history, c.quality, c.speed_bonus, c.effective_volume,
-                    c.task_score, final_weight[c.uid]);
+      std::snprintf(line, sizeof line, "  %-34s %10.1f %8zu %8.3f %8.3f %8.3f %+8.3f %10.1f %8.3f %8.3f\n",
+                    name(c.uid).c_str(), c.capacity, c.checked_answers, c.period_history, c.served_share, c.quality,
+                    c.speed_bonus, c.effective_volume, c.task_score, final_weight[c.uid]);
       out << line;
     }
   }

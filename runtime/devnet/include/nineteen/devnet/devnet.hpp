@@ -74,6 +74,7 @@ struct MinerRow {
   unsigned uid = 0;
   std::string task;
   double capacity = 0, period_score = 0, quality = 0, speed_bonus = 0, task_share = 0, weight = 0;
+  double served_share = 1;  // the share of its declared volume it served (refused or failed requests lower it)
   std::uint64_t checked = 0, kept = 0;  // its answers of this task since the devnet started
 };
 

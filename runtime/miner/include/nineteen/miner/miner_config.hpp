@@ -23,7 +23,11 @@ struct MinerTaskSettings {
   std::optional<std::string> upstream_model;  // the model name the upstream expects
   // Scripted behaviours for test networks (a real miner leaves them at 0).
   double fail_rate = 0;         // share of requests answered 500
-  int chunk_delay_ms = 0;       // sleep before each chunk (a slow miner)
+  int chunk_delay_ms = 0;       // sleep before each chunk (a fixed delay)
+  // A slow miner: each chunk is held back (slowdown − 1) × the time it took to make, so answers take
+  // about `slowdown` times as long as this machine's honest ones; the added wait never takes an answer
+  // past 80 % of the task's timeout_s (slow, not broken). 1 = no slowdown.
+  double slowdown = 1;
   uint64_t behaviour_seed = 0;  // seeds the fail_rate draw
 };
 

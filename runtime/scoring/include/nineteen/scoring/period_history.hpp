@@ -4,13 +4,23 @@
 #include <cstddef>
 #include <vector>
 
+#include "nineteen/scoring/outcome_counts.hpp"
+
 namespace nineteen::scoring {
 
 // One scored period of a contender (periods with no score are left out by the caller).
 struct ScoredPeriod {
   double score = 0;   // ps_i, from period_score
   double volume = 0;  // v_i: the consumed volume of that period
+  // The share of the period's requests the miner refused (429) or failed while its declared volume
+  // was unused: (n429 + n500)/T · u (unserved_share). 0 when every request was served.
+  double unserved = 0;
 };
+
+// (n429 + n500)/T · u, with u = max(C − V, 0)/C and C = max(capacity, 1) as in period_score: the share
+// of the period's requests the miner did not serve while it still had declared volume left. 0 when
+// T = 0 or the input is not finite.
+double unserved_share(const OutcomeCounts& counts, double capacity);
 
 struct PeriodHistorySettings {
   double decay = 0.5;                 // weight of period i (newest = 0) is v_i · decay^i
@@ -21,6 +31,9 @@ struct PeriodHistorySettings {
 struct PeriodHistory {
   double score = 0;                // P_h, μ included
   std::size_t scored_periods = 0;  // periods that counted (decides μ)
+  // 1 − the periods' unserved shares, weighted as P_h weighs their scores (no μ): the share of its
+  // declared volume a miner showed it serves. 1 when the history is empty.
+  double served_share = 1;
 };
 
 // P_h = μ · Σ ps_i·v_i·decay^i / Σ v_i·decay^i over `newest_first`. Example: scores 1.0, 0.5, 1.0 at

@@ -33,6 +33,11 @@ struct ContenderRecord {
 struct TaskScoreSettings {
   double quality_exponent = 1.5;        // Q_h = mean(sign(q)·|q|^this)
   double concentration_exponent = 3.0;  // s_h = E_h^this / Σ E^this
+  // [ours] E_h counts the declared capacity times the share of it the miner showed it serves
+  // (PeriodHistory::served_share): a miner that declares volume and then refuses (429) or fails
+  // requests while that volume is unused is paid for the volume it serves, not the volume it claims.
+  // false: the reference's E_h = CQ_h · P_h · capacity.
+  bool credit_served_share = true;
   SpeedBonusSettings speed;
   PeriodHistorySettings history;
 };
@@ -50,8 +55,9 @@ struct ContenderBreakdown {
   double combined_quality = 0;     // CQ_h = max(Q_h, 0)·(1 + bonus)
   std::size_t scored_periods = 0;  // periods used for P_h
   double period_history = 0;       // P_h, μ included
+  double served_share = 1;         // the share of its declared volume it served (credit_served_share)
   double capacity = 0;
-  double effective_volume = 0;  // E_h = CQ_h · P_h · capacity
+  double effective_volume = 0;  // E_h = CQ_h · P_h · capacity · served_share
   double task_score = 0;        // s_h = E_h³ / Σ E³; all 0 when every E is 0
 };
 
