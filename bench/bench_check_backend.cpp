@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "llm_plugin.hpp"
 #include "miner_answer.hpp"
 #include "nineteen/devnet/child_process.hpp"
@@ -46,6 +47,7 @@ std::unique_ptr<nineteen::sdk::Task> make_task(nineteen::sdk::Plugin& plugin, co
 }  // namespace
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   int answers = 32, max_tokens = 64, rounds = 3, batch = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "nineteen/checker/checker_queue.hpp"
 #include "nineteen/config/task_catalog.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
@@ -79,6 +80,7 @@ bool make_model(const fs::path& binary_dir, const fs::path& models, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   fs::path models = ".devnet/models";
   int answers = 64;
   double period_s = 20;          // the devnet's period

@@ -6,9 +6,11 @@
 #include <string>
 #include <thread>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "diffusion_pipeline.hpp"
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_diffusion MODEL_DIR [THREADS]\n  (make one: nineteen models make tiny-diffusion --out DIR)\n");
     return 2;

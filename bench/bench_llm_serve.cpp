@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "generation_request.hpp"
 #include "llm_plugin.hpp"
 #include "loaded_model.hpp"
@@ -49,6 +50,7 @@ std::string request(int max_tokens, uint64_t seed, bool stream, bool logprobs, i
 }  // namespace
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   std::string model_dir;
   bool yardstick = false, decode_only = false, decode_batches = false, streams_mode = false;
   int threads = 1, tokens = 256, answers = 8;

@@ -29,6 +29,7 @@
 
 #include <rapidjson/document.h>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "bench_miner_setup.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
@@ -157,6 +158,7 @@ Row measure(const std::string& url, const std::string& task, int streams, double
 }  // namespace
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   double seconds = 6;
   int tokens = 64, threads = 2;
   std::string model_dir;

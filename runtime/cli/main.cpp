@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "nineteen/net/fatal_signal_log.hpp"
+#include "nineteen/sdk/blas_core.hpp"
 
 int main(int argc, char** argv) {
   // Plugins load libtorch, whose OpenMP threads otherwise spin while idle: on a machine shared with
@@ -19,6 +20,9 @@ int main(int argc, char** argv) {
   // when it is loaded, which is after this line (the host itself never links it). A user's own
   // setting wins.
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
+  // OpenBLAS (loaded with libtorch by the plugins, later) picks SSE3 kernels on a VM that hides its
+  // CPU model: name the kernel set from the instruction sets instead (blas_core.hpp).
+  nineteen::sdk::choose_openblas_core();
   // glibc's mmap threshold otherwise grows with every large free, so the memory of a burst of big
   // requests stays in the heap for good; fixed, blocks of 256 kB and more go back at free.
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);

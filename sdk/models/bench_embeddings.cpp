@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "nineteen/sdk/blas_core.hpp"
 #include "nineteen/models/bert_encoder.hpp"
 #include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/sdk/error.hpp"
@@ -121,6 +122,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nineteen::sdk::restart_with_openblas_core(argv);  // OpenBLAS's kernels by CPU (blas_core.hpp)
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

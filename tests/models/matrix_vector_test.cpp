@@ -1,6 +1,7 @@
 // The decode kernels: every instruction-set path the CPU has agrees with a double-precision
 // product, across widths that exercise the vector loops' tails; Q8 quantisation and its products.
 #include "matrix_vector.hpp"
+#include "nineteen/sdk/blas_core.hpp"
 
 #include <gtest/gtest.h>
 
@@ -132,3 +133,25 @@ TEST(Q8, EveryIsaMatchesTheDequantisedProduct) {
 
 }  // namespace
 }  // namespace nineteen::models
+
+// OpenBLAS's kernel set is named from the instruction sets (sdk/include/nineteen/sdk/blas_core.hpp).
+TEST(BlasCore, NamesTheKernelSetFromTheInstructionSets) {
+  using nineteen::sdk::CpuVectorFeatures;
+  using nineteen::sdk::openblas_core_for;
+  CpuVectorFeatures avx512{true, true, true, true, true, true};
+  EXPECT_STREQ(openblas_core_for(avx512), "SkylakeX");
+  CpuVectorFeatures partial = avx512;
+  partial.avx512bw = false;  // e.g. Knights Landing: AVX-512F without BW; the AVX2 set is safe
+  EXPECT_STREQ(openblas_core_for(partial), "Haswell");
+  CpuVectorFeatures avx2{true, true, false, false, false, false};
+  EXPECT_STREQ(openblas_core_for(avx2), "Haswell");
+  CpuVectorFeatures no_fma{true, false, false, false, false, false};
+  EXPECT_EQ(openblas_core_for(no_fma), nullptr);
+  EXPECT_EQ(openblas_core_for(CpuVectorFeatures{}), nullptr);
+}
+
+TEST(BlasCore, ThisCpusFeaturesAgreeWithTheDecodeKernelsChoice) {
+  const nineteen::sdk::CpuVectorFeatures f = nineteen::sdk::this_cpu_vector_features();
+  EXPECT_EQ(f.avx512f, nineteen::models::cpu_supports(nineteen::models::MatrixVectorIsa::Avx512));
+  EXPECT_EQ(f.avx2 && f.fma, nineteen::models::cpu_supports(nineteen::models::MatrixVectorIsa::Avx2));
+}
