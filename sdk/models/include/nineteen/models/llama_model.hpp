@@ -38,8 +38,8 @@ class SafetensorsSet;
 enum class WeightStorage { F32, BF16, Q8 };
 
 // Which arithmetic batched products (prefill, score()) use for BF16 weights. Auto: bf16 where the
-// CPU has avx512_bf16 or AMX (libtorch's bf16 gemm is fast there), else f32 on weights widened per
-// product (bf16 gemm without hardware support ran ~35× slower than f32 on an AVX2-only EPYC).
+// CPU has AMX (libtorch's bf16 gemm is fast there), else f32 on weights widened per product (bf16
+// gemm ran ~35× slower than f32 on an AVX2-only EPYC, and 0.87× f32 with avx512_bf16 alone).
 // Bf16 / F32 force one path (tests run both on one machine). Decode steps do not depend on it.
 enum class CheckingProducts { Auto, Bf16, F32 };
 
@@ -58,7 +58,7 @@ struct LoadOptions {
   CheckingProducts checking = CheckingProducts::Auto;
 };
 
-// Whether this CPU multiplies bf16 matrices in hardware (avx512_bf16 or AMX-BF16).
+// Whether libtorch's bf16 products beat f32 ones on this CPU (it has AMX-BF16).
 bool cpu_has_fast_bf16();
 
 // The device an empty LoadOptions::device means in this build ("cpu" or "cuda").
@@ -159,7 +159,7 @@ class LlamaModel {
   WeightStorage storage() const;
   std::string device() const;  // e.g. "cpu", "cuda:0"
   // How decode steps and batched products (checking) run with this storage on this CPU, in words
-  // (bench_llm prints it), e.g. "decode bf16 kernels (avx512); batches f32 (bf16 widened: CPU lacks avx512_bf16/AMX)".
+  // (bench_llm prints it), e.g. "decode bf16 kernels (avx512); batches f32 (bf16 widened: CPU lacks AMX)".
   std::string compute_path() const;
 
   // A cache for `batch` sequences of up to `capacity` tokens (≤ max_position_embeddings).
