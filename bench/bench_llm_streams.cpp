@@ -10,8 +10,8 @@
 // Each client sends streamed requests back to back until S seconds have passed (the last one runs
 // to its end); tokens/s = the answers' completion tokens (their usage) / the wall time until the
 // last answer ended. TTFT = from sending a request to its first chunk carrying a token.
-// The llama.cpp column (the same number of parallel sequences on a GGUF export of the same
-// weights) is to come from issue 14a's node script, bench/llama-cpp-js: see llama_cpp_parallel().
+// The llama.cpp column: the same number of parallel sequences on an F32 GGUF export of the same
+// weights (bench/llama-cpp-js), see llama_cpp_parallel().
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +33,7 @@
 #include "bench_miner_setup.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
+#include "nineteen/models/gguf_writer.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/net/http_client.hpp"
 
@@ -72,15 +73,45 @@ struct Row {
   std::string first_error;
 };
 
-// llama.cpp with `streams` parallel sequences on the same weights: issue 14a's bench/llama-cpp-js
-// (node-llama-cpp's prebuilt CPU build) is to provide it. Until that script is on this branch the
-// column says why it is empty.
-std::optional<double> llama_cpp_parallel(int /*streams*/, std::string& why) {
-  if (!fs::exists(fs::path(NINETEEN_SOURCE_DIR) / "bench" / "llama-cpp-js")) {
-    why = "bench/llama-cpp-js (issue 14a) is not on this branch";
+// llama.cpp with `streams` parallel sequences decoding `tokens` each on an F32 GGUF export of the
+// same weights, through bench/llama-cpp-js (node-llama-cpp's prebuilt CPU build, installed by
+// tools/bootstrap.sh): aggregate tok/s, or nullopt with `why` set. It runs in-process in node, so
+// it has no HTTP or SSE cost: the column is the engine's ceiling, not a like-for-like server.
+std::optional<double> llama_cpp_parallel(const std::string& gguf, int streams, int tokens, int threads,
+                                         std::string& why) {
+  const fs::path dir = fs::path(NINETEEN_SOURCE_DIR) / "bench" / "llama-cpp-js";
+  if (!fs::exists(dir / "node_modules" / "node-llama-cpp" / "package.json")) {
+    why = "node-llama-cpp is not installed in " + dir.string() + " (run tools/bootstrap.sh)";
     return std::nullopt;
   }
-  why = "bench/llama-cpp-js present: its parallel-sequence mode is not wired in yet";
+  const std::string command = "cd '" + dir.string() + "' && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true node llama_cpp.mjs bench --model '" +
+                              gguf + "' --threads " + std::to_string(threads) +
+                              " --decode-tokens 0 --prompt-tokens 0 --contexts '' --parallel " + std::to_string(streams) +
+                              " --parallel-tokens " + std::to_string(tokens) + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) {
+    why = "could not start node";
+    return std::nullopt;
+  }
+  std::string out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  const int status = pclose(pipe);
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("kind") || !d["kind"].IsString()) continue;
+    if (std::string(d["kind"].GetString()) == "parallel" && d.HasMember("tok_s") && d["tok_s"].IsNumber()) {
+      why = "node-llama-cpp, " + std::to_string(threads) + " thread(s), in-process (no HTTP), F32 GGUF of the same weights" +
+            std::string(threads > 1 && std::thread::hardware_concurrency() <= 2
+                            ? "; on 2 CPUs node-llama-cpp with 2 threads ran 2-4x slower than with 1 (bench_llm): "
+                              "compare with --threads 1"
+                            : "");
+      return d["tok_s"].GetDouble();
+    }
+  }
+  why = "llama_cpp.mjs exited " + std::to_string(status) + ": " + out.substr(0, 300);
   return std::nullopt;
 }
 
@@ -218,6 +249,15 @@ int main(int argc, char** argv) {
       task.concurrency = static_cast<size_t>(most);
       setup.config.tasks.push_back(task);
     }
+    std::string gguf = (setup.dir / "model-f32.gguf").string(), why;
+    try {
+      nineteen::models::GgufExportOptions export_options;
+      export_options.type = nineteen::models::GgufType::F32;
+      nineteen::models::export_gguf(model_dir, gguf, export_options);
+    } catch (const std::exception& e) {
+      why = std::string("no GGUF export of this model: ") + e.what();
+      gguf.clear();
+    }
     nineteen::miner::MinerNode miner(setup.config,
                                      nineteen::miner::validators_from_node_list(*setup.config.nodes_file));
     const std::string url = miner.base_url(), address = setup.miner_key.ss58_address();
@@ -233,12 +273,12 @@ int main(int argc, char** argv) {
                 "batching on: tok/s  TTFT p50/p99 ms", "on / off", "on vs 1", "llama.cpp parallel tok/s, ours / it");
     std::printf("--------+------------------------------+------------------------------+----------+-----------+------\n");
     double on_single = 0;
-    std::string why;
     for (int streams : stream_counts) {
       const Row off = measure(url, "llm-single", streams, seconds, tokens, setup.validator, address);
       const Row on = measure(url, "llm-batched", streams, seconds, tokens, setup.validator, address);
       if (streams == 1) on_single = on.tokens_per_s;
-      const std::optional<double> llama = llama_cpp_parallel(streams, why);
+      const std::optional<double> llama =
+          gguf.empty() ? std::nullopt : llama_cpp_parallel(gguf, streams, tokens, threads, why);
       char llama_text[64];
       if (llama) {
         std::snprintf(llama_text, sizeof(llama_text), "%.0f, %.2f", *llama, on.tokens_per_s / *llama);

@@ -131,6 +131,36 @@ TEST(Q8, EveryIsaMatchesTheDequantisedProduct) {
   }
 }
 
+// A continuous batch's step multiplies several streams' rows at once (4 per pass, then the rest):
+// each row must come out with the same bits as when it is multiplied alone, or a stream's tokens
+// would depend on how many streams share the step.
+TEST(Q8, ABatchOfRowsGivesEachRowsBitsAlone) {
+  std::mt19937 rng(29);
+  std::normal_distribution<float> normal;
+  for (int64_t cols : {32, 70, 512}) {
+    const int64_t rows = 19, n = 11;  // two passes of 4 and one of 3
+    std::vector<float> w(rows * cols), x(n * cols);
+    for (float& v : w) v = normal(rng);
+    for (float& v : x) v = normal(rng);
+    std::vector<uint8_t> q(rows * q8_row_bytes(cols));
+    quantize_q8_rows(w.data(), q.data(), rows, cols);
+    for (MatrixVectorIsa isa : {MatrixVectorIsa::Portable, MatrixVectorIsa::Avx2, MatrixVectorIsa::Avx512}) {
+      if (!cpu_supports_q8(isa)) continue;
+      std::vector<float> together(n * rows);
+      q8_matrix_rows_on(isa, q.data(), x.data(), together.data(), n, rows, cols);
+      for (int64_t j = 0; j < n; ++j) {
+        std::vector<float> alone(rows);
+        q8_matrix_rows_on(isa, q.data(), x.data() + j * cols, alone.data(), 1, rows, cols);
+        for (int64_t r = 0; r < rows; ++r) {
+          ASSERT_EQ(std::memcmp(&alone[r], &together[j * rows + r], sizeof(float)), 0)
+              << "isa " << int(isa) << " cols " << cols << " stream " << j << " row " << r << ": " << alone[r]
+              << " alone, " << together[j * rows + r] << " in the batch";
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nineteen::models
 

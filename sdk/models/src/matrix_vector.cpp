@@ -322,53 +322,96 @@ inline void prefetch_ahead(const uint8_t* p) {
   _mm_prefetch(reinterpret_cast<const char*>(p + 1024 + 64), _MM_HINT_T0);
 }
 
-// |w| (unsigned) times x with w's sign (signed): the pairing maddubs and dpbusd take. One block's
-// 8 partial int32 sums, as f32, times the block's two scales.
-__attribute__((target("avx2,fma,f16c"))) inline __m256 block_dot_avx2(const uint8_t* block, const int8_t* xq,
-                                                                       float xd) {
-  const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 2));
-  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq));
-  const __m256i products = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
-  const __m256 dot = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, _mm256_set1_epi16(1)));
-  uint16_t h;
-  std::memcpy(&h, block, 2);
-  return _mm256_mul_ps(dot, _mm256_set1_ps(_cvtsh_ss(h) * xd));
-}
-
-__attribute__((target("avx2,fma,f16c"))) float q8_dot_avx2(const uint8_t* row, const int8_t* xq, const float* xd,
-                                                            int64_t blocks) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int64_t b = 0;
-  for (; b + 2 <= blocks; b += 2) {
-    prefetch_ahead(row + b * kQ8BlockBytes);
-    acc0 = _mm256_add_ps(acc0, block_dot_avx2(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b]));
-    acc1 = _mm256_add_ps(acc1, block_dot_avx2(row + (b + 1) * kQ8BlockBytes, xq + (b + 1) * kQ8Block, xd[b + 1]));
-  }
-  if (b < blocks) acc0 = _mm256_add_ps(acc0, block_dot_avx2(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b]));
-  return horizontal_sum(_mm256_add_ps(acc0, acc1));
-}
-
 #define NINETEEN_VNNI_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 
-NINETEEN_VNNI_TARGET inline __m256 block_dot_vnni(const uint8_t* block, const int8_t* xq, float xd, __m256 acc) {
+// M activation rows against one weight row at a time (a continuous batch's step): each weight
+// block is loaded, made unsigned and its scale widened once for all M, instead of once per row.
+// |w| (unsigned) times x with w's sign (signed) is the pairing maddubs and dpbusd take. Each
+// activation row keeps its own two accumulators (even and odd blocks, summed at the end), so its
+// result is the same bits whatever M is: a stream's logits do not depend on how many streams
+// share the step (test: Q8.ABatchOfRowsGivesEachRowsBitsAlone).
+template <int M>
+__attribute__((target("avx2,fma,f16c"))) inline void q8_block_avx2(const uint8_t* block, const int8_t* const* xq,
+                                                                    const float* const* xd, int64_t b, __m256* acc) {
   const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 2));
-  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq));
-  const __m256i dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+  const __m256i magnitude = _mm256_sign_epi8(w, w);
   uint16_t h;
   std::memcpy(&h, block, 2);
-  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(_cvtsh_ss(h) * xd), acc);
+  const float scale = _cvtsh_ss(h);
+  for (int k = 0; k < M; ++k) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[k] + b * kQ8Block));
+    const __m256i products = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(x, w));
+    const __m256 dot = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, _mm256_set1_epi16(1)));
+    acc[k] = _mm256_add_ps(acc[k], _mm256_mul_ps(dot, _mm256_set1_ps(scale * xd[k][b])));
+  }
 }
 
-NINETEEN_VNNI_TARGET float q8_dot_avx512(const uint8_t* row, const int8_t* xq, const float* xd, int64_t blocks) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+template <int M>
+__attribute__((target("avx2,fma,f16c"))) void q8_dots_avx2(const uint8_t* row, const int8_t* const* xq,
+                                                            const float* const* xd, int64_t blocks, float* out) {
+  __m256 acc0[M], acc1[M];
+  for (int k = 0; k < M; ++k) acc0[k] = acc1[k] = _mm256_setzero_ps();
   int64_t b = 0;
   for (; b + 2 <= blocks; b += 2) {
     prefetch_ahead(row + b * kQ8BlockBytes);
-    acc0 = block_dot_vnni(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b], acc0);
-    acc1 = block_dot_vnni(row + (b + 1) * kQ8BlockBytes, xq + (b + 1) * kQ8Block, xd[b + 1], acc1);
+    q8_block_avx2<M>(row + b * kQ8BlockBytes, xq, xd, b, acc0);
+    q8_block_avx2<M>(row + (b + 1) * kQ8BlockBytes, xq, xd, b + 1, acc1);
   }
-  if (b < blocks) acc0 = block_dot_vnni(row + b * kQ8BlockBytes, xq + b * kQ8Block, xd[b], acc0);
-  return horizontal_sum(_mm256_add_ps(acc0, acc1));
+  if (b < blocks) q8_block_avx2<M>(row + b * kQ8BlockBytes, xq, xd, b, acc0);
+  for (int k = 0; k < M; ++k) out[k] = horizontal_sum(_mm256_add_ps(acc0[k], acc1[k]));
+}
+
+template <int M>
+NINETEEN_VNNI_TARGET inline void q8_block_vnni(const uint8_t* block, const int8_t* const* xq, const float* const* xd,
+                                               int64_t b, __m256* acc) {
+  const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 2));
+  const __m256i magnitude = _mm256_sign_epi8(w, w);
+  uint16_t h;
+  std::memcpy(&h, block, 2);
+  const float scale = _cvtsh_ss(h);
+  for (int k = 0; k < M; ++k) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[k] + b * kQ8Block));
+    const __m256i dot = _mm256_dpbusd_epi32(_mm256_setzero_si256(), magnitude, _mm256_sign_epi8(x, w));
+    acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(scale * xd[k][b]), acc[k]);
+  }
+}
+
+template <int M>
+NINETEEN_VNNI_TARGET void q8_dots_vnni(const uint8_t* row, const int8_t* const* xq, const float* const* xd,
+                                       int64_t blocks, float* out) {
+  __m256 acc0[M], acc1[M];
+  for (int k = 0; k < M; ++k) acc0[k] = acc1[k] = _mm256_setzero_ps();
+  int64_t b = 0;
+  for (; b + 2 <= blocks; b += 2) {
+    prefetch_ahead(row + b * kQ8BlockBytes);
+    q8_block_vnni<M>(row + b * kQ8BlockBytes, xq, xd, b, acc0);
+    q8_block_vnni<M>(row + (b + 1) * kQ8BlockBytes, xq, xd, b + 1, acc1);
+  }
+  if (b < blocks) q8_block_vnni<M>(row + b * kQ8BlockBytes, xq, xd, b, acc0);
+  for (int k = 0; k < M; ++k) out[k] = horizontal_sum(_mm256_add_ps(acc0[k], acc1[k]));
+}
+
+// Up to 4 activation rows against one weight row, on the ISA's kernel.
+void q8_dots(Isa isa, const uint8_t* row, const int8_t* const* xq, const float* const* xd, int64_t blocks, int m,
+             float* out) {
+  switch (isa) {
+    case Isa::Avx512:
+      switch (m) {
+        case 4: return q8_dots_vnni<4>(row, xq, xd, blocks, out);
+        case 3: return q8_dots_vnni<3>(row, xq, xd, blocks, out);
+        case 2: return q8_dots_vnni<2>(row, xq, xd, blocks, out);
+        default: return q8_dots_vnni<1>(row, xq, xd, blocks, out);
+      }
+    case Isa::Avx2:
+      switch (m) {
+        case 4: return q8_dots_avx2<4>(row, xq, xd, blocks, out);
+        case 3: return q8_dots_avx2<3>(row, xq, xd, blocks, out);
+        case 2: return q8_dots_avx2<2>(row, xq, xd, blocks, out);
+        default: return q8_dots_avx2<1>(row, xq, xd, blocks, out);
+      }
+    default:
+      for (int k = 0; k < m; ++k) out[k] = q8_dot_portable(row, xq[k], xd[k], blocks);
+  }
 }
 
 void q8_rows(Isa isa, const uint8_t* w, const QuantisedRows& x, float* y, int64_t n, int64_t rows, int64_t cols) {
@@ -377,16 +420,17 @@ void q8_rows(Isa isa, const uint8_t* w, const QuantisedRows& x, float* y, int64_
   at::parallel_for(0, rows, grain, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const uint8_t* row = w + r * row_bytes;
-      for (int64_t j = 0; j < n; ++j) {
-        const int8_t* xq = x.q.data() + j * blocks * kQ8Block;
-        const float* xd = x.d.data() + j * blocks;
-        float v;
-        switch (isa) {
-          case Isa::Avx512: v = q8_dot_avx512(row, xq, xd, blocks); break;
-          case Isa::Avx2: v = q8_dot_avx2(row, xq, xd, blocks); break;
-          default: v = q8_dot_portable(row, xq, xd, blocks); break;
+      for (int64_t j = 0; j < n; j += 4) {
+        const int m = static_cast<int>(std::min<int64_t>(4, n - j));
+        const int8_t* xq[4];
+        const float* xd[4];
+        float out[4];
+        for (int k = 0; k < m; ++k) {
+          xq[k] = x.q.data() + (j + k) * blocks * kQ8Block;
+          xd[k] = x.d.data() + (j + k) * blocks;
         }
-        y[j * rows + r] = v;
+        q8_dots(isa, row, xq, xd, blocks, m, out);
+        for (int k = 0; k < m; ++k) y[(j + k) * rows + r] = out[k];
       }
     }
   });
