@@ -204,6 +204,21 @@ TEST_F(MinerProcessTest, AFullTaskAnswers429AtOnce) {
   EXPECT_EQ(client.send(signed_post(url, R"({"model":"slow-words","text":"x"})", validator)).status, 200);
 }
 
+// A validator (or a user's stream through the gateway) sends its next request as soon as the last
+// one's [DONE] arrives: the slot must be free by then. It used to be freed only after the relay had
+// written the stream's end and accounted the answer, so a task at concurrency 1 could answer 429 to
+// the next request (seen with the llm plugin's batching), which the mechanism counts as refused.
+TEST_F(MinerProcessTest, TheSlotIsFreeWhenTheStreamEnds) {
+  std::string url = start_miner();
+  for (int i = 0; i < 20; ++i) {
+    auto result = client.stream(signed_post(url, R"({"model":"slow-words","text":"x","stream":true})", validator),
+                                [](const nineteen::net::SseEvent&) { return true; });
+    ASSERT_TRUE(result.ok()) << "request " << i << ": " << result.error_message;
+    ASSERT_EQ(result.status, 200) << "request " << i << " came right after the previous stream ended: " << result.body;
+    ASSERT_TRUE(result.done_seen) << "request " << i;
+  }
+}
+
 TEST_F(MinerProcessTest, CapacityIsSplitByStakeOrFixedPerValidator) {
   std::string url = start_miner();
   nineteen::net::ClientRequest r;

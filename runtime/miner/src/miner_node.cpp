@@ -458,8 +458,16 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
   ServedTask* served = &task;
   // The plugin polls the call's cancel flag, which the relay sets when the validator goes away.
   std::shared_ptr<std::atomic<bool>> cancelled(control, &control->cancelled);
+  // The slot is freed as soon as the plugin's serve returns, before the relay writes the stream's
+  // end: a validator that sends its next request on [DONE] must find it free, not get a 429 that
+  // the mechanism counts against this miner. Shared, so every copy of the producer frees the same.
+  auto held_slot = std::make_shared<std::shared_ptr<Slot>>(std::move(slot));
   return net::relay_stream(
-      [live, body, pacer, control](const net::ChunkPush& push) mutable {
+      [live, body, pacer, control, held_slot](const net::ChunkPush& push) mutable {
+        struct FreeSlot {
+          std::shared_ptr<Slot>& slot;
+          ~FreeSlot() { slot.reset(); }
+        } free_slot{*held_slot};
         try {
           live->serve(
               body,
@@ -477,7 +485,7 @@ net::Reply MinerNode::State::serve_plugin(ServedTask& task, const std::string& b
         double work = status == 200 ? self->work_of(*served, body, response) : 0;
         self->record(validator, name, status, std::chrono::duration<double>(Clock::now() - started).count(), work);
       },
-      slot, cancelled, answer_deadline(task));
+      held_slot, cancelled, answer_deadline(task));
 }
 
 std::optional<net::Response> MinerNode::State::refuse_status_page(const net::Request& request) const {
