@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench_machine.hpp"
 #include "nineteen/models/gguf_writer.hpp"
 #include "nineteen/models/llama_model.hpp"
 #include "nineteen/models/sampler.hpp"
@@ -132,15 +133,6 @@ double check_rate(const LlamaModel& model, int batch, int length, int repeats) {
   return median(rates);
 }
 
-// The 1-minute load average: on a shared machine other work takes cores and memory bandwidth,
-// so the table says how busy the machine was.
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one_minute;
-  in >> one_minute;
-  return one_minute.empty() ? "unknown" : one_minute;
-}
-
 // Greedy decode of `tokens` tokens after the cache holds `context` tokens: the cost of a step as
 // the context grows (attention reads the whole cache; the rest does not change).
 double context_decode_rate(const LlamaModel& model, int context, int tokens, int repeats) {
@@ -185,19 +177,10 @@ double parallel_decode_rate(const LlamaModel& model, int sequences, int tokens, 
   return median(rates);
 }
 
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
-const char* matrix_vector_path() {
-  if (cpu_supports(MatrixVectorIsa::Avx512)) return "avx512";
-  if (cpu_supports(MatrixVectorIsa::Avx2)) return "avx2";
-  return "portable";
-}
+// The table names how busy the machine was: on a shared machine other work takes cores and
+// memory bandwidth.
+using bench::cpu_model;
+std::string load_average() { return bench::load_average_text(); }
 
 // Our weight storages by bench name (a storage without one of ours prints llama.cpp's row alone).
 std::optional<WeightStorage> our_storage(const std::string& name) {
@@ -444,7 +427,7 @@ int main(int argc, char** argv) {
 
   try {
     std::printf("bench_llm: CPU %s, %ld cores online; matrix-vector path %s; load average %s at start\n",
-                cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), matrix_vector_path(), load_average().c_str());
+                cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), matrix_vector_isa_name(), load_average().c_str());
     if (llama_cpp.available()) {
       std::printf("llama.cpp: node-llama-cpp %s, prebuilt CPU build (%s), on GGUF exports of the same weights\n"
                   "           (nineteen-models export-gguf); KV cache f16 (llama.cpp's default); same thread counts\n",

@@ -30,6 +30,7 @@
 #include <rapidjson/document.h>
 
 #include "nineteen/sdk/blas_core.hpp"
+#include "bench_machine.hpp"
 #include "bench_miner_setup.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
@@ -44,21 +45,8 @@ namespace {
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
+using bench::cpu_model;
+std::string load_average() { return bench::load_average_text(); }
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;

@@ -2,6 +2,7 @@
 // threads and the load average (a loaded machine is named, so a slow figure can be read as such).
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -26,6 +27,15 @@ inline std::string cpu_model() {
 inline double load_average() {
   double load[1] = {0};
   return ::getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
+// The same as text for a table: "1.70", or "unknown".
+inline std::string load_average_text() {
+  const double load = load_average();
+  if (load < 0) return "unknown";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", load);
+  return text;
 }
 
 inline unsigned hardware_threads() { return std::thread::hardware_concurrency(); }
