@@ -1003,7 +1003,9 @@ void ValidatorNode::State::check_or_record_unchecked(const std::vector<store::Ke
   }
 }
 
-// Checks `answers` and records their qualities; false when the checker failed on them.
+// Checks `answers` and records their qualities; false when the checker failed on them. True also when
+// they could not be checked for a reason of the checker's own (out of reach, busy, lost the job): the
+// answers stay kept and come back next round.
 bool ValidatorNode::State::check_batch(const std::vector<store::KeptAnswer>& answers) {
   std::vector<checker::CheckItem> items;
   for (const store::KeptAnswer& a : answers) items.push_back(checker::CheckItem{a.task, a.request, a.response});
@@ -1049,8 +1051,15 @@ bool ValidatorNode::State::check_batch(const std::vector<store::KeptAnswer>& ans
       }
       return true;
     }
-    if (status.state == checker::JobState::failed || status.state == checker::JobState::unknown) {
-      spdlog::warn("check job {} {}: {}", job, status.state == checker::JobState::failed ? "failed" : "unknown", status.error);
+    if (status.state == checker::JobState::unknown) {
+      // The checker lost the job (restarted, or its results expired unread): not the answers'
+      // fault. They stay kept and are sent again next round.
+      spdlog::warn("check job {} is unknown to the checker ({}); its {} answers stay kept and are sent again", job,
+                   status.error, answers.size());
+      return true;
+    }
+    if (status.state == checker::JobState::failed) {
+      spdlog::warn("check job {} failed: {}", job, status.error);
       return false;
     }
     std::unique_lock<std::mutex> lock(mutex);
