@@ -10,6 +10,27 @@
 
 namespace nineteen::llm {
 
+int64_t kv_bytes_per_sequence(const models::LlamaConfig& config, int64_t capacity) {
+  return 2 * config.num_hidden_layers * config.num_key_value_heads * config.head_dim * capacity *
+         static_cast<int64_t>(sizeof(float));
+}
+
+int batch_within_budget(int wanted, int64_t per_sequence, int64_t budget, std::string& note) {
+  note.clear();
+  if (wanted < 2 || per_sequence <= 0) return wanted;
+  const int64_t fits = budget / per_sequence;
+  if (fits >= wanted) return wanted;
+  auto mib = [](int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; };
+  note = "batching: one sequence's cache takes " + mib(per_sequence) + ", so " + std::to_string(wanted) +
+         " take " + mib(per_sequence * wanted) + ", over kv_cache_mb (" + mib(budget) + "); ";
+  if (fits >= 2) {
+    note += "decoding " + std::to_string(fits) + " together instead (raise kv_cache_mb or lower max_context for more)";
+    return static_cast<int>(fits);
+  }
+  note += "batching is off, each request runs its own loop (raise kv_cache_mb or lower max_context to batch)";
+  return 1;
+}
+
 // One request: its own copy of the plan (the caller may leave early), sampler, masker and text.
 struct BatchScheduler::Job {
   explicit Job(const GenerationPlan& p) : plan(p), sampler(p.sampling), text(p.stop_strings) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <thread>
 #include <vector>
@@ -36,6 +37,15 @@ struct BatchSettings {
   // streams for its whole prefill (a longer prompt is prefilled over several steps).
   int64_t prefill_chunk = 256;
 };
+
+// Bytes one sequence of `capacity` tokens takes in a KvCache of `config`'s model (keys and values,
+// f32, every layer).
+int64_t kv_bytes_per_sequence(const models::LlamaConfig& config, int64_t capacity);
+
+// The batch that fits: at most `wanted` sequences of `per_sequence` bytes within `budget` bytes.
+// `note` is set, in words for the operator, when the batch had to shrink (or go off: the result is
+// then below 2).
+int batch_within_budget(int wanted, int64_t per_sequence, int64_t budget, std::string& note);
 
 class BatchScheduler {
  public:

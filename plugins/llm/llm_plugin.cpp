@@ -11,7 +11,7 @@ std::vector<sdk::TaskType> LlmPlugin::task_types() const {
                    "keys: model_dir, dtype (f32|bf16|q8), max_context, threads, max_tokens_limit, model_name, "
                    "check_backend, check_backend_kind (vllm|sglang), check_backend_model, check_backend_timeout_s, "
                    "check_backend_batch, device (cpu|cuda|cuda:N), batch (streams decoded together; 0 or 1: off), "
-                   "prefill_chunk"},
+                   "prefill_chunk, kv_cache_mb (the shared batch's cache; default a quarter of memory)"},
           {"completions", "OpenAI completions (/v1/completions) on a Hugging Face Llama-family model; same keys"}};
 }
 
@@ -29,7 +29,9 @@ std::unique_ptr<sdk::Task> LlmPlugin::create_task(const std::string& name, const
   } catch (const sdk::Error& e) {
     throw sdk::Error(e.code(), "task \"" + name + "\": " + e.what());
   }
-  return std::make_unique<LlmTask>(name, std::move(c), std::move(model), &schedulers_);
+  auto task = std::make_unique<LlmTask>(name, std::move(c), std::move(model), &schedulers_);
+  if (!task->batching_note().empty()) host().warn(task->batching_note());
+  return task;
 }
 
 }  // namespace nineteen::llm

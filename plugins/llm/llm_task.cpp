@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <random>
 
+#include <unistd.h>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -21,6 +23,19 @@
 namespace nineteen::llm {
 
 using sdk::Error;
+
+namespace {
+
+// kv_cache_mb's default: a quarter of the machine's physical memory (the weights, the checker's
+// batches and the other tasks need the rest).
+int64_t default_kv_cache_budget() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return int64_t(4) << 30;
+  return static_cast<int64_t>(pages) * page_size / 4;
+}
+
+}  // namespace
 
 LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const LoadedModel> model,
                  BatchSchedulers* schedulers)
@@ -48,9 +63,15 @@ LlmTask::LlmTask(std::string name, LlmTaskConfig config, std::shared_ptr<const L
                                          "); use type \"completions\" for a base model");
   }
   if (config_.check_backend) backend_ = std::make_unique<CheckBackend>(*config_.check_backend);
-  if (schedulers && config_.batch >= 2 && model_->model && !config_.lazy) {
+  int batch = config_.batch;
+  if (batch >= 2 && model_->model) {
+    const int64_t budget = config_.kv_cache_mb > 0 ? config_.kv_cache_mb << 20 : default_kv_cache_budget();
+    batch = batch_within_budget(batch, kv_bytes_per_sequence(model_->config, max_context_), budget, batching_note_);
+    if (!batching_note_.empty()) batching_note_ = "task \"" + name_ + "\": " + batching_note_;
+  }
+  if (schedulers && batch >= 2 && model_->model && !config_.lazy) {
     BatchSettings settings;
-    settings.max_batch = config_.batch;
+    settings.max_batch = batch;
     settings.capacity = max_context_;
     settings.prefill_chunk = config_.prefill_chunk;
     scheduler_ = schedulers->get(model_, settings);

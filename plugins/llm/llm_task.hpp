@@ -41,9 +41,12 @@ class LlmTask : public sdk::Task {
   void self_test() override;
 
   int64_t max_context() const { return max_context_; }
+  const LoadedModel& model() const { return *model_; }
   int64_t max_tokens_limit() const { return max_tokens_limit_; }
   // The shared batch this task's requests decode in; null when batching is off.
   BatchScheduler* scheduler() const { return scheduler_.get(); }
+  // Why the batch is smaller than `batch` asked (kv_cache_mb), in words; empty when it is not.
+  const std::string& batching_note() const { return batching_note_; }
 
  private:
   std::string synthetic_json(uint64_t seed, int64_t max_tokens_cap) const;
@@ -61,6 +64,7 @@ class LlmTask : public sdk::Task {
   std::atomic<uint64_t> answers_{0};
   std::unique_ptr<CheckBackend> backend_;  // set when config.check_backend is
   std::shared_ptr<BatchScheduler> scheduler_;  // set when batching is on
+  std::string batching_note_;
   // The vocabulary's byte trie, for structured outputs' token masks.
   std::shared_ptr<const grammar::VocabularyTrie> vocabulary_;
 };

@@ -16,7 +16,7 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   config.allow_only({"type", "model_dir", "dtype", "max_context", "threads", "max_tokens_limit", "lazy", "model_name",
                      "json_whitespace", "grammar_max_states", "check_backend", "check_backend_kind",
                      "check_backend_model", "check_backend_timeout_s", "check_backend_batch", "device", "batch",
-                     "prefill_chunk"});
+                     "prefill_chunk", "kv_cache_mb"});
   const std::string type = config.string("type");
   if (type == "chat") {
     c.type = LlmTaskType::Chat;
@@ -48,6 +48,7 @@ LlmTaskConfig LlmTaskConfig::from_json(const sdk::JsonObject& config) {
   c.grammar.max_states = static_cast<size_t>(config.integer_or("grammar_max_states", 100000, 1000, 10000000));
   c.batch = static_cast<int>(config.integer_or("batch", 8, 0, 256));
   c.prefill_chunk = config.integer_or("prefill_chunk", 256, 1, int64_t(1) << 20);
+  c.kv_cache_mb = config.integer_or("kv_cache_mb", 0, 0, int64_t(1) << 30);
   c.device = config.string_or("device", "");
   if (!c.device.empty() && c.device != "cpu" && c.device != "cuda" &&
       (c.device.rfind("cuda:", 0) != 0 || c.device.size() == 5 ||

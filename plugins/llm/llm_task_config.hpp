@@ -47,6 +47,10 @@ struct LlmTaskConfig {
   // runs its own decode loop). `prefill_chunk`: most prompt tokens prefilled per step (default 256).
   int batch = 8;
   int64_t prefill_chunk = 256;
+  // `kv_cache_mb`: the most memory the shared batch's key/value cache may take (it holds `batch`
+  // sequences of max_context tokens, allocated at the first request). 0, the default: a quarter of
+  // this machine's physical memory. A batch that would not fit is made smaller, or off.
+  int64_t kv_cache_mb = 0;
 
   // Reads and validates `config`; errors name the task and the key, e.g.
   // `task "chat-x" config key "dtype": expected "f32", "bf16" or "q8", got "fp8"`.

@@ -283,5 +283,48 @@ TEST(BatchScheduler, TheBatchSettingIsCheckedAndTasksOnOneModelShareOneBatch) {
   EXPECT_EQ(dynamic_cast<LlmTask&>(*lazy).scheduler(), nullptr);
 }
 
+// kv_cache_mb bounds the shared batch's cache (allocated for `batch` sequences of max_context tokens
+// at the first request). Worked numbers: Llama-3-8B (32 layers, 8 key/value heads of 128) at 8192
+// tokens takes 2 × 32 × 8 × 128 × 8192 × 4 B = 2 GiB a sequence, so 8 would take 16 GiB.
+TEST(BatchScheduler, TheBatchIsMadeToFitTheKvCacheBudget) {
+  models::LlamaConfig llama3_8b;
+  llama3_8b.num_hidden_layers = 32;
+  llama3_8b.num_key_value_heads = 8;
+  llama3_8b.head_dim = 128;
+  const int64_t per_sequence = kv_bytes_per_sequence(llama3_8b, 8192);
+  EXPECT_EQ(per_sequence, int64_t(2) << 30);
+  std::string note;
+  EXPECT_EQ(batch_within_budget(8, per_sequence, int64_t(16) << 30, note), 8);
+  EXPECT_TRUE(note.empty()) << note;
+  EXPECT_EQ(batch_within_budget(8, per_sequence, int64_t(7) << 30, note), 3);
+  EXPECT_NE(note.find("2048 MiB"), std::string::npos) << note;
+  EXPECT_NE(note.find("decoding 3 together"), std::string::npos) << note;
+  EXPECT_EQ(batch_within_budget(8, per_sequence, int64_t(3) << 30, note), 1);
+  EXPECT_NE(note.find("batching is off"), std::string::npos) << note;
+  EXPECT_NE(note.find("kv_cache_mb"), std::string::npos) << note;
+  EXPECT_EQ(batch_within_budget(0, per_sequence, 0, note), 0);  // off stays off, whatever the budget
+  EXPECT_TRUE(note.empty()) << note;
+
+  // On the tiny model's task: a budget of 1 MiB holds floor(1 MiB / one sequence) sequences.
+  LlmPlugin plugin{sdk::Host()};
+  const std::string dir = TinyModels::get().reference();
+  auto roomy = make_task(plugin, "roomy", task_config("chat", dir, R"("batch":4)"));
+  const LlmTask& roomy_task = dynamic_cast<LlmTask&>(*roomy);
+  const int64_t tiny = kv_bytes_per_sequence(roomy_task.model().config, roomy_task.max_context());
+  ASSERT_GT(tiny, 0);
+  EXPECT_TRUE(roomy_task.batching_note().empty()) << roomy_task.batching_note();
+  const int64_t fits = (int64_t(1) << 20) / tiny;
+  auto tight = make_task(plugin, "tight", task_config("chat", dir, R"("batch":256,"kv_cache_mb":1)"));
+  const LlmTask& tight_task = dynamic_cast<LlmTask&>(*tight);
+  if (fits >= 256) GTEST_SKIP() << "the tiny model's cache is too small to test the cap (" << tiny << " B)";
+  if (fits >= 2) {
+    ASSERT_NE(tight_task.scheduler(), nullptr);
+    EXPECT_EQ(tight_task.scheduler()->settings().max_batch, fits);
+  } else {
+    EXPECT_EQ(tight_task.scheduler(), nullptr);
+  }
+  EXPECT_NE(tight_task.batching_note().find("task \"tight\""), std::string::npos) << tight_task.batching_note();
+}
+
 }  // namespace
 }  // namespace nineteen::llm
