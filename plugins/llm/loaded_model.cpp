@@ -26,7 +26,7 @@ std::shared_ptr<const LoadedModel> LoadedModel::load(const std::string& dir, con
   if (weights) decoder = std::make_unique<const models::LlamaModel>(models::LlamaModel::load(dir, options));
   auto loaded = std::make_shared<LoadedModel>(LoadedModel{
       dir, decoder ? decoder->config() : models::LlamaConfig::from_model_dir(dir), std::move(decoder),
-      text::BpeTokenizer::from_file((fs::path(dir) / "tokenizer.json").string()), std::nullopt, "", {}, std::nullopt});
+      text::BpeTokenizer::from_file((fs::path(dir) / "tokenizer.json").string()), std::nullopt, "", {}, std::nullopt, {}});
   const auto& config = loaded->config;
   if (static_cast<int64_t>(loaded->tokenizer.vocab_size()) > config.vocab_size) {
     throw Error(NT_INVALID_ARGUMENT, resolved + "/tokenizer.json assigns ids up to " +
@@ -34,6 +34,7 @@ std::shared_ptr<const LoadedModel> LoadedModel::load(const std::string& dir, con
                                          " but config.json's vocab_size is " + std::to_string(config.vocab_size) +
                                          ": the tokenizer does not belong to this model");
   }
+  loaded->completion_frame = text::SpecialTokenFrame::from_model_dir(dir, loaded->tokenizer);
   try {
     loaded->chat_template = text::ChatTemplate::from_model_dir(dir);
   } catch (const Error& e) {

@@ -12,6 +12,7 @@
 
 #include <nineteen/models/llama_model.hpp>
 #include <nineteen/text/bpe_tokenizer.hpp>
+#include <nineteen/text/special_token_frame.hpp>
 #include <nineteen/text/chat_template.hpp>
 
 namespace nineteen::llm {
@@ -30,6 +31,8 @@ struct LoadedModel {
   // Every token that ends generation: config/generation_config eos ids and the template's end of turn.
   std::vector<int32_t> stop_tokens;
   std::optional<int32_t> end_of_turn;  // the chat template's end-of-turn token, when the vocabulary has it
+  // The special tokens around a completions prompt (a chat prompt's come from its template).
+  text::SpecialTokenFrame completion_frame;
 
   // Reads <dir>. Errors name the directory as given and as resolved from the working directory.
   // With weights = false only config.json, generation_config.json and the tokenizer files are read.

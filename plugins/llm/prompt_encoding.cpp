@@ -17,11 +17,13 @@ std::vector<int32_t> encode_prompt(const LoadedModel& model, const GenerationReq
     }
     ids = model.tokenizer.encode(render_chat_prompt(*model.chat_template, request.messages, request.tools), true);
   } else {
-    const auto& bos = model.config.bos_token_id;
-    if (bos && *bos >= 0 && *bos < model.vocab()) ids.push_back(*bos);
+    // The special tokens the model's tokenizer adds around a text, as vLLM and llama.cpp add them
+    // (special_token_frame.hpp); a prompt that spells its BOS itself does not get a second.
+    const text::SpecialTokenFrame& frame = model.completion_frame;
     std::vector<int32_t> text = model.tokenizer.encode(request.prompt, true);
-    if (!ids.empty() && !text.empty() && text.front() == ids.front()) ids.clear();  // the prompt spelt BOS itself
-    ids.insert(ids.end(), text.begin(), text.end());
+    const bool spelt = !frame.prefix.empty() && text.size() >= frame.prefix.size() &&
+                       std::equal(frame.prefix.begin(), frame.prefix.end(), text.begin());
+    ids = spelt ? text : frame.frame(text);
   }
   if (ids.empty()) {
     throw Error(NT_INVALID_ARGUMENT, std::string("request key \"") +

@@ -25,6 +25,7 @@
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/text/bpe_tokenizer.hpp"
 #include "nineteen/text/chat_template.hpp"
+#include "nineteen/text/special_token_frame.hpp"
 #include "nineteen/text/wordpiece_tokenizer.hpp"
 #include "scratch_dir.hpp"
 
@@ -410,6 +411,69 @@ void write_sentencepiece_style(const std::string& dir, bool metaspace) {
   std::ofstream(dir + "/tokenizer.json", std::ios::binary) << buffer.GetString();
   std::ofstream(dir + "/tokenizer_config.json", std::ios::binary)
       << R"({"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"})";
+}
+
+// What a completions prompt gets around its text (SpecialTokenFrame): the same ids as
+// @huggingface/transformers' tokenizer(text) with its special tokens, for each post-processor form
+// a PreTrainedTokenizerFast folder can have: Llama 3's (ByteLevel + TemplateProcessing with BOS),
+// Qwen2's (ByteLevel alone: nothing), none (null), and RoBERTa's (cls … sep). (transformers.js does
+// not rebuild LlamaTokenizerFast's post-processor from add_bos_token as Python transformers does,
+// so that rule is covered by SpecialTokenFrame.* in text_tests, not here.)
+TEST(HuggingFaceJs, CompletionPromptsGetTheSpecialTokensTransformersAdds) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  ScratchDir root;
+  models::TinyLlamaOptions llama;
+  models::make_tiny_llama(root.file("llama3"), llama);
+  auto variant = [&](const std::string& name, const char* post_processor_json) {
+    std::ifstream in(root.file("llama3/tokenizer.json"), std::ios::binary);
+    std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    rapidjson::Document post(&d.GetAllocator());
+    post.Parse(post_processor_json);
+    d["post_processor"].CopyFrom(post, d.GetAllocator());
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    d.Accept(w);
+    fs::create_directories(root.file(name));
+    std::ofstream(root.file(name + "/tokenizer.json"), std::ios::binary) << buffer.GetString();
+    fs::copy_file(root.file("llama3/tokenizer_config.json"), root.file(name + "/tokenizer_config.json"));
+  };
+  variant("qwen2", R"({"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false})");
+  variant("none", "null");
+  {
+    text::BpeTokenizer llama3 = text::BpeTokenizer::from_file(root.file("llama3/tokenizer.json"));
+    const std::string roberta = R"({"type":"RobertaProcessing","sep":["<|end_of_text|>",)" +
+                                std::to_string(llama3.token_id("<|end_of_text|>").value_or(-1)) +
+                                R"(],"cls":["<|begin_of_text|>",)" +
+                                std::to_string(llama3.token_id("<|begin_of_text|>").value_or(-1)) +
+                                R"(],"trim_offsets":true,"add_prefix_space":false})";
+    variant("roberta", roberta.c_str());
+  }
+  const std::vector<std::string> names = {"llama3", "qwen2", "none", "roberta"};
+  std::string arguments = quoted(root.path()) + " " + quoted(kFolder + "/corpus.json");
+  for (const std::string& n : names) arguments += " " + n + ":bpe+special";
+  auto [rc, out] = run_node("tokenize.mjs", arguments);
+  ASSERT_EQ(rc, 0) << out;
+  auto results = json_lines(out, "model");
+  ASSERT_EQ(results.size(), names.size()) << out;
+  const std::vector<std::string> texts = corpus();
+  std::map<std::string, size_t> added;
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    text::BpeTokenizer tokenizer = text::BpeTokenizer::from_file(root.file(name + "/tokenizer.json"));
+    const text::SpecialTokenFrame frame = text::SpecialTokenFrame::from_model_dir(root.file(name), tokenizer);
+    added[name] = frame.prefix.size() + frame.suffix.size();
+    for (size_t i = 0; i < texts.size(); ++i) {
+      EXPECT_EQ(frame.frame(tokenizer.encode(texts[i])), ids_of(results[name]["ids"][i]))
+          << "text " << i << ": \"" << printable(texts[i]) << "\" (" << frame.rule << ")";
+    }
+  }
+  // Not a trivial agreement: the forms add different tokens.
+  EXPECT_EQ(added["llama3"], 1u);
+  EXPECT_EQ(added["qwen2"], 0u);
+  EXPECT_EQ(added["none"], 0u);
+  EXPECT_EQ(added["roberta"], 2u);
 }
 
 // Llama 2 / Phi-3 and Mistral v0.3 style tokenizer.json files (made above, nothing downloaded): the

@@ -21,6 +21,8 @@
 #include "nineteen/models/llama_config.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/sdk/error.hpp"
+#include "nineteen/text/bpe_tokenizer.hpp"
+#include "nineteen/text/special_token_frame.hpp"
 
 namespace nineteen::models {
 
@@ -361,17 +363,20 @@ GgufExportSummary export_gguf(const std::string& model_dir, const std::string& o
   SafetensorsSet weights = SafetensorsSet::open_dir(model_dir);
   GgufVocabulary vocabulary = read_vocabulary(dir / "tokenizer.json", c.vocab_size);
 
-  // tokenizer_config.json: the chat template, eos token and add_bos_token, when present.
+  // Whether llama.cpp puts BOS in front of a prompt: as our completions prompts get it (the rule
+  // Python transformers follows, special_token_frame.hpp).
+  const text::SpecialTokenFrame frame = text::SpecialTokenFrame::from_model_dir(
+      model_dir, text::BpeTokenizer::from_file((dir / "tokenizer.json").string()));
+  const bool add_bos = !frame.prefix.empty();
+  // tokenizer_config.json: the chat template and eos token, when present.
   std::string chat_template;
   std::optional<int32_t> eos_id;
-  std::optional<bool> add_bos;
   if (fs::exists(dir / "tokenizer_config.json")) {
     std::string text = read_text(dir / "tokenizer_config.json");
     rapidjson::Document d;
     d.Parse(text.data(), text.size());
     if (!d.HasParseError() && d.IsObject()) {
       if (d.HasMember("chat_template") && d["chat_template"].IsString()) chat_template = d["chat_template"].GetString();
-      if (d.HasMember("add_bos_token") && d["add_bos_token"].IsBool()) add_bos = d["add_bos_token"].GetBool();
       if (d.HasMember("eos_token") && d["eos_token"].IsString()) {
         auto it = std::find(vocabulary.tokens.begin(), vocabulary.tokens.end(), d["eos_token"].GetString());
         if (it != vocabulary.tokens.end()) eos_id = static_cast<int32_t>(it - vocabulary.tokens.begin());
@@ -453,7 +458,7 @@ GgufExportSummary export_gguf(const std::string& model_dir, const std::string& o
   m.strings("tokenizer.ggml.merges", vocabulary.merges);
   if (c.bos_token_id) m.u32("tokenizer.ggml.bos_token_id", static_cast<uint32_t>(*c.bos_token_id));
   if (eos_id) m.u32("tokenizer.ggml.eos_token_id", static_cast<uint32_t>(*eos_id));
-  m.boolean("tokenizer.ggml.add_bos_token", add_bos.value_or(false));
+  m.boolean("tokenizer.ggml.add_bos_token", add_bos);
   if (!chat_template.empty()) m.str("tokenizer.chat_template", chat_template);
 
   Bytes header;

@@ -15,6 +15,7 @@
 #include "nineteen/sdk/error.hpp"
 #include "nineteen/sdk/json.hpp"
 #include "nineteen/text/bpe_tokenizer.hpp"
+#include "nineteen/text/special_token_frame.hpp"
 #include "nineteen/text/chat_template.hpp"
 #include "nineteen/text/wordpiece_tokenizer.hpp"
 
@@ -180,6 +181,12 @@ void inspect_llm(ModelInspection& r, const std::string& dir) {
                              " but config.json's vocab_size is " + std::to_string(c.vocab_size) +
                              ": the tokenizer does not belong to this model");
       }
+      const text::SpecialTokenFrame frame = text::SpecialTokenFrame::from_model_dir(dir, t);
+      std::string added;
+      for (int32_t id : frame.prefix) added += t.token_string(id) + " ";
+      added += "text";
+      for (int32_t id : frame.suffix) added += " " + t.token_string(id);
+      r.facts.push_back("completions prompt: " + added + " (" + frame.rule + ")");
     } catch (const Error& e) {
       r.problems.push_back(std::string("tokenizer: ") + e.what());
     }

@@ -94,7 +94,7 @@ LlamaConfig make_tiny_llama(const std::string& out_dir, const TinyLlamaOptions& 
            std::to_string(tiny_llama_corpus().size()) + " bytes of text");
   std::string tokenizer_json = text::train_bpe_tokenizer_json(
       tiny_llama_corpus(), static_cast<size_t>(options.vocab),
-      {kBos, kEndOfText, "<|start_header_id|>", "<|end_header_id|>", kEot});
+      {kBos, kEndOfText, "<|start_header_id|>", "<|end_header_id|>", kEot}, kBos);
   write_file(dir / "tokenizer.json", tokenizer_json);
   text::BpeTokenizer tokenizer = text::BpeTokenizer::from_json(tokenizer_json, (dir / "tokenizer.json").string());
   const int32_t bos = special_id(tokenizer, kBos), end_of_text = special_id(tokenizer, kEndOfText),

@@ -175,7 +175,7 @@ std::vector<Word> count_words(std::string_view corpus, const std::vector<std::st
 }
 
 std::string write_tokenizer_json(const std::vector<std::string>& tokens, const std::vector<Merge>& merges,
-                                 const std::vector<std::string>& special_tokens) {
+                                 const std::vector<std::string>& special_tokens, const std::string& bos_token) {
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
   w.SetIndent(' ', 2);
@@ -243,7 +243,84 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
   w.EndArray();
   w.EndObject();
   key("post_processor");
-  w.Null();
+  if (bos_token.empty()) {
+    w.Null();
+  } else {
+    // Llama 3's form: ByteLevel offsets, then BOS in front of every text.
+    const int64_t bos_id = static_cast<int64_t>(tokens.size()) +
+                           (std::find(special_tokens.begin(), special_tokens.end(), bos_token) - special_tokens.begin());
+    auto special = [&] {
+      w.StartObject();
+      key("SpecialToken");
+      w.StartObject();
+      key("id");
+      text(bos_token);
+      key("type_id");
+      w.Int(0);
+      w.EndObject();
+      w.EndObject();
+    };
+    auto sequence = [&](const char* id, int type_id) {
+      w.StartObject();
+      key("Sequence");
+      w.StartObject();
+      key("id");
+      w.String(id);
+      key("type_id");
+      w.Int(type_id);
+      w.EndObject();
+      w.EndObject();
+    };
+    w.StartObject();
+    key("type");
+    w.String("Sequence");
+    key("processors");
+    w.StartArray();
+    w.StartObject();
+    key("type");
+    w.String("ByteLevel");
+    key("add_prefix_space");
+    w.Bool(true);
+    key("trim_offsets");
+    w.Bool(false);
+    key("use_regex");
+    w.Bool(true);
+    w.EndObject();
+    w.StartObject();
+    key("type");
+    w.String("TemplateProcessing");
+    key("single");
+    w.StartArray();
+    special();
+    sequence("A", 0);
+    w.EndArray();
+    key("pair");
+    w.StartArray();
+    special();
+    sequence("A", 0);
+    special();
+    sequence("B", 1);
+    w.EndArray();
+    key("special_tokens");
+    w.StartObject();
+    w.Key(bos_token.c_str());
+    w.StartObject();
+    key("id");
+    text(bos_token);
+    key("ids");
+    w.StartArray();
+    w.Int64(bos_id);
+    w.EndArray();
+    key("tokens");
+    w.StartArray();
+    text(bos_token);
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+  }
   key("decoder");
   w.StartObject();
   key("type");
@@ -296,7 +373,7 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
 }  // namespace
 
 std::string train_bpe_tokenizer_json(std::string_view corpus, size_t vocab_size,
-                                     const std::vector<std::string>& special_tokens) {
+                                     const std::vector<std::string>& special_tokens, const std::string& bos_token) {
   std::set<std::string> distinct;
   for (const std::string& s : special_tokens) {
     if (s.empty())
@@ -312,9 +389,13 @@ std::string train_bpe_tokenizer_json(std::string_view corpus, size_t vocab_size,
                          " is too small; it must be at least 256 (one token per byte) + " +
                          std::to_string(special_tokens.size()) + " special tokens");
   }
+  if (!bos_token.empty() && !distinct.count(bos_token)) {
+    throw sdk::Error(NT_INVALID_ARGUMENT, "train_bpe_tokenizer_json: bos_token \"" + bos_token +
+                                              "\" is not one of the special tokens");
+  }
   PairTrainer trainer(count_words(corpus, special_tokens), vocab_size - special_tokens.size());
   trainer.run();
-  return write_tokenizer_json(trainer.tokens(), trainer.merges(), special_tokens);
+  return write_tokenizer_json(trainer.tokens(), trainer.merges(), special_tokens, bos_token);
 }
 
 }  // namespace nineteen::text

@@ -17,8 +17,10 @@ namespace nineteen::text {
 //
 // The output has model.type "BPE", a Sequence pre-tokenizer (Split with the Llama 3 regex,
 // Isolated; ByteLevel without regex) and a ByteLevel decoder: BpeTokenizer and Hugging Face
-// tokenizers both read it.
+// tokenizers both read it. With a bos_token (one of special_tokens) its post_processor puts that
+// token in front of every text, as Llama 3's does; without, it is null (adds nothing).
 std::string train_bpe_tokenizer_json(std::string_view corpus, size_t vocab_size,
-                                     const std::vector<std::string>& special_tokens);
+                                     const std::vector<std::string>& special_tokens,
+                                     const std::string& bos_token = "");
 
 }  // namespace nineteen::text
