@@ -4,12 +4,15 @@
 // unsupported schema keyword is refused by name.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include <rapidjson/document.h>
 
 #include "llm_plugin.hpp"
+#include "llm_task.hpp"
 #include "miner_answer.hpp"
+#include "sentencepiece_style_tokenizer.hpp"
 #include "tiny_models.hpp"
 
 namespace nineteen::llm {
@@ -167,6 +170,52 @@ TEST_F(StructuredOutput, UnsupportedKeywordsAndBadFormatsAreRefusedByName) {
   EXPECT_NE(message.find("backreference"), std::string::npos) << message;
   message = error_text([&] { chat_->validate(request(R"("guided_regex":"(ab")", 1, false)); }, NT_INVALID_ARGUMENT);
   EXPECT_NE(message.find("request key \"guided_regex\""), std::string::npos) << message;
+}
+
+// Structured outputs on SentencePiece-style tokenizers (Llama 2 / Phi-3's and Mistral v0.3's forms):
+// their tokens carry "▁" for a space and the first one's is stripped on decoding, so the token masks
+// must be built from what each token adds to the text. A JSON schema, a choice and a regex give
+// text of the requested shape that checks as honest.
+TEST(StructuredOutputSentencePiece, SchemasChoicesAndRegexesHoldOnBothForms) {
+  for (const bool metaspace : {false, true}) {
+    SCOPED_TRACE(metaspace ? "Mistral v0.3 form" : "Llama 2 / Phi-3 form");
+    const std::string dir = (std::filesystem::path(::testing::TempDir()) /
+                             ("nineteen-sp-" + std::to_string(::getpid()) + (metaspace ? "-m" : "-l")))
+                                .string();
+    models::TinyLlamaOptions options;
+    options.family = metaspace ? "mistral" : "phi3";
+    options.vocab = 1024;  // room for the SentencePiece-style vocabulary's ids
+    models::make_tiny_llama(dir, options);
+    testing_support::write_sentencepiece_style(dir + "/sp", metaspace);
+    std::filesystem::copy_file(dir + "/sp/tokenizer.json", dir + "/tokenizer.json",
+                               std::filesystem::copy_options::overwrite_existing);
+    LlmPlugin plugin{sdk::Host()};
+    auto chat = make_task(plugin, "chat", task_config("chat", dir, "\"json_whitespace\":1"));
+    ASSERT_TRUE(dynamic_cast<LlmTask&>(*chat).model().tokenizer.sentencepiece_style());
+    for (uint64_t seed : {1, 2}) {
+      const std::string req = request(schema_constraint(), seed, seed == 2);
+      const std::string response = serve_answer(*chat, req);
+      const std::string text = content_of(response);
+      rapidjson::Document doc;
+      doc.Parse(text.c_str());
+      EXPECT_FALSE(doc.HasParseError()) << "seed " << seed << ": not JSON: [" << text << "]";
+      EXPECT_TRUE(doc.IsObject() && doc.HasMember("color") && doc.HasMember("ok")) << text;
+      EXPECT_GE(chat->check({req}, {response})[0].quality, 0.99) << text;
+
+      const std::string creq = request(R"("guided_choice":["sunny day","rain"])", seed, false);
+      const std::string cresponse = serve_answer(*chat, creq);
+      const std::string choice = content_of(cresponse);
+      EXPECT_TRUE(choice == "sunny day" || choice == "rain") << "[" << choice << "]";
+      EXPECT_GE(chat->check({creq}, {cresponse})[0].quality, 0.99) << choice;
+
+      const std::string rreq = request(R"("guided_regex":"(yes|no), [A-Z][a-z]{1,4} \\d{2}")", seed, false);
+      const std::string rresponse = serve_answer(*chat, rreq);
+      const std::string r = content_of(rresponse);
+      EXPECT_TRUE(std::regex_match(r, std::regex("(yes|no), [A-Z][a-z]{1,4} \\d{2}"))) << "[" << r << "]";
+      EXPECT_GE(chat->check({rreq}, {rresponse})[0].quality, 0.99) << r;
+    }
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
