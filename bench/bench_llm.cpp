@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "bench_machine.hpp"
+#include "nineteen/devnet/child_process.hpp"
 #include "nineteen/models/gguf_writer.hpp"
 #include "nineteen/models/llama_model.hpp"
 #include "nineteen/models/sampler.hpp"
@@ -238,14 +239,8 @@ class LlamaCpp {
   std::optional<LlamaCppFigures> bench(const std::string& gguf, int threads, const std::string& arguments) const {
     std::string command = "cd '" + dir_ + "' && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true node llama_cpp.mjs bench --model '" +
                           gguf + "' --threads " + std::to_string(threads) + " " + arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return std::nullopt;
-    std::string out;
-    std::array<char, 4096> buffer{};
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    const auto [code, out] = nineteen::devnet::ChildProcess::run_shell(command, std::chrono::minutes(30));
+    if (code != 0) {
       std::printf("  (llama.cpp failed on %s: %s)\n", gguf.c_str(), out.substr(0, 400).c_str());
       return std::nullopt;
     }

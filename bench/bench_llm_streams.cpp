@@ -31,6 +31,7 @@
 
 #include "nineteen/sdk/blas_core.hpp"
 #include "bench_machine.hpp"
+#include "nineteen/devnet/child_process.hpp"
 #include "bench_miner_setup.hpp"
 #include "nineteen/keys/signed_request_guard.hpp"
 #include "nineteen/miner/miner_node.hpp"
@@ -76,15 +77,7 @@ std::optional<double> llama_cpp_parallel(const std::string& gguf, int streams, i
                               gguf + "' --threads " + std::to_string(threads) +
                               " --decode-tokens 0 --prompt-tokens 0 --contexts '' --parallel " + std::to_string(streams) +
                               " --parallel-tokens " + std::to_string(tokens) + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) {
-    why = "could not start node";
-    return std::nullopt;
-  }
-  std::string out;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  const int status = pclose(pipe);
+  const auto [code, out] = nineteen::devnet::ChildProcess::run_shell(command, std::chrono::minutes(30));
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
     rapidjson::Document d;
@@ -99,7 +92,7 @@ std::optional<double> llama_cpp_parallel(const std::string& gguf, int streams, i
       return d["tok_s"].GetDouble();
     }
   }
-  why = "llama_cpp.mjs exited " + std::to_string(status) + ": " + out.substr(0, 300);
+  why = "llama_cpp.mjs exited " + std::to_string(code) + ": " + out.substr(0, 300);
   return std::nullopt;
 }
 

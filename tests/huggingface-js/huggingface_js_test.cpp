@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <map>
 
+#include "nineteen/devnet/child_process.hpp"
 #include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/models/model_inspection.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
@@ -59,14 +60,7 @@ std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 // Runs a node script of this folder; returns its exit code and stdout (stderr goes to the log).
 std::pair<int, std::string> run_node(const std::string& script, const std::string& arguments) {
-  std::string command = "node " + quoted(kFolder + "/" + script) + " " + arguments;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 65536> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return devnet::ChildProcess::run_shell("node " + quoted(kFolder + "/" + script) + " " + arguments);
 }
 
 std::map<std::string, rapidjson::Document> json_lines(const std::string& out, const char* key) {

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <variant>
 
+#include "nineteen/devnet/child_process.hpp"
 #include "nineteen/models/gguf_writer.hpp"
 #include "nineteen/models/llama_model.hpp"
 #include "nineteen/models/safetensors.hpp"
@@ -398,13 +399,8 @@ TEST_F(GgufExport, TheProgramWritesTheSameBytesAndRefusesAnUnknownType) {
   export_gguf(model(), out("lib-q8.gguf"), options);
   EXPECT_EQ(read_all(out("cli-q8.gguf")), read_all(out("lib-q8.gguf")));  // deterministic
   const std::string bad = program + "'" + out("bad.gguf") + "' --type q4_0 2>&1";
-  FILE* pipe = popen(bad.c_str(), "r");
-  std::string text;
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
-  int status = pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 2) << text;
+  const auto [code, text] = devnet::ChildProcess::run_shell(bad);
+  EXPECT_EQ(code, 2) << text;
   EXPECT_THAT(text, ::testing::HasSubstr("f32, f16 or q8_0"));
   EXPECT_FALSE(fs::exists(out("bad.gguf")));
 }
@@ -457,14 +453,8 @@ TEST(LlamaCppCrossCheck, SameGreedyTokensAsOurF32DecoderOnTheF32Export) {
     command += " --prompt ";
     for (size_t i = 0; i < p.size(); ++i) command += (i ? "," : "") + std::to_string(p[i]);
   }
-  FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string text;
-  std::array<char, 4096> buffer{};
-  size_t got;
-  while ((got = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), got);
-  int status = pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command << "\n" << text;
+  const auto [code, text] = devnet::ChildProcess::run_shell(command);
+  ASSERT_EQ(code, 0) << command << "\n" << text;
 
   LoadOptions load;
   load.storage = WeightStorage::F32;

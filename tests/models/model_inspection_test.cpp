@@ -12,6 +12,7 @@
 #include <fstream>
 #include <regex>
 
+#include "nineteen/devnet/child_process.hpp"
 #include "nineteen/models/bert_tiny_maker.hpp"
 #include "nineteen/models/diffusion_tiny_maker.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
@@ -196,12 +197,9 @@ TEST(ModelInspection, ProgramExitCodes) {
   ScratchDir dir;
   const std::string llm = make_llm(dir, "llm", "phi3");
   auto run = [](const std::string& command, std::string& output) {
-    output.clear();
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buffer{};
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    return WEXITSTATUS(pclose(pipe));
+    int code;
+    std::tie(code, output) = devnet::ChildProcess::run_shell(command + " 2>&1");
+    return code;
   };
   const std::string program = std::string("'") + NINETEEN_MODELS_PROGRAM + "' inspect ";
   std::string out;
