@@ -83,6 +83,36 @@ LlamaConfig phi3() {
   return c;
 }
 
+// Phi-3.5-mini-style: longrope with per-pair short/long factors and a 4× longer declared context
+// than the original (served within the original, with the attention factor the ratio implies).
+LlamaConfig phi35() {
+  LlamaConfig c = phi3();
+  RopeScaling s;
+  s.rope_type = "longrope";
+  for (int64_t i = 0; i < c.head_dim / 2; ++i) {
+    s.short_factor.push_back(1.0 + 0.7 * double(i));
+    s.long_factor.push_back(2.0 + 3.0 * double(i));
+  }
+  s.original_max_position_embeddings = 64;
+  s.declared_max_positions = 256;
+  c.rope_scaling = s;
+  c.max_position_embeddings = 64;
+  return c;
+}
+
+// Qwen2.5 with yarn (factor 4 over a short original context, so pairs fall on both sides of the ramp).
+LlamaConfig qwen25_yarn() {
+  LlamaConfig c = qwen25();
+  RopeScaling s;
+  s.rope_type = "yarn";
+  s.factor = 4.0;
+  s.original_max_position_embeddings = 32;
+  s.declared_max_positions = 32;
+  c.rope_scaling = s;
+  c.max_position_embeddings = 128;
+  return c;
+}
+
 struct Case {
   const char* name;
   LlamaConfig (*config)();
@@ -202,7 +232,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(Case{"Llama32F32", llama32, DType::F32, 1}, Case{"Llama32Bf16Sharded", llama32, DType::BF16, 3},
                     Case{"Qwen25F32", qwen25, DType::F32, 1}, Case{"Qwen25Bf16", qwen25, DType::BF16, 1},
                     Case{"MistralF16Sharded", mistral, DType::F16, 2}, Case{"MistralBf16", mistral, DType::BF16, 1},
-                    Case{"Phi3F32", phi3, DType::F32, 1}, Case{"Phi3F16Sharded", phi3, DType::F16, 2}),
+                    Case{"Phi3F32", phi3, DType::F32, 1}, Case{"Phi3F16Sharded", phi3, DType::F16, 2},
+                    Case{"Phi35LongropeF32", phi35, DType::F32, 1}, Case{"Qwen25YarnBf16", qwen25_yarn, DType::BF16, 1}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 // The config.json files of published checkpoints, verbatim apart from auto_map: what each family's
@@ -267,6 +298,30 @@ TEST(FamilyConfig, PublishedConfigsParse) {
   EXPECT_TRUE(phi.fused_projections);
   EXPECT_EQ(phi.layer_window(5), 2047);
   EXPECT_EQ(phi.head_dim, 96);
+
+  // Phi-3.5-mini-instruct's keys (its 48 short and long factors replaced by stand-ins): served
+  // within the original 4096 positions, with sqrt(1 + ln 32 / ln 4096) on cos and sin.
+  std::string factors;
+  for (int i = 0; i < 48; ++i) factors += (i ? "," : "") + std::to_string(1.0 + 0.01 * i);
+  LlamaConfig phi35 = LlamaConfig::from_json(R"({"architectures":["Phi3ForCausalLM"],"bos_token_id":1,
+    "eos_token_id":32000,"hidden_act":"silu","hidden_size":3072,"intermediate_size":8192,
+    "max_position_embeddings":131072,"model_type":"phi3","num_attention_heads":32,"num_hidden_layers":32,
+    "num_key_value_heads":32,"original_max_position_embeddings":4096,"rms_norm_eps":1e-05,
+    "rope_scaling":{"long_factor":[)" + factors + R"(],"short_factor":[)" + factors + R"(],"type":"longrope"},
+    "rope_theta":10000.0,"sliding_window":262144,"vocab_size":32064})", "Phi-3.5-mini-instruct/config.json");
+  ASSERT_TRUE(phi35.rope_scaling);
+  EXPECT_EQ(phi35.rope_scaling->rope_type, "longrope");
+  EXPECT_EQ(phi35.max_position_embeddings, 4096);
+  EXPECT_NEAR(phi35.rope_scaling->attention_factor, std::sqrt(1.0 + std::log(32.0) / std::log(4096.0)), 1e-12);
+  EXPECT_NEAR(phi35.rope_scaling->attention_factor, 1.1902380714238083, 1e-12);  // as transformers computes it
+
+  // Qwen2.5's long-context setting as its model card gives it: 4 × 32768 positions, 0.1 ln 4 + 1.
+  LlamaConfig qwen_yarn = LlamaConfig::from_json(R"({"architectures":["Qwen2ForCausalLM"],"hidden_size":896,
+    "intermediate_size":4864,"max_position_embeddings":32768,"model_type":"qwen2","num_attention_heads":14,
+    "num_hidden_layers":24,"num_key_value_heads":2,"rope_theta":1000000.0,"vocab_size":151936,
+    "rope_scaling":{"factor":4.0,"original_max_position_embeddings":32768,"type":"yarn"}})", "Qwen2.5/config.json");
+  EXPECT_EQ(qwen_yarn.max_position_embeddings, 131072);
+  EXPECT_NEAR(qwen_yarn.rope_scaling->attention_factor, 1.1386294361119891, 1e-12);
 }
 
 TEST(FamilyConfig, UnsupportedSettingsAreNamed) {
@@ -282,8 +337,19 @@ TEST(FamilyConfig, UnsupportedSettingsAreNamed) {
     "num_attention_heads":4)";
   EXPECT_NE(error_of("{" + sizes + R"(,"model_type":"gemma2"})").find("\"model_type\": \"gemma2\" is not supported"),
             std::string::npos);
-  EXPECT_NE(error_of("{" + sizes + R"(,"model_type":"phi3","rope_scaling":{"type":"longrope","factor":1.0}})")
-                .find("rope_type \"longrope\" is not supported"),
+  EXPECT_NE(error_of("{" + sizes + R"(,"rope_scaling":{"type":"dynamic","factor":2.0}})")
+                .find("rope_type \"dynamic\" is not supported"),
+            std::string::npos);
+  // longrope needs head_dim / 2 factors of each kind and the original context.
+  EXPECT_NE(error_of("{" + sizes + R"(,"model_type":"phi3","rope_scaling":{"type":"longrope","short_factor":[1,1],)"
+                                   R"("long_factor":[1,1,1,1]},"original_max_position_embeddings":16})")
+                .find("\"short_factor\", a list of head_dim / 2 = 4 numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + sizes + R"(,"model_type":"phi3","rope_scaling":{"type":"longrope","short_factor":[1,1,1,1],)"
+                                   R"("long_factor":[1,1,1,1]}})")
+                .find("original_max_position_embeddings"),
+            std::string::npos);
+  EXPECT_NE(error_of("{" + sizes + R"(,"rope_scaling":{"type":"yarn","factor":4,"mscale":0.7}})").find("\"mscale\""),
             std::string::npos);
   EXPECT_NE(error_of("{" + sizes + R"(,"model_type":"phi3","partial_rotary_factor":0.75})").find("partial_rotary_factor"),
             std::string::npos);

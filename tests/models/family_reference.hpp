@@ -67,7 +67,7 @@ class FamilyReference {
     if (c.HasMember("rope_scaling") && c["rope_scaling"].IsObject()) {
       const auto& rs = c["rope_scaling"];
       std::string type = rs.HasMember("rope_type") ? rs["rope_type"].GetString() : rs["type"].GetString();
-      double factor = rs["factor"].GetDouble();
+      double factor = rs.HasMember("factor") ? rs["factor"].GetDouble() : 1.0;
       if (type == "linear") {
         for (double& f : inv_freq_) f /= factor;
       } else if (type == "llama3") {
@@ -82,6 +82,37 @@ class FamilyReference {
             f = (1 - smooth) * f / factor + smooth * f;
           }
         }
+      } else if (type == "longrope" || type == "su") {
+        // Phi-3.5 within its original context: each pair's frequency over short_factor[i]; cos and
+        // sin scaled by sqrt(1 + ln(max / original) / ln(original)).
+        const double original = rs.HasMember("original_max_position_embeddings")
+                                    ? rs["original_max_position_embeddings"].GetDouble()
+                                    : c["original_max_position_embeddings"].GetDouble();
+        const double longest = number("max_position_embeddings", original);
+        for (size_t i = 0; i < inv_freq_.size(); ++i) inv_freq_[i] /= rs["short_factor"][rapidjson::SizeType(i)].GetDouble();
+        if (longest > original) rotary_scale_ = std::sqrt(1.0 + std::log(longest / original) / std::log(original));
+      } else if (type == "yarn") {
+        // Pair i turns position/inv... times 2π over the original context; r(i) = original ·
+        // inv_freq / 2π rotations. Pairs with r above beta_fast (32) keep their frequency, below
+        // beta_slow (1) are divided by factor, with a ramp over the dims between the two
+        // (rounded outwards); cos and sin scaled by 0.1 ln(factor) + 1.
+        const double original = rs.HasMember("original_max_position_embeddings")
+                                    ? rs["original_max_position_embeddings"].GetDouble()
+                                    : number("max_position_embeddings", 2048);
+        const double fast = rs.HasMember("beta_fast") ? rs["beta_fast"].GetDouble() : 32.0;
+        const double slow = rs.HasMember("beta_slow") ? rs["beta_slow"].GetDouble() : 1.0;
+        // The dim d at which a pair turns `rotations` times: theta^(-d/D) · original = 2π · rotations.
+        auto dim_for = [&](double rotations) {
+          return double(head_dim_) * std::log(original / (2 * M_PI * rotations)) / (2 * std::log(theta_));
+        };
+        double low = std::max(0.0, std::floor(dim_for(fast)));
+        double high = std::min(double(head_dim_ - 1), std::ceil(dim_for(slow)));
+        if (high == low) high += 0.001;
+        for (size_t i = 0; i < inv_freq_.size(); ++i) {
+          double keep = 1.0 - std::min(1.0, std::max(0.0, (double(i) - low) / (high - low)));
+          inv_freq_[i] = keep * inv_freq_[i] + (1.0 - keep) * inv_freq_[i] / factor;
+        }
+        if (factor > 1.0) rotary_scale_ = 0.1 * std::log(factor) + 1.0;
       } else if (type != "default") {
         throw std::runtime_error("reference: rope_type " + type + " not implemented");
       }
@@ -293,8 +324,8 @@ class FamilyReference {
       for (int64_t i = 0; i < half; ++i) {
         const double angle = double(position) * inv_freq_[i];
         const double a = x[h * D + i], b = x[h * D + half + i];
-        x[h * D + i] = a * std::cos(angle) - b * std::sin(angle);
-        x[h * D + half + i] = b * std::cos(angle) + a * std::sin(angle);
+        x[h * D + i] = rotary_scale_ * (a * std::cos(angle) - b * std::sin(angle));
+        x[h * D + half + i] = rotary_scale_ * (b * std::cos(angle) + a * std::sin(angle));
       }
     }
   }
@@ -305,6 +336,7 @@ class FamilyReference {
   bool tied_ = false, qkv_bias_ = false, o_bias_ = false;
   std::vector<int64_t> window_;
   std::vector<double> inv_freq_;
+  double rotary_scale_ = 1.0;  // longrope's and yarn's attention factor on cos and sin
   std::map<std::string, Matrix> weights_;
 };
 

@@ -2,6 +2,7 @@
 #include "nineteen/models/llama_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -138,9 +139,64 @@ LlamaConfig LlamaConfig::from_json(std::string_view json, const std::string& wha
       if (!(s.high_freq_factor > s.low_freq_factor)) {
         throw Error(NT_INVALID_ARGUMENT, what + " key \"rope_scaling\": high_freq_factor must exceed low_freq_factor");
       }
+    } else if (s.rope_type == "longrope" || s.rope_type == "su") {
+      s.rope_type = "longrope";
+      const std::string key = what + " key \"rope_scaling\"";
+      auto factors = [&](const char* name) {
+        const rapidjson::Value* list = rs.find(name);
+        if (!list || !list->IsArray() || list->Size() != static_cast<rapidjson::SizeType>(c.head_dim / 2)) {
+          throw Error(NT_INVALID_ARGUMENT, key + ": longrope needs \"" + name + "\", a list of head_dim / 2 = " +
+                                               std::to_string(c.head_dim / 2) + " numbers");
+        }
+        std::vector<double> out;
+        for (const auto& f : list->GetArray()) {
+          if (!f.IsNumber() || !(f.GetDouble() > 0)) {
+            throw Error(NT_INVALID_ARGUMENT, key + ": \"" + name + "\" holds a value that is not a positive number");
+          }
+          out.push_back(f.GetDouble());
+        }
+        return out;
+      };
+      s.short_factor = factors("short_factor");
+      s.long_factor = factors("long_factor");
+      // Phi-3 keeps the original context at the top level of config.json.
+      s.original_max_position_embeddings =
+          rs.has("original_max_position_embeddings") ? rs.integer("original_max_position_embeddings", 1, big)
+                                                     : o.integer("original_max_position_embeddings", 1, big);
+      s.declared_max_positions = c.max_position_embeddings;
+      const double ratio = double(c.max_position_embeddings) / double(s.original_max_position_embeddings);
+      s.attention_factor =
+          rs.has("attention_factor") ? rs.number_in("attention_factor", 1.0, 1e-6, 1e6)
+          : ratio <= 1.0 || s.original_max_position_embeddings < 2
+              ? 1.0
+              : std::sqrt(1.0 + std::log(ratio) / std::log(double(s.original_max_position_embeddings)));
+      // Served up to the original context, with short_factor. Past it transformers and vLLM switch
+      // every position of the sequence to long_factor at once, which a kept cache cannot follow.
+      c.max_position_embeddings = std::min(c.max_position_embeddings, s.original_max_position_embeddings);
+    } else if (s.rope_type == "yarn") {
+      for (const char* unsupported : {"mscale", "mscale_all_dim"}) {
+        if (rs.has(unsupported)) {
+          throw Error(NT_INVALID_ARGUMENT, what + " key \"rope_scaling\": yarn's \"" + unsupported +
+                                               "\" (DeepSeek's form) is not supported");
+        }
+      }
+      s.original_max_position_embeddings =
+          rs.integer_or("original_max_position_embeddings", c.max_position_embeddings, 1, big);
+      s.beta_fast = rs.number_in("beta_fast", 32.0, 1e-6, 1e6);
+      s.beta_slow = rs.number_in("beta_slow", 1.0, 1e-6, 1e6);
+      s.attention_factor = rs.has("attention_factor") ? rs.number_in("attention_factor", 1.0, 1e-6, 1e6)
+                           : s.factor <= 1.0          ? 1.0
+                                                      : 0.1 * std::log(s.factor) + 1.0;
+      s.declared_max_positions = c.max_position_embeddings;
+      // vLLM serves original × factor positions (Qwen2.5 keeps max_position_embeddings at the
+      // original 32768 and adds rope_scaling to reach 131072).
+      c.max_position_embeddings =
+          std::max(c.max_position_embeddings,
+                   static_cast<int64_t>(double(s.original_max_position_embeddings) * s.factor));
     } else if (s.rope_type != "linear" && s.rope_type != "default") {
       throw Error(NT_INVALID_ARGUMENT, what + " key \"rope_scaling\": rope_type \"" + s.rope_type +
-                                           "\" is not supported (expected \"llama3\", \"linear\" or \"default\")");
+                                           "\" is not supported (expected \"llama3\", \"linear\", \"longrope\", "
+                                           "\"yarn\" or \"default\")");
     }
     if (s.rope_type != "default") c.rope_scaling = s;
   }
@@ -228,11 +284,14 @@ std::string LlamaConfig::to_json() const {
     w.Key("head_dim");
     w.Int64(head_dim);
   }
+  const bool longrope = rope_scaling && rope_scaling->rope_type == "longrope";
+  const bool yarn = rope_scaling && rope_scaling->rope_type == "yarn";
   w.Key("max_position_embeddings");
-  w.Int64(max_position_embeddings);
+  w.Int64((longrope || yarn) && rope_scaling->declared_max_positions > 0 ? rope_scaling->declared_max_positions
+                                                                         : max_position_embeddings);
   if (model_type == "phi3") {
     w.Key("original_max_position_embeddings");
-    w.Int64(max_position_embeddings);
+    w.Int64(longrope ? rope_scaling->original_max_position_embeddings : max_position_embeddings);
   }
   w.Key("rms_norm_eps");
   w.Double(rms_norm_eps);
@@ -241,10 +300,24 @@ std::string LlamaConfig::to_json() const {
   w.Key("rope_scaling");
   if (rope_scaling) {
     w.StartObject();
-    w.Key("rope_type");
+    // Phi-3.5 and Qwen2.5 ship "type"; the others "rope_type".
+    w.Key(longrope || yarn ? "type" : "rope_type");
     w.String(rope_scaling->rope_type.c_str());
-    w.Key("factor");
-    w.Double(rope_scaling->factor);
+    if (longrope) {
+      for (const auto* list : {&rope_scaling->short_factor, &rope_scaling->long_factor}) {
+        w.Key(list == &rope_scaling->short_factor ? "short_factor" : "long_factor");
+        w.StartArray();
+        for (double f : *list) w.Double(f);
+        w.EndArray();
+      }
+    } else {
+      w.Key("factor");
+      w.Double(rope_scaling->factor);
+    }
+    if (yarn) {
+      w.Key("original_max_position_embeddings");
+      w.Int64(rope_scaling->original_max_position_embeddings);
+    }
     if (rope_scaling->rope_type == "llama3") {
       w.Key("low_freq_factor");
       w.Double(rope_scaling->low_freq_factor);

@@ -63,7 +63,7 @@ Tensor apply_rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
   return torch::cat({x2.neg(), x1}, -1).mul_(sin).addcmul_(x, cos);
 }
 
-// Inverse frequencies per rotary pair, with Llama 3 or linear scaling applied as HF does.
+// Inverse frequencies per rotary pair, with rope scaling (llama3, linear, longrope, yarn) applied as HF does.
 std::vector<double> rope_inverse_frequencies(const LlamaConfig& c) {
   std::vector<double> inv(c.head_dim / 2);
   for (size_t i = 0; i < inv.size(); ++i) {
@@ -73,6 +73,29 @@ std::vector<double> rope_inverse_frequencies(const LlamaConfig& c) {
   const RopeScaling& s = *c.rope_scaling;
   if (s.rope_type == "linear") {
     for (double& f : inv) f /= s.factor;
+    return inv;
+  }
+  if (s.rope_type == "longrope") {  // served within the original context: short_factor
+    for (size_t i = 0; i < inv.size(); ++i) inv[i] /= s.short_factor[i];
+    return inv;
+  }
+  if (s.rope_type == "yarn") {
+    // Pairs turning more than beta_fast times over the original context keep their frequency
+    // (extrapolation), those turning fewer than beta_slow times are divided by factor
+    // (interpolation), with a linear ramp between (transformers' _compute_yarn_parameters, vLLM's
+    // YaRNScalingRotaryEmbedding).
+    const double dim = double(c.head_dim), base = c.rope_theta, context = double(s.original_max_position_embeddings);
+    auto correction_dim = [&](double rotations) {
+      return dim * std::log(context / (rotations * 2.0 * M_PI)) / (2.0 * std::log(base));
+    };
+    const double low = std::max(std::floor(correction_dim(s.beta_fast)), 0.0);
+    double high = std::min(std::ceil(correction_dim(s.beta_slow)), dim - 1.0);
+    if (low == high) high += 0.001;
+    for (size_t i = 0; i < inv.size(); ++i) {
+      const double ramp = std::clamp((double(i) - low) / (high - low), 0.0, 1.0);
+      const double extrapolated = 1.0 - ramp;
+      inv[i] = inv[i] / s.factor * (1.0 - extrapolated) + inv[i] * extrapolated;
+    }
     return inv;
   }
   double old_len = double(s.original_max_position_embeddings);
@@ -550,6 +573,8 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
   // f32 (at position 8000 that rounding moves an angle by ~1e-3, so exact angles would disagree
   // with the engines miners run); the cosine and sine of each such angle are then exact.
   std::vector<double> inv = rope_inverse_frequencies(c);
+  // longrope and yarn scale the rotated queries and keys (so the attention logits) by this.
+  const float attention_factor = c.rope_scaling ? static_cast<float>(c.rope_scaling->attention_factor) : 1.0f;
   const int64_t P = c.max_position_embeddings, half = D / 2;
   w->rope_cos = torch::empty({P, D});
   w->rope_sin = torch::empty({P, D});
@@ -558,7 +583,8 @@ LlamaModel LlamaModel::from_weights(const LlamaConfig& c, const SafetensorsSet& 
   for (int64_t p = 0; p < P; ++p) {
     for (int64_t i = 0; i < half; ++i) {
       const float angle = static_cast<float>(p) * static_cast<float>(inv[i]);
-      float cv = static_cast<float>(std::cos(angle)), sv = static_cast<float>(std::sin(angle));
+      float cv = static_cast<float>(std::cos(angle)) * attention_factor,
+            sv = static_cast<float>(std::sin(angle)) * attention_factor;
       cp[p * D + i] = cp[p * D + half + i] = cv;
       sp[p * D + i] = sp[p * D + half + i] = sv;
     }

@@ -143,7 +143,13 @@ void inspect_llm(ModelInspection& r, const std::string& dir) {
   r.facts.push_back(sizes.str());
   std::ostringstream settings;
   settings << "rope_theta " << c.rope_theta;
-  if (c.rope_scaling) settings << ", rope_scaling " << c.rope_scaling->rope_type << " x" << c.rope_scaling->factor;
+  if (c.rope_scaling && c.rope_scaling->rope_type == "longrope") {
+    settings << ", rope_scaling longrope (served within the original " << c.rope_scaling->original_max_position_embeddings
+             << " positions with short_factor; config.json declares " << c.rope_scaling->declared_max_positions
+             << ", whose long_factor is not implemented)";
+  } else if (c.rope_scaling) {
+    settings << ", rope_scaling " << c.rope_scaling->rope_type << " x" << c.rope_scaling->factor;
+  }
   settings << ", max positions " << c.max_position_embeddings << ", tied embeddings "
            << (c.tie_word_embeddings ? "yes" : "no");
   if (c.qkv_bias) settings << ", q/k/v biases" << (c.o_bias ? " and o bias" : "");

@@ -14,13 +14,26 @@
 namespace nineteen::models {
 
 // rope_scaling from config.json. Supported types: "llama3" (Llama 3.1's frequency-dependent
-// scaling) and "linear" (positions divided by factor).
+// scaling), "linear" (positions divided by factor), "longrope" (Phi-3.5's per-pair factors; also
+// read under its first name "su") and "yarn" (Qwen2.5's long-context setting), the last two as
+// transformers' rope_utils and vLLM compute them.
 struct RopeScaling {
   std::string rope_type;
   double factor = 1.0;
   double low_freq_factor = 1.0;
   double high_freq_factor = 4.0;
   int64_t original_max_position_embeddings = 8192;
+  // longrope: each rotary pair's frequency is divided by short_factor[i] (long_factor[i] beyond the
+  // original context, which is not served: see LlamaConfig::max_position_embeddings).
+  std::vector<double> short_factor, long_factor;
+  // yarn: the ramp between extrapolated and interpolated pairs, in rotations.
+  double beta_fast = 32.0, beta_slow = 1.0;
+  // cos and sin are multiplied by this (longrope, yarn; 1 for the others): config's
+  // attention_factor, or the one each method derives from its factor.
+  double attention_factor = 1.0;
+  // config.json's max_position_embeddings as written (longrope derives attention_factor from it,
+  // and config.json is written back with it).
+  int64_t declared_max_positions = 0;
 };
 
 struct LlamaConfig {
