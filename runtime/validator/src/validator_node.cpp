@@ -213,8 +213,9 @@ struct ValidatorNode::State {
             const QueryResult& result, double work, bool synthetic);
   void reset_live();
   void load_figures();
-  bool check_batch(const std::vector<store::KeptAnswer>& answers);
-  void check_or_record_unchecked(const std::vector<store::KeptAnswer>& answers);
+  // Set by stop(): ends a check in progress promptly.
+  std::shared_ptr<std::atomic<bool>> check_stop = std::make_shared<std::atomic<bool>>(false);
+  void check_answers(const std::vector<store::KeptAnswer>& answers);
 };
 
 ValidatorNode::ValidatorNode(ValidatorConfig config, ValidatorParts parts, ValidatorEvents events)
@@ -257,6 +258,7 @@ void ValidatorNode::start() {
 
 void ValidatorNode::stop() {
   state_->stopping = true;
+  *state_->check_stop = true;
   state_->changed.notify_all();
 }
 
@@ -980,7 +982,7 @@ void ValidatorNode::State::pump_checks_once() {
         }
         if (answers.empty()) continue;
         worked = true;
-        check_or_record_unchecked(answers);
+        check_answers(answers);
       }
       if (worked) break;
     }
@@ -991,82 +993,50 @@ void ValidatorNode::State::pump_checks_once() {
   }
 }
 
-// Checks `answers`; when the batch fails, one by one, and an answer that fails alone is recorded as
-// unchecked, with why (one bad answer must not hold back the rest).
-void ValidatorNode::State::check_or_record_unchecked(const std::vector<store::KeptAnswer>& answers) {
-  if (check_batch(answers)) return;
-  for (const store::KeptAnswer& a : answers) {
-    if (answers.size() > 1 && check_batch({a})) continue;
-    spdlog::error("kept answer {} of {} from {} stays unchecked: the checker failed on it", a.id, a.task,
-                  a.miner_hotkey);
-    parts.store->record_unchecked(a.id, "the checker failed on it", SystemClock::now());
-  }
-}
-
-// Checks `answers` and records their qualities; false when the checker failed on them. True also when
-// they could not be checked for a reason of the checker's own (out of reach, busy, lost the job): the
-// answers stay kept and come back next round.
-bool ValidatorNode::State::check_batch(const std::vector<store::KeptAnswer>& answers) {
+// Has `answers` checked and records what became of each: its quality; or, for an answer the
+// checker failed on alone (its rule: a failed batch is split into single answers there, not here),
+// unchecked with the checker's reason. An answer the checker did not check for a reason of its own
+// (stopping, a lost job) stays kept and comes back next round; so do all of them when we stop.
+void ValidatorNode::State::check_answers(const std::vector<store::KeptAnswer>& answers) {
   std::vector<checker::CheckItem> items;
   for (const store::KeptAnswer& a : answers) items.push_back(checker::CheckItem{a.task, a.request, a.response});
-  std::string job;
-  while (true) {
-    try {
-      job = parts.checker->submit(items);
-      break;
-    } catch (const checker::BatchRejected& e) {
-      spdlog::error("checker refused a batch of {}: {}", items.front().task, e.what());
-      return false;
-    } catch (const checker::CheckerBusy& busy) {
-      std::unique_lock<std::mutex> lock(mutex);
-      changed.wait_for(lock, std::chrono::duration<double>(std::max(0.1, busy.retry_after_s)),
-                       [&] { return stopping.load(); });
-      if (stopping) return true;
-    } catch (const std::exception& e) {
-      spdlog::error("checker: {} (retrying in 2 s)", e.what());
-      std::unique_lock<std::mutex> lock(mutex);
-      changed.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); });
-      return true;  // not the answers' fault: they stay kept and come back next round
+  std::future<std::vector<checker::CheckResult>> pending = parts.checker->check(std::move(items), check_stop);
+  while (pending.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    if (stopping) return;  // check_stop ends the check promptly; the answers stay kept
+  }
+  std::vector<checker::CheckResult> results;
+  try {
+    results = pending.get();
+  } catch (const std::exception& e) {
+    spdlog::error("checking: the check of {} answers ended without results ({}); they stay kept", answers.size(),
+                  e.what());
+    return;
+  }
+  const auto now = SystemClock::now();
+  std::vector<std::pair<ContenderKey, double>> checked;
+  for (size_t i = 0; i < answers.size() && i < results.size(); ++i) {
+    const store::KeptAnswer& a = answers[i];
+    const checker::CheckResult& r = results[i];
+    switch (r.kind) {
+      case checker::CheckResult::Kind::checked:
+        parts.store->record_check(a.id, r.outcome.quality, r.outcome.reason, now);
+        checked.emplace_back(ContenderKey{a.task, a.miner_hotkey}, r.outcome.quality);
+        break;
+      case checker::CheckResult::Kind::failed:
+        spdlog::error("kept answer {} of {} from {} stays unchecked: the checker failed on it: {}", a.id, a.task,
+                      a.miner_hotkey, r.why);
+        parts.store->record_unchecked(a.id, "the checker failed on it: " + r.why, now);
+        break;
+      case checker::CheckResult::Kind::not_checked:
+        break;  // kept: sent again next round
     }
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    checker::JobStatus status;
-    try {
-      status = parts.checker->poll(job);
-    } catch (const std::exception& e) {
-      status.state = checker::JobState::pending;  // a remote checker out of reach: the job may still be there
-      spdlog::warn("checker poll: {}", e.what());
-    }
-    if (status.state == checker::JobState::done) {
-      const auto now = SystemClock::now();
-      for (size_t i = 0; i < answers.size() && i < status.outcomes.size(); ++i) {
-        parts.store->record_check(answers[i].id, status.outcomes[i].quality, status.outcomes[i].reason, now);
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      for (size_t i = 0; i < answers.size() && i < status.outcomes.size(); ++i) {
-        std::deque<double>& recent = live[{answers[i].task, answers[i].miner_hotkey}].recent_checks;
-        recent.push_back(status.outcomes[i].quality);
-        if (recent.size() > kRecentChecks) recent.pop_front();
-      }
-      return true;
-    }
-    if (status.state == checker::JobState::unknown) {
-      // The checker lost the job (restarted, or its results expired unread): not the answers'
-      // fault. They stay kept and are sent again next round.
-      spdlog::warn("check job {} is unknown to the checker ({}); its {} answers stay kept and are sent again", job,
-                   status.error, answers.size());
-      return true;
-    }
-    if (status.state == checker::JobState::failed) {
-      spdlog::warn("check job {} failed: {}", job, status.error);
-      return false;
-    }
-    std::unique_lock<std::mutex> lock(mutex);
-    changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping.load(); });
-    if (stopping) return true;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const auto& [key, quality] : checked) {
+    std::deque<double>& recent = live[key].recent_checks;
+    recent.push_back(quality);
+    if (recent.size() > kRecentChecks) recent.pop_front();
   }
-  return false;
 }
 
 }  // namespace nineteen::validator
