@@ -2,6 +2,7 @@
 #include "nineteen/validator/validator_node.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -213,6 +214,8 @@ struct ValidatorNode::State {
             const QueryResult& result, double work, bool synthetic);
   void reset_live();
   void load_figures();
+  // An organic answer's work in its task's unit; 0 when the plugin cannot read it.
+  double answer_work(const std::string& task, const std::string& request, const std::string& response_json);
   // Set by stop(): ends a check in progress promptly.
   std::shared_ptr<std::atomic<bool>> check_stop = std::make_shared<std::atomic<bool>>(false);
   void check_answers(const std::vector<store::KeptAnswer>& answers);
@@ -344,9 +347,13 @@ void ValidatorNode::organic_started(const std::string& task, const std::string& 
   ++state_->live[{task, miner_hotkey}].in_flight;
 }
 
-void ValidatorNode::organic_finished(const std::string& task, const std::string& miner_hotkey,
-                                     const std::string& request, const QueryResult& result) {
+double ValidatorNode::organic_finished(const std::string& task, const std::string& miner_hotkey,
+                                       const std::string& request, const QueryResult& result) {
   State& s = *state_;
+  // The answer's work, read once: counted for the miner below and billed to the user by the gateway.
+  const bool success = result.outcome == scoring::Outcome::success;
+  const bool cut_with_chunks = result.stopped_by_caller && result.response_json.size() > 2;
+  const double work = success || cut_with_chunks ? s.answer_work(task, request, result.response_json) : 0;
   std::int64_t period;
   std::uint16_t uid = 0;
   bool contender = false;
@@ -361,7 +368,7 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
     std::lock_guard<std::mutex> lock(s.mutex);
     LiveStats& stats = s.live[{task, miner_hotkey}];
     if (stats.in_flight > 0) --stats.in_flight;
-    if (users_fault) return;
+    if (users_fault) return work;
     ++stats.synthetic_to_skip;  // MECHANISM.md §3: an organic request replaces a pending synthetic one
     period = s.period_id;
     for (const Contender& c : s.contenders) {
@@ -371,10 +378,10 @@ void ValidatorNode::organic_finished(const std::string& task, const std::string&
       }
     }
   }
-  if (!contender || period == 0) return;
-  double work = result.outcome == scoring::Outcome::success ? answer_work(task, request, result.response_json) : 0;
+  if (!contender || period == 0) return work;
   s.record(period, task, miner_hotkey, result.outcome, work);
-  if (result.outcome == scoring::Outcome::success) s.keep(task, miner_hotkey, uid, request, result, work, /*synthetic=*/false);
+  if (success) s.keep(task, miner_hotkey, uid, request, result, work, /*synthetic=*/false);
+  return work;
 }
 
 std::vector<ContenderStatus> ValidatorNode::contender_status() {
@@ -445,11 +452,13 @@ std::optional<RequestRefusal> ValidatorNode::refuse_request(const std::string& t
   return std::nullopt;  // a validate that fails by itself does not stop users: the miner still checks
 }
 
-double ValidatorNode::answer_work(const std::string& task, const std::string& request, const std::string& response_json) {
-  auto live = state_->parts.host->task(task);
+double ValidatorNode::State::answer_work(const std::string& task, const std::string& request,
+                                        const std::string& response_json) {
+  auto live = parts.host->task(task);
   if (!live) return 0;
   try {
-    return live->work(request, response_json);
+    const double work = live->work(request, response_json);
+    return std::isfinite(work) && work > 0 ? work : 0;
   } catch (const std::exception&) {
     return 0;
   }
