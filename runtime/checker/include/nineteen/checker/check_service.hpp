@@ -104,6 +104,7 @@ class CheckService {
   // poll again later).
   virtual JobStatus poll(const std::string& job_id) = 0;
 
+  // Before the first check(): not synchronised with one in progress.
   void set_pacing(const CheckPacing& pacing) { pacing_ = pacing; }
 
  protected:
