@@ -27,14 +27,16 @@ class OneMinerRouting : public nineteen::validator::OrganicRouting {
   }
   std::vector<nineteen::validator::OrganicCandidate> organic_candidates(const std::string&) override { return {miner_}; }
   void organic_started(const std::string&, const std::string&) override {}
-  void organic_finished(const std::string&, const std::string&, const std::string&,
-                        const nineteen::validator::QueryResult&) override {}
+  // Every answer's work is 1.
+  double organic_finished(const std::string&, const std::string&, const std::string&,
+                          const nineteen::validator::QueryResult&) override {
+    return 1;
+  }
   std::vector<nineteen::validator::ContenderStatus> contender_status() override { return {}; }
   const nineteen::keys::Hotkey& signing_key() const override { return key_; }
   std::optional<nineteen::validator::RequestRefusal> refuse_request(const std::string&, const std::string&) override {
     return std::nullopt;
   }
-  double answer_work(const std::string&, const std::string&, const std::string&) override { return 1; }
 
  private:
   nineteen::keys::Hotkey key_;

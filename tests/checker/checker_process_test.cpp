@@ -293,3 +293,48 @@ TEST_F(CheckerProcessTest, APoolSpreadsBatchesOverCheckersAndSkipsOneThatIsDown)
     EXPECT_NE(std::string(e.what()).find(second), std::string::npos) << e.what();
   }
 }
+
+// Issue 15, item 2: check() over HTTP hides submit, poll and the retries.
+
+using nineteen::checker::CheckResult;
+using Kind = nineteen::checker::CheckResult::Kind;
+
+TEST_F(CheckerProcessTest, CheckOverHttpGivesOneResultPerAnswerAndNamesTheOneThatFailedAlone) {
+  const std::string url = start_checker();
+  auto service = nineteen::checker::make_http_checker(url);
+  auto pending = service->check({{"reverse-words", kRequest, kRightAnswer}, {"reverse-words", kRequest, kWrongAnswer}});
+  ASSERT_EQ(pending.wait_for(20s), std::future_status::ready);
+  std::vector<CheckResult> r = pending.get();
+  ASSERT_EQ(r.size(), 2u);
+  ASSERT_EQ(r[0].kind, Kind::checked) << r[0].why;
+  EXPECT_EQ(r[0].outcome.quality, 1.0);
+  ASSERT_EQ(r[1].kind, Kind::checked) << r[1].why;
+  EXPECT_NEAR(r[1].outcome.quality, 1.0 / 3, 1e-9);
+
+  // The server's rule splits the failed batch; the wire names the answer that failed alone. The
+  // other answers were not the cause: over HTTP they come back to be sent again.
+  pending = service->check({{"gated", R"({"text":"a"})", R"([{"echo":"a"}])"},
+                            {"gated", R"({"text":"b","fail":true})", R"([{"echo":"b"}])"}});
+  ASSERT_EQ(pending.wait_for(20s), std::future_status::ready);
+  r = pending.get();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].kind, Kind::not_checked) << r[0].why;
+  ASSERT_EQ(r[1].kind, Kind::failed) << r[1].why;
+  EXPECT_NE(r[1].why.find("answer 1"), std::string::npos) << r[1].why;
+  EXPECT_NE(r[1].why.find("poisoned"), std::string::npos) << r[1].why;
+}
+
+TEST(HttpChecker, CheckKeepsTryingACheckerOutOfReachUntilStopped) {
+  auto service = nineteen::checker::make_http_checker("http://127.0.0.1:1");
+  nineteen::checker::CheckPacing pacing;
+  pacing.unreachable_pause = 50ms;
+  service->set_pacing(pacing);
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  auto pending = service->check({{"reverse-words", kRequest, kRightAnswer}}, stop);
+  EXPECT_EQ(pending.wait_for(500ms), std::future_status::timeout) << "an unreachable checker ended the check";
+  *stop = true;
+  ASSERT_EQ(pending.wait_for(5s), std::future_status::ready) << "the stop was not prompt";
+  std::vector<CheckResult> r = pending.get();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].kind, Kind::not_checked) << "an answer must not be given up because the checker is away";
+}

@@ -347,3 +347,121 @@ TEST_F(CheckerQueueTest, MetricsCountItemsByTaskAndShowTheQueue) {
   EXPECT_NE(text.find("nineteen_checker_queue_items 0"), std::string::npos) << text;
   EXPECT_NE(text.find("nineteen_checker_jobs_total{status=\"done\"} 1"), std::string::npos) << text;
 }
+
+// Issue 15, item 2: check() is the contract, a future of one result per answer.
+
+using nineteen::checker::CheckResult;
+using Kind = nineteen::checker::CheckResult::Kind;
+
+namespace {
+std::vector<CheckResult> get_within(std::future<std::vector<CheckResult>>& f, std::chrono::seconds limit = 20s) {
+  if (f.wait_for(limit) != std::future_status::ready) {
+    ADD_FAILURE() << "check() gave no results within " << limit.count() << " s";
+    return {};
+  }
+  return f.get();
+}
+}  // namespace
+
+TEST_F(CheckerQueueTest, CheckIsAFutureOfOneResultPerAnswerCompletedWithoutAPoll) {
+  auto queue = make_queue();
+  auto pending = queue->check({item("probe", "a"), item("probe", "b", false), item("probe-b", "c")});
+  std::vector<CheckResult> r = get_within(pending);
+  ASSERT_EQ(r.size(), 3u);
+  const double expected[] = {1, 0, 1};
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(r[i].kind, Kind::checked) << i << ": " << r[i].why;
+    EXPECT_EQ(r[i].outcome.quality, expected[i]) << i;
+  }
+  EXPECT_NE(r[1].outcome.reason.find("differs"), std::string::npos) << r[1].outcome.reason;
+  EXPECT_EQ(queue->counts().jobs_done, 1u);
+  EXPECT_EQ(queue->queued_items(), 0u);
+  auto none = queue->check({});
+  EXPECT_TRUE(get_within(none).empty());
+}
+
+TEST_F(CheckerQueueTest, CheckSplitsAFailedBatchAndFailsOnlyTheAnswerThatFailsAlone) {
+  CheckerSettings settings;
+  settings.max_attempts = 2;
+  auto queue = make_queue(settings);
+  // One job, one batch: the checker's rule splits it (before, only batches mixing jobs were split, and
+  // the validator split the rest itself).
+  auto pending = queue->check({item("probe", "a"), item("probe", "b", true, ",\"fail\":true"), item("probe", "c", false)});
+  std::vector<CheckResult> r = get_within(pending);
+  ASSERT_EQ(r.size(), 3u);
+  ASSERT_EQ(r[0].kind, Kind::checked) << r[0].why;
+  EXPECT_EQ(r[0].outcome.quality, 1.0);
+  EXPECT_NE(r[0].outcome.reason.find("batch 1"), std::string::npos) << "checked alone: " << r[0].outcome.reason;
+  ASSERT_EQ(r[1].kind, Kind::failed);
+  EXPECT_NE(r[1].why.find("answer 1"), std::string::npos) << r[1].why;
+  EXPECT_NE(r[1].why.find("poisoned"), std::string::npos) << r[1].why;
+  ASSERT_EQ(r[2].kind, Kind::checked) << r[2].why;
+  EXPECT_EQ(r[2].outcome.quality, 0.0);
+  // Two attempts at the batch, then three calls alone, one of which fails.
+  EXPECT_EQ(queue->counts().by_task["probe"].failed_check_calls, 3u);
+  EXPECT_EQ(queue->counts().by_task["probe"].check_calls, 2u);
+
+  // Through submit and poll, the failed job names the answer that failed alone.
+  JobStatus s = wait_finished(*queue, queue->submit({item("probe", "d", true, ",\"fail\":true"), item("probe", "e")}));
+  ASSERT_EQ(s.state, JobState::failed);
+  ASSERT_EQ(s.answer_errors.size(), 2u);
+  EXPECT_NE(s.answer_errors[0].find("poisoned"), std::string::npos) << s.answer_errors[0];
+  EXPECT_TRUE(s.answer_errors[1].empty()) << s.answer_errors[1];
+}
+
+TEST_F(CheckerQueueTest, CheckOfABatchTheCheckerRefusesFailsEachAnswerWithTheReason) {
+  auto queue = make_queue();
+  auto pending = queue->check({item("no-such-task", "a"), item("no-such-task", "b")});
+  std::vector<CheckResult> r = get_within(pending);
+  ASSERT_EQ(r.size(), 2u);
+  for (const CheckResult& one : r) {
+    EXPECT_EQ(one.kind, Kind::failed);
+    EXPECT_NE(one.why.find("unknown task \"no-such-task\""), std::string::npos) << one.why;
+  }
+}
+
+TEST_F(CheckerQueueTest, CheckWaitsForRoomInAFullQueueAndItsCallerCanStopIt) {
+  CheckerSettings settings;
+  settings.workers = 1;
+  settings.max_queued_items = 2;
+  auto queue = make_queue(settings);
+  close_gate();
+  queue->submit({item("gated", "a"), item("gated", "b")});
+  auto waiting = queue->check({item("probe", "c")});
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  auto stopped = queue->check({item("probe", "d")}, stop);
+  EXPECT_EQ(waiting.wait_for(300ms), std::future_status::timeout) << "a full queue took the batch";
+  *stop = true;
+  std::vector<CheckResult> r = get_within(stopped, 5s);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].kind, Kind::not_checked);
+  EXPECT_FALSE(r[0].why.empty());
+  open_gate();
+  r = get_within(waiting);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].kind, Kind::checked) << r[0].why;
+  EXPECT_EQ(r[0].outcome.quality, 1.0);
+}
+
+TEST_F(CheckerQueueTest, AQueueThatStopsTellsAWaitingCheckItsAnswersWereNotChecked) {
+  CheckerSettings settings;
+  settings.workers = 1;
+  settings.max_batch = 1;
+  auto queue = make_queue(settings);
+  close_gate();
+  auto first = queue->check({item("gated", "a")});
+  auto second = queue->check({item("gated", "b")});
+  // The worker holds "a" at the gate (once it has taken it); stop lets that call finish and leaves
+  // "b" waiting.
+  std::this_thread::sleep_for(200ms);
+  std::thread stopper([&] { queue->stop(); });
+  std::this_thread::sleep_for(100ms);
+  open_gate();
+  stopper.join();
+  std::vector<CheckResult> a = get_within(first), b = get_within(second);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_NE(a[0].kind, Kind::failed) << a[0].why;  // checked, or (on a slow start) not taken before the stop
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].kind, Kind::not_checked);
+  EXPECT_NE(b[0].why.find("stopped"), std::string::npos) << b[0].why;
+}

@@ -642,6 +642,8 @@ TEST_F(GatewayWithMiners, UsageIsRecordedPerKeyTaskAndDayAndTheDailyWorkLimitHol
   EXPECT_EQ(rows[1].task, "reverse-words");
   EXPECT_EQ(rows[1].requests, 1u);
   EXPECT_DOUBLE_EQ(rows[1].work, 4);
+  // Issue 15: each answer's work is read once, and the same figure is counted and billed.
+  EXPECT_EQ(routing->work_reads(), 2u);
   // 5 of 5 used: the next request waits for tomorrow.
   auto r = client.send(post(kTransform, R"({"model":"reverse-words","text":"abc"})", key));
   EXPECT_EQ(r.status, 429);

@@ -41,11 +41,22 @@ void LoopbackRouting::organic_started(const std::string&, const std::string& min
   in_flight_[miner_hotkey]++;
 }
 
-void LoopbackRouting::organic_finished(const std::string& task, const std::string& miner_hotkey,
-                                       const std::string& request, const QueryResult& result) {
+double LoopbackRouting::organic_finished(const std::string& task, const std::string& miner_hotkey,
+                                         const std::string& request, const QueryResult& result) {
   std::lock_guard<std::mutex> lock(mutex_);
   in_flight_[miner_hotkey]--;
   finished_.push_back(ReportedAttempt{task, miner_hotkey, request, result});
+  if (result.outcome != nineteen::scoring::Outcome::success && !result.stopped_by_caller) return 0;
+  ++work_reads_;
+  rapidjson::Document doc;
+  return nineteen::sdk::parse_json_bounded(doc, result.response_json).empty() && doc.IsArray()
+             ? static_cast<double>(doc.Size())
+             : 0;
+}
+
+std::size_t LoopbackRouting::work_reads() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return work_reads_;
 }
 
 std::vector<ContenderStatus> LoopbackRouting::contender_status() {
@@ -87,10 +98,6 @@ std::optional<nineteen::validator::RequestRefusal> LoopbackRouting::refuse_reque
   return std::nullopt;
 }
 
-double LoopbackRouting::answer_work(const std::string&, const std::string&, const std::string& response_json) {
-  rapidjson::Document doc;
-  return nineteen::sdk::parse_json_bounded(doc, response_json).empty() && doc.IsArray() ? static_cast<double>(doc.Size()) : 0;
-}
 
 std::vector<ReportedAttempt> LoopbackRouting::finished() {
   std::lock_guard<std::mutex> lock(mutex_);

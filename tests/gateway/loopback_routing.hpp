@@ -28,15 +28,16 @@ class LoopbackRouting : public nineteen::validator::OrganicRouting {
   std::vector<nineteen::validator::OrganicTask> organic_tasks() override;
   std::vector<nineteen::validator::OrganicCandidate> organic_candidates(const std::string& task) override;
   void organic_started(const std::string& task, const std::string& miner_hotkey) override;
-  void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
-                        const nineteen::validator::QueryResult& result) override;
+  // Returns the test double's work: the number of chunks in a success or a cut stream's answer.
+  double organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
+                          const nineteen::validator::QueryResult& result) override;
   std::vector<nineteen::validator::ContenderStatus> contender_status() override;
   const nineteen::keys::Hotkey& signing_key() const override { return key_; }
   // The test double's rule: a request whose "max_tokens" is negative is refused.
   std::optional<nineteen::validator::RequestRefusal> refuse_request(const std::string& task,
                                                                     const std::string& request) override;
-  // The test double's work: the number of chunks in the answer.
-  double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
+  // How often an answer's work was read (once per answered or cut attempt: billing reuses the figure).
+  std::size_t work_reads();
 
   std::vector<ReportedAttempt> finished();
   std::size_t started_count();
@@ -50,6 +51,7 @@ class LoopbackRouting : public nineteen::validator::OrganicRouting {
   std::map<std::string, std::vector<nineteen::validator::OrganicCandidate>> try_orders_;
   std::vector<ReportedAttempt> finished_;
   std::size_t started_ = 0;
+  std::size_t work_reads_ = 0;
   std::map<std::string, std::size_t> in_flight_;  // by hotkey
 };
 

@@ -111,6 +111,18 @@ std::string encode_status(const std::string& id, const JobStatus& status) {
     w.EndObject();
   }
   w.EndArray();
+  if (!status.answer_errors.empty()) {
+    w.Key("answer_errors");
+    w.StartArray();
+    for (const std::string& e : status.answer_errors) {
+      if (e.empty()) {
+        w.Null();
+      } else {
+        write_string(w, e);
+      }
+    }
+    w.EndArray();
+  }
   w.Key("error");
   if (status.error.empty()) {
     w.Null();
@@ -140,6 +152,18 @@ JobStatus decode_status(std::string_view body) {
   }
   auto error = doc.FindMember("error");
   if (error != doc.MemberEnd() && error->value.IsString()) s.error = error->value.GetString();
+  auto answer_errors = doc.FindMember("answer_errors");
+  if (s.state == JobState::failed && answer_errors != doc.MemberEnd()) {
+    if (!answer_errors->value.IsArray()) throw WireError("\"answer_errors\" is not an array", "answer_errors");
+    for (rapidjson::SizeType i = 0; i < answer_errors->value.Size(); ++i) {
+      const rapidjson::Value& e = answer_errors->value[i];
+      if (!e.IsNull() && !e.IsString()) {
+        throw WireError("answer_errors[" + std::to_string(i) + "]: expected a string or null",
+                        "answer_errors[" + std::to_string(i) + "]");
+      }
+      s.answer_errors.push_back(e.IsString() ? std::string(e.GetString(), e.GetStringLength()) : std::string());
+    }
+  }
   auto results = doc.FindMember("results");
   if (s.state == JobState::done) {
     if (results == doc.MemberEnd() || !results->value.IsArray()) {

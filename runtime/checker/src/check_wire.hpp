@@ -24,6 +24,8 @@ std::string encode_batch(const std::vector<CheckItem>& items);
 std::vector<CheckItem> decode_batch(std::string_view body);
 
 // {"id":"...","status":"pending|done|failed","results":[{"quality":1,"reason":"..."}],"error":null}
+// A failed job also has "answer_errors": [null, "answer 1 (...): ...", ...], one per item, a string for
+// each answer that failed alone (absent from a checker older than that rule).
 std::string encode_status(const std::string& id, const JobStatus& status);
 JobStatus decode_status(std::string_view body);
 

@@ -28,9 +28,12 @@ struct CheckerQueue::Job {
   std::string id;
   std::vector<CheckItem> items;  // cleared once the job is finished
   std::vector<CheckOutcome> outcomes;
+  std::vector<std::string> answer_errors;  // per answer, set for one that failed alone
+  std::vector<char> has_outcome;           // per answer, set once it has a quality (kept when the job fails)
   size_t remaining = 0;
   JobState state = JobState::pending;
   std::string error;
+  std::shared_ptr<std::promise<std::vector<CheckResult>>> completion;  // check()'s, when it came that way
 };
 
 CheckerQueue::CheckerQueue(std::shared_ptr<plugin_host::PluginHost> host, CheckerSettings settings)
@@ -64,6 +67,15 @@ void CheckerQueue::stop() {
   for (auto& w : workers_) {
     if (w.joinable()) w.join();
   }
+  // A check() whose job will not finish now hears so, rather than a broken promise.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [id, job] : jobs_) {
+    if (!job->completion) continue;
+    CheckResult r;
+    r.why = "the checker stopped before checking it";
+    job->completion->set_value(std::vector<CheckResult>(job->answer_errors.size(), r));
+    job->completion.reset();
+  }
 }
 
 CheckerQueue::TimePoint CheckerQueue::now() const {
@@ -93,7 +105,33 @@ double CheckerQueue::retry_after_estimate() const {
   return std::clamp(std::ceil(seconds), 1.0, 60.0);
 }
 
-std::string CheckerQueue::submit(const std::vector<CheckItem>& items) {
+std::string CheckerQueue::submit(const std::vector<CheckItem>& items) { return queue_job(items, nullptr); }
+
+std::future<std::vector<CheckResult>> CheckerQueue::check(std::vector<CheckItem> items, CheckStop stop) {
+  if (items.empty()) {
+    std::promise<std::vector<CheckResult>> none;
+    none.set_value({});
+    return none.get_future();
+  }
+  auto completion = std::make_shared<std::promise<std::vector<CheckResult>>>();
+  std::future<std::vector<CheckResult>> result = completion->get_future();
+  try {
+    queue_job(items, completion);
+    return result;
+  } catch (const BatchRejected& e) {
+    spdlog::error("checker refused a batch of {}: {}", items.front().task, e.what());
+    CheckResult r;
+    r.kind = CheckResult::Kind::failed;
+    r.why = std::string("the checker refused the batch: ") + e.what();
+    completion->set_value(std::vector<CheckResult>(items.size(), r));
+    return result;
+  } catch (const std::exception&) {
+    // Full or stopping: the general path waits for room, and for the caller's stop.
+    return CheckService::check(std::move(items), std::move(stop));
+  }
+}
+
+std::string CheckerQueue::queue_job(const std::vector<CheckItem>& items, Completion completion) {
   if (items.empty()) throw BatchRejected("a check batch needs at least one item");
   if (items.size() > settings_.max_queued_items) {
     throw BatchRejected("a batch of " + std::to_string(items.size()) +
@@ -136,7 +174,10 @@ std::string CheckerQueue::submit(const std::vector<CheckItem>& items) {
     job->id = id;
     job->items = items;
     job->outcomes.resize(items.size());
+    job->answer_errors.resize(items.size());
+    job->has_outcome.resize(items.size());
     job->remaining = items.size();
+    job->completion = std::move(completion);
     jobs_[id] = job;
     for (size_t i = 0; i < items.size(); ++i) lines_[items[i].task].push_back(Unit{job, i});
     queued_items_ += items.size();
@@ -156,13 +197,34 @@ JobStatus CheckerQueue::poll(const std::string& job_id) {
                    std::to_string(settings_.result_ttl.count()) + " s to be read)";
     return status;
   }
-  const Job& job = *it->second;
+  status = status_of(*it->second);
+  if (status.state != JobState::pending) jobs_.erase(it);  // handed out once
+  return status;
+}
+
+JobStatus CheckerQueue::status_of(const Job& job) const {
+  JobStatus status;
   status.state = job.state;
   if (job.state == JobState::pending) return status;
-  status.outcomes = job.outcomes;
   status.error = job.error;
-  jobs_.erase(it);  // handed out once
+  if (job.state == JobState::done) status.outcomes = job.outcomes;
+  if (job.state == JobState::failed) status.answer_errors = job.answer_errors;
   return status;
+}
+
+void CheckerQueue::complete_if_finished(const std::shared_ptr<Job>& job) {
+  if (!job->completion || job->state == JobState::pending) return;
+  std::vector<CheckResult> results = results_of(status_of(*job), job->answer_errors.size());
+  // In-process, the answers of a failed job that were checked (alone) keep their qualities.
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!job->has_outcome[i] || !job->answer_errors[i].empty()) continue;
+    results[i].kind = CheckResult::Kind::checked;
+    results[i].outcome = job->outcomes[i];
+    results[i].why.clear();
+  }
+  job->completion->set_value(std::move(results));
+  job->completion.reset();
+  jobs_.erase(job->id);  // handed out to its check()
 }
 
 void CheckerQueue::drop_expired() {
@@ -281,6 +343,7 @@ CheckerQueue::CallResult CheckerQueue::check_with_retries(const std::string& tas
     std::unique_lock<std::mutex> lock(mutex_);
     if (work_ready_.wait_for(lock, delay, [this] { return stopping_; })) {
       r.error = "the checker stopped before a retry; last error: " + r.error;
+      r.stopped = true;
       return r;
     }
     delay *= 2;
@@ -301,14 +364,16 @@ std::vector<CheckerQueue::UnitResult> CheckerQueue::check_batch(const Batch& bat
     }
     return results;
   }
-  std::set<const Job*> jobs;
-  for (const Unit& u : batch.units) jobs.insert(u.job.get());
-  if (jobs.size() < 2) {
-    for (auto& r : results) r.error = whole.error;
+  if (whole.stopped || items.size() < 2) {
+    for (auto& r : results) {
+      r.error = whole.error;
+      r.stopped = whole.stopped;
+    }
     return results;
   }
-  // The batch mixes jobs: one answer the plugin cannot take must not fail its neighbours' jobs.
-  // Each answer is checked alone, once; only those that still fail fail their job.
+  // The one rule for a failed batch (the validator has none of its own): one answer the plugin
+  // cannot take must not fail its neighbours. Each answer is checked alone, once; only those that
+  // still fail fail, named in their job's status (JobStatus::answer_errors).
   for (size_t i = 0; i < items.size(); ++i) {
     CallResult alone = call_check(batch.task, {items[i]});
     results[i].ok = alone.ok;
@@ -325,14 +390,21 @@ void CheckerQueue::settle(const Batch& batch, const std::vector<UnitResult>& res
   for (size_t i = 0; i < batch.units.size(); ++i) {
     const Unit& unit = batch.units[i];
     queued_items_ -= 1;
-    if (unit.job->state != JobState::pending) continue;  // failed meanwhile by another batch
-    if (results[i].ok) {
-      unit.job->outcomes[unit.index] = results[i].outcome;
-      if (--unit.job->remaining == 0) finish_job(unit.job);
-    } else {
-      fail_job(unit.job, "answer " + std::to_string(unit.index) + " (task \"" + batch.task + "\"): " + results[i].error);
+    if (results[i].stopped) continue;  // the checker is stopping: its job stays pending
+    if (!results[i].ok) {
+      const std::string error =
+          "answer " + std::to_string(unit.index) + " (task \"" + batch.task + "\"): " + results[i].error;
+      unit.job->answer_errors[unit.index] = error;  // also when its job failed already: it failed alone too
+      if (unit.job->state == JobState::pending) fail_job(unit.job, error);
+      continue;
     }
+    unit.job->outcomes[unit.index] = results[i].outcome;
+    unit.job->has_outcome[unit.index] = 1;
+    if (unit.job->state != JobState::pending) continue;  // failed meanwhile by another answer
+    if (--unit.job->remaining == 0) finish_job(unit.job);
   }
+  // Handed out once every answer of this batch is settled, so each that failed alone is named.
+  for (const Unit& unit : batch.units) complete_if_finished(unit.job);
 }
 
 void CheckerQueue::finish_job(const std::shared_ptr<Job>& job) {
@@ -346,7 +418,6 @@ void CheckerQueue::finish_job(const std::shared_ptr<Job>& job) {
 void CheckerQueue::fail_job(const std::shared_ptr<Job>& job, const std::string& error) {
   job->state = JobState::failed;
   job->error = error;
-  job->outcomes.clear();
   // Its answers still waiting would only be wasted work: take them out of the queue now.
   for (auto it = lines_.begin(); it != lines_.end();) {
     auto& line = it->second;

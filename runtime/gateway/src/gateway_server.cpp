@@ -138,16 +138,14 @@ void count_attempts(State& s, const std::string& task, const DispatchResult& r) 
 }
 
 // Usage is billed for a full answer, or for what was produced of a stream whose user left, with the
-// work the task's plugin reads from it; the work is also charged to the key's work-per-minute bucket.
-void bill(State& s, const store::ApiKeyRecord& key, const std::string& task, const std::string& body,
-          const std::string& response_json) {
-  const std::string day = utc_day(std::chrono::system_clock::now());
-  s.after_answer.post([&s, key, task, body, response_json, day] {
-    double work = s.routing.answer_work(task, body, response_json);
+// work the validator counted for it (read once by the task's plugin); the work is also charged to the
+// key's work-per-minute bucket. The dispatch calls it off the request's path.
+AnswerBilling bill_to(State& s, const store::ApiKeyRecord& key, const std::string& task) {
+  return [&s, key, task](double work) {
     work = std::isfinite(work) && work > 0 ? work : 0;
-    s.ledger.add(key.id, task, day, 1, work);
+    s.ledger.add(key.id, task, utc_day(std::chrono::system_clock::now()), 1, work);
     s.gate.charge_work(key, work);
-  });
+  };
 }
 
 // The request as read: the admitted key, the task and the body to send, or the error for the user.
@@ -240,13 +238,13 @@ ReadRequest read_request(State& s, const net::Request& request) {
 
 net::Reply serve_whole(const std::shared_ptr<State>& s, const ReadRequest& read,
                        Clock::time_point started) {
-  DispatchResult r = s->dispatch.serve(read.task, read.checkable.body, nullptr);
+  DispatchResult r = s->dispatch.serve(read.task, read.checkable.body, nullptr, nullptr,
+                                       bill_to(*s, *read.key, read.task.name));
   count_attempts(*s, read.task.name, r);
   s->metrics.request_done(read.task.name, r.status, read.key_name);
   if (r.status != 200) return error_reply(r.status, r.body, r.code, std::nullopt, r.status == 503 ? 1 : 0);
   double total = seconds_since(started);
   s->metrics.latency(read.task.name, total, total);
-  bill(*s, *read.key, read.task.name, read.checkable.body, r.response_json);
   const std::string answer = shape_for_user(r.body, read.checkable.shaping).front();
   return net::json_response(200, read.responses ? response_from_chat_completion(answer, *read.responses) : answer);
 }
@@ -277,12 +275,11 @@ net::Reply serve_streamed(State* s, const ReadRequest& read, Clock::time_point s
         more = (events ? push_all(events->on_chat_chunk(shaped)) : push(shaped)) && more;
       }
       return more;
-    }, user_left);
+    }, user_left, bill_to(*s, key, task.name));
     if (r.status == 200 && events) push_all(events->finish());
     // Accounted here, where the result is complete: the relay may end the user's stream before.
     count_attempts(*s, task.name, r);
     if (r.status == 200) s->metrics.latency(task.name, first_byte_s, seconds_since(started));
-    if (r.status == 200 || (r.status == 499 && r.response_json.size() > 2)) bill(*s, key, task.name, body, r.response_json);
     if (r.status == 200) return net::RelayOutcome{};
     net::RelayOutcome failed{r.status, r.body, r.code, {}};
     if (r.status == 503) failed.headers.set("Retry-After", "1");

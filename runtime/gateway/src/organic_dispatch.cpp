@@ -24,7 +24,8 @@ OrganicDispatch::OrganicDispatch(validator::OrganicRouting& routing, net::HttpCl
     : routing_(routing), client_(client), reports_(reports), max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
 
 DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const std::string& body,
-                                      const UserChunkSink& sink, std::shared_ptr<const std::atomic<bool>> user_left) {
+                                      const UserChunkSink& sink, std::shared_ptr<const std::atomic<bool>> user_left,
+                                      AnswerBilling bill) {
   DispatchResult out;
   std::vector<validator::OrganicCandidate> candidates = routing_.organic_candidates(task.name);
   if (candidates.empty()) {
@@ -62,8 +63,10 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
       out.body = "the user closed the connection after " + std::to_string(chunks_to_user) + " chunks";
       out.response_json = r.response_json;  // the chunks produced: what the user is billed for
       out.attempts.push_back(AttemptRecord{c.uid, c.miner.hotkey, r.status, out.body});
-      reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r)] {
-        routing.organic_finished(task, hotkey, body, r);
+      if (r.response_json.size() <= 2) bill = nullptr;  // nothing was produced: nothing to bill
+      reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r), bill] {
+        const double work = routing.organic_finished(task, hotkey, body, r);
+        if (bill) bill(work);
       });
       return out;
     }
@@ -76,9 +79,13 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
       if (!streamed) out.body = whole_answer(r.response_json);
     }
     const std::string refusal_text = r.miner_message;
-    // The outcome (and the answer, to be checked) goes to the validator off the user's path.
-    reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r)] {
-      routing.organic_finished(task, hotkey, body, r);
+    // The outcome (and the answer, to be checked) goes to the validator off the user's path; the
+    // answered attempt is billed with the work the validator read from it.
+    AnswerBilling bill_this = verdict == AttemptVerdict::answered ? bill : nullptr;
+    reports_.post([&routing = routing_, task = task.name, hotkey = c.miner.hotkey, body, r = std::move(r),
+                   bill_this = std::move(bill_this)] {
+      const double work = routing.organic_finished(task, hotkey, body, r);
+      if (bill_this) bill_this(work);
     });
     switch (verdict) {
       case AttemptVerdict::answered:

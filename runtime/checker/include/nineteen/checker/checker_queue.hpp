@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,9 @@ class CheckerQueue : public CheckService {
   CheckerQueue(const CheckerQueue&) = delete;
   CheckerQueue& operator=(const CheckerQueue&) = delete;
 
+  // Completed by the worker that settles the job's last answer: no polling. Falls back to
+  // CheckService::check (which waits and retries) when the queue is full or stopping.
+  std::future<std::vector<CheckResult>> check(std::vector<CheckItem> items, CheckStop stop = nullptr) override;
   std::string submit(const std::vector<CheckItem>& items) override;
   JobStatus poll(const std::string& job_id) override;
 
@@ -71,11 +75,13 @@ class CheckerQueue : public CheckService {
   };
   struct CallResult {
     bool ok = false;
+    bool stopped = false;  // the checker stopped before the call could be retried: not the answers' fault
     std::vector<CheckOutcome> outcomes;
     std::string error;
   };
   struct UnitResult {
     bool ok = false;
+    bool stopped = false;  // left unsettled: its job stays pending
     CheckOutcome outcome;
     std::string error;
   };
@@ -88,6 +94,12 @@ class CheckerQueue : public CheckService {
   CallResult check_with_retries(const std::string& task, const std::vector<CheckItem>& items);
   std::vector<UnitResult> check_batch(const Batch& batch, const std::vector<CheckItem>& items);
   void settle(const Batch& batch, const std::vector<UnitResult>& results);
+  using Completion = std::shared_ptr<std::promise<std::vector<CheckResult>>>;
+  // Validates and queues a batch; `completion`, when given, is kept with the job (under mutex_).
+  std::string queue_job(const std::vector<CheckItem>& items, Completion completion);
+  // A finished job with a completion is handed out to it (and forgotten) instead of waiting for a poll.
+  void complete_if_finished(const std::shared_ptr<Job>& job);
+  JobStatus status_of(const Job& job) const;
   void fail_job(const std::shared_ptr<Job>& job, const std::string& error);
   void finish_job(const std::shared_ptr<Job>& job);
   void drop_expired();

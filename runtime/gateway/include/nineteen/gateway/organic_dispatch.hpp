@@ -40,6 +40,11 @@ struct DispatchResult {
 // connection cancels the call on the miner), and the attempt counts neither for nor against it.
 using UserChunkSink = std::function<bool(std::string_view chunk)>;
 
+// Bills the user for an answer: called once, off the request's path, with the answer's work as the
+// validator counted it (organic_finished), for a success or for what a stream produced before its
+// user left.
+using AnswerBilling = std::function<void(double work)>;
+
 class OrganicDispatch {
  public:
   // `reports` runs organic_finished off the request's path.
@@ -50,7 +55,7 @@ class OrganicDispatch {
   // as they arrive; without one the answer is read whole. `user_left`, set by the user's side when
   // the user has gone, stops a stream at once, even while the miner sends nothing.
   DispatchResult serve(const validator::OrganicTask& task, const std::string& body, const UserChunkSink& sink,
-                       std::shared_ptr<const std::atomic<bool>> user_left = nullptr);
+                       std::shared_ptr<const std::atomic<bool>> user_left = nullptr, AnswerBilling bill = nullptr);
 
  private:
   validator::OrganicRouting& routing_;

@@ -71,9 +71,12 @@ class OrganicRouting {
   // outcome in the period's counters, replaces one pending synthetic request of that contender, and
   // keeps a success for checking. `request` is the body sent (with "model" set). A miner's 400, 413
   // or 422 (the user's request was bad) is not counted against the miner.
+  // organic_finished returns the answer's work in the task's unit, read once by its plugin: for a
+  // success, and for what a stream produced before its user left; 0 otherwise, or when the plugin
+  // cannot read it. The same figure is counted for the miner and billed to the user.
   virtual void organic_started(const std::string& task, const std::string& miner_hotkey) = 0;
-  virtual void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
-                                const QueryResult& result) = 0;
+  virtual double organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
+                                  const QueryResult& result) = 0;
   // Every contender of the current period (all tasks).
   virtual std::vector<ContenderStatus> contender_status() = 0;
   // The key organic requests to miners are signed with.
@@ -81,8 +84,6 @@ class OrganicRouting {
   // The task's own verdict on a user's request before any miner sees it (its plugin's validate):
   // nullopt when it would be served.
   virtual std::optional<RequestRefusal> refuse_request(const std::string& task, const std::string& request) = 0;
-  // The work of an answer in the task's unit (for usage accounting); 0 when it cannot be read.
-  virtual double answer_work(const std::string& task, const std::string& request, const std::string& response_json) = 0;
 };
 
 }  // namespace nineteen::validator

@@ -61,14 +61,13 @@ class ValidatorNode : public OrganicRouting {
   std::vector<OrganicTask> organic_tasks() override;
   std::vector<OrganicCandidate> organic_candidates(const std::string& task) override;
   void organic_started(const std::string& task, const std::string& miner_hotkey) override;
-  void organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
-                        const QueryResult& result) override;
+  double organic_finished(const std::string& task, const std::string& miner_hotkey, const std::string& request,
+                          const QueryResult& result) override;
   std::vector<ContenderStatus> contender_status() override;
   const keys::Hotkey& signing_key() const override;
   // The served tasks' catalogue weights and bounds, for the task votes (scoring/task_votes.hpp).
   std::vector<scoring::TaskWeightBounds> task_bounds() const;
   std::optional<RequestRefusal> refuse_request(const std::string& task, const std::string& request) override;
-  double answer_work(const std::string& task, const std::string& request, const std::string& response_json) override;
 
   struct State;
 
