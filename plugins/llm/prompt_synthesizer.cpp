@@ -4,6 +4,7 @@
 #include "prompt_synthesizer.hpp"
 
 #include <random>
+#include <utility>
 
 namespace nineteen::llm {
 namespace {
@@ -44,7 +45,13 @@ const char* const kChatTemplates[] = {
     "Tell me a story that involves {topic} and {topic2}.",
     "Describe {topic} in the style of a {persona}.",
     "Create a quiz with {n} questions about {topic}.",
-    "Here are my notes:\n\n{passage}\n\nWhat am I missing about {topic}?"};
+    "Here are my notes:\n\n{passage}\n\nWhat am I missing about {topic}?",
+    "I'm trying to understand {topic}. Where should I start?",
+    "I have to give a talk about {topic} next week. Any advice?",
+    "My friend says {topic} is overrated. Is she right?",
+    "Can you check my draft?\n\n{passage}",
+    "I keep hearing about {topic}. What is the big deal?",
+    "Explain this in plain English:\n\n{passage}"};
 
 const char* const kCompletionTemplates[] = {
     "{passage}",
@@ -67,17 +74,21 @@ const char* const kSentences[] = {
     "Some argue that {topic} deserves far more public attention than it gets.",
     "Learning about {topic} can take years of patient practice.",
     "A small change in how we think about {topic} can have large effects.",
-    "Teachers often use {topic} as an example when they introduce harder ideas."};
+    "Teachers often use {topic} as an example when they introduce harder ideas.",
+    "I read somewhere that {topic} is older than most people think.",
+    "When I first heard about {topic} I did not believe it.",
+    "To be honest I still find {topic} confusing."};
 
 const char* const kSystemPrompts[] = {
     "You are a helpful assistant.",
     "You are a concise assistant. Answer in as few words as possible.",
     "You are a friendly tutor who explains things step by step.",
     "You are an expert writer. Keep answers well structured.",
-    "Always answer in a cheerful tone."};
+    "Always answer in a cheerful tone.",
+    "You are Max, a friendly assistant. Keep it short."};
 
 const char* const kFollowUps[] = {"Can you make that shorter?", "Thanks! Now tell me more about {topic2}.",
-                                  "Could you give an example?", "Why is that?", "Please explain it differently."};
+                                  "Could you give an example?", "I don't get it. Why is that?", "Please explain it differently."};
 
 template <size_t N>
 const char* pick(std::mt19937_64& rng, const char* const (&list)[N]) {
@@ -97,10 +108,15 @@ struct Slots {
   std::string topic, topic2, passage;
 };
 
+// `sentences` different sentences (a passage that repeats one reads as machine-made).
 std::string passage(std::mt19937_64& rng, const std::string& topic, int sentences) {
+  constexpr size_t kCount = sizeof(kSentences) / sizeof(kSentences[0]);
+  size_t order[kCount];
+  for (size_t i = 0; i < kCount; ++i) order[i] = i;
   std::string out;
-  for (int i = 0; i < sentences; ++i) {
-    std::string s = pick(rng, kSentences);
+  for (int i = 0; i < sentences && static_cast<size_t>(i) < kCount; ++i) {
+    std::swap(order[i], order[i + rng() % (kCount - i)]);
+    std::string s = kSentences[order[i]];
     replace_all(s, "{Topic}", capitalised(topic));
     replace_all(s, "{topic}", topic);
     out += (i ? " " : "") + s;
