@@ -100,6 +100,30 @@ sdk::TaskDescriptor LlmTask::describe() const {
   return d;
 }
 
+namespace {
+
+// Whether a request key counts as asked for: present and not false, null or 0 (the gateway's rule,
+// runtime/gateway/src/checkable_request.cpp).
+bool asked_for(const rapidjson::Value& value) {
+  if (value.IsNull() || value.IsFalse()) return false;
+  if (value.IsNumber()) return value.GetDouble() != 0;
+  return true;
+}
+
+// A number as the user's client writes it: openai-python writes a whole float as 1.0, JavaScript
+// clients as 1.
+rapidjson::Value client_number(double x, bool python) {
+  rapidjson::Value v;
+  if (!python && x == static_cast<double>(static_cast<int64_t>(x))) {
+    v.SetInt64(static_cast<int64_t>(x));
+  } else {
+    v.SetDouble(x);
+  }
+  return v;
+}
+
+}  // namespace
+
 std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const {
   for (int shorter = 0; shorter < 2; ++shorter) {
     SyntheticRequest s = synthesize_request(config_.type, seed, shorter);
@@ -109,45 +133,87 @@ std::string LlmTask::synthetic_json(uint64_t seed, int64_t max_tokens_cap) const
     g.prompt = s.prompt;
     const int64_t room = max_context_ - static_cast<int64_t>(encode_prompt(*model_, g).size());
     if (room < 1) continue;
-    const int64_t max_tokens = std::min({s.max_tokens, max_tokens_limit_, room, max_tokens_cap});
+    const ClientParameters& c = s.client;
+    const bool chat = config_.type == LlmTaskType::Chat;
+    // A user's value the task would refuse never reaches a miner (the gateway answers 400), so the
+    // first draw the task accepts is sent; 0 = the user sent none.
+    const int64_t fits = std::min({max_tokens_limit_, room, max_tokens_cap});
+    int64_t max_tokens = 0;
+    for (int64_t draw : c.max_tokens) {
+      if (draw <= fits) {
+        max_tokens = draw;
+        break;
+      }
+    }
+    if (max_tokens_cap != INT64_MAX) max_tokens = fits;  // the self-test's short request
 
+    rapidjson::Document d(rapidjson::kObjectType);
+    auto& a = d.GetAllocator();
+    // The keys a client writes beside model and messages/prompt, in the user's order.
+    std::vector<std::pair<std::string, rapidjson::Value>> keys;
+    if (c.temperature) keys.emplace_back("temperature", client_number(*c.temperature, c.python_order));
+    if (max_tokens > 0) {
+      keys.emplace_back(c.max_completion_tokens && chat ? "max_completion_tokens" : "max_tokens",
+                        rapidjson::Value(max_tokens));
+    }
+    if (c.top_p) keys.emplace_back("top_p", client_number(*c.top_p, c.python_order));
+    if (c.seed) keys.emplace_back("seed", rapidjson::Value(static_cast<uint64_t>(*c.seed)));
+    if (c.stream) keys.emplace_back("stream", rapidjson::Value(*c.stream));
+    if (c.stream && *c.stream && c.include_usage) {
+      rapidjson::Value options(rapidjson::kObjectType);
+      options.AddMember("include_usage", true, a);
+      keys.emplace_back("stream_options", std::move(options));
+    }
+    if (c.logprobs) {
+      keys.emplace_back("logprobs", rapidjson::Value(true));
+      if (chat && c.top_logprobs > 0) keys.emplace_back("top_logprobs", rapidjson::Value(c.top_logprobs));
+    }
+    if (c.user) keys.emplace_back("user", rapidjson::Value(c.user->c_str(), a));
+    if (c.python_order) {
+      std::stable_sort(keys.begin(), keys.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    }
+
+    rapidjson::Value text;
+    if (chat) {
+      text.SetArray();
+      for (const text::ChatMessage& m : s.messages) {
+        rapidjson::Value message(rapidjson::kObjectType);
+        message.AddMember("role", rapidjson::Value(m.role.c_str(), a), a);
+        message.AddMember("content", rapidjson::Value(m.content.c_str(), a), a);
+        text.PushBack(message, a);
+      }
+    } else {
+      text.SetString(s.prompt.c_str(), a);
+    }
+    rapidjson::Value model(config_.model_name.c_str(), a);
+    if (c.python_order && chat) {  // openai-python: messages, model, the rest alphabetically
+      d.AddMember("messages", text, a);
+      d.AddMember("model", model, a);
+    } else {
+      d.AddMember("model", model, a);
+      d.AddMember(rapidjson::Value(chat ? "messages" : "prompt", a), text, a);
+    }
+    for (auto& [key, value] : keys) d.AddMember(rapidjson::Value(key.c_str(), a), value, a);
+
+    // What the check needs, added as the gateway adds it to a user's request (appended, unless the
+    // user asked for it), so both reach the miner in the same form.
+    rapidjson::Document needs;
+    needs.Parse(describe().check_needs.c_str());
+    if (needs.IsObject() && needs.HasMember("request") && needs["request"].IsObject()) {
+      for (const auto& m : needs["request"].GetObject()) {
+        auto have = d.FindMember(m.name);
+        if (have != d.MemberEnd() && asked_for(have->value)) continue;
+        rapidjson::Value value(m.value, a);
+        if (have != d.MemberEnd()) {
+          have->value = value;
+        } else {
+          d.AddMember(rapidjson::Value(m.name, a), value, a);
+        }
+      }
+    }
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("model");
-    w.String(config_.model_name.c_str());
-    if (config_.type == LlmTaskType::Chat) {
-      w.Key("messages");
-      w.StartArray();
-      for (const text::ChatMessage& m : s.messages) {
-        w.StartObject();
-        w.Key("role");
-        w.String(m.role.c_str());
-        w.Key("content");
-        w.String(m.content.c_str());
-        w.EndObject();
-      }
-      w.EndArray();
-    } else {
-      w.Key("prompt");
-      w.String(s.prompt.c_str());
-    }
-    w.Key("temperature");
-    w.Double(s.temperature);
-    w.Key("top_p");
-    w.Double(s.top_p);
-    w.Key("max_tokens");
-    w.Int64(max_tokens);
-    w.Key("seed");
-    w.Uint64(s.seed);
-    w.Key("stream");
-    w.Bool(true);
-    w.Key("logprobs");
-    w.Bool(true);
-    // Asks a vLLM-backed miner for the token ids the checker reads (this plugin always sends them).
-    w.Key("return_token_ids");
-    w.Bool(true);
-    w.EndObject();
+    d.Accept(w);
     return std::string(buffer.GetString(), buffer.GetSize());
   }
   throw Error(NT_INVALID_ARGUMENT, "task \"" + name_ + "\": max_context " + std::to_string(max_context_) +

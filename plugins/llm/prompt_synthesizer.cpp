@@ -3,8 +3,8 @@
 // standard leaves to each library).
 #include "prompt_synthesizer.hpp"
 
-#include <cmath>
 #include <random>
+#include <utility>
 
 namespace nineteen::llm {
 namespace {
@@ -45,7 +45,13 @@ const char* const kChatTemplates[] = {
     "Tell me a story that involves {topic} and {topic2}.",
     "Describe {topic} in the style of a {persona}.",
     "Create a quiz with {n} questions about {topic}.",
-    "Here are my notes:\n\n{passage}\n\nWhat am I missing about {topic}?"};
+    "Here are my notes:\n\n{passage}\n\nWhat am I missing about {topic}?",
+    "I'm trying to understand {topic}. Where should I start?",
+    "I have to give a talk about {topic} next week. Any advice?",
+    "My friend says {topic} is overrated. Is she right?",
+    "Can you check my draft?\n\n{passage}",
+    "I keep hearing about {topic}. What is the big deal?",
+    "Explain this in plain English:\n\n{passage}"};
 
 const char* const kCompletionTemplates[] = {
     "{passage}",
@@ -68,24 +74,26 @@ const char* const kSentences[] = {
     "Some argue that {topic} deserves far more public attention than it gets.",
     "Learning about {topic} can take years of patient practice.",
     "A small change in how we think about {topic} can have large effects.",
-    "Teachers often use {topic} as an example when they introduce harder ideas."};
+    "Teachers often use {topic} as an example when they introduce harder ideas.",
+    "I read somewhere that {topic} is older than most people think.",
+    "When I first heard about {topic} I did not believe it.",
+    "To be honest I still find {topic} confusing."};
 
 const char* const kSystemPrompts[] = {
     "You are a helpful assistant.",
     "You are a concise assistant. Answer in as few words as possible.",
     "You are a friendly tutor who explains things step by step.",
     "You are an expert writer. Keep answers well structured.",
-    "Always answer in a cheerful tone."};
+    "Always answer in a cheerful tone.",
+    "You are Max, a friendly assistant. Keep it short."};
 
 const char* const kFollowUps[] = {"Can you make that shorter?", "Thanks! Now tell me more about {topic2}.",
-                                  "Could you give an example?", "Why is that?", "Please explain it differently."};
+                                  "Could you give an example?", "I don't get it. Why is that?", "Please explain it differently."};
 
 template <size_t N>
 const char* pick(std::mt19937_64& rng, const char* const (&list)[N]) {
   return list[rng() % N];
 }
-
-double uniform01(std::mt19937_64& rng) { return double(rng() >> 11) * (1.0 / 9007199254740992.0); }
 
 std::string capitalised(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
@@ -100,10 +108,15 @@ struct Slots {
   std::string topic, topic2, passage;
 };
 
+// `sentences` different sentences (a passage that repeats one reads as machine-made).
 std::string passage(std::mt19937_64& rng, const std::string& topic, int sentences) {
+  constexpr size_t kCount = sizeof(kSentences) / sizeof(kSentences[0]);
+  size_t order[kCount];
+  for (size_t i = 0; i < kCount; ++i) order[i] = i;
   std::string out;
-  for (int i = 0; i < sentences; ++i) {
-    std::string s = pick(rng, kSentences);
+  for (int i = 0; i < sentences && static_cast<size_t>(i) < kCount; ++i) {
+    std::swap(order[i], order[i + rng() % (kCount - i)]);
+    std::string s = kSentences[order[i]];
     replace_all(s, "{Topic}", capitalised(topic));
     replace_all(s, "{topic}", topic);
     out += (i ? " " : "") + s;
@@ -124,6 +137,60 @@ std::string fill(std::mt19937_64& rng, std::string text, const Slots& slots) {
   replace_all(text, "{function}", pick(rng, kFunctions));
   replace_all(text, "{n}", std::to_string(3 + rng() % 5));
   return text;
+}
+
+// One value of `values` drawn with integer `weights` (the same on every machine).
+template <typename T, size_t N>
+T weighted(std::mt19937_64& rng, const T (&values)[N], const int (&weights)[N]) {
+  int total = 0;
+  for (int w : weights) total += w;
+  int at = static_cast<int>(rng() % static_cast<uint64_t>(total));
+  for (size_t i = 0; i < N; ++i) {
+    if (at < weights[i]) return values[i];
+    at -= weights[i];
+  }
+  return values[N - 1];
+}
+
+bool chance(std::mt19937_64& rng, int percent) { return static_cast<int>(rng() % 100) < percent; }
+
+// The client mix of prompt_synthesizer.hpp.
+ClientParameters client_parameters(std::mt19937_64& rng, LlmTaskType type) {
+  ClientParameters c;
+  c.python_order = chance(rng, 40);
+  const int stream = static_cast<int>(rng() % 100);
+  if (stream < 60) {
+    c.stream = true;
+    c.include_usage = chance(rng, 30);
+  } else if (stream < 70) {
+    c.stream = false;
+  }
+  if (!chance(rng, 40)) {
+    static const double kTemperatures[] = {0.7, 0.0, 1.0, 0.2, 0.3, 0.5, 0.8};
+    static const int kWeights[] = {35, 15, 15, 9, 9, 9, 8};
+    c.temperature = weighted(rng, kTemperatures, kWeights);
+  }
+  if (chance(rng, 15)) {
+    static const double kTopP[] = {1.0, 0.9, 0.95};
+    static const int kWeights[] = {4, 3, 3};
+    c.top_p = weighted(rng, kTopP, kWeights);
+  }
+  static const int64_t kMaxTokens[] = {100, 150, 200, 256, 300, 500, 512, 800, 1000, 1024, 2048, 4096};
+  static const int kMaxWeights[] = {1, 1, 2, 3, 1, 2, 3, 1, 1, 2, 2, 2};
+  for (int draw = 0; draw < 16; ++draw) c.max_tokens.push_back(chance(rng, 30) ? 0 : weighted(rng, kMaxTokens, kMaxWeights));
+  c.max_completion_tokens = type == LlmTaskType::Chat && chance(rng, 15);
+  if (chance(rng, 3)) c.seed = rng() % (uint64_t(1) << 31);
+  if (chance(rng, 5)) {
+    const int digits = 4 + static_cast<int>(rng() % 3);
+    std::string user = "user-";
+    for (int i = 0; i < digits; ++i) user += static_cast<char>('0' + rng() % 10);
+    c.user = user;
+  }
+  if (chance(rng, 3)) {
+    c.logprobs = true;
+    if (type == LlmTaskType::Chat) c.top_logprobs = 1 + static_cast<int>(rng() % 5);
+  }
+  return c;
 }
 
 }  // namespace
@@ -155,10 +222,7 @@ SyntheticRequest synthesize_request(LlmTaskType type, uint64_t seed, int shorter
     r.prompt = fill(rng, pick(rng, kCompletionTemplates), slots);
   }
 
-  r.temperature = rng() % 4 == 0 ? 0.0 : std::round((0.10 + 0.90 * uniform01(rng)) * 100.0) / 100.0;
-  if (rng() % 10 >= 7) r.top_p = rng() % 2 ? 0.9 : 0.95;
-  r.max_tokens = static_cast<int64_t>(std::llround(16.0 * std::exp(uniform01(rng) * std::log(1024.0 / 16.0))));
-  r.seed = rng() % (uint64_t(1) << 31);
+  r.client = client_parameters(rng, type);
   return r;
 }
 

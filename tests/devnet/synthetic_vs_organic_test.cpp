@@ -18,6 +18,7 @@
 #include "nineteen/devnet/devnet.hpp"
 #include "nineteen/net/openai_request.hpp"
 #include "nineteen/plugin_host/plugin_host.hpp"
+#include "request_classifier.hpp"
 
 namespace {
 
@@ -54,59 +55,12 @@ std::vector<double> features(const std::string& body) {
           static_cast<double>(d.IsObject() ? d.MemberCount() : 0)};
 }
 
-// Logistic regression on standardised features, full-batch gradient descent with a little L2.
-struct Logistic {
-  std::vector<double> mean, scale, w;
-  double b = 0;
-
-  void fit(const std::vector<std::vector<double>>& x, const std::vector<int>& y) {
-    const std::size_t d = x.front().size(), n = x.size();
-    mean.assign(d, 0);
-    scale.assign(d, 0);
-    for (const auto& row : x)
-      for (std::size_t j = 0; j < d; ++j) mean[j] += row[j] / n;
-    for (const auto& row : x)
-      for (std::size_t j = 0; j < d; ++j) scale[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
-    for (double& s : scale) s = s > 0 ? std::sqrt(s) : 1;
-    w.assign(d, 0);
-    for (int epoch = 0; epoch < 400; ++epoch) {
-      std::vector<double> gw(d, 0);
-      double gb = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const double err = probability(x[i]) - y[i];
-        for (std::size_t j = 0; j < d; ++j) gw[j] += err * (x[i][j] - mean[j]) / scale[j] / n;
-        gb += err / n;
-      }
-      for (std::size_t j = 0; j < d; ++j) w[j] -= 0.5 * (gw[j] + 1e-3 * w[j]);
-      b -= 0.5 * gb;
-    }
-  }
-  double probability(const std::vector<double>& row) const {
-    double z = b;
-    for (std::size_t j = 0; j < w.size(); ++j) z += w[j] * (row[j] - mean[j]) / scale[j];
-    return 1 / (1 + std::exp(-z));
-  }
-};
-
 // Held-out accuracy of a classifier trained on 70 % of the two samples (label 1 = synthetic).
 double held_out_accuracy(const std::vector<std::string>& synthetic, const std::vector<std::string>& organic) {
-  std::vector<std::pair<std::vector<double>, int>> all;
-  for (const auto& s : synthetic) all.push_back({features(s), 1});
-  for (const auto& o : organic) all.push_back({features(o), 0});
-  std::mt19937_64 rng(7);
-  std::shuffle(all.begin(), all.end(), rng);
-  const std::size_t train = all.size() * 7 / 10;
-  std::vector<std::vector<double>> x;
-  std::vector<int> y;
-  for (std::size_t i = 0; i < train; ++i) {
-    x.push_back(all[i].first);
-    y.push_back(all[i].second);
-  }
-  Logistic model;
-  model.fit(x, y);
-  std::size_t right = 0;
-  for (std::size_t i = train; i < all.size(); ++i) right += (model.probability(all[i].first) > 0.5) == (all[i].second == 1);
-  return static_cast<double>(right) / static_cast<double>(all.size() - train);
+  std::vector<std::vector<double>> x1, x0;
+  for (const auto& s : synthetic) x1.push_back(features(s));
+  for (const auto& o : organic) x0.push_back(features(o));
+  return request_classifier::held_out_accuracy(x1, x0);
 }
 
 std::vector<std::string> organic_requests(std::size_t n) {

@@ -699,6 +699,10 @@ static void store_a_validators_history(nineteen::store::ValidatorStore& store, c
       w.figures.scored_periods = static_cast<std::size_t>(setting);
       w.figures.period_history = 0.25 * (m == 0 ? 1.0 : 0.5);
       w.figures.capacity = 1000;
+      // The second miner refused while it had declared volume left: it served 0.625 of it.
+      w.figures.served_share = m == 0 ? 1.0 : 0.625;
+      w.figures.effective_volume = w.figures.combined_quality * w.figures.period_history * w.figures.capacity *
+                                   w.figures.served_share;
       w.final_weight = m == 0 ? 0.5 + 0.1 * setting : 0.5 - 0.1 * setting;
       w.total_score = w.final_weight;
       w.figures.task_score = w.final_weight;
@@ -771,6 +775,17 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
   EXPECT_EQ(report.tables[1].id, "weights");
   ASSERT_EQ(report.tables[1].rows.size(), 2u);
   EXPECT_EQ(report.tables[1].rows[0][3].text, first);
+  // The served share (credit_served_share, weight_breakdowns.served_share) beside the other figures,
+  // read back from the store through the page.
+  const auto& columns = report.tables[1].columns;
+  const auto served = std::find(columns.begin(), columns.end(), "served");
+  ASSERT_NE(served, columns.end()) << "the weights table has no \"served\" column";
+  const std::size_t served_at = static_cast<std::size_t>(served - columns.begin());
+  EXPECT_EQ(columns[served_at - 1], "period score");
+  EXPECT_DOUBLE_EQ(report.tables[1].rows[0][served_at].number, 1.0);
+  EXPECT_DOUBLE_EQ(report.tables[1].rows[1][served_at].number, 0.625);
+  EXPECT_NE(r.body.find("<th>served</th>"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<td class=\"n\">0.625</td>"), std::string::npos);
   auto [code, out] = test_support::run_nineteen({"status", gateway->base_url()});
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("accepted at block 4242"), std::string::npos) << out;
@@ -788,6 +803,15 @@ TEST_F(GatewayWithMiners, StatusPageShowsContendersChartsAndTheLastWeights) {
   ASSERT_EQ(miner.status, 200) << miner.body;
   EXPECT_NE(miner.body.find("step by step"), std::string::npos);
   EXPECT_NE(miner.body.find("65535 of 65535"), std::string::npos);
+  {
+    auto second_page = get("/miner?hotkey=" + second);
+    ASSERT_EQ(second_page.status, 200) << second_page.body;
+    EXPECT_NE(second_page.body.find("<b>Served share</b>"), std::string::npos) << second_page.body;
+    EXPECT_NE(second_page.body.find("= <b>0.625</b>"), std::string::npos) << second_page.body;
+    // 0.97 · 0.125 · 1000 · 0.625 = 75.78
+    EXPECT_NE(second_page.body.find("E_h = CQ_h · P_h · C · served_h = 0.970 · 0.125 · 1000.0 · 0.625 = <b>75.8</b>"),
+              std::string::npos) << second_page.body;
+  }
   const std::string stranger = nineteen::keys::Hotkey::generate().ss58_address();
   auto unknown = get("/miner?hotkey=" + stranger);
   EXPECT_EQ(unknown.status, 404);

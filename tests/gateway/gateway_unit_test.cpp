@@ -470,11 +470,11 @@ TEST(MinerPage, ExplainsTheWeightStepByStepWithTheWorkedNumbers) {
   p.score = 0.5;
   data.period_scores.push_back(p);
   const std::string html = render_miner_page(data);
-  // B: rank 1 of 3 → bonus 0; CQ = 0.8·1 = 0.8; E = 0.8·0.5·5 = 2; s = 8 / 36 = 0.22222.
+  // B: rank 1 of 3 → bonus 0; CQ = 0.8·1 = 0.8; E = 0.8·0.5·5·1 (served all) = 2; s = 8 / 36 = 0.22222.
   EXPECT_NE(html.find("rank 1 of 3 (0 = fastest)"), std::string::npos) << html;
   EXPECT_NE(html.find("= <b>+0.000</b>"), std::string::npos);
   EXPECT_NE(html.find("CQ_h = max(Q_h, 0)·(1 + bonus) = 0.800 · 1.000 = <b>0.800</b>"), std::string::npos);
-  EXPECT_NE(html.find("E_h = CQ_h · P_h · C = 0.800 · 0.500 · 5.0 = <b>2.0</b>"), std::string::npos);
+  EXPECT_NE(html.find("E_h = CQ_h · P_h · C · served_h = 0.800 · 0.500 · 5.0 · 1.000 = <b>2.0</b>"), std::string::npos);
   EXPECT_NE(html.find("= 8.0 / 36.0 = <b>0.22222</b>"), std::string::npos);
   EXPECT_NE(html.find("μ = 1: more than 8 scored periods"), std::string::npos);
   EXPECT_NE(html.find("W_h = S_h / Σ S over 3 miners = 0.22222 / 1.00000 = <b>0.22222</b>"), std::string::npos);

@@ -27,7 +27,20 @@ nineteen() { "$build/bin/nineteen" "$@" --tasks "$work/tasks.toml"; }
 nineteen plugin conformance --task chat-tiny-llama
 nineteen plugin conformance --task completions-tiny-llama
 
-nineteen synth --task chat-tiny-llama --seed 4 > "$work/request.json"
+# Synthetic requests stream as often as users' do: seed 1 streams (one chunk per token, then the
+# final one), seed 4 does not (one whole answer, its usage counts the tokens).
+nineteen synth --task chat-tiny-llama --seed 4 > "$work/whole.json"
+if grep -q '"stream":true' "$work/whole.json"; then echo "FAIL: seed 4 was expected not to stream" >&2; exit 1; fi
+nineteen invoke --task chat-tiny-llama --request @"$work/whole.json" > "$work/whole.jsonl"
+test "$(wc -l < "$work/whole.jsonl")" -eq 1
+{ printf '['; cat "$work/whole.jsonl"; printf ']'; } > "$work/whole-response.json"
+nineteen check --task chat-tiny-llama --request @"$work/whole.json" --response @"$work/whole-response.json" | tee "$work/whole-check.txt"
+grep -q '^quality 1.0000$' "$work/whole-check.txt"
+whole_tokens=$(grep -o '"completion_tokens":[0-9]*' "$work/whole.jsonl" | cut -d: -f2)
+grep -q "^work $whole_tokens.0 tokens$" "$work/whole-check.txt"
+
+nineteen synth --task chat-tiny-llama --seed 1 > "$work/request.json"
+grep -q '"stream":true' "$work/request.json"
 nineteen invoke --task chat-tiny-llama --request @"$work/request.json" > "$work/chunks.jsonl"
 test -s "$work/chunks.jsonl"
 { printf '['; paste -sd, "$work/chunks.jsonl"; printf ']'; } > "$work/response.json"

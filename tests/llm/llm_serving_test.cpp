@@ -267,35 +267,61 @@ TEST_F(LlmServing, Q8AnswersPassAnF32Checker) {
 }
 
 TEST_F(LlmServing, SynthesisIsDeterministicVariedAndServable) {
-  std::set<std::string> requests, first_words, temperatures;
-  int multi_turn = 0, with_system = 0;
-  for (uint64_t seed = 1; seed <= 60; ++seed) {
+  std::set<std::string> requests, first_words, temperatures, first_keys;
+  int multi_turn = 0, with_system = 0, streamed = 0, with_temperature = 0, with_max_tokens = 0, with_seed = 0;
+  const int n = 200;
+  for (uint64_t seed = 1; seed <= n; ++seed) {
     std::string r = chat_->synthesize(seed);
     EXPECT_EQ(r, chat_->synthesize(seed));
     requests.insert(r);
     GenerationRequest g = GenerationRequest::parse(r, LlmTaskType::Chat, 1 << 20);
-    EXPECT_TRUE(g.stream);
-    EXPECT_TRUE(g.logprobs);
-    EXPECT_TRUE(g.has_seed);
-    EXPECT_GE(g.max_tokens, 1);
+    // What the check needs is always there, added as the gateway adds it to a user's request.
+    EXPECT_TRUE(g.logprobs) << r;
+    EXPECT_NE(r.find("\"return_token_ids\":true"), std::string::npos) << r;
+    EXPECT_GE(g.max_tokens, 0);
+    EXPECT_LE(g.max_tokens, 4096);
     EXPECT_LE(g.sampling.temperature, 1.0);
     const std::string& question = g.messages.back().content;
     first_words.insert(question.substr(0, question.find(' ')));
-    temperatures.insert(std::to_string(g.sampling.temperature));
+    rapidjson::Document d;
+    d.Parse(r.c_str());
+    first_keys.insert(d.MemberBegin()->name.GetString());
+    if (d.HasMember("temperature")) {
+      ++with_temperature;
+      temperatures.insert(std::to_string(g.sampling.temperature));
+    }
+    with_max_tokens += d.HasMember("max_tokens") || d.HasMember("max_completion_tokens") ? 1 : 0;
+    with_seed += g.has_seed ? 1 : 0;
+    streamed += g.stream ? 1 : 0;
     multi_turn += g.messages.size() >= 3 ? 1 : 0;
     with_system += g.messages.front().role == "system" ? 1 : 0;
   }
-  EXPECT_EQ(requests.size(), 60u);
+  EXPECT_EQ(requests.size(), static_cast<size_t>(n));
   EXPECT_GE(first_words.size(), 8u) << "prompts should not come from one template";
-  EXPECT_GE(temperatures.size(), 10u);
-  EXPECT_GT(multi_turn, 5);
-  EXPECT_GT(with_system, 15);
+  EXPECT_GE(temperatures.size(), 5u);
+  EXPECT_EQ(first_keys.size(), 2u) << "both clients' key orders (model first, messages first)";
+  // The client mix of prompt_synthesizer.hpp, within generous bounds for 200 draws: parameters are
+  // sent as often as users send them, not always.
+  EXPECT_GT(streamed, n * 45 / 100);
+  EXPECT_LT(streamed, n * 75 / 100);
+  EXPECT_GT(with_temperature, n * 45 / 100);
+  EXPECT_LT(with_temperature, n * 75 / 100);
+  EXPECT_GT(with_max_tokens, n * 50 / 100);
+  EXPECT_LT(with_max_tokens, n * 90 / 100);
+  EXPECT_LT(with_seed, n * 10 / 100);
+  EXPECT_GT(multi_turn, n / 10);
+  EXPECT_GT(with_system, n / 4);
   std::set<std::string> openings;
   for (uint64_t seed = 1; seed <= 30; ++seed) {
     GenerationRequest g = GenerationRequest::parse(completions_->synthesize(seed), LlmTaskType::Completions, 1 << 20);
     openings.insert(g.prompt.substr(0, 6));
   }
   EXPECT_GE(openings.size(), 5u);
+  // Servable as they come, streamed or whole.
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    sdk::CollectingCall call;
+    chat_->serve(chat_->synthesize(seed), call);
+  }
 }
 
 TEST_F(LlmServing, SynthesisFitsASmallContext) {
@@ -303,7 +329,7 @@ TEST_F(LlmServing, SynthesisFitsASmallContext) {
                                                         "\"max_context\":160,\"max_tokens_limit\":40"));
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     std::string request = small->synthesize(seed);
-    GenerationRequest g = GenerationRequest::parse(request, LlmTaskType::Chat, 40);
+    GenerationRequest g = GenerationRequest::parse(request, LlmTaskType::Chat, 40);  // throws above 40
     EXPECT_LE(g.max_tokens, 40);
     sdk::CollectingCall call;
     small->serve(request, call);  // would throw if prompt + max_tokens did not fit

@@ -581,6 +581,7 @@ void Devnet::State::drive_organic_load() {
 }
 
 OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng) {
+  if (chat) return {"/v1/chat/completions", organic_chat_body(rng)};
   // The words users of the devnet type: everyday words, not the synthetic generator's list.
   static const char* const kWords[] = {
       "apple",  "travel", "music",  "summer", "coffee", "planet", "doctor", "garden", "yellow", "friend",
@@ -592,10 +593,6 @@ OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng) {
   std::uniform_int_distribution<std::size_t> pick(0, sizeof(kWords) / sizeof(kWords[0]) - 1);
   std::string text;
   for (int w = 0, n = length(rng); w < n; ++w) text += (w ? " " : "") + std::string(kWords[pick(rng)]);
-  if (chat) {
-    return {"/v1/chat/completions", R"({"model":"chat-tiny-llama","messages":[{"role":"user","content":")" + text +
-                                        R"("}],"max_tokens":8})"};
-  }
   const bool stream = std::bernoulli_distribution(0.5)(rng);
   return {"/v1/text/transform",
           R"({"model":"reverse-words","text":")" + text + "\"" + (stream ? R"(,"stream":true})" : "}")};

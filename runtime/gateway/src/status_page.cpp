@@ -162,7 +162,8 @@ StatusTable contenders_table(const StatusPageData& data, const std::string* only
 StatusTable weights_table(const std::vector<store::WeightBreakdownRecord>& rows, const std::string& title) {
   StatusTable t{"weights", title,
                 {"task", "task weight", "uid", "hotkey", "checked", "quality", "speed bonus", "combined quality",
-                 "periods", "period score", "capacity", "effective volume", "task share", "total score", "weight"},
+                 "periods", "period score", "served", "capacity", "effective volume", "task share", "total score",
+                 "weight"},
                 {}};
   for (const auto& w : rows) {
     const scoring::ContenderBreakdown& f = w.figures;
@@ -171,7 +172,7 @@ StatusTable weights_table(const std::vector<store::WeightBreakdownRecord>& rows,
                       net::number_cell(static_cast<double>(f.checked_answers), 0), net::number_cell(f.quality),
                       net::number_cell(f.speed_bonus), net::number_cell(f.combined_quality),
                       net::number_cell(static_cast<double>(f.scored_periods), 0), net::number_cell(f.period_history),
-                      net::number_cell(f.capacity, 1), net::number_cell(f.effective_volume, 1),
+                      net::number_cell(f.served_share), net::number_cell(f.capacity, 1), net::number_cell(f.effective_volume, 1),
                       net::number_cell(f.task_score, 5), net::number_cell(w.total_score, 5),
                       net::number_cell(w.final_weight, 5)});
   }
@@ -521,9 +522,13 @@ std::string render_miner_page(const MinerPageData& data) {
            " → speed bonus = 0.5·(0.5 − rank/(N − 1)) = <b>" + signed_fixed(f.speed_bonus) + "</b>.</li>\n";
     out += "<li><b>Combined quality</b> CQ_h = max(Q_h, 0)·(1 + bonus) = " + fixed(std::max(f.quality, 0.0)) + " · " +
            fixed(1 + f.speed_bonus) + " = <b>" + fixed(f.combined_quality) + "</b>.</li>\n";
-    out += "<li><b>Effective volume</b> E_h = CQ_h · P_h · C = " + fixed(f.combined_quality) + " · " +
-           fixed(f.period_history) + " · " + fixed(f.capacity, 1) + " = <b>" + fixed(f.effective_volume, 1) +
-           "</b>.</li>\n";
+    out += "<li><b>Served share</b> served_h = 1 − Σ w_i·unserved_i / Σ w_i, unserved_i = (429s + 5xx)/T_i × the "
+           "share of its declared volume still unused, weighted over the periods like P_h = <b>" + fixed(f.served_share) +
+           "</b> (1 when it refused nothing while it had declared volume left, or when the validator does not credit "
+           "it: credit_served_share = false).</li>\n";
+    out += "<li><b>Effective volume</b> E_h = CQ_h · P_h · C · served_h = " + fixed(f.combined_quality) + " · " +
+           fixed(f.period_history) + " · " + fixed(f.capacity, 1) + " · " + fixed(f.served_share) + " = <b>" +
+           fixed(f.effective_volume, 1) + "</b>.</li>\n";
     out += "<li><b>Task share</b> s = E_h³ / Σ E³ over the task's " + std::to_string(contenders) + " contenders = " +
            fixed(std::pow(f.effective_volume, 3), 1) + " / " + fixed(sum_cubes, 1) + " = <b>" + fixed(f.task_score, 5) +
            "</b>.</li>\n</ol></section>\n";

@@ -24,6 +24,9 @@ QueryResult query_miner(net::HttpClient& client, const keys::Hotkey& validator, 
   request.url = miner.base_url + endpoint;
   request.body = body;
   request.headers.set("Content-Type", "application/json");
+  // One User-Agent for every request a validator sends a miner, whichever client sends it (the
+  // validator's synthetic ones, its gateway's organic ones): a miner must not tell them apart.
+  request.headers.set("User-Agent", "nineteen-validator");
   keys::add_signature_headers(request.headers, validator, miner.hotkey, body);
   net::ClientTimeouts t;
   t.connect = std::min(timeouts.first_byte, std::chrono::milliseconds(5000));

@@ -114,13 +114,22 @@ class Devnet {
 };
 
 // One organic user's request as the devnet's load driver sends it: the text task (words from the users'
-// own list, 2 to 16 of them, streamed or not) or, with `chat`, the tiny chat. `path` is the gateway's
-// endpoint. The synthetic generator must not be told apart from these (tests/devnet
-// synthetic_vs_organic_test.cpp trains a classifier on both).
+// own list, 2 to 16 of them, streamed or not) or, with `chat`, the tiny chat (organic_chat_body). `path`
+// is the gateway's endpoint. The synthetic generators must not be told apart from these
+// (tests/devnet synthetic_vs_organic_test.cpp trains a classifier on both, as a miner receives them).
 struct OrganicRequest {
   std::string path;
   std::string body;
 };
 OrganicRequest organic_user_request(bool chat, std::mt19937_64& rng);
+
+// A chat user's request body for "chat-tiny-llama": what people ask a chat assistant (a question, a
+// text to fix or summarise, a system prompt with p 0.5, the conversation so far with p 0.3), with
+// the parameters their OpenAI-compatible clients send as often as they send them (the mix of
+// plugins/llm/prompt_synthesizer.hpp's ClientParameters: stream 0.6, temperature 0.6, max tokens
+// 0.7 of which max_completion_tokens 0.15, top_p 0.15, seed 0.03, logprobs 0.03, user 0.05; the
+// openai-python key order 0.4). No max tokens above `max_output_tokens` (the listing's
+// max_output_length: a larger value earns the user a 400).
+std::string organic_chat_body(std::mt19937_64& rng, std::int64_t max_output_tokens = 1024);
 
 }  // namespace nineteen::devnet
