@@ -596,6 +596,26 @@ TEST_F(GatewayWithMiners, AStreamThatBreaksAfterItsFirstChunkIsCutNotJoinedToAno
   EXPECT_EQ(reports[0].result.outcome, nineteen::scoring::Outcome::failed);
 }
 
+// A user who asks a streaming task for a whole answer ("stream" absent or false) gets its first
+// byte only with the whole answer: that request has the whole answer's time (timeouts.total), not
+// the task's time to the first chunk (timeouts.first_byte). Here the miner holds its one chunk
+// 1.5 s, past this candidate's 1 s to the first chunk; a stream still has the first-chunk limit.
+TEST_F(GatewayWithMiners, AWholeAnswerFromAStreamingTaskHasTheWholeAnswersTime) {
+  MinerFleet own(*validator_key, kTextTasks);
+  FleetMiner& slow = own.start("slow-whole", 7, "[miner.tasks.held-words]\nchunk_delay_ms = 1500\n");
+  nineteen::validator::OrganicCandidate candidate = slow.candidate(kTransform);
+  candidate.timeouts.first_byte = std::chrono::milliseconds(1000);
+  candidate.timeouts.total = std::chrono::milliseconds(20000);
+  routing->set_try_order("held-words", {candidate});
+  start_gateway();
+  const std::string key = make_key("wanda");
+  auto whole = client.send(post(kTransform, R"({"model":"held-words","text":"a b c"})", key));
+  EXPECT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.body, R"({"words":["A","B","C"]})");
+  Streamed streamed = stream(kTransform, R"({"model":"held-words","stream":true,"text":"a b c"})", key);
+  EXPECT_NE(streamed.result.status, 200) << "a stream's first chunk came after the first-chunk limit";
+}
+
 TEST_F(GatewayWithMiners, StoppingDoesNotWaitForALongStreamToFinish) {
   MinerFleet own(*validator_key, kTextTasks);
   FleetMiner& slow = own.start("slow", 8, "[miner.tasks.held-words]\nchunk_delay_ms = 300\n");

@@ -53,7 +53,11 @@ DispatchResult OrganicDispatch::serve(const validator::OrganicTask& task, const 
       };
     }
     routing_.organic_started(task.name, c.miner.hotkey);
-    validator::QueryResult r = validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, c.timeouts,
+    // A whole answer asked of a task that streams arrives at once: its first byte has the whole
+    // answer's time (QueryTimeouts::for_request).
+    validator::QueryTimeouts timeouts = c.timeouts;
+    if (task.stream && !streamed) timeouts.first_byte = timeouts.total;
+    validator::QueryResult r = validator::query_miner(client_, signer, c.miner, c.endpoint, body, streamed, timeouts,
                                                       observer, streamed ? user_left : nullptr);
     user_gone = user_gone || r.stopped_by_caller;
     if (user_gone) {  // cut by us: reported to end its count in flight, for or against the miner neither

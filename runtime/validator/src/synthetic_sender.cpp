@@ -61,9 +61,8 @@ void SyntheticSender::send(const SendJob& job) {
   if (!task) return;  // the validator cannot make this task's requests now: not the miner's fault
   const std::string request = with_model(task->synthesize(core.draw_seed()), c.row.task);
   const bool stream = wants_stream(request);
-  QueryTimeouts timeouts;
-  timeouts.first_byte = std::chrono::milliseconds(static_cast<long>(c.timeout_s * 1000));
-  timeouts.total = std::chrono::milliseconds(static_cast<long>(config.answer_timeout_s * 1000));
+  const QueryTimeouts timeouts =
+      QueryTimeouts::for_request(c.timeout_s, config.answer_timeout_s, task->info().stream, stream);
   // One client per sender thread (its kept-alive connections), made again if the CA setting differs.
   thread_local std::unique_ptr<net::HttpClient> client;
   thread_local std::string client_ca;

@@ -26,6 +26,19 @@ struct MinerAddress {
 struct QueryTimeouts {
   std::chrono::milliseconds first_byte{2000};  // the task's timeout_s: time to the first chunk
   std::chrono::milliseconds total{60000};
+
+  // The timeouts of one request: the task's timeout_s to the first chunk, answer_timeout_s for the
+  // whole answer. A request that does not stream on a task that can (a user's, or a synthetic one
+  // drawn like a user's, "stream": false) gets its first byte only with the whole answer, so both
+  // limits are the whole answer's. A task that never streams (an image) keeps timeout_s.
+  static QueryTimeouts for_request(double task_timeout_s, double answer_timeout_s, bool task_streams,
+                                   bool request_streams) {
+    QueryTimeouts t;
+    t.total = std::chrono::milliseconds(static_cast<long>(answer_timeout_s * 1000));
+    t.first_byte = task_streams && !request_streams ? t.total
+                                                     : std::chrono::milliseconds(static_cast<long>(task_timeout_s * 1000));
+    return t;
+  }
 };
 
 struct QueryResult {
