@@ -63,10 +63,49 @@ double resident_mb() { return std::atof(first_line_field("/proc/self/status", "V
 
 double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
+// Milliseconds in buckets 1 % wide from 1 µs to 10⁶ ms: percentiles within 1 %, in memory that does
+// not grow with the run (the soak measures the process's resident memory, its own figures included).
+class Histogram {
+ public:
+  Histogram() : counts_(kBuckets, 0) {}
+  void add(double ms) {
+    const double v = std::max(ms, kLowest);
+    const auto b = static_cast<size_t>(std::log(v / kLowest) / std::log(kStep));
+    ++counts_[std::min(b, kBuckets - 1)];
+    ++total_;
+    max_ = std::max(max_, ms);
+  }
+  void merge(const Histogram& other) {
+    for (size_t b = 0; b < kBuckets; ++b) counts_[b] += other.counts_[b];
+    total_ += other.total_;
+    max_ = std::max(max_, other.max_);
+  }
+  std::uint64_t count() const { return total_; }
+  double max() const { return max_; }
+  // The upper edge of the bucket holding the p-th share of the values (0 when there are none).
+  double percentile(double p) const {
+    if (total_ == 0) return 0;
+    const auto rank = std::min<std::uint64_t>(total_ - 1, static_cast<std::uint64_t>(static_cast<double>(total_) * p));
+    std::uint64_t seen = 0;
+    for (size_t b = 0; b < kBuckets; ++b) {
+      seen += counts_[b];
+      if (seen > rank) return std::min(max_, kLowest * std::pow(kStep, static_cast<double>(b + 1)));
+    }
+    return max_;
+  }
+
+ private:
+  static constexpr double kLowest = 0.001, kStep = 1.01;
+  static constexpr size_t kBuckets = 2100;  // 1.01^2100 µs > 10⁶ ms
+  std::vector<std::uint64_t> counts_;
+  std::uint64_t total_ = 0;
+  double max_ = 0;
+};
+
 // What happened in one interval of the soak: answers binned by when they came, sends by when they
 // were due.
 struct Interval {
-  std::vector<double> latencies_ms;  // from the scheduled send time to the whole answer
+  Histogram latencies_ms;  // from the scheduled send time to the whole answer
   std::size_t errors = 0;
   std::size_t sent = 0;
 };
@@ -84,13 +123,13 @@ struct Tally {
   Clock::time_point start;
   double interval_s = 1;
   std::vector<Interval> intervals;
-  std::vector<double> send_lag_ms;  // how late each request went out against its schedule
+  Histogram send_lag_ms;            // how late each request went out against its schedule
   std::uint64_t not_sent = 0;       // due within the window but not sent by its end
   void answered(const Job& job, bool ok, Clock::time_point now) {
     const int slot = std::min(static_cast<int>(intervals.size()) - 1,
                               std::max(0, static_cast<int>(seconds_between(start, now) / interval_s)));
     if (ok) {
-      intervals[slot].latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - job.due).count());
+      intervals[slot].latencies_ms.add(std::chrono::duration<double, std::milli>(now - job.due).count());
     } else {
       ++intervals[slot].errors;
     }
@@ -209,7 +248,7 @@ class Lane {
     c->job = std::move(job);
     if (c->job.tries++ == 0) {  // it leaves now: how late, against its schedule
       const auto now = Clock::now();
-      tally_.send_lag_ms.push_back(std::chrono::duration<double, std::milli>(now - c->job.due).count());
+      tally_.send_lag_ms.add(std::chrono::duration<double, std::milli>(now - c->job.due).count());
       const double due_s = seconds_between(tally_.start, c->job.due);
       ++tally_.intervals[std::min(tally_.intervals.size() - 1, static_cast<size_t>(std::max(0.0, due_s / tally_.interval_s)))].sent;
     }
@@ -240,11 +279,11 @@ class Lane {
 
   void write(const Ptr& c, bool reused) {
     http::async_write(c->stream, c->request, [this, c, reused](beast::error_code ec, size_t) {
-      if (ec) return finish(c, false, reused);
+      if (ec) return finish(c, false, reused && closed_by_peer(ec));
       c->parser.emplace();
       c->parser->body_limit(64 * 1024 * 1024);
       http::async_read(c->stream, c->buffer, *c->parser, [this, c, reused](beast::error_code ec, size_t) {
-        if (ec) return finish(c, false, reused && !c->parser->is_header_done());
+        if (ec) return finish(c, false, reused && !c->parser->is_header_done() && closed_by_peer(ec));
         const auto& response = c->parser->get();
         const bool ok = response.result_int() == 200 &&
                         (!c->job.stream || response.body().find("data: [DONE]") != std::string::npos);
@@ -252,6 +291,11 @@ class Lane {
         finish(c, ok, false);
       });
     });
+  }
+
+  static bool closed_by_peer(const beast::error_code& ec) {
+    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe;
   }
 
   void close(const Ptr& c) {
@@ -308,10 +352,6 @@ Job soak_job(std::uint64_t n) {
   return job;
 }
 
-double percentile(std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(static_cast<double>(sorted.size()) * p))];
-}
 
 // The lanes' threads: each runs its io_context until stop().
 class LaneThreads {
@@ -412,15 +452,14 @@ int main(int argc, char** argv) {
     threads.drain(end + std::chrono::seconds(30), false);
     threads.stop();
     const double elapsed = seconds_between(start, Clock::now());
-    std::vector<double> all;
+    Histogram all;
     for (Tally& t : tallies) {
-      all.insert(all.end(), t.intervals[0].latencies_ms.begin(), t.intervals[0].latencies_ms.end());
+      all.merge(t.intervals[0].latencies_ms);
       peak_errors += t.intervals[0].errors;
     }
-    std::sort(all.begin(), all.end());
     // Answers that came after `end` are in `all` too: the rate is over the time they took.
-    peak_rate = static_cast<double>(all.size()) / elapsed;
-    peak_p99 = percentile(all, 0.99);
+    peak_rate = static_cast<double>(all.count()) / elapsed;
+    peak_p99 = all.percentile(0.99);
   }
   const double rate = 0.8 * peak_rate;
   std::printf("peak %.0f req/s (%d in flight, closed loop, the soak's mix, p99 %.2f ms, %zu errors); soak at 80 %% = %.0f req/s "
@@ -461,16 +500,16 @@ int main(int argc, char** argv) {
     for (auto& lane : lanes) connections += lane->connections();
   }
   std::vector<Interval> results(intervals);
-  std::vector<double> lag;
+  Histogram lag;
   std::uint64_t not_sent = 0;
   for (Tally& t : tallies) {
     for (int i = 0; i < intervals; ++i) {
       auto& from = t.intervals[i];
-      results[i].latencies_ms.insert(results[i].latencies_ms.end(), from.latencies_ms.begin(), from.latencies_ms.end());
+      results[i].latencies_ms.merge(from.latencies_ms);
       results[i].errors += from.errors;
       results[i].sent += from.sent;
     }
-    lag.insert(lag.end(), t.send_lag_ms.begin(), t.send_lag_ms.end());
+    lag.merge(t.send_lag_ms);
     not_sent += t.not_sent;
   }
 
@@ -479,9 +518,8 @@ int main(int argc, char** argv) {
   double first_rate = 0, last_rate = 0;
   std::size_t sent = 0;
   for (int i = 0; i < intervals; ++i) {
-    auto& lat = results[i].latencies_ms;
-    std::sort(lat.begin(), lat.end());
-    const double done = static_cast<double>(lat.size());
+    const Histogram& lat = results[i].latencies_ms;
+    const double done = static_cast<double>(lat.count());
     const double r = done / interval_s;
     const double total = done + static_cast<double>(results[i].errors);
     sent += results[i].sent;
@@ -489,18 +527,17 @@ int main(int argc, char** argv) {
     last_rate = r;
     std::printf("%8.0f %10.0f %10.0f %7.3f%% %9.3f %9.3f %9.1f %+12.1f%%\n", interval_s * (i + 1),
                 static_cast<double>(results[i].sent) / interval_s, r,
-                total > 0 ? 100.0 * static_cast<double>(results[i].errors) / total : 0.0, percentile(lat, 0.5),
-                percentile(lat, 0.99), rss[i], 100.0 * (rss[i] / rss[0] - 1));
+                total > 0 ? 100.0 * static_cast<double>(results[i].errors) / total : 0.0, lat.percentile(0.5),
+                lat.percentile(0.99), rss[i], 100.0 * (rss[i] / rss[0] - 1));
   }
   const double scheduled = std::ceil(seconds * rate);
-  std::sort(lag.begin(), lag.end());
   std::printf("\nsent %zu of %.0f scheduled requests (%.1f %%)%s\n", sent, scheduled,
               100.0 * static_cast<double>(sent) / scheduled,
               not_sent > 0 ? "; the rest fell due when the generator could not send them by the window's end "
                              "(the machine busy with other work?)"
                            : "");
   std::printf("sent behind schedule by p50 %.3f ms, p99 %.3f ms, max %.3f ms; %zu connections opened\n",
-              percentile(lag, 0.5), percentile(lag, 0.99), lag.empty() ? 0.0 : lag.back(), connections);
+              lag.percentile(0.5), lag.percentile(0.99), lag.max(), connections);
   const double peak_rss = *std::max_element(rss.begin(), rss.end());
   std::printf("\nthroughput last/first interval %.3f; resident memory last/first %.3f, peak/first %.3f\n",
               first_rate > 0 ? last_rate / first_rate : 0.0, rss.back() / rss.front(), peak_rss / rss.front());

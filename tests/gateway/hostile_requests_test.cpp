@@ -543,15 +543,24 @@ TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProce
       {"segv", "died of SIGSEGV", "died of SIGSEGV; restarting it"},
       {"abort", "died of SIGABRT", "died of SIGABRT; restarting it"},
       {"throw", "threw an exception across the ABI", nullptr},  // the worker stays
-      {"hang", "", "hung: a serve call did not return within 1 s of its cancellation"},  // the 5xx: a timeout
+      {"hang", "timeout", "hung: a serve call did not return within 1 s of its cancellation"},  // the gateway's
       {"leak", "over its limit of 200 MiB", "over its limit of 200 MiB \\(plugin_memory_limit_mb\\); restarting it"},
   };
   for (const Kind& kind : kinds) {
     SCOPED_TRACE(kind.text);
-    auto failed = std::async(std::launch::async, [&] { return send(kind.text); });
+    // Sent until the miner is tried with it: after the previous kind's failure the gateway may
+    // hold the miner back for a moment ("no contender is healthy"), more so on a loaded machine.
+    auto failed = std::async(std::launch::async, [&] {
+      nineteen::net::ClientResult r;
+      for (auto deadline = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < deadline;) {
+        r = send(kind.text);
+        if (error_message(r.body).find("no contender is healthy") == std::string::npos) break;
+        std::this_thread::sleep_for(200ms);
+      }
+      return r;
+    });
     // The other task is served while the bad call is in flight (the hang holds it for 2 s).
-    auto fine = other();
-    EXPECT_EQ(fine.status, 200) << fine.body;
+    EXPECT_TRUE(serves(other, reversed));
     auto crashed = failed.get();
     EXPECT_GE(crashed.status, 500) << crashed.body;
     EXPECT_LT(crashed.status, 600) << crashed.body;
@@ -586,6 +595,20 @@ TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProce
     }
     return false;
   };
+  // Where each crashy answer stands in the validator's store, for a failure's message.
+  auto crashy_answers = [&] {
+    nineteen::store::SqliteOptions read_only;
+    read_only.read_only = true;
+    nineteen::store::SqliteDatabase db(dir.file("validator.db"), read_only);
+    std::string out = "the validator's crashy answers (organic):\n";
+    for (const char* table : {"kept_answers", "unchecked_answers", "checked_answers"}) {
+      auto q = db.prepare(std::string("SELECT count(*) FROM ") + table + " WHERE task = 'crashy' AND synthetic = 0");
+      out += std::string("  ") + table + ": " + (q.step() ? std::to_string(q.column_int(0)) : "?") + "\n";
+    }
+    auto kept = db.prepare("SELECT id, request FROM kept_answers WHERE task = 'crashy' AND synthetic = 0");
+    while (kept.step()) out += "  waiting: " + std::to_string(kept.column_int(0)) + " " + kept.column_text(1) + "\n";
+    return out;
+  };
   ASSERT_TRUE(checks_again()) << validator.output();
   EXPECT_EQ(validator.output().find("died of"), std::string::npos) << "no worker of the validator crashed so far";
   // One at a time, each sent once checking works: a check sent while the worker restarts would fail
@@ -604,10 +627,10 @@ TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProce
     SCOPED_TRACE(kind.text);
     EXPECT_TRUE(serves([&] { return send(kind.text); }, std::string(R"({"echo":")") + kind.text + "\"}"));
     EXPECT_TRUE(validator.wait_for_line(std::regex(std::string("check job \\S+ failed: .*") + kind.cause), 60s))
-        << validator.output();
+        << validator.output() << crashy_answers();
     ASSERT_TRUE(alive(validator)) << validator.output();
     EXPECT_TRUE(serves(other, reversed));
-    EXPECT_TRUE(checks_again()) << validator.output();
+    EXPECT_TRUE(checks_again()) << validator.output() << crashy_answers();
   }
   EXPECT_TRUE(alive(miner)) << miner.output();
 }
