@@ -533,8 +533,9 @@ int main(int argc, char** argv) {
   const double scheduled = std::ceil(seconds * rate);
   std::printf("\nsent %zu of %.0f scheduled requests (%.1f %%)%s\n", sent, scheduled,
               100.0 * static_cast<double>(sent) / scheduled,
-              not_sent > 0 ? "; the rest fell due when the generator could not send them by the window's end "
-                             "(the machine busy with other work?)"
+              not_sent > 0 ? "; the rest were still unsent at the window's end: the generator's thread fell "
+                             "behind (the machine busy with other work?), or every connection was waiting for "
+                             "the gateway (see the connections opened below)"
                            : "");
   std::printf("sent behind schedule by p50 %.3f ms, p99 %.3f ms, max %.3f ms; %zu connections opened\n",
               lag.percentile(0.5), lag.percentile(0.99), lag.max(), connections);
