@@ -564,7 +564,13 @@ TEST(HostileRequests, PluginCrashesInAMinerOrInTheValidatorsCheckLeaveEveryProce
     auto crashed = failed.get();
     EXPECT_GE(crashed.status, 500) << crashed.body;
     EXPECT_LT(crashed.status, 600) << crashed.body;
-    EXPECT_NE(error_message(crashed.body).find(kind.cause), std::string::npos) << crashed.body;
+    // The miner's words, or, when the machine is so loaded that the worker's death (or the leak's
+    // growth to the limit) took longer than the gateway's 2 s, the gateway's timeout; the miner's
+    // log below names the cause then. A throw is answered at once: its words are required.
+    const std::string said = error_message(crashed.body);
+    EXPECT_TRUE(said.find(kind.cause) != std::string::npos ||
+                (kind.log && said.find("total_timeout") != std::string::npos))
+        << crashed.body;
     if (kind.log) {
       EXPECT_TRUE(miner.wait_for_line(std::regex(kind.log), 30s)) << miner.output();
     }
