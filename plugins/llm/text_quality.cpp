@@ -21,6 +21,11 @@ int64_t rank_limit(double temperature, const TextQualityRules& rules) {
   return static_cast<int64_t>(10 + 120 * (temperature - 0.5));
 }
 
+double avoided_stop_ratio(double temperature, const TextQualityRules& rules) {
+  if (temperature <= rules.greedy_temperature) return rules.avoided_stop_ratio;
+  return rules.avoided_stop_ratio * std::pow(10.0, 2.0 * (temperature - rules.greedy_temperature));
+}
+
 double early_stop_rank_limit(double temperature, const TextQualityRules& rules) {
   double s = temperature <= rules.greedy_temperature ? 0.5 : 3 * (temperature - 0.5);
   return rules.early_stop_rank_base + rules.early_stop_rank_per_s * s;
@@ -46,7 +51,7 @@ TextQuality text_quality(const TextAnswerEvidence& e, const TextQualityRules& ru
     }
   }
   // 3. Avoided stop: the reference clearly wanted to stop and the miner went on.
-  const double ratio_log = std::log(rules.avoided_stop_ratio);
+  const double ratio_log = std::log(avoided_stop_ratio(e.temperature, rules));
   for (size_t i = 0; i < e.tokens.size(); ++i) {
     const ScoredPosition& p = e.tokens[i];
     if (p.reference_top_is_stop && p.rank > 0 && p.reference_top_logprob - p.reference_logprob > ratio_log) {

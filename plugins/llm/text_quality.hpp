@@ -36,13 +36,20 @@ struct TextQualityRules {
   double early_stop_rank_base = 300;    // early stop when the stop token's rank > base + per_s · s
   double early_stop_rank_per_s = 50;
   double early_stop_penalty = -10;
-  double avoided_stop_ratio = 100;      // reference prefers stop over the miner's token by more → 0
+  // Reference prefers stop over the miner's token by more → 0; at or below greedy_temperature. Above
+  // it the ratio grows tenfold per 0.5 of temperature (1000 at T = 1), as the rank limit grows:
+  // an honest sampler at T = 1 picks a token 100 times less likely than a stop token often enough
+  // that the fixed 100 of MECHANISM.md §6 failed honest answers (our tiny model: about 1 in 20).
+  double avoided_stop_ratio = 100;
   double distance_full_up_to = 0.125;   // D ≤ this → 1
   double distance_zero_above = 0.25;    // D > this → 0, linear to 0.5 in between
 };
 
 // R(T): a token ranked at or beyond this is bad.
 int64_t rank_limit(double temperature, const TextQualityRules& rules = {});
+// How many times more likely than the miner's token the reference's stop token must be for going
+// on to count as an avoided stop: avoided_stop_ratio · 10^(2·(T − 0.5)) above greedy_temperature.
+double avoided_stop_ratio(double temperature, const TextQualityRules& rules = {});
 // 300 + 50·s: the stop token's rank beyond which stopping counts as an early stop.
 double early_stop_rank_limit(double temperature, const TextQualityRules& rules = {});
 

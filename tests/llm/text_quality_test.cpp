@@ -75,6 +75,16 @@ TEST(TextQualityRules, AvoidedStopNeedsStopOnTopAndAHundredfoldPreference) {
   EXPECT_NE(q.reason.find("avoided stop at token 2"), std::string::npos) << q.reason;
   tokens[2].reference_top_logprob = std::log(0.4);  // 80 times: allowed
   EXPECT_EQ(text_quality(answer_of(tokens, 0.0)).quality, 1.0);
+  // Above T = 0.5 the ratio grows tenfold per 0.5: 1000 at T = 1, so 120 and 800 times are allowed
+  // there and 1200 times is not.
+  EXPECT_NEAR(avoided_stop_ratio(1.0), 1000.0, 1e-9);
+  EXPECT_NEAR(avoided_stop_ratio(0.75), 100.0 * std::sqrt(10.0), 1e-9);
+  tokens[2].reference_top_logprob = std::log(0.6);
+  EXPECT_EQ(text_quality(answer_of(tokens, 1.0)).quality, 1.0);
+  tokens[2].reference_logprob = std::log(0.00075);  // 800 times
+  EXPECT_EQ(text_quality(answer_of(tokens, 1.0)).quality, 1.0);
+  tokens[2].reference_logprob = std::log(0.0005);  // 1200 times
+  EXPECT_EQ(text_quality(answer_of(tokens, 1.0)).quality, 0.0);
 }
 
 TEST(TextQualityRules, DistanceMapsToQuality) {

@@ -148,6 +148,7 @@ WorkerProxy::~WorkerProxy() {
     if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
   }
   stop_cv_.notify_all();
+  up_cv_.notify_all();
   if (supervisor_.joinable()) {
     supervisor_.join();
   } else if (pid_ > 0) {
@@ -270,7 +271,15 @@ WorkerProxy::Result WorkerProxy::call(uint8_t type, ProxyTask* task, const std::
   uint64_t id;
   Out out(type, 0);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!up_ && type == kCheck) {
+      // A check waits out a restart (bounded by the call timeout): answers checked while another
+      // answer's check crashed the worker are not at fault, and failing them would let a miner
+      // whose answers crash the checker keep other miners' answers unchecked. A serve fails at
+      // once: its caller has a deadline and other miners to try.
+      up_cv_.wait_for(lock, std::chrono::duration<double>(settings_.call_timeout_s),
+                      [&] { return up_ || stopping_; });
+    }
     if (!up_) return Result{NT_UNAVAILABLE, down_message_, {}};
     if (task && task->remote == 0) {
       return Result{NT_UNAVAILABLE, "task \"" + task->name + "\" could not be re-created after " + who() +
@@ -563,6 +572,7 @@ bool WorkerProxy::restart() {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopping_) return false;
       up_ = true;
+      up_cv_.notify_all();
       ++restarts_;
       spdlog::warn("{} restarted (pid {}, restart {}); its {} task(s) serve again", who(), pid_.load(),
                    restarts_.load(), tasks.size());
@@ -652,6 +662,7 @@ void WorkerProxy::finalize() {
     if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
   }
   stop_cv_.notify_all();
+  up_cv_.notify_all();
   if (supervisor_.joinable()) supervisor_.join();
 }
 

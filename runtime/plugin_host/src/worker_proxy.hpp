@@ -116,6 +116,7 @@ class WorkerProxy {
 
   mutable std::mutex mutex_;
   std::condition_variable stop_cv_;
+  std::condition_variable up_cv_;  // the worker is up again (or the proxy is stopping)
   std::string label_;
   int fd_ = -1;
   std::atomic<pid_t> pid_{-1};

@@ -19,7 +19,7 @@ struct RandomLlamaOptions {
   // top-token probability near 0.45 and an entropy near 2 nats on a 512-token vocabulary: greedy
   // continuations do not loop, and sampling at temperature 1 differs by seed. (Tied embeddings
   // make a random model predict its input token again; prefer untied for made-up models.)
-  double logit_scale = 4.0;
+  double logit_scale = 6.0;
   // 1: one model.safetensors. N > 1: N shards model-0000i-of-0000N.safetensors and a
   // model.safetensors.index.json, as Hugging Face writes a large checkpoint.
   int shards = 1;
