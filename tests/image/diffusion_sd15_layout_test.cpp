@@ -10,6 +10,7 @@
 
 #include <nineteen/image/image_similarity.hpp>
 #include <nineteen/models/diffusion_clip_tokenizer.hpp>
+#include <nineteen/models/model_inspection.hpp>
 #include <nineteen/models/safetensors.hpp>
 #include <nineteen/sdk/json.hpp>
 
@@ -283,6 +284,31 @@ TEST(Sd15Layout, WhatIsNotRunIsRefusedByName) {
               std::string::npos)
         << e;
   }
+}
+
+TEST(Sd15Layout, InspectSaysWhatItFoundAndWhetherItIsServable) {
+  const std::string tiny = testing::tiny_diffusion_dir(0);
+  models::ModelInspection r = models::inspect_model_dir(tiny);
+  const std::string text = r.text();
+  EXPECT_TRUE(r.servable()) << text;
+  EXPECT_TRUE(r.unexpected.empty()) << text;
+  for (const char* fact : {"(DownBlock2D, CrossAttnDownBlock2D)", "1x1-convolution projections", "mid-block attention",
+                           "scheduler: PNDMScheduler", "served with DDIMScheduler over the same betas",
+                           "pre-0.15 names (query, key, value, proj_attn)", "tokenizer: CLIP BPE, 1024 ids, 510 merges",
+                           "servable: yes, by the image task"}) {
+    EXPECT_NE(text.find(fact), std::string::npos) << fact << "\n" << text;
+  }
+  const fs::path bad = copy_of(tiny, "inspect-bad-block");
+  replace_in(bad / "unet/config.json", "\"DownBlock2D\"", "\"KDownBlock2D\"");
+  fs::remove(bad / "tokenizer/vocab.json");
+  r = models::inspect_model_dir(bad.string());
+  EXPECT_FALSE(r.servable());
+  EXPECT_NE(r.text().find("\"KDownBlock2D\", which this toolkit does not run"), std::string::npos) << r.text();
+  const fs::path no_vocab = copy_of(tiny, "inspect-no-vocab");
+  fs::remove(no_vocab / "tokenizer/vocab.json");
+  r = models::inspect_model_dir(no_vocab.string());
+  EXPECT_FALSE(r.servable());
+  EXPECT_NE(r.text().find("tokenizer/vocab.json"), std::string::npos) << r.text();
 }
 
 // diffusers' EulerAncestralDiscreteScheduler (scheduling_euler_ancestral_discrete.py), for SD's
