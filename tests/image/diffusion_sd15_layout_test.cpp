@@ -158,16 +158,16 @@ TEST(Sd15Layout, TensorNamesAreStableDiffusion15s) {
   const char* text = "text_encoder/model.safetensors";
   EXPECT_EQ(shape(unet, "conv_in.weight"), (std::vector<int64_t>{32, 4, 3, 3}));
   EXPECT_EQ(shape(unet, "time_embedding.linear_1.weight"), (std::vector<int64_t>{128, 32}));
-  EXPECT_EQ(shape(unet, "down_blocks.1.attentions.1.proj_in.weight"), (std::vector<int64_t>{64, 64, 1, 1}));
+  EXPECT_EQ(shape(unet, "down_blocks.1.attentions.0.proj_in.weight"), (std::vector<int64_t>{64, 64, 1, 1}));
   EXPECT_EQ(shape(unet, "down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k.weight"), (std::vector<int64_t>{64, 32}));
   EXPECT_EQ(shape(unet, "down_blocks.1.attentions.0.transformer_blocks.0.ff.net.0.proj.weight"), (std::vector<int64_t>{512, 64}));
   EXPECT_EQ(shape(unet, "down_blocks.0.downsamplers.0.conv.weight"), (std::vector<int64_t>{32, 32, 3, 3}));
   EXPECT_EQ(shape(unet, "down_blocks.1.resnets.0.conv_shortcut.weight"), (std::vector<int64_t>{64, 32, 1, 1}));
   EXPECT_EQ(shape(unet, "down_blocks.0.attentions.0.proj_in.weight"), (std::vector<int64_t>{-1}));  // DownBlock2D
   EXPECT_EQ(shape(unet, "mid_block.attentions.0.proj_out.weight"), (std::vector<int64_t>{64, 64, 1, 1}));
-  EXPECT_EQ(shape(unet, "up_blocks.0.resnets.2.conv1.weight"), (std::vector<int64_t>{64, 96, 3, 3}));
+  EXPECT_EQ(shape(unet, "up_blocks.0.resnets.1.conv1.weight"), (std::vector<int64_t>{64, 96, 3, 3}));
   EXPECT_EQ(shape(unet, "up_blocks.0.upsamplers.0.conv.weight"), (std::vector<int64_t>{64, 64, 3, 3}));
-  EXPECT_EQ(shape(unet, "up_blocks.0.attentions.2.transformer_blocks.0.norm3.weight"), (std::vector<int64_t>{64}));
+  EXPECT_EQ(shape(unet, "up_blocks.0.attentions.1.transformer_blocks.0.norm3.weight"), (std::vector<int64_t>{64}));
   EXPECT_EQ(shape(unet, "up_blocks.1.attentions.0.norm.weight"), (std::vector<int64_t>{-1}));  // UpBlock2D
   EXPECT_EQ(shape(unet, "conv_norm_out.weight"), (std::vector<int64_t>{32}));
   EXPECT_EQ(shape(vae, "encoder.mid_block.attentions.0.query.weight"), (std::vector<int64_t>{32, 32}));
@@ -175,7 +175,7 @@ TEST(Sd15Layout, TensorNamesAreStableDiffusion15s) {
   EXPECT_EQ(shape(vae, "decoder.mid_block.attentions.0.group_norm.weight"), (std::vector<int64_t>{32}));
   EXPECT_EQ(shape(vae, "encoder.mid_block.attentions.0.to_q.weight"), (std::vector<int64_t>{-1}));
   EXPECT_EQ(shape(vae, "quant_conv.weight"), (std::vector<int64_t>{8, 8, 1, 1}));
-  EXPECT_EQ(shape(vae, "decoder.up_blocks.0.resnets.2.conv2.weight"), (std::vector<int64_t>{32, 32, 3, 3}));
+  EXPECT_EQ(shape(vae, "decoder.up_blocks.0.resnets.1.conv2.weight"), (std::vector<int64_t>{32, 32, 3, 3}));
   EXPECT_EQ(shape(text, "text_model.embeddings.token_embedding.weight"), (std::vector<int64_t>{1024, 32}));
   EXPECT_EQ(shape(text, "text_model.encoder.layers.1.self_attn.out_proj.bias"), (std::vector<int64_t>{32}));
   EXPECT_EQ(shape(text, "text_model.final_layer_norm.weight"), (std::vector<int64_t>{32}));

@@ -35,11 +35,11 @@ struct UNetConfig {
   // The tiny model attends at the lower resolution only (SD attends in all but its last block):
   // attention over every latent pixel is what makes large images slow on a CPU.
   std::vector<bool> cross_attention_blocks{false, true};
-  int64_t layers_per_block = 2;
+  int64_t layers_per_block = 1;  // SD 1.5: 2 (the tiny model keeps CPU tests fast)
   int64_t cross_attention_dim = 32;
   // Heads per down block: diffusers' attention_head_dim (one number or a list), which
   // UNet2DConditionModel reads as the number of heads unless num_attention_heads is given.
-  std::vector<int64_t> attention_heads{8, 8};
+  std::vector<int64_t> attention_heads{2, 2};  // SD 1.5: 8
   int64_t norm_num_groups = 8;
   double norm_eps = 1e-5;
   // false (SD 1.x): proj_in/proj_out are 1x1 convolutions; true (SD 2.x): Linear layers.
@@ -55,7 +55,7 @@ struct VaeConfig {
   int64_t out_channels = 3;
   int64_t latent_channels = 4;
   std::vector<int64_t> block_out_channels{16, 32, 32};
-  int64_t layers_per_block = 2;
+  int64_t layers_per_block = 1;  // SD 1.5: 2
   int64_t norm_num_groups = 8;
   double scaling_factor = 0.18215;
   // The single-head self-attention between the mid-block resnets (mid_block_add_attention).
