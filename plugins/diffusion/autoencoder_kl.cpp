@@ -1,4 +1,4 @@
-// The VAE's encoder and decoder (DownEncoderBlock2D / UpDecoderBlock2D, mid-block without attention).
+// The VAE's encoder and decoder (DownEncoderBlock2D / UpDecoderBlock2D, mid-block attention as configured).
 #include "autoencoder_kl.hpp"
 
 #include <filesystem>
@@ -33,6 +33,7 @@ torch::Tensor AutoencoderKl::encode(const torch::Tensor& pixels) const {
     }
   }
   x = resnet_block(w, "encoder.mid_block.resnets.0", x, std::nullopt, groups, kNormEps);
+  if (config_.mid_block_attention) x = vae_attention(w, "encoder.mid_block.attentions.0", x, groups, kNormEps);
   x = resnet_block(w, "encoder.mid_block.resnets.1", x, std::nullopt, groups, kNormEps);
   x = conv2d(w, "encoder.conv_out", torch::silu(group_norm(w, "encoder.conv_norm_out", x, groups, kNormEps)));
   x = conv2d(w, "quant_conv", x, 1, 0);
@@ -45,6 +46,7 @@ torch::Tensor AutoencoderKl::decode(const torch::Tensor& latents) const {
   torch::Tensor x = conv2d(w, "post_quant_conv", latents / config_.scaling_factor, 1, 0);
   x = conv2d(w, "decoder.conv_in", x);
   x = resnet_block(w, "decoder.mid_block.resnets.0", x, std::nullopt, groups, kNormEps);
+  if (config_.mid_block_attention) x = vae_attention(w, "decoder.mid_block.attentions.0", x, groups, kNormEps);
   x = resnet_block(w, "decoder.mid_block.resnets.1", x, std::nullopt, groups, kNormEps);
   for (int64_t i = 0; i < blocks; ++i) {
     const std::string block = "decoder.up_blocks." + std::to_string(i);

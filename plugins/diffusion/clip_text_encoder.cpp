@@ -3,26 +3,26 @@
 
 #include <filesystem>
 
+#include <nineteen/sdk/error.hpp>
+
 #include "network_blocks.hpp"
 
 namespace nineteen::diffusion {
 
 ClipTextEncoder::ClipTextEncoder(const std::string& model_dir, const models::ClipTextConfig& config)
     : config_(config),
-      tokenizer_(text::BpeTokenizer::from_file((std::filesystem::path(model_dir) / "tokenizer/tokenizer.json").string())),
+      tokenizer_(models::ClipTokenizer::from_dir((std::filesystem::path(model_dir) / "tokenizer").string())),
       weights_(ModuleWeights::load((std::filesystem::path(model_dir) / models::kTextEncoderWeights).string(),
-                                   models::text_encoder_layout(config))) {}
+                                   models::text_encoder_layout(config))) {
+  if (int64_t(tokenizer_.vocab_size()) > config_.vocab_size) {
+    throw sdk::Error(NT_INVALID_ARGUMENT, model_dir + "/tokenizer/vocab.json has ids up to " +
+                                              std::to_string(tokenizer_.vocab_size() - 1) + " but text_encoder vocab_size is " +
+                                              std::to_string(config_.vocab_size) + ": the tokenizer does not belong to this model");
+  }
+}
 
 std::vector<int64_t> ClipTextEncoder::token_ids(const std::string& prompt) const {
-  const size_t length = static_cast<size_t>(config_.max_position_embeddings);
-  std::vector<int64_t> ids{config_.bos_token_id};
-  // parse_special off: a prompt spelling "<|endoftext|>" must not end the text early.
-  for (int32_t id : tokenizer_.encode(prompt, false)) {
-    if (ids.size() + 1 >= length) break;
-    ids.push_back(id);
-  }
-  ids.resize(length, config_.eos_token_id);
-  return ids;
+  return tokenizer_.encode_padded(prompt, size_t(config_.max_position_embeddings));
 }
 
 torch::Tensor ClipTextEncoder::encode(const std::vector<std::string>& prompts) const {
@@ -46,7 +46,8 @@ torch::Tensor ClipTextEncoder::encode(const std::vector<std::string>& prompts) c
                                            linear(w, layer + ".self_attn.v_proj", h), config_.num_attention_heads, true);
     x = x + linear(w, layer + ".self_attn.out_proj", a);
     h = linear(w, layer + ".mlp.fc1", norm(layer + ".layer_norm2", x));
-    x = x + linear(w, layer + ".mlp.fc2", h * torch::sigmoid(1.702 * h));
+    h = config_.quick_gelu ? h * torch::sigmoid(1.702 * h) : torch::gelu(h);
+    x = x + linear(w, layer + ".mlp.fc2", h);
   }
   return norm("text_model.final_layer_norm", x);
 }

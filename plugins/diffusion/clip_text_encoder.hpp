@@ -1,4 +1,5 @@
-// CLIPTextModel: prompt → token ids (the SDK's BPE tokenizer, CLIP's bos/eos padding) → hidden states.
+// CLIPTextModel: prompt → token ids (CLIP's BPE from tokenizer/vocab.json + merges.txt, start/end
+// tokens, padded with the pad token) → hidden states.
 #pragma once
 
 #include <string>
@@ -7,7 +8,7 @@
 #include <torch/torch.h>
 
 #include <nineteen/models/diffusion_config.hpp>
-#include <nineteen/text/bpe_tokenizer.hpp>
+#include <nineteen/models/diffusion_clip_tokenizer.hpp>
 
 #include "module_weights.hpp"
 
@@ -17,14 +18,14 @@ class ClipTextEncoder {
  public:
   ClipTextEncoder(const std::string& model_dir, const models::ClipTextConfig& config);
 
-  // [bos] + tokens (cut to fit) + [eos], padded with eos to max_position_embeddings, as CLIP does.
+  // [bos] + tokens (cut to fit) + [eos], padded with the pad token to max_position_embeddings.
   std::vector<int64_t> token_ids(const std::string& prompt) const;
   // The last hidden state [prompts, max_position_embeddings, hidden] (causal attention, final norm).
   torch::Tensor encode(const std::vector<std::string>& prompts) const;
 
  private:
   models::ClipTextConfig config_;
-  text::BpeTokenizer tokenizer_;
+  models::ClipTokenizer tokenizer_;
   ModuleWeights weights_;
 };
 

@@ -1,5 +1,7 @@
-// The latent-diffusion reference: text → CLIP states → DDIM over the UNet (classifier-free
-// guidance) → VAE decode; image-to-image starts from the encoded init image, noised to `strength`.
+// The latent-diffusion reference: text → CLIP states → DDIM or Euler ancestral over the UNet
+// (classifier-free guidance) → VAE decode; image-to-image starts from the encoded init image,
+// noised to `strength`. Every random draw comes from the request's seed, so a checker recomputes
+// the same image.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +34,11 @@ struct GenerationSettings {
 
 class DiffusionPipeline {
  public:
-  // Reads the diffusers folder (configs checked, every weight checked against the layout).
-  explicit DiffusionPipeline(const std::string& model_dir);
+  // Reads the diffusers folder (configs checked, every weight checked against the layout). The
+  // sampler is scheduler_config.json's (DDIM for classes other than DDIM / Euler ancestral, e.g.
+  // SD 1.5's PNDMScheduler), or `sampler` when given (the task's `scheduler` key).
+  explicit DiffusionPipeline(const std::string& model_dir,
+                             std::optional<models::SchedulerKind> sampler = std::nullopt);
 
   // Deterministic for the same settings on one machine (the caller fixes libtorch's thread count).
   // Image-to-image with no denoising step left returns the init image resized: with nothing to
@@ -57,6 +62,11 @@ class DiffusionPipeline {
   UNetDenoiser unet_;
   AutoencoderKl vae_;
   DdimSchedule schedule_;
+  EulerAncestralSchedule euler_;
 };
+
+// The seed of Euler ancestral's fresh noise at step `index` of a run (the starting noise uses the
+// request's seed itself): a SplitMix64 of the two, so the draws of different steps are unrelated.
+uint64_t step_noise_seed(uint64_t seed, int64_t index);
 
 }  // namespace nineteen::diffusion

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nineteen/sdk/json.hpp>
+
+#include <nineteen/models/diffusion_config.hpp>
 
 namespace nineteen::diffusion {
 
@@ -19,6 +22,8 @@ struct DiffusionTaskConfig {
   int64_t max_steps = 50;          // largest steps a request may ask for
   int64_t max_image_bytes = 4 << 20;  // largest init_image (decoded bytes)
   std::string model_name;          // what the descriptor calls the model; default: the folder name
+  // "ddim" or "euler-ancestral": the sampler, instead of scheduler_config.json's class.
+  std::optional<models::SchedulerKind> scheduler;
 
   // Errors name the key, e.g. `task "t2i" config key "type": expected "text-to-image" or ...`.
   static DiffusionTaskConfig from_json(const sdk::JsonObject& config);

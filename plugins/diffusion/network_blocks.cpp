@@ -59,11 +59,12 @@ torch::Tensor layer_norm(const ModuleWeights& w, const std::string& name, const 
 }  // namespace
 
 torch::Tensor transformer_2d(const ModuleWeights& w, const std::string& name, const torch::Tensor& x,
-                             const torch::Tensor& context, int64_t heads, int64_t groups) {
+                             const torch::Tensor& context, int64_t heads, int64_t groups, bool linear_projection) {
   const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
   torch::Tensor h = group_norm(w, name + ".norm", x, groups, 1e-6);
+  if (!linear_projection) h = conv2d(w, name + ".proj_in", h, 1, 0);
   h = h.permute({0, 2, 3, 1}).reshape({b, hgt * wid, c});
-  h = linear(w, name + ".proj_in", h);
+  if (linear_projection) h = linear(w, name + ".proj_in", h);
   const std::string block = name + ".transformer_blocks.0";
   torch::Tensor n1 = layer_norm(w, block + ".norm1", h);
   h = h + attention(w, block + ".attn1", n1, n1, heads);
@@ -71,8 +72,21 @@ torch::Tensor transformer_2d(const ModuleWeights& w, const std::string& name, co
   torch::Tensor projected = linear(w, block + ".ff.net.0.proj", layer_norm(w, block + ".norm3", h));
   auto halves = projected.chunk(2, -1);
   h = h + linear(w, block + ".ff.net.2", halves[0] * torch::gelu(halves[1]));
-  h = linear(w, name + ".proj_out", h);
-  return h.reshape({b, hgt, wid, c}).permute({0, 3, 1, 2}) + x;
+  if (linear_projection) h = linear(w, name + ".proj_out", h);
+  h = h.reshape({b, hgt, wid, c}).permute({0, 3, 1, 2});
+  if (!linear_projection) h = conv2d(w, name + ".proj_out", h.contiguous(), 1, 0);
+  return h + x;
+}
+
+torch::Tensor vae_attention(const ModuleWeights& w, const std::string& name, const torch::Tensor& x, int64_t groups,
+                            double eps) {
+  const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
+  torch::Tensor h = group_norm(w, name + ".group_norm", x, groups, eps);
+  h = h.reshape({b, c, hgt * wid}).transpose(1, 2);
+  torch::Tensor a = multi_head_attention(linear(w, name + ".to_q", h), linear(w, name + ".to_k", h),
+                                         linear(w, name + ".to_v", h), 1);
+  h = linear(w, name + ".to_out.0", a);
+  return h.transpose(1, 2).reshape({b, c, hgt, wid}) + x;
 }
 
 }  // namespace nineteen::diffusion

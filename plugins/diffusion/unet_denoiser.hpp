@@ -17,7 +17,7 @@ class UNetDenoiser {
   UNetDenoiser(const std::string& model_dir, const models::UNetConfig& config);
 
   // latents [b, c, h, w] (h, w multiples of 2^(blocks − 1)), context [b, tokens, dim] → noise estimate.
-  torch::Tensor predict_noise(const torch::Tensor& latents, int64_t timestep, const torch::Tensor& context) const;
+  torch::Tensor predict_noise(const torch::Tensor& latents, double timestep, const torch::Tensor& context) const;
 
  private:
   models::UNetConfig config_;

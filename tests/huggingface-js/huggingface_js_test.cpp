@@ -22,6 +22,8 @@
 
 #include "nineteen/devnet/child_process.hpp"
 #include "nineteen/models/bert_tiny_maker.hpp"
+#include "nineteen/models/diffusion_clip_tokenizer.hpp"
+#include "nineteen/models/diffusion_tiny_maker.hpp"
 #include "nineteen/models/model_inspection.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/text/bpe_tokenizer.hpp"
@@ -296,6 +298,79 @@ TEST(HuggingFaceJs, SentencePieceStyleTokenizersAgree) {
     EXPECT_GT(fallback, 20u);
     EXPECT_GT(merged, 50u);
   }
+}
+
+// The CLIP tokenizer of the diffusion task (tokenizer/vocab.json + merges.txt, as Stable Diffusion
+// ships it) against transformers.js reading the same vocabulary and merges as a tokenizer.json
+// shaped like openai/clip-vit-large-patch14's (NFC, \s+ → " ", Lowercase; CLIP's Split pattern;
+// ByteLevel without its regex; BPE with end_of_word_suffix "</w>"). Texts that spell a special
+// token are left out: the task encodes such text as text, transformers.js as the token.
+TEST(HuggingFaceJs, ClipTokenizerAgreesOnTheCorpus) {
+  if (std::string why = why_skipped(); !why.empty()) GTEST_SKIP() << why;
+  ScratchDir root;
+  models::TinyDiffusionOptions options;
+  models::make_tiny_diffusion(root.file("sd"), options);
+  const std::string folder = root.file("sd/tokenizer");
+  models::ClipTokenizer ours = models::ClipTokenizer::from_dir(folder);
+
+  rapidjson::Document vocab;
+  {
+    std::ifstream in(folder + "/vocab.json", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    vocab.Parse(text.c_str(), text.size());
+  }
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  const std::string json_head = R"({"version": "1.0", "truncation": null, "padding": null, "added_tokens": [)"
+      R"({"id": 1022, "content": "<|startoftext|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": true, "special": true},)"
+      R"({"id": 1023, "content": "<|endoftext|>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": true, "special": true}],)"
+      R"("normalizer": {"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}, {"type": "Lowercase"}]},)"
+      R"("pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+"}, "behavior": "Removed", "invert": true},)"
+      R"({"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false}]},)"
+      R"("post_processor": {"type": "RobertaProcessing", "sep": ["<|endoftext|>", 1023], "cls": ["<|startoftext|>", 1022], "trim_offsets": false, "add_prefix_space": false},)"
+      R"("decoder": {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true},)"
+      R"("model": {"type": "BPE", "dropout": null, "unk_token": "<|endoftext|>", "continuing_subword_prefix": "", "end_of_word_suffix": "</w>", "fuse_unk": false, "byte_fallback": false}})";
+  d.Parse(json_head.c_str(), json_head.size());
+  ASSERT_FALSE(d.HasParseError());
+  rapidjson::Value v(rapidjson::kObjectType), merges(rapidjson::kArrayType);
+  v.CopyFrom(vocab, a);
+  {
+    std::ifstream in(folder + "/merges.txt", std::ios::binary);
+    std::string line;
+    std::getline(in, line);  // #version
+    while (std::getline(in, line)) {
+      if (!line.empty()) merges.PushBack(rapidjson::Value(line.c_str(), rapidjson::SizeType(line.size()), a), a);
+    }
+  }
+  ASSERT_EQ(merges.Size(), ours.merge_count());
+  d["model"].AddMember("vocab", v, a);
+  d["model"].AddMember("merges", merges, a);
+  fs::create_directories(root.file("clip"));
+  {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    d.Accept(w);
+    std::ofstream(root.file("clip/tokenizer.json"), std::ios::binary) << buffer.GetString();
+    std::ofstream(root.file("clip/tokenizer_config.json"), std::ios::binary)
+        << R"({"tokenizer_class": "CLIPTokenizer", "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", )"
+           R"("pad_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "model_max_length": 77, "do_lower_case": true})";
+  }
+
+  auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(kFolder + "/corpus.json") + " clip:bpe");
+  ASSERT_EQ(rc, 0) << out;
+  auto results = json_lines(out, "model");
+  ASSERT_EQ(results.size(), 1u) << out;
+  const std::vector<std::string> texts = corpus();
+  size_t compared = 0, tokens = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].find("<|startoftext|>") != std::string::npos || texts[i].find("<|endoftext|>") != std::string::npos) continue;
+    const std::vector<int32_t> mine = ours.encode(texts[i]);
+    EXPECT_EQ(mine, ids_of(results["clip"]["ids"][i])) << "text " << i << ": \"" << printable(texts[i]) << "\"";
+    ++compared;
+    tokens += mine.size();
+  }
+  EXPECT_GE(compared, 20u);
+  EXPECT_GT(tokens, 500u);
 }
 
 // A Mistral folder whose tokenizer.json is SentencePiece-style (as every real Mistral, Llama 2 and

@@ -1,5 +1,5 @@
-// make_tiny_diffusion: a BPE tokenizer from the built-in text, seeded random weights in the
-// diffusers layout, and the configs.
+// make_tiny_diffusion: CLIP's BPE learnt from the built-in text, seeded random weights in the
+// diffusers layout of Stable Diffusion 1.5, and the configs.
 #include "nineteen/models/diffusion_tiny_maker.hpp"
 
 #include <cmath>
@@ -7,12 +7,11 @@
 #include <fstream>
 #include <random>
 
+#include "nineteen/models/diffusion_clip_tokenizer.hpp"
 #include "nineteen/models/diffusion_weight_layout.hpp"
 #include "nineteen/models/safetensors.hpp"
 #include "nineteen/models/tiny_llama_maker.hpp"
 #include "nineteen/sdk/error.hpp"
-#include "nineteen/text/bpe_tokenizer.hpp"
-#include "nineteen/text/bpe_trainer.hpp"
 
 namespace nineteen::models {
 
@@ -20,9 +19,6 @@ namespace fs = std::filesystem;
 using sdk::Error;
 
 namespace {
-
-constexpr const char* kStartOfText = "<|startoftext|>";
-constexpr const char* kEndOfText = "<|endoftext|>";
 
 // Uniform deviates scaled to unit variance, from a 64-bit Mersenne Twister by hand (no standard
 // distribution, whose algorithm may differ between libraries), so the files never change.
@@ -37,11 +33,14 @@ class UnitNoise {
 
 // Scales keep activations near unit size through the random network: matrices 1/sqrt(fan_in),
 // small biases so a flat input still gives structure, norms at identity.
-void write_random_weights(const fs::path& path, const std::vector<LaidOutTensor>& layout, uint64_t seed) {
+void write_random_weights(const fs::path& path, const std::vector<LaidOutTensor>& layout, uint64_t seed,
+                          bool legacy_names = false) {
   UnitNoise noise(seed);
   std::vector<std::vector<float>> data;
   std::vector<TensorToWrite> tensors;
+  std::vector<std::string> names;
   data.reserve(layout.size());
+  names.reserve(layout.size());
   for (const LaidOutTensor& t : layout) {
     int64_t count = 1;
     for (int64_t d : t.shape) count *= d;
@@ -56,7 +55,9 @@ void write_random_weights(const fs::path& path, const std::vector<LaidOutTensor>
     }
     for (float& v : values) v = float(scale * noise.next()) + (t.role == WeightRole::NormScale ? 1.f : 0.f);
     data.push_back(std::move(values));
-    tensors.push_back({t.name, DType::F32, t.shape,
+    const std::string legacy = legacy_names ? legacy_vae_attention_name(t.name) : "";
+    names.push_back(legacy.empty() ? t.name : legacy);
+    tensors.push_back({names.back(), DType::F32, t.shape,
                        std::string_view(reinterpret_cast<const char*>(data.back().data()), data.back().size() * 4)});
   }
   std::error_code ec;
@@ -76,17 +77,15 @@ DiffusionConfig make_tiny_diffusion(const std::string& out_dir, const TinyDiffus
   const fs::path dir(out_dir);
 
   DiffusionConfig c;
-  progress("tokenizer: learning up to " + std::to_string(c.text.vocab_size) + " tokens");
-  const std::string tokenizer_json =
-      text::train_bpe_tokenizer_json(tiny_llama_corpus(), size_t(c.text.vocab_size), {kStartOfText, kEndOfText});
-  {
-    std::ofstream out(dir / "tokenizer/tokenizer.json", std::ios::binary | std::ios::trunc);
-    out << tokenizer_json;
-    if (!out) throw Error(NT_INVALID_ARGUMENT, "cannot write " + (dir / "tokenizer/tokenizer.json").string());
+  // CLIP's 512 byte symbols, 510 merges and the two special tokens: 1024 ids.
+  progress("tokenizer: learning CLIP BPE merges");
+  c.text.vocab_size = int64_t(write_clip_tokenizer((dir / "tokenizer").string(), tiny_llama_corpus(), 510));
+  if (options.scheduler != "PNDMScheduler" && options.scheduler != "DDIMScheduler" &&
+      options.scheduler != "EulerAncestralDiscreteScheduler") {
+    throw Error(NT_INVALID_ARGUMENT, "scheduler \"" + options.scheduler +
+                                         "\": expected PNDMScheduler, DDIMScheduler or EulerAncestralDiscreteScheduler");
   }
-  text::BpeTokenizer tokenizer = text::BpeTokenizer::from_json(tokenizer_json, "tokenizer.json");
-  c.text.bos_token_id = *tokenizer.token_id(kStartOfText);
-  c.text.eos_token_id = *tokenizer.token_id(kEndOfText);
+  c.scheduler.class_name = options.scheduler;
   c.validate("tiny-diffusion");
   c.write(out_dir);
 
@@ -94,7 +93,7 @@ DiffusionConfig make_tiny_diffusion(const std::string& out_dir, const TinyDiffus
   const uint64_t seed = 0xD1FFu + options.variant * 0x9E3779B97F4A7C15ull;
   write_random_weights(dir / kTextEncoderWeights, text_encoder_layout(c.text), seed);
   write_random_weights(dir / kUNetWeights, unet_layout(c.unet), seed + 1);
-  write_random_weights(dir / kVaeWeights, vae_layout(c.vae), seed + 2);
+  write_random_weights(dir / kVaeWeights, vae_layout(c.vae), seed + 2, !options.current_vae_names);
   progress("wrote " + out_dir + ": model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/ (variant " +
            std::to_string(options.variant) + ")");
   return c;

@@ -28,10 +28,15 @@ class LayoutBuilder {
     conv(name + ".conv2", out, out, 3);
     if (in != out) conv(name + ".conv_shortcut", out, in, 1);
   }
-  // Transformer2DModel with linear projections and one BasicTransformerBlock (GEGLU feed-forward).
-  void transformer(const std::string& name, int64_t channels, int64_t context) {
+  // Transformer2DModel with one BasicTransformerBlock (GEGLU feed-forward); proj_in/proj_out are
+  // 1x1 convolutions (SD 1.x) or Linear layers (use_linear_projection, SD 2.x).
+  void transformer(const std::string& name, int64_t channels, int64_t context, bool linear_projection) {
+    auto projection = [&](const std::string& n) {
+      if (linear_projection) linear(n, channels, channels);
+      else conv(n, channels, channels, 1);
+    };
     norm(name + ".norm", channels);
-    linear(name + ".proj_in", channels, channels);
+    projection(name + ".proj_in");
     const std::string block = name + ".transformer_blocks.0";
     for (int a = 1; a <= 2; ++a) {
       const std::string attn = block + ".attn" + std::to_string(a);
@@ -44,7 +49,12 @@ class LayoutBuilder {
     norm(block + ".norm3", channels);
     linear(block + ".ff.net.0.proj", channels * 8, channels);
     linear(block + ".ff.net.2", channels, channels * 4);
-    linear(name + ".proj_out", channels, channels);
+    projection(name + ".proj_out");
+  }
+  // The VAE mid-block's single-head Attention (residual_connection, biases on q/k/v).
+  void vae_attention(const std::string& name, int64_t channels) {
+    norm(name + ".group_norm", channels);
+    for (const char* proj : {".to_q", ".to_k", ".to_v", ".to_out.0"}) linear(name + proj, channels, channels);
   }
   std::vector<LaidOutTensor> tensors;
 };
@@ -81,12 +91,14 @@ std::vector<LaidOutTensor> unet_layout(const UNetConfig& c) {
     for (int64_t j = 0; j < c.layers_per_block; ++j) {
       const int64_t in = j == 0 ? ch[std::max<int64_t>(i - 1, 0)] : ch[i];
       b.resnet(block + ".resnets." + std::to_string(j), in, ch[i], time);
-      if (c.cross_attention_blocks[i]) b.transformer(block + ".attentions." + std::to_string(j), ch[i], c.cross_attention_dim);
+      if (c.cross_attention_blocks[i]) {
+        b.transformer(block + ".attentions." + std::to_string(j), ch[i], c.cross_attention_dim, c.use_linear_projection);
+      }
     }
     if (i + 1 < blocks) b.conv(block + ".downsamplers.0.conv", ch[i], ch[i], 3);
   }
   b.resnet("mid_block.resnets.0", ch.back(), ch.back(), time);
-  b.transformer("mid_block.attentions.0", ch.back(), c.cross_attention_dim);
+  b.transformer("mid_block.attentions.0", ch.back(), c.cross_attention_dim, c.use_linear_projection);
   b.resnet("mid_block.resnets.1", ch.back(), ch.back(), time);
   for (int64_t i = 0; i < blocks; ++i) {
     const int64_t down = blocks - 1 - i;  // the down block this up block mirrors
@@ -95,7 +107,9 @@ std::vector<LaidOutTensor> unet_layout(const UNetConfig& c) {
     for (int64_t j = 0; j <= c.layers_per_block; ++j) {
       const int64_t skip = j == c.layers_per_block ? input : out;
       b.resnet(block + ".resnets." + std::to_string(j), (j == 0 ? prev : out) + skip, out, time);
-      if (c.cross_attention_blocks[down]) b.transformer(block + ".attentions." + std::to_string(j), out, c.cross_attention_dim);
+      if (c.cross_attention_blocks[down]) {
+        b.transformer(block + ".attentions." + std::to_string(j), out, c.cross_attention_dim, c.use_linear_projection);
+      }
     }
     if (i + 1 < blocks) b.conv(block + ".upsamplers.0.conv", out, out, 3);
   }
@@ -117,6 +131,7 @@ std::vector<LaidOutTensor> vae_layout(const VaeConfig& c) {
     if (i + 1 < blocks) b.conv(block + ".downsamplers.0.conv", ch[i], ch[i], 3);
   }
   b.resnet("encoder.mid_block.resnets.0", ch.back(), ch.back(), 0);
+  if (c.mid_block_attention) b.vae_attention("encoder.mid_block.attentions.0", ch.back());
   b.resnet("encoder.mid_block.resnets.1", ch.back(), ch.back(), 0);
   b.norm("encoder.conv_norm_out", ch.back());
   b.conv("encoder.conv_out", 2 * c.latent_channels, ch.back(), 3);
@@ -124,6 +139,7 @@ std::vector<LaidOutTensor> vae_layout(const VaeConfig& c) {
   b.conv("post_quant_conv", c.latent_channels, c.latent_channels, 1);
   b.conv("decoder.conv_in", ch.back(), c.latent_channels, 3);
   b.resnet("decoder.mid_block.resnets.0", ch.back(), ch.back(), 0);
+  if (c.mid_block_attention) b.vae_attention("decoder.mid_block.attentions.0", ch.back());
   b.resnet("decoder.mid_block.resnets.1", ch.back(), ch.back(), 0);
   for (int64_t i = 0; i < blocks; ++i) {
     const std::string block = "decoder.up_blocks." + std::to_string(i);
@@ -136,6 +152,17 @@ std::vector<LaidOutTensor> vae_layout(const VaeConfig& c) {
   b.norm("decoder.conv_norm_out", ch[0]);
   b.conv("decoder.conv_out", c.out_channels, ch[0], 3);
   return b.tensors;
+}
+
+std::string legacy_vae_attention_name(const std::string& name) {
+  static const std::pair<const char*, const char*> renames[] = {
+      {".to_q.", ".query."}, {".to_k.", ".key."}, {".to_v.", ".value."}, {".to_out.0.", ".proj_attn."}};
+  if (name.find("mid_block.attentions.") == std::string::npos) return "";
+  for (const auto& [now, before] : renames) {
+    const size_t at = name.find(now);
+    if (at != std::string::npos) return name.substr(0, at) + before + name.substr(at + std::string(now).size());
+  }
+  return "";
 }
 
 }  // namespace nineteen::models

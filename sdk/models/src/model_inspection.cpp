@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "nineteen/models/bert_sentence_layout.hpp"
+#include "nineteen/models/diffusion_clip_tokenizer.hpp"
 #include "nineteen/models/diffusion_config.hpp"
 #include "nineteen/models/diffusion_weight_layout.hpp"
 #include "nineteen/models/safetensors.hpp"
@@ -251,33 +252,101 @@ void inspect_embeddings(ModelInspection& r, const std::string& dir) {
 }
 
 void inspect_diffusion(ModelInspection& r, const std::string& dir) {
-  DiffusionConfig c = DiffusionConfig::from_model_dir(dir);
   r.task = "image";
-  r.family = "latent diffusion (diffusers: CLIPTextModel, UNet2DConditionModel, AutoencoderKL)";
-  r.facts.push_back("text encoder hidden " + std::to_string(c.text.hidden_size) + ", " +
-                    std::to_string(c.text.num_hidden_layers) + " layers; prompt length " +
-                    std::to_string(c.text.max_position_embeddings));
+  r.family = "latent diffusion (diffusers StableDiffusionPipeline: CLIPTextModel, UNet2DConditionModel, AutoencoderKL)";
+  const fs::path root(dir);
+  DiffusionConfig c;
+  try {
+    c = DiffusionConfig::from_model_dir(dir);
+  } catch (const Error& e) {
+    r.problems.push_back(std::string("config: ") + e.what());
+    return;
+  }
+  auto list = [](const std::vector<int64_t>& v) {
+    std::string s;
+    for (int64_t x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+    return "[" + s + "]";
+  };
+  r.facts.push_back("text_encoder: CLIPTextModel, hidden " + std::to_string(c.text.hidden_size) + ", " +
+                    std::to_string(c.text.num_hidden_layers) + " layers, " + (c.text.quick_gelu ? "quick_gelu" : "gelu") +
+                    ", prompt length " + std::to_string(c.text.max_position_embeddings));
+  std::string blocks;
+  for (bool attn : c.unet.cross_attention_blocks) blocks += std::string(blocks.empty() ? "" : ", ") + (attn ? "CrossAttnDownBlock2D" : "DownBlock2D");
+  r.facts.push_back("unet: block_out_channels " + list(c.unet.block_out_channels) + " (" + blocks + "), heads " +
+                    list(c.unet.attention_heads) + ", " + std::to_string(c.unet.layers_per_block) + " layers per block, " +
+                    (c.unet.use_linear_projection ? "linear" : "1x1-convolution") + " projections, cross-attention dim " +
+                    std::to_string(c.unet.cross_attention_dim));
+  r.facts.push_back("vae: block_out_channels " + list(c.vae.block_out_channels) + ", latent channels " +
+                    std::to_string(c.vae.latent_channels) + ", scaling factor " + std::to_string(c.vae.scaling_factor) +
+                    (c.vae.mid_block_attention ? ", mid-block attention" : ", no mid-block attention") +
+                    "; images are multiples of " +
+                    std::to_string(c.vae.downscale() * (int64_t(1) << (c.unet.block_out_channels.size() - 1))) + " pixels");
+  {
+    const std::string runs = scheduler_class_name(c.scheduler.kind);
+    r.facts.push_back("scheduler: " + c.scheduler.class_name + " (" + (c.scheduler.scaled_linear ? "scaled_linear" : "linear") +
+                      " betas " + std::to_string(c.scheduler.beta_start) + ".." + std::to_string(c.scheduler.beta_end) +
+                      ", " + c.scheduler.spacing() + " spacing); served with " + runs +
+                      (runs == c.scheduler.class_name ? "" : " over the same betas") +
+                      " unless the task's `scheduler` key picks ddim or euler-ancestral");
+  }
   const std::vector<std::pair<const char*, std::vector<LaidOutTensor>>> parts = {
       {kTextEncoderWeights, text_encoder_layout(c.text)}, {kUNetWeights, unet_layout(c.unet)},
       {kVaeWeights, vae_layout(c.vae)}};
+  bool legacy_names = false;
   for (const auto& [file, layout] : parts) {
-    const fs::path path = fs::path(dir) / file;
+    const fs::path path = root / file;
     if (!fs::exists(path)) {
-      r.problems.push_back(std::string(file) + " is missing");
+      std::string also;
+      const fs::path folder = path.parent_path();
+      for (const char* other : {"diffusion_pytorch_model.bin", "pytorch_model.bin", "diffusion_pytorch_model.fp16.safetensors",
+                                "model.fp16.safetensors"}) {
+        if (fs::exists(folder / other)) also += std::string(also.empty() ? "" : ", ") + other;
+      }
+      r.problems.push_back(std::string(file) + " is missing" +
+                           (also.empty() ? std::string()
+                                         : " (the folder has " + also + "; the image task reads only " +
+                                               fs::path(file).filename().string() + ": download that file or rename an fp16 .safetensors variant to it)"));
       continue;
     }
     try {
       SafetensorsFile f = SafetensorsFile::open(path.string());
       std::vector<ExpectedTensor> expected;
-      for (const LaidOutTensor& t : layout) expected.push_back({t.name, t.shape});
+      for (const LaidOutTensor& t : layout) {
+        const std::string legacy = legacy_vae_attention_name(t.name);
+        if (!f.find(t.name) && !legacy.empty() && f.find(legacy)) {
+          legacy_names = true;
+          const std::vector<int64_t>& shape = f.find(legacy)->shape;
+          const bool conv = shape.size() == 4 && t.shape.size() == 2 && shape[0] == t.shape[0] && shape[1] == t.shape[1] &&
+                            shape[2] == 1 && shape[3] == 1;
+          expected.push_back({legacy, conv ? shape : t.shape});
+        } else {
+          expected.push_back({t.name, t.shape});
+        }
+      }
       compare(r, expected, {&f}, fs::path(file).parent_path().string() + "/");
     } catch (const Error& e) {
       r.problems.push_back(e.what());
     }
   }
-  const fs::path tokenizer = fs::path(dir) / "tokenizer" / "tokenizer.json";
-  if (!fs::exists(tokenizer)) {
-    r.problems.push_back("tokenizer/tokenizer.json is missing: the image task reads CLIP's BPE from tokenizer.json");
+  if (legacy_names) {
+    r.facts.push_back("vae mid-block attention under the pre-0.15 names (query, key, value, proj_attn), read as to_q, "
+                      "to_k, to_v, to_out.0");
+  }
+  try {
+    ClipTokenizer t = ClipTokenizer::from_dir((root / "tokenizer").string());
+    r.facts.push_back("tokenizer: CLIP BPE, " + std::to_string(t.vocab_size()) + " ids, " +
+                      std::to_string(t.merge_count()) + " merges; start " + std::to_string(t.bos_id()) + ", end " +
+                      std::to_string(t.eos_id()) + ", pad " + std::to_string(t.pad_id()));
+    if (int64_t(t.vocab_size()) > c.text.vocab_size) {
+      r.problems.push_back("tokenizer/vocab.json has ids up to " + std::to_string(t.vocab_size() - 1) +
+                           " but text_encoder/config.json's vocab_size is " + std::to_string(c.text.vocab_size) +
+                           ": the tokenizer does not belong to this model");
+    }
+  } catch (const Error& e) {
+    r.problems.push_back(std::string("tokenizer: ") + e.what());
+  }
+  for (const char* part : {"safety_checker", "feature_extractor"}) {
+    if (fs::exists(root / part)) r.notes.push_back(std::string(part) + "/ is present and not used (no safety filter runs)");
   }
 }
 

@@ -40,9 +40,11 @@ const char* const kUsage =
     "      writes a deterministic BERT sentence-embedding model (Hugging Face + sentence-transformers\n"
     "      layout; defaults: hidden 64, layers 2, heads 4, intermediate 256, vocab 1024, mean pooling,\n"
     "      normalised, uncased). MiniLM-L6 shaped: --hidden 384 --layers 6 --heads 12 --intermediate 1536\n"
-    "  nineteen-models make tiny-diffusion --out DIR [--variant N]\n"
-    "      writes a deterministic latent-diffusion model in the diffusers layout (CLIP text encoder,\n"
-    "      UNet2DConditionModel, AutoencoderKL, DDIM scheduler; about 1M parameters)\n"
+    "  nineteen-models make tiny-diffusion --out DIR [--variant N] [--scheduler CLASS] [--current-vae-names]\n"
+    "      writes a deterministic latent-diffusion model in Stable Diffusion 1.5's diffusers layout (same\n"
+    "      files, config keys, block types and tensor names, small channels): CLIP tokenizer and text\n"
+    "      encoder, UNet2DConditionModel, AutoencoderKL, scheduler CLASS (PNDMScheduler as SD 1.5,\n"
+    "      DDIMScheduler or EulerAncestralDiscreteScheduler)\n"
     "  nineteen-models info DIR\n"
     "      prints a model directory's config and weights\n"
     "  nineteen-models inspect DIR\n"
@@ -182,6 +184,16 @@ int make_tiny_bert_command(const std::vector<std::string>& args) {
 int make_tiny_diffusion_command(const std::vector<std::string>& args) {
   TinyDiffusionOptions options;
   MakerArguments a;
+  a.on_switch = [&](const std::string& flag) {
+    if (flag != "--current-vae-names") return false;
+    options.current_vae_names = true;
+    return true;
+  };
+  a.on_option = [&](const std::string& flag, const std::string& value) {
+    if (flag != "--scheduler") return false;
+    options.scheduler = value;
+    return true;
+  };
   a.read(args, "tiny-diffusion");
   options.variant = a.variant;
   options.progress = progress_printer();

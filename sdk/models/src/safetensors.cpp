@@ -35,6 +35,7 @@ bool parse_dtype(std::string_view text, DType& out) {
   if (text == "F32") out = DType::F32;
   else if (text == "F16") out = DType::F16;
   else if (text == "BF16") out = DType::BF16;
+  else if (text == "I64") out = DType::I64;
   else return false;
   return true;
 }
@@ -46,6 +47,7 @@ size_t dtype_size(DType dtype) {
     case DType::F32: return 4;
     case DType::F16: return 2;
     case DType::BF16: return 2;
+    case DType::I64: return 8;
   }
   return 0;
 }
@@ -55,6 +57,7 @@ const char* dtype_name(DType dtype) {
     case DType::F32: return "F32";
     case DType::F16: return "F16";
     case DType::BF16: return "BF16";
+    case DType::I64: return "I64";
   }
   return "?";
 }
@@ -165,7 +168,7 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
     auto dt = v.FindMember("dtype");
     if (dt == v.MemberEnd() || !dt->value.IsString()) throw bad("missing \"dtype\"");
     if (!parse_dtype(dt->value.GetString(), t.dtype)) {
-      throw bad(std::string("dtype ") + dt->value.GetString() + " is not supported (expected F32, F16 or BF16)");
+      throw bad(std::string("dtype ") + dt->value.GetString() + " is not supported (expected F32, F16, BF16 or I64)");
     }
     auto sh = v.FindMember("shape");
     if (sh == v.MemberEnd() || !sh->value.IsArray()) throw bad("missing \"shape\" array");

@@ -25,6 +25,7 @@ inline c10::ScalarType torch_dtype(DType d) {
     case DType::F32: return torch::kFloat;
     case DType::F16: return torch::kHalf;
     case DType::BF16: return torch::kBFloat16;
+    case DType::I64: return torch::kInt64;
   }
   return torch::kFloat;
 }

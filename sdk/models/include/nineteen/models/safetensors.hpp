@@ -13,7 +13,8 @@ namespace nineteen::models {
 
 // The element types this toolkit reads. Files holding any other dtype are rejected at open with
 // an error naming the tensor, because a Llama checkpoint never needs one.
-enum class DType { F32, F16, BF16 };
+// I64 is read (CLIPTextModel files hold the position_ids buffer) but is no weight dtype.
+enum class DType { F32, F16, BF16, I64 };
 
 size_t dtype_size(DType dtype);
 // The spelling safetensors uses: "F32", "F16", "BF16".
