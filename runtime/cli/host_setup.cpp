@@ -35,7 +35,7 @@ std::shared_ptr<plugin_host::LiveTask> require_task(plugin_host::PluginHost& hos
   if (auto task = host.task(name)) return task;
   for (const plugin_host::TaskStatus& s : host.statuses()) {
     if (s.name == name) {
-      throw UsageError("task \"" + name + "\" is " + s.state + (s.reason.empty() ? "" : ": " + s.reason));
+      throw UsageError("task \"" + name + "\" is " + plugin_host::task_state_name(s.state) + (s.reason.empty() ? "" : ": " + s.reason));
     }
   }
   std::string known;

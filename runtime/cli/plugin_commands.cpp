@@ -53,7 +53,7 @@ int list(const std::vector<std::string>& args) {
   // The share each ready task gets of the incentive, as the validator normalises weights.
   double ready_weight = 0;
   for (const auto& s : statuses) {
-    if (s.state == "ready") ready_weight += host->catalog().find(s.name)->weight;
+    if (s.state == plugin_host::TaskState::ready) ready_weight += host->catalog().find(s.name)->weight;
   }
   std::cout << "catalogue: " << host->catalog().file << "\n";
   std::cout << std::left << std::setw(26) << "TASK" << std::setw(36) << "PLUGIN" << std::setw(6) << "ABI"
@@ -63,7 +63,7 @@ int list(const std::vector<std::string>& args) {
   int failed = 0;
   for (const auto& s : statuses) {
     const config::TaskEntry& entry = *host->catalog().find(s.name);
-    const double share = (s.state == "ready" && ready_weight > 0) ? entry.weight / ready_weight : 0.0;
+    const double share = (s.state == plugin_host::TaskState::ready && ready_weight > 0) ? entry.weight / ready_weight : 0.0;
     char share_text[16];
     std::snprintf(share_text, sizeof share_text, "%.3f", share);
     std::string plugin = s.plugin_file.empty() ? "-" : std::filesystem::path(s.plugin_file).filename().string();
@@ -72,7 +72,7 @@ int list(const std::vector<std::string>& args) {
               << std::setw(26) << (s.info.endpoint.empty() ? "-" : s.info.endpoint) << std::setw(8)
               << number_text(entry.weight) << std::setw(7) << share_text << std::setw(10)
               << number_text(entry.max_capacity) << std::setw(9) << number_text(entry.volume_per_request)
-              << std::setw(8) << (s.enabled ? "yes" : "no") << s.state << "\n";
+              << std::setw(8) << (s.enabled ? "yes" : "no") << plugin_host::task_state_name(s.state) << "\n";
     if (!s.reason.empty()) {
       std::cout << "    " << s.reason << "\n";
       ++failed;
@@ -166,7 +166,7 @@ int watch(const std::vector<std::string>& args) {
   auto host = open_host(cl, /*dev_reload=*/true);
   auto print = [&] {
     for (const auto& s : host->statuses()) {
-      std::cout << s.name << ": " << s.state << " (generation " << s.generation << ", " << s.plugin_name << " "
+      std::cout << s.name << ": " << plugin_host::task_state_name(s.state) << " (generation " << s.generation << ", " << s.plugin_name << " "
                 << s.plugin_version << ")" << (s.reason.empty() ? "" : " " + s.reason) << "\n";
     }
     std::cout << std::flush;

@@ -53,7 +53,7 @@ int validator_command(const std::vector<std::string>& args) {
   parts.host = std::make_shared<plugin_host::PluginHost>(options);
   parts.host->load(config::load_task_catalog(config.tasks_file));
   for (const auto& status : parts.host->statuses()) {
-    if (status.state == "failed") spdlog::error("task {} will not be scored: {}", status.name, status.reason);
+    if (status.state == plugin_host::TaskState::failed) spdlog::error("task {} will not be scored: {}", status.name, status.reason);
   }
   if (config.checker == "inline") {
     checker::CheckerSettings settings;

@@ -21,6 +21,7 @@ using nineteen::checker::CheckerSettings;
 using nineteen::checker::CheckItem;
 using nineteen::checker::JobState;
 using nineteen::checker::JobStatus;
+using nineteen::plugin_host::TaskState;
 
 namespace {
 
@@ -37,7 +38,7 @@ class CheckerQueueTest : public ::testing::Test {
     options.search_dirs.emplace_back(CHECKER_PLUGIN_DIR);
     host = std::make_shared<nineteen::plugin_host::PluginHost>(options);
     host->load(nineteen::config::load_task_catalog(dir.file("tasks.toml")));
-    for (const auto& s : host->statuses()) ASSERT_EQ(s.state, "ready") << s.name << ": " << s.reason;
+    for (const auto& s : host->statuses()) ASSERT_EQ(s.state, TaskState::ready) << s.name << ": " << s.reason;
   }
 
   std::unique_ptr<CheckerQueue> make_queue(CheckerSettings settings = {}) {

@@ -32,7 +32,7 @@ TEST(DevReload, InFlightCallsFinishOnOldCodeNewCallsGetNewCode) {
   fs::path plugin = dir.path() / "nineteen_plugin_versioned.so";
   install(fixture("versioned_v1"), plugin);
   auto host = host_with(dir, kCatalogue, /*dev_reload=*/true);
-  ASSERT_EQ(status_of(*host, "echo").state, "ready") << status_of(*host, "echo").reason;
+  ASSERT_EQ(status_of(*host, "echo").state, TaskState::ready) << status_of(*host, "echo").reason;
 
   // A slow call starts on version 1...
   auto in_flight = std::async(std::launch::async, [&] { return host->task("echo")->serve_collect(R"({"text":"old"})"); });
@@ -85,10 +85,10 @@ TEST(DevReload, AFixedPluginComesIntoServiceAfterAFailedStart) {
   fs::path plugin = dir.path() / "nineteen_plugin_versioned.so";
   install(fixture("versioned_v3"), plugin);
   auto host = host_with(dir, "[tasks.echo]\nplugin = \"versioned\"\n", /*dev_reload=*/true);
-  EXPECT_EQ(status_of(*host, "echo").state, "failed");
+  EXPECT_EQ(status_of(*host, "echo").state, TaskState::failed);
   install(fixture("versioned_v1"), plugin);
   ASSERT_TRUE(host->reload(plugin).reloaded);
-  EXPECT_EQ(status_of(*host, "echo").state, "ready");
+  EXPECT_EQ(status_of(*host, "echo").state, TaskState::ready);
   EXPECT_EQ(host->task("echo")->serve_collect(R"({"text":"a"})"), R"([{"v1":"a"}])");
 }
 

@@ -13,6 +13,7 @@
 
 namespace host_test {
 namespace fs = std::filesystem;
+using nineteen::plugin_host::TaskState;
 
 inline fs::path fixture(const std::string& name) {
   return fs::path(FIXTURE_PLUGIN_DIR) / ("nineteen_plugin_fixture_" + name + ".so");

@@ -98,8 +98,8 @@ bool serves_again(PluginHost& host, const std::string& name) {
 TEST(PluginIsolation, EachCrashKindFailsItsCallOthersServeAndTheTaskComesBack) {
   TempDir dir;
   auto host = isolated_host(dir, kCatalogue);
-  ASSERT_EQ(status_of(*host, "crashy").state, "ready") << status_of(*host, "crashy").reason;
-  ASSERT_EQ(status_of(*host, "reverse-words").state, "ready") << status_of(*host, "reverse-words").reason;
+  ASSERT_EQ(status_of(*host, "crashy").state, TaskState::ready) << status_of(*host, "crashy").reason;
+  ASSERT_EQ(status_of(*host, "reverse-words").state, TaskState::ready) << status_of(*host, "reverse-words").reason;
   auto other = host->task("reverse-words");
   const int other_pid = other->library().worker_pid();
   ASSERT_GT(other_pid, 0);
@@ -215,7 +215,7 @@ plugin = "text_transform"
 plugin = "fixture_invoker"
 target = "loop"
 )");
-  ASSERT_EQ(status_of(*host, "a-workflow").state, "ready") << status_of(*host, "a-workflow").reason;
+  ASSERT_EQ(status_of(*host, "a-workflow").state, TaskState::ready) << status_of(*host, "a-workflow").reason;
   EXPECT_NE(host->task("a-workflow")->library().worker_pid(), host->task("z-reverse")->library().worker_pid());
   EXPECT_EQ(host->task("a-workflow")->serve_collect(R"({"text":"ab","stream":true})"),
             R"([{"via":"z-reverse","inner":[{"index":0,"word":"ba"},{"done":true,"words":1}]}])");
@@ -229,7 +229,7 @@ TEST(PluginIsolation, DevReloadStartsANewWorkerAndTheOldOneEnds) {
   fs::path plugin = dir.path() / "nineteen_plugin_versioned.so";
   fs::copy_file(fixture("versioned_v1"), plugin);
   auto host = isolated_host(dir, "[tasks.echo]\nplugin = \"versioned\"\n", /*dev_reload=*/true);
-  ASSERT_EQ(status_of(*host, "echo").state, "ready") << status_of(*host, "echo").reason;
+  ASSERT_EQ(status_of(*host, "echo").state, TaskState::ready) << status_of(*host, "echo").reason;
   const int old_pid = host->task("echo")->library().worker_pid();
   EXPECT_EQ(host->task("echo")->serve_collect(R"({"text":"a"})"), R"([{"v1":"a"}])");
   fs::copy_file(fixture("versioned_v2"), plugin, fs::copy_options::overwrite_existing);
@@ -252,7 +252,7 @@ TEST(PluginIsolation, AWorkerThatCannotStartIsAClearLoadError) {
   options.isolation.worker_executable = dir.path() / "no-such-nineteen";
   PluginHost host(options);
   host.load(nineteen::config::load_task_catalog(dir.write("tasks.toml", kCatalogue).string()));
-  EXPECT_EQ(status_of(host, "crashy").state, "failed");
+  EXPECT_EQ(status_of(host, "crashy").state, TaskState::failed);
   EXPECT_NE(status_of(host, "crashy").reason.find("no-such-nineteen is not there"), std::string::npos)
       << status_of(host, "crashy").reason;
 }

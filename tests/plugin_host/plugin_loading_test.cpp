@@ -1,6 +1,10 @@
 // Loading real plugin libraries: the good ones load, each broken fixture is refused with its reason.
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
 #include "host_fixture.hpp"
 #include "nineteen/plugin_host/live_task.hpp"
 #include "nineteen/plugin_host/plugin_library.hpp"
@@ -71,7 +75,7 @@ TEST(PluginLoading, ThrowingTaskCreateBecomesAStatus) {
   TempDir dir;
   auto host = host_with(dir, "[tasks.t]\nplugin = \"fixture_init_throws\"\n");
   auto s = status_of(*host, "t");
-  EXPECT_EQ(s.state, "failed");
+  EXPECT_EQ(s.state, TaskState::failed);
   EXPECT_EQ(s.reason, dir.path().string() +
                           "/tasks.toml:1: task \"t\" (nineteen_plugin_fixture_init_throws.so): task_create: fixture: "
                           "model file is corrupt");
@@ -82,7 +86,7 @@ TEST(PluginLoading, TaskFailingItsSelfTestStaysOutOfService) {
   TempDir dir;
   auto host = host_with(dir, "[tasks.t]\nplugin = \"fixture_selftest_fails\"\n");
   auto s = status_of(*host, "t");
-  EXPECT_EQ(s.state, "failed");
+  EXPECT_EQ(s.state, TaskState::failed);
   EXPECT_EQ(s.reason,
             "task \"t\" failed its self-test: the task's own answer checked as 0.250000 (fixture: always 0.25)");
   EXPECT_EQ(host->task("t"), nullptr);
@@ -108,12 +112,12 @@ mode = "sideways"
 plugin = "fixture_entry_error"
 enabled = false
 )");
-  EXPECT_EQ(status_of(*host, "reverse").state, "ready");
-  EXPECT_EQ(status_of(*host, "upper").state, "ready");
-  EXPECT_EQ(status_of(*host, "major").state, "failed");
-  EXPECT_EQ(status_of(*host, "off").state, "disabled");
+  EXPECT_EQ(status_of(*host, "reverse").state, TaskState::ready);
+  EXPECT_EQ(status_of(*host, "upper").state, TaskState::ready);
+  EXPECT_EQ(status_of(*host, "major").state, TaskState::failed);
+  EXPECT_EQ(status_of(*host, "off").state, TaskState::disabled);
   auto missing = status_of(*host, "missing");
-  EXPECT_EQ(missing.state, "failed");
+  EXPECT_EQ(missing.state, TaskState::failed);
   EXPECT_EQ(missing.reason, "plugin \"does_not_exist\" not found; searched: " +
                                 (dir.path() / "nineteen_plugin_does_not_exist.so").string() + ", " +
                                 SHIPPED_PLUGIN_DIR "/nineteen_plugin_does_not_exist.so, " +
@@ -131,6 +135,32 @@ enabled = false
 }
 
 // Issue 20: `wieght = 0.3` went to the plugin as config, and the task ran with weight 1.
+TEST(PluginLoading, TaskStateNamesRoundTripAndUnknownTextIsRefused) {
+  using nineteen::plugin_host::parse_task_state;
+  using nineteen::plugin_host::task_state_name;
+  const std::pair<TaskState, std::string> names[] = {{TaskState::loading, "loading"},
+                                                     {TaskState::loaded, "loaded"},
+                                                     {TaskState::ready, "ready"},
+                                                     {TaskState::failed, "failed"},
+                                                     {TaskState::disabled, "disabled"}};
+  for (const auto& [state, name] : names) {
+    EXPECT_EQ(task_state_name(state), name);
+    EXPECT_EQ(parse_task_state(name), state) << name;
+    std::ostringstream streamed;
+    streamed << state;
+    EXPECT_EQ(streamed.str(), name);
+  }
+  for (const std::string text : {"", "Ready", "ready ", "serving", "unknown"}) {
+    try {
+      parse_task_state(text);
+      ADD_FAILURE() << "accepted \"" << text << "\"";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()), "unknown task state \"" + text +
+                                           "\" (a task's state is one of: loading, loaded, ready, failed, disabled)");
+    }
+  }
+}
+
 TEST(PluginLoading, AMisspeltKeyKeepsTheTaskOutNamingFileTaskAndTheKeyMeant) {
   TempDir dir;
   auto host = host_with(dir, R"(
@@ -143,13 +173,13 @@ plugin = "text_transform"
 weight = 0.3
 )");
   auto typo = status_of(*host, "typo");
-  EXPECT_EQ(typo.state, "failed");
+  EXPECT_EQ(typo.state, TaskState::failed);
   EXPECT_EQ(typo.reason, dir.path().string() +
                              "/tasks.toml:2: task \"typo\" (nineteen_plugin_text_transform.so): unknown key \"wieght\" "
                              "(known: type, mode, max_words, word_delay_ms, lazy, stop_early); did you mean `weight` (a "
                              "key of the task catalogue)?");
   EXPECT_EQ(host->task("typo"), nullptr);
-  EXPECT_EQ(status_of(*host, "fine").state, "ready");
+  EXPECT_EQ(status_of(*host, "fine").state, TaskState::ready);
 }
 
 TEST(PluginLoading, CatalogueKeysMustAgreeWithTheDescriptor) {
@@ -164,7 +194,7 @@ TEST(PluginLoading, PluginByRelativePathFromTheCatalogue) {
   TempDir dir;
   fs::copy_file(fs::path(SHIPPED_PLUGIN_DIR) / "nineteen_plugin_text_transform.so", dir.path() / "mine.so");
   auto host = host_with(dir, "[tasks.t]\nplugin = \"./mine.so\"\n");
-  EXPECT_EQ(status_of(*host, "t").state, "ready") << status_of(*host, "t").reason;
+  EXPECT_EQ(status_of(*host, "t").state, TaskState::ready) << status_of(*host, "t").reason;
 }
 
 TEST(PluginLoading, BadRequestsAreErrorsNotCrashes) {
@@ -202,7 +232,7 @@ target = "loop"
 plugin = "fixture_invoker"
 target = "nothing"
 )");
-  ASSERT_EQ(status_of(*host, "a-workflow").state, "ready") << status_of(*host, "a-workflow").reason;
+  ASSERT_EQ(status_of(*host, "a-workflow").state, TaskState::ready) << status_of(*host, "a-workflow").reason;
   EXPECT_EQ(host->task("a-workflow")->serve_collect(R"({"text":"ab","stream":true})"),
             R"([{"via":"z-reverse","inner":[{"index":0,"word":"ba"},{"done":true,"words":1}]}])");
   EXPECT_EQ(status_of(*host, "to-nowhere").reason,

@@ -144,7 +144,7 @@ std::string CheckerQueue::queue_job(const std::vector<CheckItem>& items, Complet
     if (!host_->task(items[i].task)) {
       std::string known;
       for (const auto& s : host_->statuses()) {
-        if (s.state == "ready") known += (known.empty() ? "" : ", ") + s.name;
+        if (s.state == plugin_host::TaskState::ready) known += (known.empty() ? "" : ", ") + s.name;
       }
       throw BatchRejected("item " + std::to_string(i) + ": unknown task \"" + items[i].task +
                                "\"; this checker checks: " + (known.empty() ? "(no task loaded)" : known));

@@ -111,7 +111,7 @@ struct CheckerServer::State {
       w.Key("name");
       w.String(s.name.c_str());
       w.Key("state");
-      w.String(s.state.c_str());
+      w.String(plugin_host::task_state_name(s.state));
       w.Key("reason");
       w.String(s.reason.c_str());
       w.Key("model");
@@ -158,9 +158,9 @@ CheckerServer::CheckerServer(const CheckerConfig& config) : state_(std::make_uni
   }
   s.host->load(catalog);
   for (const auto& st : s.host->statuses()) {
-    if (st.state == "ready") {
+    if (st.state == plugin_host::TaskState::ready) {
       s.tasks.push_back(st.name);
-    } else if (st.state == "failed") {
+    } else if (st.state == plugin_host::TaskState::failed) {
       s.failures.push_back(st.name + ": " + st.reason);
       spdlog::warn("checker: task {} is not checked: {}", st.name, st.reason);
     }

@@ -188,7 +188,7 @@ MinerNode::MinerNode(MinerConfig config, std::shared_ptr<ValidatorDirectory> val
     auto live = s.host->task(settings.name);
     if (!live) {
       for (const auto& st : s.host->statuses()) {
-        if (st.name == settings.name) spdlog::error("not serving task {}: {} {}", st.name, st.state, st.reason);
+        if (st.name == settings.name) spdlog::error("not serving task {}: {} {}", st.name, plugin_host::task_state_name(st.state), st.reason);
       }
       continue;
     }

@@ -66,7 +66,7 @@ ConformanceReport run_conformance(PluginHost& host, const std::string& task_name
   if (!task) {
     std::string reason = "not loaded";
     for (const TaskStatus& s : host.statuses()) {
-      if (s.name == task_name) reason = s.state + (s.reason.empty() ? "" : ": " + s.reason);
+      if (s.name == task_name) reason = task_state_name(s.state) + (s.reason.empty() ? "" : ": " + s.reason);
     }
     add("task loads", false, reason);
     return report;

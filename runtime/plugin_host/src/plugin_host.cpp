@@ -5,13 +5,42 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ostream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
 namespace nineteen::plugin_host {
 namespace fs = std::filesystem;
+
+namespace {
+constexpr TaskState kTaskStates[] = {TaskState::loading, TaskState::loaded, TaskState::ready, TaskState::failed,
+                                     TaskState::disabled};
+}  // namespace
+
+const char* task_state_name(TaskState state) {
+  switch (state) {
+    case TaskState::loading: return "loading";
+    case TaskState::loaded: return "loaded";
+    case TaskState::ready: return "ready";
+    case TaskState::failed: return "failed";
+    case TaskState::disabled: return "disabled";
+  }
+  return "unknown";
+}
+
+TaskState parse_task_state(const std::string& text) {
+  std::string names;
+  for (TaskState state : kTaskStates) {
+    if (text == task_state_name(state)) return state;
+    names += (names.empty() ? "" : ", ") + std::string(task_state_name(state));
+  }
+  throw std::invalid_argument("unknown task state \"" + text + "\" (a task's state is one of: " + names + ")");
+}
+
+std::ostream& operator<<(std::ostream& out, TaskState state) { return out << task_state_name(state); }
 
 std::string plugin_file_name(const std::string& plugin_name) { return "nineteen_plugin_" + plugin_name + ".so"; }
 
@@ -147,7 +176,7 @@ void PluginHost::load(const config::TaskCatalog& catalog) {
     status.name = entry.name;
     status.enabled = entry.enabled;
     if (!entry.error.empty()) {
-      status.state = "failed";
+      status.state = TaskState::failed;
       status.reason = entry.error;
     } else {
       try {
@@ -155,10 +184,10 @@ void PluginHost::load(const config::TaskCatalog& catalog) {
         status.plugin_file = file.string();
         if (entry.enabled) by_file[file].push_back(&entry);
       } catch (const PluginError& e) {
-        status.state = "failed";
+        status.state = TaskState::failed;
         status.reason = e.what();
       }
-      if (!entry.enabled && status.state.empty()) status.state = "disabled";
+      if (!entry.enabled && status.state == TaskState::loading) status.state = TaskState::disabled;
     }
     if (!status.reason.empty()) spdlog::error("{}", status.reason);
     set_status(entry.name, status);
@@ -190,17 +219,17 @@ void PluginHost::load(const config::TaskCatalog& catalog) {
         status.abi = library->abi();
       }
       if (!library) {
-        status.state = "failed";
+        status.state = TaskState::failed;
         status.reason = library_error;
       } else {
         try {
           std::shared_ptr<LiveTask> task = make_task(*library, *entry);
           status.info = task->info();
-          status.state = "loaded";
+          status.state = TaskState::loaded;
           registry_->put(task);
           created.push_back(std::move(task));
         } catch (const std::exception& e) {
-          status.state = "failed";
+          status.state = TaskState::failed;
           status.reason = e.what();
           spdlog::error("{}", status.reason);
         }
@@ -218,10 +247,10 @@ void PluginHost::load(const config::TaskCatalog& catalog) {
     }
     try {
       self_test(*task);
-      status.state = "ready";
+      status.state = TaskState::ready;
       status.generation = 1;
     } catch (const std::exception& e) {
-      status.state = "failed";
+      status.state = TaskState::failed;
       status.reason = e.what();
       spdlog::error("{}", status.reason);
       registry_->remove(task->name());
@@ -265,7 +294,7 @@ ReloadResult PluginHost::reload(const fs::path& plugin_file) {
       std::lock_guard<std::mutex> lock(mutex_);
       status = statuses_[task->name()];
     }
-    status.state = "ready";
+    status.state = TaskState::ready;
     status.reason.clear();
     status.info = task->info();
     status.plugin_name = library->name();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,21 @@ struct PluginHostOptions {
   PluginIsolation isolation;
 };
 
+// Where one catalogue entry stands. Written out (plugin list, status pages, logs) only through
+// task_state_name; text is read back only through parse_task_state.
+enum class TaskState {
+  loading,   // enabled and found, not yet created
+  loaded,    // created, self-test not yet passed
+  ready,     // created and self-tested: serving
+  failed,    // see TaskStatus::reason
+  disabled,  // enabled = false in the catalogue
+};
+
+const char* task_state_name(TaskState state);  // "loading", "loaded", "ready", "failed", "disabled"
+// The state a task_state_name text names; throws std::invalid_argument naming the accepted texts.
+TaskState parse_task_state(const std::string& text);
+std::ostream& operator<<(std::ostream& out, TaskState state);  // task_state_name, for streams and tests
+
 // One catalogue entry's state, for `nineteen plugin list` and the nodes' status pages.
 struct TaskStatus {
   std::string name;
@@ -35,7 +51,7 @@ struct TaskStatus {
   std::string plugin_name, plugin_version;
   AbiVersion abi;
   bool enabled = true;
-  std::string state;   // "ready", "failed", "disabled"
+  TaskState state = TaskState::loading;
   std::string reason;  // why it failed
   TaskInfo info;       // when ready
   unsigned generation = 0;  // how many times this task was (re)loaded
