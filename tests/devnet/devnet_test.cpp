@@ -180,10 +180,16 @@ TEST(Devnet, YumaConsensusClipsAValidatorThatFavoursAMiner) {
   // honest validators'.
   EXPECT_LT(favoured.incentive, 0.01);
   EXPECT_LT(favour.dividends, 0.10);
+  // Honest validators, together, earn more dividends per stake than the colluder. (Each alone need
+  // not: dividends follow bonds, and on a loaded machine an honest validator whose first weights
+  // landed an epoch late holds fewer bonds after these few epochs: once 3 % on 30 % of the stake.)
+  double honest_dividends = 0, honest_stake = 0;
   for (const auto& honest : by_who["validator honest"]) {
     EXPECT_GT(honest.validator_trust, favour.validator_trust + 0.2);
-    EXPECT_GT(honest.dividends / honest.stake_share, favour.dividends / favour.stake_share);
+    honest_dividends += honest.dividends;
+    honest_stake += honest.stake_share;
   }
+  EXPECT_GT(honest_dividends / honest_stake, favour.dividends / favour.stake_share);
   // The two identical honest miners share the incentive equally (within 5 %).
   const double a = by_who["honest"][0].incentive, b = by_who["honest"][1].incentive;
   EXPECT_GT(a, 0.2);

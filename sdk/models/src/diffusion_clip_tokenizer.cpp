@@ -275,12 +275,28 @@ std::vector<std::string> ClipTokenizer::bpe(const std::string& piece) const {
 
 std::vector<int32_t> ClipTokenizer::encode(std::string_view text) const {
   std::vector<int32_t> ids;
-  for (const std::string& piece : pre_tokenize(normalize(text))) {
-    for (const std::string& symbol : bpe(piece)) {
-      auto it = vocab_.find(symbol);
-      ids.push_back(it == vocab_.end() ? eos_id_ : it->second);
+  auto encode_words = [&](std::string_view words) {
+    for (const std::string& piece : pre_tokenize(std::string(words))) {
+      for (const std::string& symbol : bpe(piece)) {
+        auto it = vocab_.find(symbol);
+        ids.push_back(it == vocab_.end() ? eos_id_ : it->second);
+      }
     }
+  };
+  // The two special tokens spelt in the (normalised) text are the tokens, as Hugging Face's CLIP
+  // tokenizers match added tokens before splitting words.
+  const std::string normalised = normalize(text);
+  std::string_view rest = normalised;
+  while (!rest.empty()) {
+    const size_t start = rest.find(kStartOfText), end = rest.find(kEndOfText);
+    const size_t at = std::min(start, end);
+    if (at == std::string_view::npos) break;
+    encode_words(rest.substr(0, at));
+    const bool is_start = at == start;
+    ids.push_back(is_start ? bos_id_ : eos_id_);
+    rest.remove_prefix(at + std::string_view(is_start ? kStartOfText : kEndOfText).size());
   }
+  encode_words(rest);
   return ids;
 }
 
