@@ -547,9 +547,10 @@ int main(int argc, char** argv) {
   const int settled = static_cast<int>(std::ceil(150.0 / interval_s)) - 1;
   if (settled > 0 && settled < intervals - 1) {
     const double after = *std::max_element(rss.begin() + settled, rss.end());
-    std::printf("after the replay window (from t = %.0f s): resident memory last/then %.3f, peak/then %.3f "
-                "(flat: within 10 %%)\n",
-                interval_s * (settled + 1), rss.back() / rss[settled], after / rss[settled]);
+    const double growth = after / rss[settled];
+    std::printf("after the replay window (from t = %.0f s): resident memory last/then %.3f, peak/then %.3f: %s\n",
+                interval_s * (settled + 1), rss.back() / rss[settled], growth,
+                growth <= 1.10 ? "flat (within 10 %)" : "NOT flat (grew over 10 %)");
   }
   gateway.stop();
   miner.stop();
