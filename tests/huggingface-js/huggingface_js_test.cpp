@@ -89,6 +89,19 @@ std::vector<std::string> corpus() {
   return texts;
 }
 
+// Writes {"texts": [...]}, the corpus form tokenize.mjs reads.
+void write_texts(const std::string& path, const std::vector<std::string>& texts) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("texts");
+  w.StartArray();
+  for (const std::string& t : texts) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+  w.EndArray();
+  w.EndObject();
+  std::ofstream(path, std::ios::binary) << buffer.GetString();
+}
+
 std::vector<int32_t> ids_of(const rapidjson::Value& row) {
   std::vector<int32_t> ids;
   for (const auto& v : row.GetArray()) ids.push_back(v.GetInt());
@@ -259,17 +272,7 @@ TEST(HuggingFaceJs, SentencePieceStyleTokenizersAgree) {
                             "the the the", "\xC3\xA9t\xC3\xA9 \xE4\xB8\xAD", "tab\tnew\nline\r\n"}) {
     texts.push_back(extra);
   }
-  {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("texts");
-    w.StartArray();
-    for (const std::string& t : texts) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
-    w.EndArray();
-    w.EndObject();
-    std::ofstream(root.file("texts.json"), std::ios::binary) << buffer.GetString();
-  }
+  write_texts(root.file("texts.json"), texts);
   auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(root.file("texts.json")) +
                                                 " sp-legacy:bpe sp-metaspace:bpe");
   ASSERT_EQ(rc, 0) << out;
@@ -361,17 +364,7 @@ TEST(HuggingFaceJs, ClipTokenizerAgreesOnTheCorpus) {
                             "x <|endoftext|><|endoftext|> y", "<|endof text|>"}) {
     texts.push_back(extra);
   }
-  {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("texts");
-    w.StartArray();
-    for (const std::string& t : texts) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
-    w.EndArray();
-    w.EndObject();
-    std::ofstream(root.file("clip-texts.json"), std::ios::binary) << buffer.GetString();
-  }
+  write_texts(root.file("clip-texts.json"), texts);
   auto [rc, out] = run_node("tokenize.mjs", quoted(root.path()) + " " + quoted(root.file("clip-texts.json")) + " clip:bpe");
   ASSERT_EQ(rc, 0) << out;
   auto results = json_lines(out, "model");

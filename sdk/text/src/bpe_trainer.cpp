@@ -181,6 +181,19 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
   w.SetIndent(' ', 2);
   auto key = [&](const char* k) { w.Key(k); };
   auto text = [&](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  // A ByteLevel part (pre-tokenizer, post-processor or decoder), with its three flags.
+  auto byte_level = [&](bool add_prefix_space, bool trim_offsets, bool use_regex) {
+    w.StartObject();
+    key("type");
+    w.String("ByteLevel");
+    key("add_prefix_space");
+    w.Bool(add_prefix_space);
+    key("trim_offsets");
+    w.Bool(trim_offsets);
+    key("use_regex");
+    w.Bool(use_regex);
+    w.EndObject();
+  };
   w.StartObject();
   key("version");
   w.String("1.0");
@@ -230,16 +243,7 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
   key("invert");
   w.Bool(false);
   w.EndObject();
-  w.StartObject();
-  key("type");
-  w.String("ByteLevel");
-  key("add_prefix_space");
-  w.Bool(false);
-  key("trim_offsets");
-  w.Bool(true);
-  key("use_regex");
-  w.Bool(false);
-  w.EndObject();
+  byte_level(false, true, false);
   w.EndArray();
   w.EndObject();
   key("post_processor");
@@ -276,16 +280,7 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
     w.String("Sequence");
     key("processors");
     w.StartArray();
-    w.StartObject();
-    key("type");
-    w.String("ByteLevel");
-    key("add_prefix_space");
-    w.Bool(true);
-    key("trim_offsets");
-    w.Bool(false);
-    key("use_regex");
-    w.Bool(true);
-    w.EndObject();
+    byte_level(true, false, true);
     w.StartObject();
     key("type");
     w.String("TemplateProcessing");
@@ -322,16 +317,7 @@ std::string write_tokenizer_json(const std::vector<std::string>& tokens, const s
     w.EndObject();
   }
   key("decoder");
-  w.StartObject();
-  key("type");
-  w.String("ByteLevel");
-  key("add_prefix_space");
-  w.Bool(true);
-  key("trim_offsets");
-  w.Bool(true);
-  key("use_regex");
-  w.Bool(true);
-  w.EndObject();
+  byte_level(true, true, true);
   key("model");
   w.StartObject();
   key("type");
