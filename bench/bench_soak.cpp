@@ -10,6 +10,7 @@
 // from the scheduled send time, not the actual one (no coordinated omission: a generator that fell
 // behind makes the latency worse, not better). A blocking generator of 32 threads, on the same 2
 // cores as the gateway and the miner, could send only 47 % of the schedule.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +62,10 @@ std::string first_line_field(const char* file, const char* prefix) {
 }
 
 double resident_mb() { return std::atof(first_line_field("/proc/self/status", "VmRSS").c_str()) / 1024.0; }
+
+// Bytes malloc has handed out and not had back, over all arenas: when resident memory grows and this
+// does not, the growth is the allocator's free lists, thread stacks or code pages, not a leak.
+double heap_in_use_mb() { return static_cast<double>(mallinfo2().uordblks) / (1024.0 * 1024.0); }
 
 double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
@@ -484,15 +490,33 @@ int main(int argc, char** argv) {
     lanes.back()->run_schedule(start, rate, seconds, static_cast<std::uint64_t>(l),
                                static_cast<std::uint64_t>(client_threads), soak_job);
   }
-  std::vector<double> rss(intervals, 0);
+  std::vector<double> rss(intervals, 0), heap(intervals, 0);
   std::size_t connections = 0;
   {
     LaneThreads threads(lanes);
-    // Resident memory at the end of each interval, while the load runs.
+    // Resident memory at the end of each interval, while the load runs, and the interval's row as it
+    // ends (answers are binned by when they came, so the row is final): a stall shows while it lasts.
+    std::printf("live: %8s %10s %8s %9s %9s %9s %9s %8s\n", "t (s)", "req/s", "errors", "p50 ms", "p99 ms", "RSS MB",
+                "heap MB", "backlog");
     for (int i = 0; i < intervals; ++i) {
       std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
                                                 std::chrono::duration<double>(interval_s * (i + 1))));
       rss[i] = resident_mb();
+      heap[i] = heap_in_use_mb();
+      Interval row;
+      std::size_t backlog = 0;
+      for (int l = 0; l < client_threads; ++l) {
+        // Read on the lane's own thread, which is the only one that writes its tally.
+        std::promise<Interval> copy;
+        asio::post(lanes[l]->io(), [&copy, &tally = tallies[l], i] { copy.set_value(tally.intervals[i]); });
+        Interval part = copy.get_future().get();
+        row.latencies_ms.merge(part.latencies_ms);
+        row.errors += part.errors;
+        backlog += lanes[l]->outstanding();
+      }
+      std::printf("live: %8.0f %10.0f %8zu %9.3f %9.3f %9.1f %9.1f %8zu\n", interval_s * (i + 1),
+                  static_cast<double>(row.latencies_ms.count()) / interval_s, row.errors,
+                  row.latencies_ms.percentile(0.5), row.latencies_ms.percentile(0.99), rss[i], heap[i], backlog);
     }
     // The last answers (each request gives up after 30 s).
     threads.drain(Clock::now() + std::chrono::seconds(35), true);
@@ -513,8 +537,8 @@ int main(int argc, char** argv) {
     not_sent += t.not_sent;
   }
 
-  std::printf("%8s %10s %10s %8s %9s %9s %9s %13s\n", "t (s)", "sent/s", "req/s", "errors", "p50 ms", "p99 ms",
-              "RSS MB", "RSS vs first");
+  std::printf("%8s %10s %10s %8s %9s %9s %9s %13s %9s\n", "t (s)", "sent/s", "req/s", "errors", "p50 ms", "p99 ms",
+              "RSS MB", "RSS vs first", "heap MB");
   double first_rate = 0, last_rate = 0;
   std::size_t sent = 0;
   for (int i = 0; i < intervals; ++i) {
@@ -525,10 +549,10 @@ int main(int argc, char** argv) {
     sent += results[i].sent;
     if (i == 0) first_rate = r;
     last_rate = r;
-    std::printf("%8.0f %10.0f %10.0f %7.3f%% %9.3f %9.3f %9.1f %+12.1f%%\n", interval_s * (i + 1),
+    std::printf("%8.0f %10.0f %10.0f %7.3f%% %9.3f %9.3f %9.1f %+12.1f%% %9.1f\n", interval_s * (i + 1),
                 static_cast<double>(results[i].sent) / interval_s, r,
                 total > 0 ? 100.0 * static_cast<double>(results[i].errors) / total : 0.0, lat.percentile(0.5),
-                lat.percentile(0.99), rss[i], 100.0 * (rss[i] / rss[0] - 1));
+                lat.percentile(0.99), rss[i], 100.0 * (rss[i] / rss[0] - 1), heap[i]);
   }
   const double scheduled = std::ceil(seconds * rate);
   std::printf("\nsent %zu of %.0f scheduled requests (%.1f %%)%s\n", sent, scheduled,
