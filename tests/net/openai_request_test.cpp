@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nineteen/net/openai_request.hpp"
+#include "nineteen/sdk/json.hpp"
 
 namespace nineteen::net {
 namespace {
@@ -26,6 +27,27 @@ TEST(RequestHead, ALoneLowSurrogateEscapeIsRefusedAndEveryAcceptedBodySurvivesTh
     ASSERT_TRUE(again.head) << again.error->message;
     EXPECT_EQ(again.head->model, std::string("chat-tiny"));
     EXPECT_EQ(again.head->stream, read.head->stream);
+  }
+}
+
+// The same refusal in the one JSON reader every part uses (a task's request, a checker's answer, a
+// file): no document may hold the bytes RapidJSON makes of a lone low surrogate, and what is refused
+// names its byte; a lone high surrogate RapidJSON refuses itself.
+TEST(JsonBounded, ALoneLowSurrogateIsRefusedAtItsByteAndPairsStayText) {
+  rapidjson::Document doc;
+  std::string problem = sdk::parse_json_bounded(doc, R"(["a", {"k": "\uDC00x"}])");
+  EXPECT_NE(problem.find("at byte 13"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("low surrogate"), std::string::npos) << problem;
+  EXPECT_TRUE(doc.IsNull());  // nothing half-read is left for a caller that ignores the message
+  EXPECT_FALSE(sdk::parse_json_bounded(doc, R"(["\udbff"])").empty());              // high without low
+  EXPECT_FALSE(sdk::parse_json_bounded(doc, R"(["\ud83d\ude00\ude00"])").empty());  // a low after a pair
+  for (const char* text : {R"(["\ud83d\ude00"])", R"(["\\udc00"])", R"({"\u00e9":"\uFFFD"})", R"("udc00")"}) {
+    SCOPED_TRACE(text);
+    problem = sdk::parse_json_bounded(doc, text);
+    EXPECT_TRUE(problem.empty()) << problem;
+    // What was read writes back as JSON that reads again.
+    rapidjson::Document again;
+    EXPECT_TRUE(sdk::parse_json_bounded(again, sdk::to_json(doc)).empty());
   }
 }
 

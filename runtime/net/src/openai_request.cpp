@@ -29,42 +29,6 @@ bool wants_stream(const std::string& request_json) {
          doc["stream"].IsBool() && doc["stream"].GetBool();
 }
 
-namespace {
-
-// Where a "\uDC00".."\uDFFF" escape stands without a high surrogate before it, or npos. RapidJSON
-// 1.1 decodes such an escape into bytes that are not UTF-8, and refuses them once the body is
-// written and read again: fuzz_request_head found a body the gateway accepted whose model rewrite
-// the miner then refused as invalid JSON. No JSON text can carry that code point: refused here.
-std::size_t lone_low_surrogate_at(std::string_view text) {
-  bool in_string = false, after_high = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!in_string) {
-      in_string = c == '"';
-      continue;
-    }
-    if (c == '"') {
-      in_string = false;
-      after_high = false;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      if (text[i + 1] == 'u' && i + 5 < text.size()) {
-        const unsigned code = static_cast<unsigned>(std::strtoul(std::string(text.substr(i + 2, 4)).c_str(), nullptr, 16));
-        if (code >= 0xDC00 && code <= 0xDFFF && !after_high) return i;
-        after_high = code >= 0xD800 && code <= 0xDBFF;
-        i += 5;
-      } else {
-        after_high = false;
-        i += 1;
-      }
-    } else {
-      after_high = false;
-    }
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace
-
 RequestHeadRead read_request_head(std::string_view body) {
   RequestHeadRead out;
   auto refuse = [&](std::string message, const char* code, const char* param) {
@@ -75,11 +39,6 @@ RequestHeadRead read_request_head(std::string_view body) {
   const std::string problem = sdk::parse_json_bounded(doc, body);
   if (!problem.empty()) return refuse("the request body is not usable: " + problem, "invalid_json", "");
   if (!doc.IsObject()) return refuse("the request body must be a JSON object", "invalid_json", "");
-  if (const std::size_t at = lone_low_surrogate_at(body); at != std::string_view::npos) {
-    return refuse("the request body is not usable: invalid JSON at byte " + std::to_string(at) +
-                      ": a \\u escape of a low surrogate without the high surrogate before it (not a character)",
-                  "invalid_json", "");
-  }
   RequestHead head;
   auto model = doc.FindMember("model");
   if (model != doc.MemberEnd()) {
