@@ -2,6 +2,7 @@
 // contenders to try in order, and each organic outcome counted on the contender board as a
 // synthetic one would be (its work read once, and returned for the user's bill).
 #include <map>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -39,9 +40,13 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
   loops::ContenderBoard& b = s.board;
   std::vector<scoring::RoutingContender> routing;
   std::vector<OrganicCandidate> candidates;
+  std::vector<std::string> routed_around;  // hotkeys left out because they said 429 in the last 2 s
+  std::int64_t period = 0;
   const auto now = loops::SystemClock::now();
+  const auto& routing_settings = s.config.mechanism.organic_routing;
   {
     std::lock_guard<std::mutex> lock(b.mutex);
+    period = b.period_id;
     for (const loops::Contender& c : b.contenders) {
       if (c.row.task != task) continue;
       const loops::ContenderKey key{c.row.task, c.row.miner_hotkey};
@@ -58,6 +63,7 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
                          : figures == b.figures.end() ? loops::kPriorQuality
                                                       : figures->second.quality;
       r.period_score = figures == b.figures.end() ? loops::kPriorPeriodScore : figures->second.period_score;
+      if (r.answering_429 && r.capacity_left > 0) routed_around.push_back(c.row.miner_hotkey);
       routing.push_back(r);
       OrganicCandidate candidate;
       candidate.miner = MinerAddress{c.row.miner_hotkey, c.base_url};
@@ -68,10 +74,34 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
       candidates.push_back(candidate);
     }
   }
+  // A miner that says 429 while its declared volume is unused is routed around for 2 s, and so would
+  // meet few of the requests it cannot take: each request routed around it counts as one of its 429s
+  // with the chance it had of being asked (an even share among the contenders that could answer), so
+  // its served share and period score show the demand it turned away, not only the refusals it made.
+  // A 429 after the declared volume was used up still costs nothing (u = 0, MECHANISM.md §5).
+  std::size_t could_answer = 0;
+  for (const scoring::RoutingContender& r : routing) {
+    if (!r.answering_429 && r.recent_failures <= routing_settings.max_recent_failures && r.capacity_left > 0)
+      ++could_answer;
+  }
+  std::vector<std::string> counted;
   std::vector<size_t> order;
   {
     std::lock_guard<std::mutex> lock(s.rng_mutex);
-    order = scoring::organic_try_order(routing, s.config.mechanism.organic_routing, s.rng);
+    order = scoring::organic_try_order(routing, routing_settings, s.rng);
+    std::uniform_real_distribution<double> draw(0, 1);
+    for (const std::string& hotkey : routed_around) {
+      if (draw(s.rng) < 1.0 / static_cast<double>(could_answer + 1)) counted.push_back(hotkey);
+    }
+  }
+  if (period != 0) {
+    for (const std::string& hotkey : counted) {
+      try {
+        s.record_routed_around(period, task, hotkey);
+      } catch (const std::exception& e) {  // the user's request goes on; the count is what is lost
+        spdlog::warn("routing: a request routed around {} could not be counted: {}", hotkey, e.what());
+      }
+    }
   }
   std::vector<OrganicCandidate> ordered;
   for (size_t i : order) ordered.push_back(candidates[i]);

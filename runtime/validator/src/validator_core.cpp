@@ -36,6 +36,12 @@ void ContenderBoard::note_outcome(std::int64_t period, const ContenderKey& key, 
   if (outcome == scoring::Outcome::rate_limited) stats.last_429 = SystemClock::now();
 }
 
+void ContenderBoard::note_routed_around(std::int64_t period, const ContenderKey& key) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (period != period_id) return;
+  live[key].counts.record(scoring::Outcome::rate_limited, 0);
+}
+
 void ContenderBoard::note_checks(const std::vector<std::pair<ContenderKey, double>>& checked) {
   std::lock_guard<std::mutex> lock(mutex);
   for (const auto& [key, quality] : checked) {
@@ -106,6 +112,11 @@ void ValidatorCore::record(std::int64_t period, const std::string& task, const s
                            scoring::Outcome outcome, double work) {
   parts.store->record_outcome(period, miner, task, outcome, work);
   board.note_outcome(period, {task, miner}, outcome, work);
+}
+
+void ValidatorCore::record_routed_around(std::int64_t period, const std::string& task, const std::string& miner) {
+  parts.store->record_outcome(period, miner, task, scoring::Outcome::rate_limited, 0);
+  board.note_routed_around(period, {task, miner});
 }
 
 void ValidatorCore::keep(const std::string& task, const std::string& miner, std::uint16_t uid,

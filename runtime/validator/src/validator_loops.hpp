@@ -92,6 +92,9 @@ struct ContenderBoard {
   void reset_live();
   // Takes `mutex`: an outcome of `period` in the contender's live stats (nothing when the period is over).
   void note_outcome(std::int64_t period, const ContenderKey& key, scoring::Outcome outcome, double work);
+  // Takes `mutex`: an organic request routed around the contender because it said 429 lately,
+  // counted as one of its 429s (without starting a new 2 s window: that would keep it out for good).
+  void note_routed_around(std::int64_t period, const ContenderKey& key);
   // Takes `mutex`: checked qualities, for routing.
   void note_checks(const std::vector<std::pair<ContenderKey, double>>& checked);
 };
@@ -121,6 +124,8 @@ struct ValidatorCore {
   // An outcome in the store and on the board.
   void record(std::int64_t period, const std::string& task, const std::string& miner, scoring::Outcome outcome,
               double work);
+  // An organic request routed around `miner` after its 429, in the store and on the board (a 429).
+  void record_routed_around(std::int64_t period, const std::string& task, const std::string& miner);
   // A success kept for checking (or, for a synthetic one not drawn, recorded unchecked).
   void keep(const std::string& task, const std::string& miner, std::uint16_t uid, const std::string& request,
             const QueryResult& result, double work, bool synthetic);
