@@ -241,7 +241,7 @@ class Exchange {
   bool handshake(Connection& c, ClientResult& result, Clock::time_point deadline) {
     c.tls.emplace(c.socket, *tls_);
     error_code ec;
-    auto address = asio::ip::make_address(url_.host, ec);
+    asio::ip::make_address(url_.host, ec);  // SNI names a host, never an IP address (RFC 6066 §3)
     if (ec && !SSL_set_tlsext_host_name(c.tls->native_handle(), url_.host.c_str())) {
       return fail(result, ClientErrorKind::io_error, "cannot set the TLS server name \"" + url_.host + "\"");
     }
