@@ -51,5 +51,22 @@ TEST(JsonBounded, ALoneLowSurrogateIsRefusedAtItsByteAndPairsStayText) {
   }
 }
 
+// A number RapidJSON 1.1 reads as infinity without an error (fuzz_request_head, this session) is
+// refused by the reader, so no hop holds a value it cannot write back; the request head says so too.
+TEST(JsonBounded, ANumberBeyondADoublesRangeIsRefusedNotReadAsInfinity) {
+  rapidjson::Document doc;
+  for (const char* text : {R"({"stm":422222222222222242e304})", R"([1, [2, -422222222222222242e304]])"}) {
+    SCOPED_TRACE(text);
+    const std::string problem = sdk::parse_json_bounded(doc, text);
+    EXPECT_NE(problem.find("beyond the range of a double"), std::string::npos) << problem;
+    EXPECT_TRUE(doc.IsNull());
+  }
+  EXPECT_FALSE(sdk::parse_json_bounded(doc, "[1e309]").empty());  // RapidJSON's own refusal
+  EXPECT_TRUE(sdk::parse_json_bounded(doc, R"({"t":1.7e308,"u":-1e-320,"v":42})").empty());
+  const RequestHeadRead read = read_request_head(R"({"model":"chat","temperature":422222222222222242e304})");
+  ASSERT_TRUE(read.error);
+  EXPECT_EQ(read.error->code, "invalid_json");
+}
+
 }  // namespace
 }  // namespace nineteen::net

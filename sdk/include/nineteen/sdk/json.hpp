@@ -101,6 +101,26 @@ inline std::size_t json_lone_low_surrogate_at(std::string_view text) {
   return std::string_view::npos;
 }
 
+// Whether `root` holds a number that is not finite. JSON has no infinities, but RapidJSON 1.1 reads
+// some numbers beyond a double's range as one without an error (fuzz_request_head found
+// 422222222222222242e304: 18 digits and an exponent just inside its own check), and no writer can write
+// it back. No recursion: the caller's depth limit may be large.
+inline bool json_holds_non_finite(const rapidjson::Value& root) {
+  std::vector<const rapidjson::Value*> todo{&root};
+  while (!todo.empty()) {
+    const rapidjson::Value* value = todo.back();
+    todo.pop_back();
+    if (value->IsDouble()) {
+      if (!std::isfinite(value->GetDouble())) return true;
+    } else if (value->IsArray()) {
+      for (const rapidjson::Value& element : value->GetArray()) todo.push_back(&element);
+    } else if (value->IsObject()) {
+      for (const auto& member : value->GetObject()) todo.push_back(&member.value);
+    }
+  }
+  return false;
+}
+
 // Parses `text` into `doc`: at most limits.max_depth levels deep, valid UTF-8 (invalid bytes inside
 // strings are refused, as OpenAI's API refuses them), no bytes after the value but whitespace.
 // Returns an empty string on success, otherwise what is wrong: it names the byte offset and the
@@ -133,6 +153,10 @@ inline std::string parse_json_bounded(rapidjson::Document& doc, std::string_view
     return "invalid JSON at byte " + std::to_string(lone) +
            ": a \\u escape of a low surrogate without the high surrogate before it (not a character; send the "
            "character itself, or its surrogate pair)";
+  }
+  if (json_holds_non_finite(doc)) {
+    doc.SetNull();
+    return "invalid JSON: a number beyond the range of a double (about ±1.8e308); send a smaller one";
   }
   return {};
 }
