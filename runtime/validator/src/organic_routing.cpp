@@ -1,6 +1,7 @@
 // Organic routing, the gateway's side of the validator (OrganicRouting): the tasks users see, the
 // contenders to try in order, and each organic outcome counted on the contender board as a
 // synthetic one would be (its work read once, and returned for the user's bill).
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -63,7 +64,11 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
                          : figures == b.figures.end() ? loops::kPriorQuality
                                                       : figures->second.quality;
       r.period_score = figures == b.figures.end() ? loops::kPriorPeriodScore : figures->second.period_score;
-      if (r.answering_429 && r.capacity_left > 0) routed_around.push_back(c.row.miner_hotkey);
+      // Counted only where the 429 alone keeps it out (not also failures, low quality or a used-up volume).
+      const bool otherwise_eligible =
+          r.recent_failures <= routing_settings.max_recent_failures && r.capacity_left > 0 &&
+          std::isfinite(r.recent_quality) && r.recent_quality >= routing_settings.min_quality;
+      if (r.answering_429 && otherwise_eligible) routed_around.push_back(c.row.miner_hotkey);
       routing.push_back(r);
       OrganicCandidate candidate;
       candidate.miner = MinerAddress{c.row.miner_hotkey, c.base_url};
