@@ -4,6 +4,8 @@
 #include <cmath>
 #include <functional>
 
+#include <zlib.h>
+
 #include "nineteen/image/base64.hpp"
 #include "nineteen/image/image_decoding.hpp"
 #include "nineteen/image/image_resize.hpp"
@@ -105,6 +107,29 @@ TEST(ImageDecoding, FormatsAndLimits) {
   small.max_bytes = 10;
   EXPECT_NE(error_of([&] { decode_image_bytes(encode_png(image), "init_image", small); }).find("the limit is 10"),
             std::string::npos);
+}
+
+// A header may declare any size: the limit is checked on it, before the pixels are allocated. Before,
+// a PNG of 81 bytes declaring 65535x65535 made the decoder zero 12.9 GB first, and a JPEG of a few
+// hundred bytes (fuzz_image_decode's find, in its replayed corpus) made libjpeg take 1.5 GB.
+TEST(ImageDecoding, ASizeDeclaredOverTheLimitIsRefusedOnTheHeader) {
+  std::string png = encode_png(gradient(2, 2));
+  // IHDR's width and height (bytes 16..23), then its CRC over type and data (bytes 12..28).
+  for (int at : {16, 20}) {
+    png[at] = '\0';
+    png[at + 1] = '\0';
+    png[at + 2] = '\xff';
+    png[at + 3] = '\xff';
+  }
+  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(png.data() + 12), 17);
+  for (int k = 0; k < 4; ++k) png[29 + k] = static_cast<char>((crc >> (24 - 8 * k)) & 0xff);
+  EXPECT_EQ(error_of([&] { decode_image_bytes(png, "init_image"); }),
+            "init_image: 65535x65535 pixels; each side may be at most 2048");
+  EXPECT_EQ(error_of([&] { decode_png(png, "image", 1000); }), "image: 65535x65535 pixels; each side may be at most 1000");
+  const std::string jpeg = encode_jpeg(gradient(64, 48), 90);
+  EXPECT_EQ(error_of([&] { decode_jpeg(jpeg, "init_image", 50); }),
+            "init_image: 64x48 pixels; each side may be at most 50");
+  EXPECT_EQ(decode_jpeg(jpeg, "init_image", 64).width, 64);
 }
 
 TEST(ImageResize, AveragesWhenShrinkingAndKeepsFlatImagesFlat) {

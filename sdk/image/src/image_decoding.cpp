@@ -15,9 +15,9 @@ RgbImage decode_image_bytes(std::string_view bytes, const std::string& what, con
   }
   RgbImage image;
   if (looks_like_png(bytes)) {
-    image = decode_png(bytes, what);
+    image = decode_png(bytes, what, limits.max_side);
   } else if (looks_like_jpeg(bytes)) {
-    image = decode_jpeg(bytes, what);
+    image = decode_jpeg(bytes, what, limits.max_side);
   } else {
     throw sdk::Error(NT_INVALID_ARGUMENT, what + ": not a PNG or JPEG image (" + std::to_string(bytes.size()) +
                                               " bytes without either signature)");

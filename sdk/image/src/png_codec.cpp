@@ -40,7 +40,7 @@ std::string encode_png(const RgbImage& image) {
   return out;
 }
 
-RgbImage decode_png(std::string_view bytes, const std::string& what) {
+RgbImage decode_png(std::string_view bytes, const std::string& what, int max_side) {
   if (!looks_like_png(bytes)) throw sdk::Error(NT_INVALID_ARGUMENT, what + ": not a PNG (no PNG signature)");
   png_image png;
   std::memset(&png, 0, sizeof png);
@@ -55,6 +55,11 @@ RgbImage decode_png(std::string_view bytes, const std::string& what) {
     png_image_free(&png);
     throw sdk::Error(NT_INVALID_ARGUMENT, what + ": PNG size " + std::to_string(png.width) + "x" +
                                               std::to_string(png.height) + " is out of range");
+  }
+  if (png.width > static_cast<png_uint_32>(max_side) || png.height > static_cast<png_uint_32>(max_side)) {
+    png_image_free(&png);
+    throw sdk::Error(NT_INVALID_ARGUMENT, what + ": " + std::to_string(png.width) + "x" + std::to_string(png.height) +
+                                              " pixels; each side may be at most " + std::to_string(max_side));
   }
   RgbImage image(int(png.width), int(png.height));
   png_color black{0, 0, 0};
