@@ -41,7 +41,8 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
   loops::ContenderBoard& b = s.board;
   std::vector<scoring::RoutingContender> routing;
   std::vector<OrganicCandidate> candidates;
-  std::vector<std::string> routed_around;  // hotkeys left out because they said 429 in the last 2 s
+  std::vector<std::string> routed_around;  // hotkeys left out only because they said 429 in the last 2 s
+  std::size_t could_answer = 0;            // contenders nothing keeps out
   std::int64_t period = 0;
   const auto now = loops::SystemClock::now();
   const auto& routing_settings = s.config.mechanism.organic_routing;
@@ -68,7 +69,8 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
       const bool otherwise_eligible =
           r.recent_failures <= routing_settings.max_recent_failures && r.capacity_left > 0 &&
           std::isfinite(r.recent_quality) && r.recent_quality >= routing_settings.min_quality;
-      if (r.answering_429 && otherwise_eligible) routed_around.push_back(c.row.miner_hotkey);
+      if (otherwise_eligible && r.answering_429) routed_around.push_back(c.row.miner_hotkey);
+      if (otherwise_eligible && !r.answering_429) ++could_answer;
       routing.push_back(r);
       OrganicCandidate candidate;
       candidate.miner = MinerAddress{c.row.miner_hotkey, c.base_url};
@@ -84,11 +86,6 @@ std::vector<OrganicCandidate> ValidatorNode::organic_candidates(const std::strin
   // with the chance it had of being asked (an even share among the contenders that could answer), so
   // its served share and period score show the demand it turned away, not only the refusals it made.
   // A 429 after the declared volume was used up still costs nothing (u = 0, MECHANISM.md §5).
-  std::size_t could_answer = 0;
-  for (const scoring::RoutingContender& r : routing) {
-    if (!r.answering_429 && r.recent_failures <= routing_settings.max_recent_failures && r.capacity_left > 0)
-      ++could_answer;
-  }
   std::vector<std::string> counted;
   std::vector<size_t> order;
   {
